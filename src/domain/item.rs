@@ -1,0 +1,420 @@
+//! The work item and its state machine (domain.md 3.1): create, accept, refine, cancel,
+//! block, unblock and edit, each a pure function of the item, the actor and the time.
+
+use super::error::DomainError;
+use super::event::Event;
+use super::ids::ItemId;
+use super::policy::Actor;
+use super::vocab::{Class, Kind, Origin, Role, State, Team};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// Titles are one line of at most this many characters.
+pub const MAX_TITLE: usize = 200;
+/// Descriptions, acceptance criteria and reasons are bounded too.
+pub const MAX_TEXT: usize = 20_000;
+/// Story points beyond this are a typo, not an estimate.
+pub const MAX_POINTS: u32 = 100;
+
+/// A unit of work on the one backlog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: ItemId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub acceptance: String,
+    pub kind: Kind,
+    pub origin: Origin,
+    pub team: Option<Team>,
+    pub project: String,
+    pub class: Class,
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    #[serde(default)]
+    pub points: Option<u32>,
+    pub rank: String,
+    pub state: State,
+    #[serde(default)]
+    pub blocked: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub updated_by: String,
+    pub version: i64,
+}
+
+/// What a user gives to create an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    pub title: String,
+    pub description: String,
+    pub acceptance: String,
+    pub kind: Kind,
+    pub origin: Origin,
+    pub team: Option<Team>,
+    pub project: String,
+    pub class: Class,
+    pub due: Option<NaiveDate>,
+    pub points: Option<u32>,
+}
+
+impl NewItem {
+    pub fn titled(title: &str) -> Self {
+        NewItem {
+            title: title.to_string(),
+            description: String::new(),
+            acceptance: String::new(),
+            kind: Kind::Story,
+            origin: Origin::Planned,
+            team: None,
+            project: "bau".to_string(),
+            class: Class::Standard,
+            due: None,
+            points: None,
+        }
+    }
+}
+
+/// A change to an item's fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemEdit {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub acceptance: Option<String>,
+    pub kind: Option<Kind>,
+    pub team: Option<Team>,
+    pub class: Option<Class>,
+    /// `Some(None)` clears the due date.
+    pub due: Option<Option<NaiveDate>>,
+    /// `Some(None)` clears the points.
+    pub points: Option<Option<u32>>,
+}
+
+impl ItemEdit {
+    pub fn is_empty(&self) -> bool {
+        *self == ItemEdit::default()
+    }
+}
+
+/// A transition of the backlog part of the state machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemCommand {
+    Accept,
+    Refine,
+    Cancel { reason: String },
+    Block { reason: String },
+    Unblock,
+    Edit(ItemEdit),
+}
+
+impl ItemCommand {
+    /// The name used by `item move` and in the audit trail.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemCommand::Accept => "accept",
+            ItemCommand::Refine => "refine",
+            ItemCommand::Cancel { .. } => "cancel",
+            ItemCommand::Block { .. } => "block",
+            ItemCommand::Unblock => "unblock",
+            ItemCommand::Edit(_) => "edit",
+        }
+    }
+
+    /// The commands `item move` understands, for its error message.
+    pub const MOVE_NAMES: &'static [&'static str] =
+        &["accept", "refine", "cancel", "block", "unblock"];
+
+    /// Parses an `item move` command; `reason` is required by cancel and block.
+    pub fn parse(name: &str, reason: Option<&str>) -> Result<Self, DomainError> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let need = |what: &str| {
+            reason.map(str::to_string).ok_or_else(|| {
+                DomainError::invalid(format!("{what} needs a reason: add --reason \"why\""))
+            })
+        };
+        Ok(match name {
+            "accept" => ItemCommand::Accept,
+            "refine" => ItemCommand::Refine,
+            "cancel" => ItemCommand::Cancel {
+                reason: need("cancel")?,
+            },
+            "block" => ItemCommand::Block {
+                reason: need("block")?,
+            },
+            "unblock" => ItemCommand::Unblock,
+            other => {
+                return Err(DomainError::invalid(format!(
+                    "unknown command '{other}': use one of {}",
+                    Self::MOVE_NAMES.join(", ")
+                )));
+            }
+        })
+    }
+}
+
+fn check_title(title: &str) -> Result<(), DomainError> {
+    let n = title.chars().count();
+    if title.trim().is_empty() {
+        return Err(DomainError::invalid("the title is empty: give the item a title"));
+    }
+    if n > MAX_TITLE {
+        return Err(DomainError::invalid(format!(
+            "the title is {n} characters long: keep it to {MAX_TITLE} and put the rest in the description"
+        )));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            "the title has a line break or control character: keep it to one line",
+        ));
+    }
+    Ok(())
+}
+
+fn check_text(what: &str, text: &str) -> Result<(), DomainError> {
+    let n = text.chars().count();
+    if n > MAX_TEXT {
+        return Err(DomainError::invalid(format!(
+            "the {what} is {n} characters long: keep it to {MAX_TEXT}"
+        )));
+    }
+    Ok(())
+}
+
+fn check_points(points: Option<u32>) -> Result<(), DomainError> {
+    match points {
+        Some(p) if p > MAX_POINTS => Err(DomainError::invalid(format!(
+            "{p} points is more than {MAX_POINTS}: split the item into smaller ones"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn check_class(class: Class, due: Option<NaiveDate>) -> Result<(), DomainError> {
+    if class == Class::FixedDate && due.is_none() {
+        return Err(DomainError::invalid(
+            "a fixed-date item needs a due date: add --due YYYY-MM-DD",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates an item. People land it in `triage`; a product owner's item with a team skips to
+/// `backlog`. Only the automation raises `pipeline` tickets, and it raises nothing else.
+pub fn create(
+    new: NewItem,
+    id: ItemId,
+    rank: String,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Item, Event), DomainError> {
+    check_title(&new.title)?;
+    check_text("description", &new.description)?;
+    check_text("acceptance criteria", &new.acceptance)?;
+    check_points(new.points)?;
+    check_class(new.class, new.due)?;
+    if actor.automation != (new.origin == Origin::Pipeline) {
+        return Err(DomainError::not_allowed(
+            "pipeline-tickets",
+            "Only the automation raises tickets of origin 'pipeline', and only from a failed stage; choose another origin",
+        ));
+    }
+    let state = if actor.has(Role::ProductOwner) && new.team.is_some() {
+        State::Backlog
+    } else {
+        State::Triage
+    };
+    let item = Item {
+        id,
+        title: new.title.trim().to_string(),
+        description: new.description,
+        acceptance: new.acceptance,
+        kind: new.kind,
+        origin: new.origin,
+        team: new.team,
+        project: new.project,
+        class: new.class,
+        due: new.due,
+        points: new.points,
+        rank,
+        state,
+        blocked: None,
+        assignee: None,
+        created: now,
+        updated: now,
+        updated_by: actor.name.clone(),
+        version: 1,
+    };
+    let event = Event::new(now, &actor.name, "item", id.to_string(), "create")
+        .from_to("", state.as_str())
+        .details(json!({ "title": item.title, "kind": item.kind, "team": item.team }));
+    Ok((item, event))
+}
+
+/// Applies a command to an item: the new item and its event, or a refusal.
+pub fn apply(
+    item: &Item,
+    cmd: &ItemCommand,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Item, Event), DomainError> {
+    if actor.automation {
+        return Err(DomainError::not_allowed(
+            "people-decide",
+            format!("The automation may not {} an item; a person must", cmd.name()),
+        ));
+    }
+    let id = item.id;
+    let mut next = item.clone();
+    let mut event = Event::new(now, &actor.name, "item", id.to_string(), cmd.name());
+    let illegal = |to_do: &str, hint: &str| {
+        DomainError::illegal(format!(
+            "{id} is {}, so it cannot be {to_do}; {hint}",
+            item.state
+        ))
+    };
+    match cmd {
+        ItemCommand::Accept => {
+            if item.state != State::Triage {
+                return Err(illegal("accepted", "only items in triage are accepted"));
+            }
+            actor.require(
+                &[Role::ProductOwner, Role::AmsEngineer],
+                "triage",
+                "accept an item from triage",
+            )?;
+            if item.team.is_none() {
+                return Err(DomainError::illegal(format!(
+                    "{id} has no team yet: set one (e in the board, or item edit {id} --team appdev|ams), then accept it"
+                )));
+            }
+            next.state = State::Backlog;
+        }
+        ItemCommand::Refine => {
+            if item.state != State::Backlog {
+                return Err(illegal("refined", "only backlog items are refined to ready"));
+            }
+            if item.acceptance.trim().is_empty() {
+                return Err(DomainError::illegal(format!(
+                    "{id} has no acceptance criteria: write them (e, or item edit {id} --acceptance TEXT), then refine it"
+                )));
+            }
+            if item.kind == Kind::Story && item.points.is_none() {
+                return Err(DomainError::illegal(format!(
+                    "{id} is a story without points: estimate it (e, or item edit {id} --points N), then refine it"
+                )));
+            }
+            next.state = State::Ready;
+        }
+        ItemCommand::Cancel { reason } => {
+            if !matches!(item.state, State::Triage | State::Backlog | State::Ready) {
+                return Err(illegal(
+                    "cancelled",
+                    "only items in triage, backlog or ready are cancelled",
+                ));
+            }
+            actor.require(&[Role::ProductOwner], "backlog-owner", "cancel an item")?;
+            check_reason(reason)?;
+            next.state = State::Cancelled;
+            next.blocked = None;
+            event = event.reason(Some(reason));
+        }
+        ItemCommand::Block { reason } => {
+            if !item.state.is_open() {
+                return Err(illegal("blocked", "only open items are blocked"));
+            }
+            if item.blocked.is_some() {
+                return Err(illegal("blocked again", "it is blocked already"));
+            }
+            check_reason(reason)?;
+            next.blocked = Some(reason.clone());
+            event = event.reason(Some(reason));
+        }
+        ItemCommand::Unblock => {
+            if item.blocked.is_none() {
+                return Err(DomainError::illegal(format!("{id} is not blocked")));
+            }
+            next.blocked = None;
+        }
+        ItemCommand::Edit(edit) => {
+            if matches!(item.state, State::Released | State::Cancelled) {
+                return Err(illegal("edited", "released and cancelled items are history"));
+            }
+            event = event.details(apply_edit(&mut next, edit)?);
+        }
+    }
+    if next.state != item.state {
+        event = event.from_to(item.state.as_str(), next.state.as_str());
+    }
+    next.updated = now;
+    next.updated_by = actor.name.clone();
+    next.version += 1;
+    Ok((next, event))
+}
+
+fn check_reason(reason: &str) -> Result<(), DomainError> {
+    if reason.trim().is_empty() {
+        return Err(DomainError::invalid("a reason is needed: say why"));
+    }
+    check_text("reason", reason)
+}
+
+/// Applies the edit's fields and returns what changed, as the event's details.
+fn apply_edit(next: &mut Item, edit: &ItemEdit) -> Result<serde_json::Value, DomainError> {
+    if edit.is_empty() {
+        return Err(DomainError::invalid(
+            "nothing to change: give at least one field to edit",
+        ));
+    }
+    let mut changed = serde_json::Map::new();
+    let mut note = |field: &str, from: serde_json::Value, to: serde_json::Value| {
+        if from != to {
+            changed.insert(field.to_string(), json!({ "from": from, "to": to }));
+        }
+    };
+    if let Some(t) = &edit.title {
+        check_title(t)?;
+        note("title", json!(next.title), json!(t.trim()));
+        next.title = t.trim().to_string();
+    }
+    if let Some(d) = &edit.description {
+        check_text("description", d)?;
+        note("description", json!(next.description.len()), json!(d.len()));
+        next.description = d.clone();
+    }
+    if let Some(a) = &edit.acceptance {
+        check_text("acceptance criteria", a)?;
+        note("acceptance", json!(next.acceptance.len()), json!(a.len()));
+        next.acceptance = a.clone();
+    }
+    if let Some(k) = edit.kind {
+        note("kind", json!(next.kind), json!(k));
+        next.kind = k;
+    }
+    if let Some(t) = edit.team {
+        note("team", json!(next.team), json!(t));
+        next.team = Some(t);
+    }
+    if let Some(p) = edit.points {
+        check_points(p)?;
+        note("points", json!(next.points), json!(p));
+        next.points = p;
+    }
+    if let Some(d) = edit.due {
+        note("due", json!(next.due), json!(d));
+        next.due = d;
+    }
+    if let Some(c) = edit.class {
+        note("class", json!(next.class), json!(c));
+        next.class = c;
+    }
+    check_class(next.class, next.due)?;
+    Ok(serde_json::Value::Object(changed))
+}
+
+#[cfg(test)]
+#[path = "item_tests.rs"]
+mod tests;

@@ -1,0 +1,195 @@
+use super::*;
+use crate::domain::policy::Actor;
+use chrono::TimeZone;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap()
+}
+
+fn who(name: &str, roles: &[Role]) -> Actor {
+    Actor {
+        name: name.into(),
+        roles: roles.to_vec(),
+        automation: false,
+    }
+}
+
+fn po() -> Actor {
+    who("priya", &[Role::ProductOwner])
+}
+fn ams() -> Actor {
+    who("sam", &[Role::AmsEngineer])
+}
+fn dev() -> Actor {
+    who("tom", &[Role::Developer])
+}
+
+fn item_in(state: State) -> Item {
+    let mut new = NewItem::titled("Renew a permit online");
+    new.team = Some(Team::Appdev);
+    new.points = Some(3);
+    new.acceptance = "Given a valid permit, renewal takes one step".into();
+    let (mut item, _) = create(new, ItemId(7), "V".into(), &po(), now()).unwrap();
+    item.state = state;
+    item
+}
+
+#[test]
+fn a_product_owners_item_with_a_team_skips_triage() {
+    assert_eq!(item_in(State::Backlog).state, State::Backlog);
+    let mut new = NewItem::titled("Typo on the help page");
+    new.team = Some(Team::Ams);
+    let (item, event) = create(new, ItemId(1), "V".into(), &dev(), now()).unwrap();
+    assert_eq!(item.state, State::Triage);
+    assert_eq!(event.action, "create");
+    assert_eq!(event.to.as_deref(), Some("triage"));
+}
+
+#[test]
+fn people_cannot_raise_pipeline_tickets_and_the_automation_raises_only_those() {
+    let mut new = NewItem::titled("Smoke test failed");
+    new.origin = Origin::Pipeline;
+    assert!(matches!(
+        create(new.clone(), ItemId(1), "V".into(), &po(), now()),
+        Err(DomainError::NotAllowed { .. })
+    ));
+    let (item, _) = create(new, ItemId(1), "V".into(), &Actor::automation(), now()).unwrap();
+    assert_eq!(item.state, State::Triage);
+    let planned = NewItem::titled("A story");
+    assert!(create(planned, ItemId(2), "V".into(), &Actor::automation(), now()).is_err());
+}
+
+#[test]
+fn titles_are_one_bounded_line() {
+    let long = "🚀".repeat(10_000);
+    let err = create(NewItem::titled(&long), ItemId(1), "V".into(), &po(), now()).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("10000 characters"), "{err}");
+    assert!(create(NewItem::titled("  "), ItemId(1), "V".into(), &po(), now()).is_err());
+    assert!(create(NewItem::titled("a\nb"), ItemId(1), "V".into(), &po(), now()).is_err());
+}
+
+#[test]
+fn a_fixed_date_item_needs_a_due_date() {
+    let mut new = NewItem::titled("Statutory notice");
+    new.class = Class::FixedDate;
+    assert!(create(new, ItemId(1), "V".into(), &po(), now()).is_err());
+}
+
+#[test]
+fn accepting_from_triage_needs_a_triager_and_a_team() {
+    let mut item = item_in(State::Triage);
+    let (next, event) = apply(&item, &ItemCommand::Accept, &ams(), now()).unwrap();
+    assert_eq!(next.state, State::Backlog);
+    assert_eq!(next.version, item.version + 1);
+    assert_eq!(next.updated_by, "sam");
+    assert_eq!(
+        (event.from.as_deref(), event.to.as_deref()),
+        (Some("triage"), Some("backlog"))
+    );
+    let err = apply(&item, &ItemCommand::Accept, &dev(), now()).unwrap_err();
+    assert!(matches!(err, DomainError::NotAllowed { rule: "triage", .. }));
+    item.team = None;
+    let err = apply(&item, &ItemCommand::Accept, &po(), now()).unwrap_err();
+    assert!(err.to_string().contains("has no team"), "{err}");
+    let backlog = item_in(State::Backlog);
+    assert!(matches!(
+        apply(&backlog, &ItemCommand::Accept, &po(), now()),
+        Err(DomainError::Illegal { .. })
+    ));
+}
+
+#[test]
+fn refining_needs_acceptance_criteria_and_points_for_a_story() {
+    let item = item_in(State::Backlog);
+    let (next, _) = apply(&item, &ItemCommand::Refine, &dev(), now()).unwrap();
+    assert_eq!(next.state, State::Ready);
+    let mut no_points = item.clone();
+    no_points.points = None;
+    let err = apply(&no_points, &ItemCommand::Refine, &dev(), now()).unwrap_err();
+    assert!(err.to_string().contains("without points"), "{err}");
+    no_points.kind = Kind::Defect;
+    assert!(apply(&no_points, &ItemCommand::Refine, &dev(), now()).is_ok());
+    let mut no_criteria = item.clone();
+    no_criteria.acceptance.clear();
+    let err = apply(&no_criteria, &ItemCommand::Refine, &dev(), now()).unwrap_err();
+    assert!(err.to_string().contains("acceptance criteria"), "{err}");
+    assert!(apply(&item_in(State::Triage), &ItemCommand::Refine, &dev(), now()).is_err());
+}
+
+#[test]
+fn only_a_product_owner_cancels_and_only_before_work_starts() {
+    let cancel = ItemCommand::Cancel {
+        reason: "superseded by FB-9".into(),
+    };
+    for state in [State::Triage, State::Backlog, State::Ready] {
+        let (next, event) = apply(&item_in(state), &cancel, &po(), now()).unwrap();
+        assert_eq!(next.state, State::Cancelled);
+        assert_eq!(event.reason.as_deref(), Some("superseded by FB-9"));
+    }
+    for state in [State::InProgress, State::Done, State::Cancelled] {
+        assert!(matches!(
+            apply(&item_in(state), &cancel, &po(), now()),
+            Err(DomainError::Illegal { .. })
+        ));
+    }
+    assert!(matches!(
+        apply(&item_in(State::Backlog), &cancel, &dev(), now()),
+        Err(DomainError::NotAllowed { .. })
+    ));
+    assert!(ItemCommand::parse("cancel", None).is_err());
+    assert!(ItemCommand::parse("cancel", Some("  ")).is_err());
+}
+
+#[test]
+fn blocking_flags_an_open_item_with_its_reason() {
+    let item = item_in(State::Backlog);
+    let block = ItemCommand::Block {
+        reason: "waiting for the payment provider".into(),
+    };
+    let (blocked, _) = apply(&item, &block, &dev(), now()).unwrap();
+    assert_eq!(blocked.state, State::Backlog);
+    assert_eq!(
+        blocked.blocked.as_deref(),
+        Some("waiting for the payment provider")
+    );
+    assert!(apply(&blocked, &block, &dev(), now()).is_err());
+    let (unblocked, _) = apply(&blocked, &ItemCommand::Unblock, &dev(), now()).unwrap();
+    assert_eq!(unblocked.blocked, None);
+    assert!(apply(&unblocked, &ItemCommand::Unblock, &dev(), now()).is_err());
+    assert!(apply(&item_in(State::Done), &block, &dev(), now()).is_err());
+}
+
+#[test]
+fn an_edit_records_what_changed() {
+    let item = item_in(State::Backlog);
+    let edit = ItemEdit {
+        title: Some("Renew a permit in one step".into()),
+        points: Some(Some(5)),
+        ..ItemEdit::default()
+    };
+    let (next, event) = apply(&item, &ItemCommand::Edit(edit), &dev(), now()).unwrap();
+    assert_eq!(next.title, "Renew a permit in one step");
+    assert_eq!(next.points, Some(5));
+    assert_eq!(event.details["points"]["from"], 3);
+    assert_eq!(event.details["points"]["to"], 5);
+    let empty = ItemCommand::Edit(ItemEdit::default());
+    assert!(apply(&item, &empty, &dev(), now()).is_err());
+    let too_many = ItemCommand::Edit(ItemEdit {
+        points: Some(Some(500)),
+        ..ItemEdit::default()
+    });
+    assert!(apply(&item, &too_many, &dev(), now()).is_err());
+}
+
+#[test]
+fn the_automation_never_decides() {
+    let err = apply(
+        &item_in(State::Triage),
+        &ItemCommand::Accept,
+        &Actor::automation(),
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, DomainError::NotAllowed { .. }));
+}

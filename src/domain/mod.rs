@@ -1,0 +1,20 @@
+//! The pure core: entities, state machines and the rules of the process. No IO, no clock:
+//! every function takes the time it needs and returns new state and events, or a refusal.
+
+pub mod backlog;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod item;
+pub mod policy;
+pub mod project;
+pub mod rank;
+pub mod vocab;
+
+pub use error::DomainError;
+pub use event::Event;
+pub use ids::ItemId;
+pub use item::{Item, ItemCommand, ItemEdit, NewItem};
+pub use policy::{Actor, Person};
+pub use project::Project;
+pub use vocab::{Class, Identity, Kind, Origin, ProjectKind, Role, State, Team};
