@@ -5,4 +5,9 @@
 //! and write through the store. A key press, a CLI call and a pipeline step reach the same
 //! domain functions, so all obey the same rules and write the same audit events.
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod store;

@@ -355,6 +355,18 @@ pub fn apply(
     Ok((next, event))
 }
 
+/// Refuses a write based on a version of the item that is no longer current.
+pub fn check_fresh(item: &Item, expected: Option<i64>) -> Result<(), DomainError> {
+    match expected {
+        Some(v) if v != item.version => Err(DomainError::Stale {
+            id: item.id.to_string(),
+            by: item.updated_by.clone(),
+            at: item.updated,
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn check_reason(reason: &str) -> Result<(), DomainError> {
     if reason.trim().is_empty() {
         return Err(DomainError::invalid("a reason is needed: say why"));

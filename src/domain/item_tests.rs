@@ -193,3 +193,24 @@ fn the_automation_never_decides() {
     .unwrap_err();
     assert!(matches!(err, DomainError::NotAllowed { .. }));
 }
+
+mod stale {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_stale_version_is_always_refused(current in 1i64..1000, seen in 1i64..1000) {
+            let mut item = item_in(State::Backlog);
+            item.version = current;
+            let result = check_fresh(&item, Some(seen));
+            if current == seen {
+                prop_assert!(result.is_ok());
+            } else {
+                let err = result.unwrap_err();
+                prop_assert_eq!(err.exit_code(), 3);
+                prop_assert!(err.to_string().contains("changed by priya"), "{}", err);
+            }
+        }
+    }
+}

@@ -91,3 +91,20 @@ mod tests {
         assert!(Project::delivery("x", false, vec![], 400).is_err());
     }
 }
+
+/// Adds a delivery project: the product owner decides what is a project.
+pub fn add(
+    actor: &super::Actor,
+    project: &Project,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::Event, DomainError> {
+    actor.require(&[Role::ProductOwner], "projects", "add a project")?;
+    Ok(
+        super::Event::new(now, &actor.name, "project", &project.name, "create").details(
+            serde_json::json!({
+                "kind": project.kind, "firebreak": project.firebreak,
+                "parties": project.parties, "hypercare_days": project.hypercare_days,
+            }),
+        ),
+    )
+}

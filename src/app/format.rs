@@ -1,0 +1,67 @@
+//! How values read as text, the same on the board and in the CLI's plain output.
+
+use chrono::{DateTime, Utc};
+
+/// A short age: `45s`, `12m`, `5h`, `3d`, `7w`.
+pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let s = (now - since).num_seconds().max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        86_400..1_209_600 => format!("{}d", s / 86_400),
+        _ => format!("{}w", s / 604_800),
+    }
+}
+
+/// A moment as people read it in a list: `2026-03-02 09:30`.
+pub fn when(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// One line of an item's history: `accept triage → backlog`, `block: waiting for DVLA`.
+pub fn event_line(e: &crate::domain::Event) -> String {
+    let mut line = e.action.clone();
+    match e.action.as_str() {
+        "rank" => {
+            if let Some(how) = e.details.get("move").and_then(|m| m.as_str()) {
+                line = format!("ranked {how}");
+            }
+        }
+        "edit" => {
+            if let Some(fields) = e.details.as_object() {
+                let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+                line = format!("edited {}", names.join(", "));
+            }
+        }
+        _ => {
+            if let (Some(from), Some(to)) = (&e.from, &e.to) {
+                line = if from.is_empty() {
+                    format!("{line} → {to}")
+                } else {
+                    format!("{line} {from} → {to}")
+                };
+            }
+        }
+    }
+    if let Some(reason) = &e.reason {
+        line = format!("{line}: {reason}");
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn ages_pick_the_largest_unit_that_fits() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        assert_eq!(age(now - Duration::seconds(5), now), "5s");
+        assert_eq!(age(now - Duration::minutes(90), now), "1h");
+        assert_eq!(age(now - Duration::days(3), now), "3d");
+        assert_eq!(age(now - Duration::days(30), now), "4w");
+        assert_eq!(age(now + Duration::days(1), now), "0s");
+    }
+}

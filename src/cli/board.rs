@@ -1,0 +1,209 @@
+//! `init`, `demo`, `whoami`, `export` and `import`: making, naming and moving whole boards.
+
+use super::{Ctx, Failure, print_json};
+use crate::domain::{Identity, Person, Role, Team, policy};
+use crate::store::{Store, transfer};
+use clap::Args;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// `os`: people are their login; `trust`: anyone may act as anyone with --as (demos, tests).
+    #[arg(long, default_value = "os")]
+    pub identity: String,
+    /// The board's name, shown in the header.
+    #[arg(long, default_value = "firebreak board")]
+    pub title: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Throw the demo board away and build it anew.
+    #[arg(long)]
+    pub reset: bool,
+    /// Build the demo board but do not open it.
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// An export written by `firebreak export`.
+    pub file: PathBuf,
+}
+
+pub fn init(ctx: &Ctx<'_>, a: &InitArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let identity: Identity = a.identity.parse().map_err(|e| Failure::usage(format!("{e}")))?;
+    let me = crate::config::os_user();
+    policy::check_person_name(&me).map_err(|e| {
+        Failure::usage(format!("your login cannot be a person's name here: {e}"))
+    })?;
+    let path = ctx.db_path();
+    let mut store = Store::create(&path)?;
+    let first = Person {
+        name: me.clone(),
+        roles: vec![Role::ProductOwner],
+        team: Team::Appdev,
+    };
+    store.init_board(&a.title, identity, &first, ctx.now)?;
+    writeln!(
+        out,
+        "Created the board '{}' at {}.\nYou ({me}) are its first person, a product owner. Register the others with\n  firebreak person add NAME --role ROLE --team appdev|ams\nthen open the board with `firebreak`.",
+        a.title,
+        path.display()
+    )?;
+    Ok(())
+}
+
+/// Builds the demo board if needed and says where it is; the caller opens it.
+pub fn demo(ctx: &Ctx<'_>, a: &DemoArgs, out: &mut dyn Write) -> Result<PathBuf, Failure> {
+    let path = ctx
+        .cli
+        .db
+        .clone()
+        .unwrap_or_else(crate::config::demo_db);
+    if path == crate::config::default_db() {
+        return Err(Failure::usage(
+            "the demo never goes into your default board: give another file with --db",
+        ));
+    }
+    if path.exists() && a.reset {
+        let store = Store::open(&path, true)?;
+        if store.info()?.identity != Identity::Trust {
+            return Err(Failure {
+                code: 3,
+                message: format!(
+                    "{} is a real board, not a demo: --reset only throws away demo boards",
+                    path.display()
+                ),
+            });
+        }
+        drop(store);
+        remove_board(&path)?;
+    }
+    if path.exists() {
+        Store::open(&path, true)?;
+        writeln!(out, "The demo board is at {} (--reset builds it anew).", path.display())?;
+    } else {
+        let mut store = Store::create(&path)?;
+        let built = crate::demo::build(&mut store, ctx.now);
+        if let Err(e) = built {
+            drop(store);
+            let _ = remove_board(&path);
+            return Err(e.into());
+        }
+        writeln!(
+            out,
+            "Built the demo board at {}. Try every role with --as NAME: firebreak --db {} person list",
+            path.display(),
+            path.display()
+        )?;
+    }
+    Ok(path)
+}
+
+fn remove_board(path: &Path) -> Result<(), Failure> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        match std::fs::remove_file(PathBuf::from(p)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+pub fn whoami(ctx: &Ctx<'_>, a: &JsonArg, out: &mut dyn Write) -> Result<(), Failure> {
+    let store = ctx.open()?;
+    let info = store.info()?;
+    let actor = ctx.actor(&store)?;
+    let person = store.person(&actor.name)?;
+    let team = person.map(|p| p.team);
+    if a.json {
+        return print_json(
+            out,
+            vec![(
+                "person",
+                serde_json::json!({
+                    "name": actor.name, "roles": actor.roles, "team": team,
+                    "board": info.title, "identity": info.identity,
+                    "db": store.path().display().to_string(),
+                }),
+            )],
+        );
+    }
+    writeln!(
+        out,
+        "{} ({}), team {}, on the board '{}' at {} [identity {}]",
+        actor.name,
+        actor.roles_text(),
+        team.map(|t| t.as_str()).unwrap_or("-"),
+        info.title,
+        store.path().display(),
+        info.identity
+    )?;
+    Ok(())
+}
+
+pub fn export(ctx: &Ctx<'_>, a: &ExportArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let store = ctx.open()?;
+    let export = store.export()?;
+    match &a.out {
+        None => {
+            serde_json::to_writer_pretty(&mut *out, &export)
+                .map_err(|e| Failure::usage(e.to_string()))?;
+            writeln!(out)?;
+        }
+        Some(file) => {
+            let tmp = file.with_extension("partial");
+            let text = serde_json::to_string_pretty(&export)
+                .map_err(|e| Failure::usage(e.to_string()))?;
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(&tmp, file)?;
+            writeln!(
+                out,
+                "Exported {} items, {} people and {} events to {}",
+                export.items.len(),
+                export.people.len(),
+                export.events.len(),
+                file.display()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn import(ctx: &Ctx<'_>, a: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(&a.file).map_err(|e| {
+        Failure::usage(format!("cannot read {}: {e}", a.file.display()))
+    })?;
+    let export = transfer::parse(&text)?;
+    let path = ctx.db_path();
+    transfer::import(&path, &export, ctx.now)?;
+    writeln!(
+        out,
+        "Imported {} items, {} people and {} events into {}",
+        export.items.len(),
+        export.people.len(),
+        export.events.len(),
+        path.display()
+    )?;
+    Ok(())
+}

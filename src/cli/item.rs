@@ -1,0 +1,288 @@
+//! `item`: add, list, show, rank, move and edit work items.
+
+use super::person::parse;
+use super::{Ctx, Failure, print_json, print_table, to_json};
+use crate::app::format;
+use crate::domain::backlog::RankMove;
+use crate::domain::{Class, Item, ItemCommand, ItemEdit, ItemId, Kind, NewItem, State, Team};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum ItemCmd {
+    /// Add an item; prints its id.
+    Add(AddArgs),
+    /// The items in backlog rank order.
+    List {
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One item with its history.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move an item in the backlog order (product owners).
+    Rank(RankArgs),
+    /// Apply a transition: accept, refine, cancel, block, unblock.
+    Move {
+        id: String,
+        command: String,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Refuse if the item is no longer at this version (someone else changed it).
+        #[arg(long, value_name = "N")]
+        if_version: Option<i64>,
+    },
+    /// Change an item's fields.
+    Edit(EditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub title: String,
+    #[arg(long, default_value = "story")]
+    pub kind: String,
+    #[arg(long)]
+    pub team: Option<String>,
+    #[arg(long, default_value = "bau")]
+    pub project: String,
+    #[arg(long)]
+    pub points: Option<u32>,
+    #[arg(long, default_value = "standard")]
+    pub class: String,
+    /// The due date of a fixed-date item.
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub desc: Option<String>,
+    /// Acceptance criteria.
+    #[arg(long, value_name = "TEXT")]
+    pub acceptance: Option<String>,
+    /// Where it came from: planned, manual-test, incident or problem.
+    #[arg(long, default_value = "planned")]
+    pub origin: String,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "where", required = true, multiple = false)]
+pub struct RankArgs {
+    pub id: String,
+    #[arg(long, group = "where")]
+    pub top: bool,
+    #[arg(long, group = "where")]
+    pub bottom: bool,
+    #[arg(long, group = "where", value_name = "ID")]
+    pub before: Option<String>,
+    #[arg(long, group = "where", value_name = "ID")]
+    pub after: Option<String>,
+    #[arg(long, group = "where", value_name = "N")]
+    pub up: Option<u32>,
+    #[arg(long, group = "where", value_name = "N")]
+    pub down: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub desc: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub acceptance: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Points, or `none` to clear them.
+    #[arg(long)]
+    pub points: Option<String>,
+    #[arg(long)]
+    pub class: Option<String>,
+    /// Due date, or `none` to clear it.
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    /// Refuse if the item is no longer at this version.
+    #[arg(long, value_name = "N")]
+    pub if_version: Option<i64>,
+}
+
+fn id(s: &str) -> Result<ItemId, Failure> {
+    parse::<ItemId>(s)
+}
+
+fn date(s: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Failure::usage(format!("'{s}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"))
+    })
+}
+
+fn optional<T>(s: &str, f: impl Fn(&str) -> Result<T, Failure>) -> Result<Option<T>, Failure> {
+    if s == "none" { Ok(None) } else { f(s).map(Some) }
+}
+
+pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut store = ctx.open()?;
+    match cmd {
+        ItemCmd::Add(a) => {
+            let new = NewItem {
+                title: a.title.clone(),
+                description: a.desc.clone().unwrap_or_default(),
+                acceptance: a.acceptance.clone().unwrap_or_default(),
+                kind: parse(&a.kind)?,
+                origin: parse(&a.origin)?,
+                team: a.team.as_deref().map(parse::<Team>).transpose()?,
+                project: a.project.clone(),
+                class: parse(&a.class)?,
+                due: a.due.as_deref().map(date).transpose()?,
+                points: a.points,
+            };
+            let actor = ctx.actor(&store)?;
+            let item = store.create_item(new, &actor, ctx.now)?;
+            writeln!(out, "{}", item.id)?;
+        }
+        ItemCmd::List {
+            team,
+            state,
+            kind,
+            json,
+        } => {
+            let team = team.as_deref().map(parse::<Team>).transpose()?;
+            let state = state.as_deref().map(parse::<State>).transpose()?;
+            let kind = kind.as_deref().map(parse::<Kind>).transpose()?;
+            let items: Vec<(usize, Item)> = store
+                .items_full()?
+                .into_iter()
+                .enumerate()
+                .filter(|(_, i)| team.is_none_or(|t| i.team == Some(t)))
+                .filter(|(_, i)| state.is_none_or(|s| i.state == s))
+                .filter(|(_, i)| kind.is_none_or(|k| i.kind == k))
+                .collect();
+            if *json {
+                let list: Vec<&Item> = items.iter().map(|(_, i)| i).collect();
+                return print_json(out, vec![("items", to_json(&list))]);
+            }
+            if items.is_empty() {
+                writeln!(out, "No items. Add one with `firebreak item add TITLE`.")?;
+                return Ok(());
+            }
+            let mut rows = vec![
+                ["#", "ID", "KIND", "TITLE", "TEAM", "STATE", "PTS", "ORIGIN", "AGE", "BLOCKED"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
+            rows.extend(items.iter().map(|(pos, i)| {
+                vec![
+                    (pos + 1).to_string(),
+                    i.id.to_string(),
+                    i.kind.to_string(),
+                    i.title.clone(),
+                    i.team.map_or("-".into(), |t| t.to_string()),
+                    i.state.to_string(),
+                    i.points.map_or("-".into(), |p| p.to_string()),
+                    i.origin.to_string(),
+                    format::age(i.created, ctx.now),
+                    i.blocked.clone().unwrap_or_default(),
+                ]
+            }));
+            print_table(out, &rows)?;
+        }
+        ItemCmd::Show { id: raw, json } => {
+            let item = store.item(id(raw)?)?;
+            let history = store.history("item", &item.id.to_string())?;
+            if *json {
+                return print_json(out, vec![("item", to_json(&item)), ("history", to_json(&history))]);
+            }
+            show(out, &item, &history)?;
+        }
+        ItemCmd::Rank(a) => {
+            let mv = if a.top {
+                RankMove::Top
+            } else if a.bottom {
+                RankMove::Bottom
+            } else if let Some(b) = &a.before {
+                RankMove::Before(id(b)?)
+            } else if let Some(x) = &a.after {
+                RankMove::After(id(x)?)
+            } else if let Some(n) = a.up {
+                RankMove::Up(n)
+            } else {
+                RankMove::Down(a.down.unwrap_or(1))
+            };
+            let actor = ctx.actor(&store)?;
+            let item = store.rank_item(id(&a.id)?, mv, &actor, ctx.now, None)?;
+            writeln!(out, "{} moved {}.", item.id, mv.describe())?;
+        }
+        ItemCmd::Move {
+            id: raw,
+            command,
+            reason,
+            if_version,
+        } => {
+            let cmd = ItemCommand::parse(command, reason.as_deref())?;
+            let actor = ctx.actor(&store)?;
+            let item = store.apply_item(id(raw)?, &cmd, &actor, ctx.now, *if_version)?;
+            writeln!(out, "{} is {}{}.", item.id, item.state, if item.blocked.is_some() { ", blocked" } else { "" })?;
+        }
+        ItemCmd::Edit(a) => {
+            let edit = ItemEdit {
+                title: a.title.clone(),
+                description: a.desc.clone(),
+                acceptance: a.acceptance.clone(),
+                kind: a.kind.as_deref().map(parse::<Kind>).transpose()?,
+                team: a.team.as_deref().map(parse::<Team>).transpose()?,
+                class: a.class.as_deref().map(parse::<Class>).transpose()?,
+                due: a.due.as_deref().map(|d| optional(d, date)).transpose()?,
+                points: a
+                    .points
+                    .as_deref()
+                    .map(|p| optional(p, |s| parse::<u32>(s)))
+                    .transpose()?,
+            };
+            let actor = ctx.actor(&store)?;
+            let item = store.apply_item(
+                id(&a.id)?,
+                &ItemCommand::Edit(edit),
+                &actor,
+                ctx.now,
+                a.if_version,
+            )?;
+            writeln!(out, "{} updated (version {}).", item.id, item.version)?;
+        }
+    }
+    Ok(())
+}
+
+fn show(out: &mut dyn Write, i: &Item, history: &[crate::domain::Event]) -> Result<(), Failure> {
+    writeln!(out, "{}  {}", i.id, i.title)?;
+    let team = i.team.map_or("-".to_string(), |t| t.to_string());
+    let points = i.points.map_or("-".to_string(), |p| p.to_string());
+    writeln!(out, "{} · {} · team {} · project {} · {} · {} points · origin {}", i.kind, i.state, team, i.project, i.class, points, i.origin)?;
+    if let Some(due) = i.due {
+        writeln!(out, "due {due}")?;
+    }
+    if let Some(reason) = &i.blocked {
+        writeln!(out, "BLOCKED: {reason}")?;
+    }
+    writeln!(out, "version {}, last changed by {} at {}", i.version, i.updated_by, format::when(i.updated))?;
+    if !i.description.is_empty() {
+        writeln!(out, "\n{}", i.description)?;
+    }
+    if !i.acceptance.is_empty() {
+        writeln!(out, "\nAcceptance criteria:\n{}", i.acceptance)?;
+    }
+    writeln!(out, "\nHistory:")?;
+    for e in history {
+        writeln!(out, "  {}  {:<10} {}", format::when(e.at), e.actor, format::event_line(e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! The command line: the same domain functions as the board, for scripts, CI jobs and quick
+//! looks over SSH. Each group of commands has its file; this one parses, finds the board and
+//! the acting person, and turns every failure into one sentence and the contract's exit code.
+
+mod board;
+mod item;
+mod person;
+
+use crate::domain::{Actor, DomainError, Identity};
+use crate::store::{Store, StoreError};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "firebreak",
+    version,
+    about = "A terminal board for teams that build and run digital services",
+    long_about = "A terminal board for teams that build and run digital services: one ranked backlog, \
+                  in one SQLite file. With no command it opens the board."
+)]
+pub struct Cli {
+    /// The board file (default: firebreak.db in the platform data directory).
+    #[arg(long, global = true, env = "FIREBREAK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Act as this person; only on a board created with `--identity trust`.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub as_person: Option<String>,
+    /// Open the board read-only: every write is refused.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// Draw with plain ASCII borders and glyphs.
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty board: you become its first person, a product owner.
+    Init(board::InitArgs),
+    /// Create and open a realistic demo board in its own file.
+    Demo(board::DemoArgs),
+    /// Who firebreak thinks you are on this board.
+    Whoami(board::JsonArg),
+    /// Register and list people.
+    #[command(subcommand)]
+    Person(person::PersonCmd),
+    /// Add and list projects.
+    #[command(subcommand)]
+    Project(person::ProjectCmd),
+    /// Add, list, show, rank, move and edit work items.
+    #[command(subcommand)]
+    Item(item::ItemCmd),
+    /// Write the whole board as JSON.
+    Export(board::ExportArgs),
+    /// Make a new board from an export, all or nothing.
+    Import(board::ImportArgs),
+}
+
+/// A failure as the user sees it: one sentence, and the exit code of the contract.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: i32,
+    pub message: String,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<DomainError> for Failure {
+    fn from(e: DomainError) -> Self {
+        Failure {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure {
+            code: 1,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+/// What every command needs: the parsed global flags and the clock.
+pub struct Ctx<'a> {
+    pub cli: &'a Cli,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Ctx<'_> {
+    pub fn db_path(&self) -> PathBuf {
+        self.cli.db.clone().unwrap_or_else(crate::config::default_db)
+    }
+
+    pub fn open(&self) -> Result<Store, Failure> {
+        Ok(Store::open(&self.db_path(), self.cli.readonly)?)
+    }
+
+    /// The acting person, per the board's identity mode (cli.md, Global).
+    pub fn actor(&self, store: &Store) -> Result<Actor, Failure> {
+        resolve_actor(store, self.cli.as_person.as_deref(), &crate::config::os_user())
+    }
+}
+
+/// `--as` on a trust board; else the operating-system user if registered; else, on a trust
+/// board, its first product owner.
+pub fn resolve_actor(store: &Store, as_name: Option<&str>, os_user: &str) -> Result<Actor, Failure> {
+    let info = store.info()?;
+    if let Some(name) = as_name {
+        if info.identity != Identity::Trust {
+            return Err(Failure {
+                code: 3,
+                message: format!(
+                    "--as works only on a board created with --identity trust (a demo or test board); here you act as your login, {os_user}"
+                ),
+            });
+        }
+        let person = store.person(name)?.ok_or_else(|| {
+            Failure::usage(format!(
+                "there is no person named '{name}' on this board: see `firebreak person list`"
+            ))
+        })?;
+        return Ok(Actor::person(&person));
+    }
+    if let Some(person) = store.person(os_user)? {
+        return Ok(Actor::person(&person));
+    }
+    if info.identity == Identity::Trust {
+        if let Some(po) = store.first_product_owner()? {
+            return Ok(Actor::person(&po));
+        }
+    }
+    Err(Failure {
+        code: 3,
+        message: format!(
+            "you ({os_user}) are not registered on this board: ask a product owner to run `firebreak person add {os_user} --role ROLE --team appdev|ams`"
+        ),
+    })
+}
+
+/// What a command leaves to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// Open the board at this path (the demo does).
+    OpenBoard(PathBuf),
+}
+
+/// Runs a command (not the board itself), writing its output to `out`.
+pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome, Failure> {
+    let ctx = Ctx {
+        cli,
+        now: chrono::Utc::now(),
+    };
+    match command {
+        Command::Init(a) => board::init(&ctx, a, out),
+        Command::Demo(a) => {
+            let path = board::demo(&ctx, a, out)?;
+            return Ok(if a.no_tui {
+                Outcome::Done
+            } else {
+                Outcome::OpenBoard(path)
+            });
+        }
+        Command::Whoami(a) => board::whoami(&ctx, a, out),
+        Command::Person(c) => person::run_person(&ctx, c, out),
+        Command::Project(c) => person::run_project(&ctx, c, out),
+        Command::Item(c) => item::run(&ctx, c, out),
+        Command::Export(a) => board::export(&ctx, a, out),
+        Command::Import(a) => board::import(&ctx, a, out),
+    }?;
+    Ok(Outcome::Done)
+}
+
+/// Prints `{"schema": 1, key: value, ...}`.
+pub(crate) fn print_json(
+    out: &mut dyn Write,
+    fields: Vec<(&str, serde_json::Value)>,
+) -> Result<(), Failure> {
+    let mut map = serde_json::Map::new();
+    map.insert("schema".into(), 1.into());
+    for (k, v) in fields {
+        map.insert(k.into(), v);
+    }
+    serde_json::to_writer_pretty(&mut *out, &serde_json::Value::Object(map))
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Writes rows as aligned plain-text columns; the last column is not padded.
+pub(crate) fn print_table(out: &mut dyn Write, rows: &[Vec<String>]) -> Result<(), Failure> {
+    use unicode_width::UnicodeWidthStr;
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.width())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if c + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[c] - cell.width() + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}

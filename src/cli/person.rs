@@ -1,0 +1,131 @@
+//! `person` and `project`: who is on the board, and the streams of change it tracks.
+
+use super::{Ctx, Failure, print_json, print_table, to_json};
+use crate::domain::project::Project;
+use crate::domain::{Person, Role, Team};
+use clap::Subcommand;
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Register a person (a product owner does this).
+    Add {
+        /// Their login name.
+        name: String,
+        /// A role; give --role again for more.
+        #[arg(long = "role", required = true, value_name = "ROLE")]
+        roles: Vec<String>,
+        #[arg(long)]
+        team: String,
+    },
+    /// The people and their roles.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectCmd {
+    /// Add a delivery project.
+    Add {
+        name: String,
+        /// Pause its releases at the pre-production firebreak.
+        #[arg(long)]
+        firebreak: bool,
+        /// A role that must accept at the firebreak (default: tester and service-manager).
+        #[arg(long = "party", value_name = "ROLE")]
+        parties: Vec<String>,
+        /// Days of hypercare after go-live.
+        #[arg(long, default_value_t = 14)]
+        hypercare_days: u32,
+    },
+    /// The projects.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn parse<T>(s: &str) -> Result<T, Failure>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e: T::Err| Failure::usage(e.to_string()))
+}
+
+pub fn run_person(ctx: &Ctx<'_>, cmd: &PersonCmd, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut store = ctx.open()?;
+    match cmd {
+        PersonCmd::Add { name, roles, team } => {
+            let person = Person {
+                name: name.clone(),
+                roles: roles.iter().map(|r| parse::<Role>(r)).collect::<Result<_, _>>()?,
+                team: parse::<Team>(team)?,
+            };
+            let actor = ctx.actor(&store)?;
+            store.add_person(&person, &actor, ctx.now)?;
+            writeln!(out, "Registered {name}.")?;
+        }
+        PersonCmd::List { json } => {
+            let people = store.people()?;
+            if *json {
+                return print_json(out, vec![("people", to_json(&people))]);
+            }
+            let mut rows = vec![vec!["NAME".into(), "TEAM".into(), "ROLES".into()]];
+            rows.extend(people.iter().map(|p| {
+                let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+                vec![p.name.clone(), p.team.to_string(), roles.join(", ")]
+            }));
+            print_table(out, &rows)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut store = ctx.open()?;
+    match cmd {
+        ProjectCmd::Add {
+            name,
+            firebreak,
+            parties,
+            hypercare_days,
+        } => {
+            let parties = parties
+                .iter()
+                .map(|r| parse::<Role>(r))
+                .collect::<Result<_, _>>()?;
+            let project = Project::delivery(name, *firebreak, parties, *hypercare_days)?;
+            let actor = ctx.actor(&store)?;
+            store.add_project(&project, &actor, ctx.now)?;
+            writeln!(out, "Added the delivery project {name}.")?;
+        }
+        ProjectCmd::List { json } => {
+            let projects = store.projects()?;
+            if *json {
+                return print_json(out, vec![("projects", to_json(&projects))]);
+            }
+            let mut rows = vec![vec![
+                "NAME".into(),
+                "KIND".into(),
+                "FIREBREAK".into(),
+                "PARTIES".into(),
+                "HYPERCARE".into(),
+            ]];
+            rows.extend(projects.iter().map(|p| {
+                let parties: Vec<&str> = p.parties.iter().map(|r| r.as_str()).collect();
+                vec![
+                    p.name.clone(),
+                    p.kind.to_string(),
+                    if p.firebreak { "armed" } else { "-" }.into(),
+                    parties.join(", "),
+                    format!("{} days", p.hypercare_days),
+                ]
+            }));
+            print_table(out, &rows)?;
+        }
+    }
+    Ok(())
+}

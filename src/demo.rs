@@ -1,0 +1,189 @@
+//! The demo board: Northbridge Council's resident parking-permit service, with people for
+//! every role and a backlog that shows every kind, origin, team, class and state.
+
+use crate::domain::item::{ItemCommand, ItemEdit, NewItem};
+use crate::domain::project::Project;
+use crate::domain::{Actor, Class, Identity, Kind, Origin, Person, Role, State, Team};
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
+
+pub const TITLE: &str = "Northbridge parking permits";
+pub const PROJECT: &str = "permits-online";
+
+/// The people of the demo, one or more for every role.
+pub fn people() -> Vec<Person> {
+    let p = |name: &str, roles: &[Role], team| Person {
+        name: name.into(),
+        roles: roles.to_vec(),
+        team,
+    };
+    vec![
+        p("priya", &[Role::ProductOwner], Team::Appdev),
+        p("tom", &[Role::Developer], Team::Appdev),
+        p("aisha", &[Role::Developer], Team::Appdev),
+        p("sam", &[Role::AmsEngineer], Team::Ams),
+        p("lee", &[Role::AmsEngineer], Team::Ams),
+        p("grace", &[Role::Tester], Team::Ams),
+        p("omar", &[Role::ServiceManager], Team::Ams),
+        p("rita", &[Role::ReleaseManager], Team::Ams),
+    ]
+}
+
+use Class::{Expedite as X, FixedDate as F, Standard as S};
+use Kind::{Defect as D, Enhancement as E, Story as St, Task as T};
+use Origin::{Incident as Inc, ManualTest as Mt, Pipeline as Pl, Planned as Pn, Problem as Pr};
+use State::*;
+use Team::{Ams as A, Appdev as Dv};
+
+/// (title, kind, origin, team, class, points, state, days ago, blocked by)
+type Row = (&'static str, Kind, Origin, Team, Class, Option<u32>, State, i64, Option<&'static str>);
+
+const ROWS: &[Row] = &[
+    ("Residents renew a permit in one step", St, Pn, Dv, S, Some(5), InProgress, 20, None),
+    ("Payment page times out under load", D, Inc, A, X, None, InProgress, 2, None),
+    ("Show the permit zone map on the application form", St, Pn, Dv, S, Some(3), Review, 18, None),
+    ("Visitor permits bought by the hour", St, Pn, Dv, S, Some(8), Planned, 25, None),
+    ("Statutory notice of the new charges online by 1 April", T, Pn, A, F, Some(2), Queued, 9, None),
+    ("Smoke test: login page returns 502 in test", D, Pl, Dv, S, None, Triage, 1, None),
+    ("Refund a permit cancelled within 14 days", St, Pn, Dv, S, Some(5), Ready, 16, None),
+    ("Address lookup returns duplicate flats", D, Mt, A, S, None, Backlog, 6, None),
+    ("Blue badge holders get a free second permit", E, Pr, Dv, S, Some(3), Backlog, 12, None),
+    ("Upgrade the payment SDK to the supported version", T, Pn, A, F, Some(2), Queued, 8, Some("waiting for the payment provider's sandbox keys")),
+    ("Email receipt shows the wrong VAT line", D, Inc, A, S, None, Review, 4, None),
+    ("Business permits for care workers", St, Pn, Dv, S, Some(13), Backlog, 30, None),
+    ("Accessibility: error summary not read by screen readers", D, Mt, Dv, S, None, Ready, 7, None),
+    ("Nightly export to the enforcement contractor fails on bank holidays", D, Pr, A, S, None, InProgress, 10, Some("contractor has not confirmed the new file format")),
+    ("Permit holders see their vehicle history", St, Pn, Dv, S, Some(5), Backlog, 22, None),
+    ("Add monitoring for the DVLA vehicle check", E, Pr, A, S, Some(2), Queued, 5, None),
+    ("Welsh language version of the apply journey", St, Pn, Dv, F, Some(8), Backlog, 40, None),
+    ("Contract test: DVLA stub drifts from the real API", D, Pl, Dv, S, None, Triage, 0, None),
+    ("Renewal reminder emails go out twice", D, Inc, A, S, None, Done, 15, None),
+    ("Council tax check for residents' eligibility", St, Pn, Dv, S, Some(8), Ready, 19, None),
+    ("Runbook for the payment reconciliation job", T, Pr, A, S, Some(1), Done, 14, None),
+    ("Load test the renewal journey at 500 users a minute", T, Pn, Dv, S, Some(3), Planned, 11, None),
+    ("Postcode search is case sensitive", D, Mt, A, S, None, Released, 35, None),
+    ("Let residents change their vehicle registration", St, Pn, Dv, S, Some(5), Done, 28, None),
+    ("Session expires while uploading proof of address", D, Inc, A, S, None, Queued, 3, None),
+    ("Archive permits older than seven years", T, Pr, A, F, Some(3), Backlog, 26, None),
+    ("Suspend a bay for a house move", St, Pn, Dv, S, Some(8), Backlog, 33, None),
+    ("Penetration test findings: cookie flags", D, Mt, Dv, X, None, Triage, 1, None),
+    ("Print-at-home permit for visitors", E, Pn, Dv, S, Some(3), Backlog, 17, None),
+    ("Slow query on the permits search screen", D, Pr, A, S, None, Backlog, 9, Some("needs a copy of production statistics")),
+    ("Show the price before the resident signs in", E, Pn, Dv, S, Some(2), Ready, 13, None),
+    ("Old browsers show an unstyled page", D, Mt, A, S, None, Cancelled, 45, None),
+    ("Second vehicle discount for low-emission cars", St, Pn, Dv, S, Some(5), Backlog, 21, None),
+    ("Alert when the card payment failure rate passes 5%", E, Inc, A, S, Some(2), InProgress, 6, None),
+    ("Hand-held enforcement devices read permit QR codes", St, Pn, Dv, S, Some(8), Backlog, 38, None),
+    ("Back-office search by vehicle registration", St, Pn, Dv, S, Some(5), Planned, 24, None),
+    ("Rotate the database credentials every 90 days", T, Pr, A, F, Some(2), Backlog, 11, None),
+    ("Help page links to the retired phone number", D, Inc, A, S, None, Released, 27, None),
+    ("Pipeline: preprod deploy fails when the schema lock is held", D, Pl, Dv, S, None, Backlog, 3, None),
+    ("Resident dashboard shows days left on a permit", E, Pn, Dv, S, Some(3), Review, 15, None),
+    ("Clarify the proof-of-address rules on the form", E, Mt, Dv, S, Some(1), Triage, 2, None),
+    ("Staff can refund part of a permit", St, Pn, Dv, S, Some(5), Backlog, 29, None),
+    ("Known error: PDF permit blank on some phones", D, Pr, A, S, None, Ready, 8, None),
+    ("Capacity review before the April renewals peak", T, Pn, A, F, Some(3), Queued, 12, None),
+    ("Resident can add a temporary vehicle for a hire car", St, Pn, Dv, S, Some(5), Backlog, 23, None),
+    ("Cookie banner hides the continue button on small screens", D, Mt, Dv, S, None, Backlog, 5, None),
+    ("Disaster recovery rehearsal for the permits database", T, Pr, A, S, Some(3), Backlog, 31, Some("needs a change window agreed with the data centre")),
+    ("Trader permits for market days", St, Pn, Dv, S, Some(8), Backlog, 42, None),
+    ("Duplicate payments when the resident double-clicks Pay", D, Inc, A, X, None, Triage, 0, None),
+    ("Mobile layout of the permit summary", E, Pn, Dv, S, Some(2), Done, 20, None),
+    ("Performance test: renewal p95 over 2 s in test", D, Pl, Dv, S, None, Triage, 1, None),
+    ("Explain why an application was refused", E, Pr, Dv, S, Some(3), Backlog, 18, None),
+    ("Update the support contacts in the service catalogue", T, Pn, A, S, Some(1), Review, 7, None),
+    ("Residents in new-build streets cannot find their address", D, Inc, A, S, None, Backlog, 4, None),
+    ("Permit transfer when a resident moves within the zone", St, Pn, Dv, S, Some(8), Backlog, 36, None),
+    ("Retire the old permits batch server", T, Pr, A, S, Some(5), Cancelled, 50, None),
+    ("Open data: anonymised permit counts per zone", E, Pn, Dv, S, Some(3), Backlog, 27, None),
+    ("Reconciliation report misses refunds after midnight", D, Pr, A, S, None, Queued, 6, None),
+    ("Customer satisfaction survey after renewal", E, Pn, Dv, S, Some(2), Triage, 3, None),
+    ("Lock accounts after repeated failed sign-ins", St, Pn, Dv, S, Some(5), Ready, 14, None),
+    ("Content review of the eligibility guidance", T, Mt, A, S, Some(1), Backlog, 10, None),
+    ("Zone boundary change for the new Riverside estate", T, Pn, A, F, Some(3), Ready, 9, None),
+    ("Audit log of staff changes to permits", St, Pn, Dv, S, Some(5), Backlog, 34, None),
+    ("Status page for planned maintenance", E, Inc, A, S, Some(2), Backlog, 16, None),
+];
+
+/// Builds the demo on a new, empty store, every change through the domain and with its event.
+pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let people = people();
+    let start = now - Duration::days(60);
+    store.init_board(TITLE, Identity::Trust, &people[0], start)?;
+    let po = Actor::person(&people[0]);
+    for p in &people[1..] {
+        store.add_person(p, &po, start)?;
+    }
+    let project = Project::delivery(PROJECT, true, vec![], 14)?;
+    store.add_project(&project, &po, start)?;
+    let by_role = |role: Role| {
+        people
+            .iter()
+            .find(|p| p.roles.contains(&role))
+            .map(Actor::person)
+            .unwrap_or_else(|| po.clone())
+    };
+    let (ams, tester) = (by_role(Role::AmsEngineer), by_role(Role::Tester));
+    for (n, row) in ROWS.iter().enumerate() {
+        let (title, kind, origin, team, class, points, state, days, blocked) = *row;
+        let at = now - Duration::days(days) - Duration::minutes(n as i64 * 37);
+        let mut new = NewItem::titled(title);
+        new.kind = kind;
+        new.origin = origin;
+        new.team = Some(team);
+        new.class = class;
+        new.points = points;
+        new.project = if team == Team::Appdev { PROJECT } else { crate::domain::project::BAU }.into();
+        new.due = (class == Class::FixedDate).then(|| (now + Duration::days(20 + n as i64)).date_naive());
+        new.description = format!(
+            "{title}.\n\nRaised for the resident parking-permit service of Northbridge Council."
+        );
+        // Pipeline tickets come from the automation; triage items from whoever found them.
+        let creator = match (origin, state) {
+            (Origin::Pipeline, _) => Actor::automation(),
+            (_, State::Triage) | (Origin::ManualTest, _) => tester.clone(),
+            _ => po.clone(),
+        };
+        let created = store.create_item(new, &creator, at)?;
+        let id = created.id;
+        let mut at = at + Duration::hours(2);
+        let step = |store: &mut Store, cmd: ItemCommand, who: &Actor, at: &mut DateTime<Utc>| {
+            *at += Duration::hours(3);
+            store.apply_item(id, &cmd, who, *at, None).map(|_| ())
+        };
+        if state != State::Triage && created.state == State::Triage {
+            step(store, ItemCommand::Accept, &ams, &mut at)?;
+        }
+        let past_backlog = !matches!(state, State::Triage | State::Backlog | State::Cancelled);
+        if past_backlog {
+            let criteria = ItemEdit {
+                acceptance: Some(format!("Done when: {title}, shown by an automated test in the test environment.")),
+                ..ItemEdit::default()
+            };
+            step(store, ItemCommand::Edit(criteria), &po, &mut at)?;
+            step(store, ItemCommand::Refine, &po, &mut at)?;
+        }
+        if state == State::Cancelled {
+            step(store, ItemCommand::Cancel { reason: "superseded by the new platform".into() }, &po, &mut at)?;
+        }
+        if !matches!(state, State::Triage | State::Backlog | State::Ready | State::Cancelled) {
+            // Sprint and Kanban moves come with the boards; until then the demo seeds them.
+            at += Duration::hours(3);
+            store.seed_state(id, state, &po, at)?;
+        }
+        if let Some(reason) = blocked {
+            step(store, ItemCommand::Block { reason: reason.into() }, &ams, &mut at)?;
+        }
+    }
+    // The product owner's ranking: expedite first, then the delivery team's big bets.
+    let top: Vec<_> = store
+        .backlog()?
+        .into_iter()
+        .filter(|i| i.class == Class::Expedite && i.state.is_open())
+        .map(|i| i.id)
+        .collect();
+    for id in top.into_iter().rev() {
+        store.rank_item(id, crate::domain::backlog::RankMove::Top, &po, now - Duration::hours(1), None)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,435 @@
+//! Work items: the backlog as the board shows it, one item with its history, and the writes
+//! that change them, each in one transaction with its event.
+
+use super::{Store, StoreError, append_event};
+use crate::domain::backlog::{self, RankMove};
+use crate::domain::item::{self, Item, ItemCommand, NewItem};
+use crate::domain::{Actor, DomainError, Event, ItemId, rank};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+/// Every column, in the order `item_from_row` reads them.
+const FULL: &str = "id, title, description, acceptance, kind, origin, team, project, class, due, \
+                    points, rank, state, blocked, assignee, created, updated, updated_by, version";
+/// The same without the long texts: what the board's list needs.
+const LIST: &str = "id, title, '', '', kind, origin, team, project, class, due, \
+                    points, rank, state, blocked, assignee, created, updated, updated_by, version";
+
+fn parsed<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let s: String = r.get(i)?;
+    s.parse::<T>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
+    let team: Option<String> = r.get(6)?;
+    Ok(Item {
+        id: ItemId(r.get(0)?),
+        title: r.get(1)?,
+        description: r.get(2)?,
+        acceptance: r.get(3)?,
+        kind: parsed(r, 4)?,
+        origin: parsed(r, 5)?,
+        team: team.and_then(|t| t.parse().ok()),
+        project: r.get(7)?,
+        class: parsed(r, 8)?,
+        due: r.get(9)?,
+        points: r.get(10)?,
+        rank: r.get(11)?,
+        state: parsed(r, 12)?,
+        blocked: r.get(13)?,
+        assignee: r.get(14)?,
+        created: r.get(15)?,
+        updated: r.get(16)?,
+        updated_by: r.get(17)?,
+        version: r.get(18)?,
+    })
+}
+
+pub(super) fn event_from_row(r: &Row<'_>) -> rusqlite::Result<Event> {
+    let details: Option<String> = r.get(8)?;
+    Ok(Event {
+        at: r.get(0)?,
+        actor: r.get(1)?,
+        entity: r.get(2)?,
+        entity_id: r.get(3)?,
+        action: r.get(4)?,
+        from: r.get(5)?,
+        to: r.get(6)?,
+        reason: r.get(7)?,
+        details: details
+            .and_then(|d| serde_json::from_str(&d).ok())
+            .unwrap_or_default(),
+    })
+}
+
+fn not_found(id: ItemId) -> StoreError {
+    DomainError::not_found(format!(
+        "there is no item {id}: see `firebreak item list` for the ids"
+    ))
+    .into()
+}
+
+fn load(tx: &Transaction<'_>, id: ItemId) -> Result<Item, StoreError> {
+    tx.query_row(
+        &format!("SELECT {FULL} FROM items WHERE id = ?1"),
+        [id.0],
+        item_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| not_found(id))
+}
+
+impl Store {
+    /// Every item in rank order, without descriptions and acceptance criteria.
+    pub fn backlog(&self) -> Result<Vec<Item>, StoreError> {
+        // A table scan sorted here is faster than walking the rank index.
+        let mut stmt = self.conn().prepare(&format!("SELECT {LIST} FROM items"))?;
+        let mut items = stmt
+            .query_map([], item_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        items.sort_unstable_by(|a, b| a.rank.cmp(&b.rank));
+        Ok(items)
+    }
+
+    /// The first `n` items in rank order and the count of all: enough to paint a screen.
+    pub fn backlog_head(&self, n: usize) -> Result<(Vec<Item>, usize), StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {LIST} FROM items ORDER BY rank LIMIT ?1"))?;
+        let items = stmt
+            .query_map([n as i64], item_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let total: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+        Ok((items, total as usize))
+    }
+
+    /// Every item in rank order, whole.
+    pub fn items_full(&self) -> Result<Vec<Item>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {FULL} FROM items ORDER BY rank"))?;
+        let items = stmt
+            .query_map([], item_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(items)
+    }
+
+    pub fn item(&self, id: ItemId) -> Result<Item, StoreError> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {FULL} FROM items WHERE id = ?1"),
+                [id.0],
+                item_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// The events of one entity, oldest first.
+    pub fn history(&self, entity: &str, id: &str) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details
+             FROM events WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
+        )?;
+        let events = stmt
+            .query_map([entity, id], event_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(events)
+    }
+
+    /// Adds an item at the bottom of the backlog.
+    pub fn create_item(
+        &mut self,
+        new: NewItem,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Item, StoreError> {
+        self.write(|tx| {
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM projects WHERE name = ?1)",
+                [&new.project],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(DomainError::invalid(format!(
+                    "there is no project '{}': see `firebreak project list`",
+                    new.project
+                ))
+                .into());
+            }
+            let next: u32 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
+                r.get(0)
+            })?;
+            let last: Option<String> = tx
+                .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
+                .optional()?
+                .flatten();
+            let key = rank::between(last.as_deref(), None);
+            let (item, event) = item::create(new, ItemId(next), key, actor, now)?;
+            insert(tx, &item)?;
+            append_event(tx, &event)?;
+            Ok(item)
+        })
+    }
+
+    /// Applies a command; `expected` is the version the caller saw, if it saw one.
+    pub fn apply_item(
+        &mut self,
+        id: ItemId,
+        cmd: &ItemCommand,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        expected: Option<i64>,
+    ) -> Result<Item, StoreError> {
+        self.write(|tx| {
+            let current = load(tx, id)?;
+            item::check_fresh(&current, expected)?;
+            let (next, event) = item::apply(&current, cmd, actor, now)?;
+            update(tx, &next, current.version)?;
+            append_event(tx, &event)?;
+            Ok(next)
+        })
+    }
+
+    /// Moves an item in the one order, writing its row only (and an event). Returns the
+    /// item as it now is; a move that changes nothing writes nothing.
+    pub fn rank_item(
+        &mut self,
+        id: ItemId,
+        mv: RankMove,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        expected: Option<i64>,
+    ) -> Result<Item, StoreError> {
+        backlog::authorize(actor)?;
+        self.write(|tx| {
+            let current = load(tx, id)?;
+            item::check_fresh(&current, expected)?;
+            let Some((lo, hi)) = slot(tx, &current, mv)? else {
+                return Ok(current);
+            };
+            let mut key = backlog::key_between(lo.as_deref(), hi.as_deref());
+            if key.len() > rank::RESPACE_AT {
+                respace(tx, actor, now)?;
+                let current = load(tx, id)?;
+                let (lo, hi) = slot(tx, &current, mv)?.unwrap_or((None, None));
+                key = backlog::key_between(lo.as_deref(), hi.as_deref());
+            }
+            let current = load(tx, id)?;
+            let mut next = current.clone();
+            next.rank = key;
+            next.updated = now;
+            next.updated_by = actor.name.clone();
+            next.version += 1;
+            update(tx, &next, current.version)?;
+            append_event(
+                tx,
+                &backlog::moved(id, &current.rank, &next.rank, mv, actor, now),
+            )?;
+            Ok(next)
+        })
+    }
+}
+
+impl Store {
+    /// Puts an item straight into a later state, with an event that says so. Only the demo
+    /// uses it, for the states whose transitions belong to the sprint and Kanban boards.
+    pub(crate) fn seed_state(
+        &mut self,
+        id: ItemId,
+        state: crate::domain::State,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Item, StoreError> {
+        self.write(|tx| {
+            let current = load(tx, id)?;
+            let mut next = current.clone();
+            next.state = state;
+            next.updated = now;
+            next.updated_by = actor.name.clone();
+            next.version += 1;
+            update(tx, &next, current.version)?;
+            append_event(
+                tx,
+                &Event::new(now, &actor.name, "item", id.to_string(), "seed")
+                    .from_to(current.state.as_str(), state.as_str())
+                    .reason(Some("demo data")),
+            )?;
+            Ok(next)
+        })
+    }
+}
+
+/// The keys of the neighbours `item` lands between, or `None` when it stays where it is.
+type Slot = Option<(Option<String>, Option<String>)>;
+
+fn slot(tx: &Transaction<'_>, item: &Item, mv: RankMove) -> Result<Slot, StoreError> {
+    let me = item.id.0;
+    let nearest = |sql: &str, key: &str, n: u32| -> Result<Vec<(u32, String)>, StoreError> {
+        let mut stmt = tx.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map(params![key, n], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    };
+    const ABOVE: &str = "SELECT id, rank FROM items WHERE rank < ?1 ORDER BY rank DESC LIMIT ?2";
+    const BELOW: &str = "SELECT id, rank FROM items WHERE rank > ?1 ORDER BY rank LIMIT ?2";
+    let key_of = |other: ItemId| -> Result<String, StoreError> {
+        if other == item.id {
+            return Err(DomainError::invalid(format!(
+                "{other} cannot move relative to itself: name another item"
+            ))
+            .into());
+        }
+        tx.query_row("SELECT rank FROM items WHERE id = ?1", [other.0], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| not_found(other))
+    };
+    Ok(match mv {
+        RankMove::Top => {
+            let first = nearest(BELOW, "", 1)?;
+            match first.first() {
+                Some((id, _)) if *id == me => None,
+                first => Some((None, first.map(|f| f.1.clone()))),
+            }
+        }
+        RankMove::Bottom => {
+            let last = nearest(ABOVE, "~", 1)?;
+            match last.first() {
+                Some((id, _)) if *id == me => None,
+                last => Some((last.map(|l| l.1.clone()), None)),
+            }
+        }
+        RankMove::Before(other) => {
+            let key = key_of(other)?;
+            match nearest(ABOVE, &key, 1)?.pop() {
+                Some((id, _)) if id == me => None,
+                prev => Some((prev.map(|p| p.1), Some(key))),
+            }
+        }
+        RankMove::After(other) => {
+            let key = key_of(other)?;
+            match nearest(BELOW, &key, 1)?.pop() {
+                Some((id, _)) if id == me => None,
+                next => Some((Some(key), next.map(|n| n.1))),
+            }
+        }
+        RankMove::Up(n) | RankMove::Down(n) if n == 0 => None,
+        RankMove::Up(n) => {
+            let above = nearest(ABOVE, &item.rank, n + 1)?;
+            if above.is_empty() {
+                None
+            } else {
+                let hi = above[(n as usize).min(above.len()) - 1].1.clone();
+                Some((above.get(n as usize).map(|a| a.1.clone()), Some(hi)))
+            }
+        }
+        RankMove::Down(n) => {
+            let below = nearest(BELOW, &item.rank, n + 1)?;
+            if below.is_empty() {
+                None
+            } else {
+                let lo = below[(n as usize).min(below.len()) - 1].1.clone();
+                Some((Some(lo), below.get(n as usize).map(|b| b.1.clone())))
+            }
+        }
+    })
+}
+
+/// Gives every item a fresh short key in the same order. Rare: only when a key grew long.
+fn respace(tx: &Transaction<'_>, actor: &Actor, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let ids: Vec<u32> = {
+        let mut stmt = tx.prepare("SELECT id FROM items ORDER BY rank")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    // Park every key above the alphabet first, so no new key meets an old one.
+    tx.execute("UPDATE items SET rank = '~' || id", [])?;
+    let mut stmt = tx.prepare("UPDATE items SET rank = ?1 WHERE id = ?2")?;
+    for (id, key) in ids.iter().zip(rank::spaced(ids.len())) {
+        stmt.execute(params![key, id])?;
+    }
+    append_event(
+        tx,
+        &Event::new(now, &actor.name, "board", "backlog", "respace")
+            .details(serde_json::json!({ "items": ids.len() })),
+    )
+}
+
+pub(super) fn insert(tx: &Transaction<'_>, i: &Item) -> Result<(), StoreError> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO items ({FULL}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+    ))?
+    .execute(params![
+        i.id.0,
+        i.title,
+        i.description,
+        i.acceptance,
+        i.kind.as_str(),
+        i.origin.as_str(),
+        i.team.map(|t| t.as_str()),
+        i.project,
+        i.class.as_str(),
+        i.due,
+        i.points,
+        i.rank,
+        i.state.as_str(),
+        i.blocked,
+        i.assignee,
+        i.created,
+        i.updated,
+        i.updated_by,
+        i.version
+    ])?;
+    Ok(())
+}
+
+/// Writes the item's row if it is still at `seen`; otherwise refuses as stale.
+fn update(tx: &Transaction<'_>, i: &Item, seen: i64) -> Result<(), StoreError> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE items SET title = ?2, description = ?3, acceptance = ?4, kind = ?5, origin = ?6,
+             team = ?7, project = ?8, class = ?9, due = ?10, points = ?11, rank = ?12, state = ?13,
+             blocked = ?14, assignee = ?15, updated = ?16, updated_by = ?17, version = ?18
+             WHERE id = ?1 AND version = ?19",
+        )?
+        .execute(params![
+            i.id.0,
+            i.title,
+            i.description,
+            i.acceptance,
+            i.kind.as_str(),
+            i.origin.as_str(),
+            i.team.map(|t| t.as_str()),
+            i.project,
+            i.class.as_str(),
+            i.due,
+            i.points,
+            i.rank,
+            i.state.as_str(),
+            i.blocked,
+            i.assignee,
+            i.updated,
+            i.updated_by,
+            i.version,
+            seen
+        ])?;
+    if n == 1 {
+        Ok(())
+    } else {
+        let now = load(tx, i.id)?;
+        Err(DomainError::Stale {
+            id: i.id.to_string(),
+            by: now.updated_by,
+            at: now.updated,
+        }
+        .into())
+    }
+}

@@ -1,0 +1,31 @@
+//! Append-only schema migrations, tracked by `PRAGMA user_version`. Never edit a shipped
+//! file: add the next one.
+
+use super::StoreError;
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+const STEPS: &[M<'static>] = &[M::up(include_str!("migrations/0001_board.sql"))];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(STEPS)
+}
+
+/// The schema version this program writes.
+pub fn latest() -> i64 {
+    STEPS.len() as i64
+}
+
+pub fn to_latest(conn: &mut Connection) -> Result<(), StoreError> {
+    migrations()
+        .to_latest(conn)
+        .map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_validate() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,73 @@
+-- The board: people, projects, the one backlog and the append-only audit trail.
+
+CREATE TABLE board (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE people (
+    name    TEXT PRIMARY KEY,
+    team    TEXT NOT NULL CHECK (team IN ('appdev', 'ams')),
+    created TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE person_roles (
+    person TEXT NOT NULL REFERENCES people (name),
+    role   TEXT NOT NULL,
+    PRIMARY KEY (person, role)
+) STRICT;
+
+CREATE TABLE projects (
+    name           TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('delivery', 'bau')),
+    firebreak      INTEGER NOT NULL,
+    parties        TEXT NOT NULL,
+    hypercare_days INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE items (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    acceptance  TEXT NOT NULL DEFAULT '',
+    kind        TEXT NOT NULL,
+    origin      TEXT NOT NULL,
+    team        TEXT,
+    project     TEXT NOT NULL REFERENCES projects (name),
+    class       TEXT NOT NULL,
+    due         TEXT,
+    points      INTEGER,
+    rank        TEXT NOT NULL UNIQUE,
+    state       TEXT NOT NULL,
+    blocked     TEXT,
+    assignee    TEXT,
+    created     TEXT NOT NULL,
+    updated     TEXT NOT NULL,
+    updated_by  TEXT NOT NULL,
+    version     INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    from_state TEXT,
+    to_state   TEXT,
+    reason     TEXT,
+    details    TEXT
+) STRICT;
+
+CREATE INDEX events_by_entity ON events (entity, entity_id);
+
+CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: events are never updated');
+END;
+
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: events are never deleted');
+END;

@@ -1,0 +1,186 @@
+//! The whole board as one JSON document, and a new board made from one, all or nothing.
+
+use super::board::{insert_person, insert_project};
+use super::items::{event_from_row, insert};
+use super::{Store, StoreError, append_event};
+use crate::domain::project::Project;
+use crate::domain::{DomainError, Event, Identity, Item, Person, rank};
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The export format's version; `import` refuses any other.
+pub const EXPORT_SCHEMA: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    pub schema: u32,
+    pub board: ExportBoard,
+    pub people: Vec<Person>,
+    pub projects: Vec<Project>,
+    pub items: Vec<Item>,
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportBoard {
+    pub title: String,
+    pub identity: Identity,
+    pub created: DateTime<Utc>,
+}
+
+impl Store {
+    /// The whole board, read in one transaction so that it is consistent.
+    pub fn export(&self) -> Result<Export, StoreError> {
+        let tx = self.conn().unchecked_transaction()?;
+        let info = self.info()?;
+        let events = {
+            let mut stmt = tx.prepare(
+                "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details
+                 FROM events ORDER BY id",
+            )?;
+            stmt.query_map([], event_from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let out = Export {
+            schema: EXPORT_SCHEMA,
+            board: ExportBoard {
+                title: info.title,
+                identity: info.identity,
+                created: info.created,
+            },
+            people: self.people()?,
+            projects: self.projects()?,
+            items: self.items_full()?,
+            events,
+        };
+        tx.finish()?;
+        Ok(out)
+    }
+}
+
+/// Parses an export document, saying where it is malformed.
+pub fn parse(text: &str) -> Result<Export, DomainError> {
+    let export: Export = serde_json::from_str(text).map_err(|e| {
+        DomainError::invalid(format!(
+            "the file is not a firebreak export: {e}; nothing was imported"
+        ))
+    })?;
+    if export.schema != EXPORT_SCHEMA {
+        return Err(DomainError::invalid(format!(
+            "the file is export schema {}, this firebreak reads schema {EXPORT_SCHEMA}; nothing was imported",
+            export.schema
+        )));
+    }
+    check(&export)?;
+    Ok(export)
+}
+
+/// The checks a database constraint would make, but with sentences that say which record.
+fn check(e: &Export) -> Result<(), DomainError> {
+    let bad = |m: String| Err(DomainError::invalid(format!("{m}; nothing was imported")));
+    let mut names = HashSet::new();
+    for p in &e.people {
+        crate::domain::policy::check_person_name(&p.name)?;
+        if !names.insert(p.name.as_str()) {
+            return bad(format!("person {} appears twice", p.name));
+        }
+    }
+    let projects: HashSet<&str> = e.projects.iter().map(|p| p.name.as_str()).collect();
+    if !projects.contains(crate::domain::project::BAU) {
+        return bad("the built-in project 'bau' is missing".into());
+    }
+    let (mut ids, mut keys) = (HashSet::new(), HashSet::new());
+    for i in &e.items {
+        if !ids.insert(i.id) {
+            return bad(format!("item {} appears twice", i.id));
+        }
+        if !rank::is_valid(&i.rank) || !keys.insert(i.rank.as_str()) {
+            return bad(format!("item {} has a bad or repeated rank '{}'", i.id, i.rank));
+        }
+        if !projects.contains(i.project.as_str()) {
+            return bad(format!("item {} names an unknown project '{}'", i.id, i.project));
+        }
+        if i.title.trim().is_empty() || i.title.chars().count() > crate::domain::item::MAX_TITLE {
+            return bad(format!("item {} has an empty or over-long title", i.id));
+        }
+    }
+    Ok(())
+}
+
+/// Makes a new board at `path` from an export. The board is built beside `path` and moved
+/// into place only when complete, so a failure (or a kill) leaves no half board behind.
+pub fn import(path: &Path, export: &Export, now: DateTime<Utc>) -> Result<(), StoreError> {
+    if path.exists() {
+        return Err(DomainError::invalid(format!(
+            "{} exists already: import makes a new board, so give a new file with --db",
+            path.display()
+        ))
+        .into());
+    }
+    let building = path.with_extension("importing");
+    for stale in sidecars(&building) {
+        let _ = std::fs::remove_file(stale);
+    }
+    let result = build(&building, export, now);
+    match result {
+        Ok(()) => std::fs::rename(&building, path)
+            .map_err(|e| StoreError::io(path, e)),
+        Err(e) => {
+            for f in sidecars(&building) {
+                let _ = std::fs::remove_file(f);
+            }
+            Err(e)
+        }
+    }
+}
+
+fn sidecars(db: &Path) -> [std::path::PathBuf; 3] {
+    let s = db.as_os_str().to_owned();
+    let with = |suffix: &str| {
+        let mut x = s.clone();
+        x.push(suffix);
+        std::path::PathBuf::from(x)
+    };
+    [db.to_path_buf(), with("-wal"), with("-shm")]
+}
+
+fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut store = Store::create(path)?;
+    store.write(|tx| {
+        for (k, v) in [
+            ("title", e.board.title.clone()),
+            ("identity", e.board.identity.as_str().to_string()),
+            ("created", e.board.created.to_rfc3339()),
+        ] {
+            tx.execute("INSERT INTO board (key, value) VALUES (?1, ?2)", params![k, v])?;
+        }
+        for p in &e.projects {
+            insert_project(tx, p)?;
+        }
+        for p in &e.people {
+            insert_person(tx, p, e.board.created)?;
+        }
+        for i in &e.items {
+            insert(tx, i)?;
+        }
+        for ev in &e.events {
+            append_event(tx, ev)?;
+        }
+        append_event(
+            tx,
+            &Event::new(now, crate::domain::policy::AUTOMATION, "board", &e.board.title, "import")
+                .details(serde_json::json!({ "items": e.items.len(), "events": e.events.len() })),
+        )
+    })?;
+    // Fold the write-ahead log into the file before it is moved into place.
+    store
+        .conn()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+    drop(store);
+    Ok(())
+}
