@@ -1,3 +1,207 @@
-//! The pure application: the board's state, the actions keys turn into, and `update`.
+//! The pure application: the board's state, the messages the shell sends it (keys, loaded
+//! data, write results, the clock), and `update`, which changes the state and returns the
+//! effects for the shell to carry out. No IO and no clock here, so every key sequence can be
+//! tested without a terminal.
 
+pub mod backlog;
+pub mod form;
 pub mod format;
+pub mod input;
+pub mod keymap;
+mod update;
+
+pub use update::update;
+
+use crate::domain::backlog::RankMove;
+use crate::domain::{Actor, Event, Identity, Item, ItemCommand, ItemId, NewItem, Person};
+use backlog::BacklogView;
+use chrono::{DateTime, Utc};
+use form::ItemForm;
+use input::LineInput;
+use keymap::{Context, Keymap};
+use ratatui::crossterm::event::KeyEvent;
+
+/// The tabs that exist, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Backlog,
+}
+
+impl Tab {
+    pub const ALL: &'static [Tab] = &[Tab::Backlog];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Backlog => "Backlog",
+        }
+    }
+}
+
+/// Everything the board loads from the store at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub title: String,
+    pub identity: Identity,
+    pub me: Actor,
+    pub people: Vec<Person>,
+    pub projects: Vec<String>,
+    /// In rank order, without descriptions and acceptance criteria.
+    pub items: Vec<Item>,
+    pub at: DateTime<Utc>,
+}
+
+/// A write waiting for a yes or a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Cancel(ItemId, i64),
+    Block(ItemId, i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Confirm {
+        question: String,
+        then: Pending,
+    },
+    Prompt {
+        question: String,
+        input: LineInput,
+        then: Pending,
+    },
+    Form(Box<ItemForm>),
+    People {
+        selected: usize,
+    },
+}
+
+/// A message in the status line; errors stay until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// What the shell tells the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    Tick(DateTime<Utc>),
+    Loaded(Box<Snapshot>),
+    Detail(Box<Item>, Vec<Event>),
+    /// A write went through: the item as it now is, and what to say.
+    Saved(Box<Item>, String),
+    /// A write was refused; `stale` when someone else changed the item first.
+    Refused {
+        message: String,
+        stale: bool,
+    },
+}
+
+/// What the app asks the shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    Reload,
+    LoadDetail(ItemId),
+    Rank {
+        id: ItemId,
+        mv: RankMove,
+        version: i64,
+    },
+    Apply {
+        id: ItemId,
+        cmd: ItemCommand,
+        version: i64,
+    },
+    Create(NewItem),
+}
+
+/// The whole state of the board on screen.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub keymap: Keymap,
+    pub title: String,
+    pub db: String,
+    pub identity: Identity,
+    pub me: Actor,
+    pub people: Vec<Person>,
+    pub projects: Vec<String>,
+    pub readonly: bool,
+    pub ascii: bool,
+    pub items: Vec<Item>,
+    pub backlog: BacklogView,
+    pub tab: Tab,
+    pub overlay: Option<Overlay>,
+    pub flash: Option<Flash>,
+    /// The item whose edit form opens when its whole text arrives.
+    pub edit_when_loaded: Option<ItemId>,
+    pub now: DateTime<Utc>,
+    pub refreshed: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub loaded: bool,
+}
+
+/// The smallest terminal the board draws in.
+pub const MIN_SIZE: (u16, u16) = (60, 16);
+
+impl AppState {
+    pub fn new(db: &str, readonly: bool, ascii: bool, now: DateTime<Utc>) -> Self {
+        AppState {
+            keymap: Keymap::default(),
+            title: String::new(),
+            db: db.to_string(),
+            identity: Identity::Os,
+            me: Actor::automation(),
+            people: Vec::new(),
+            projects: Vec::new(),
+            readonly,
+            ascii,
+            items: Vec::new(),
+            backlog: BacklogView {
+                show_closed: true,
+                ..BacklogView::default()
+            },
+            tab: Tab::Backlog,
+            overlay: None,
+            flash: None,
+            edit_when_loaded: None,
+            now,
+            refreshed: now,
+            size: (80, 24),
+            loaded: false,
+        }
+    }
+
+    /// Where the keyboard is, by priority: an overlay, then the filter, move mode, the tab.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => Context::Help,
+            Some(Overlay::Confirm { .. }) => Context::Confirm,
+            Some(Overlay::Prompt { .. }) => Context::Prompt,
+            Some(Overlay::Form(_)) => Context::Form,
+            Some(Overlay::People { .. }) => Context::People,
+            None if self.backlog.filtering => Context::Filter,
+            None if self.backlog.moving.is_some() => Context::Move,
+            None => Context::Backlog,
+        }
+    }
+
+    pub fn selected(&self) -> Option<&Item> {
+        self.backlog.selected_item(&self.items)
+    }
+
+    /// How many list rows fit: the screen less the header, tab bar, list title, table
+    /// header, status line and footer.
+    pub fn list_height(&self) -> usize {
+        self.size.1.saturating_sub(6) as usize
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
+    }
+}

@@ -48,11 +48,13 @@ pub struct ImportArgs {
 }
 
 pub fn init(ctx: &Ctx<'_>, a: &InitArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let identity: Identity = a.identity.parse().map_err(|e| Failure::usage(format!("{e}")))?;
+    let identity: Identity = a
+        .identity
+        .parse()
+        .map_err(|e| Failure::usage(format!("{e}")))?;
     let me = crate::config::os_user();
-    policy::check_person_name(&me).map_err(|e| {
-        Failure::usage(format!("your login cannot be a person's name here: {e}"))
-    })?;
+    policy::check_person_name(&me)
+        .map_err(|e| Failure::usage(format!("your login cannot be a person's name here: {e}")))?;
     let path = ctx.db_path();
     let mut store = Store::create(&path)?;
     let first = Person {
@@ -72,11 +74,7 @@ pub fn init(ctx: &Ctx<'_>, a: &InitArgs, out: &mut dyn Write) -> Result<(), Fail
 
 /// Builds the demo board if needed and says where it is; the caller opens it.
 pub fn demo(ctx: &Ctx<'_>, a: &DemoArgs, out: &mut dyn Write) -> Result<PathBuf, Failure> {
-    let path = ctx
-        .cli
-        .db
-        .clone()
-        .unwrap_or_else(crate::config::demo_db);
+    let path = ctx.cli.db.clone().unwrap_or_else(crate::config::demo_db);
     if path == crate::config::default_db() {
         return Err(Failure::usage(
             "the demo never goes into your default board: give another file with --db",
@@ -98,7 +96,11 @@ pub fn demo(ctx: &Ctx<'_>, a: &DemoArgs, out: &mut dyn Write) -> Result<PathBuf,
     }
     if path.exists() {
         Store::open(&path, true)?;
-        writeln!(out, "The demo board is at {} (--reset builds it anew).", path.display())?;
+        writeln!(
+            out,
+            "The demo board is at {} (--reset builds it anew).",
+            path.display()
+        )?;
     } else {
         let mut store = Store::create(&path)?;
         let built = crate::demo::build(&mut store, ctx.now);
@@ -173,8 +175,8 @@ pub fn export(ctx: &Ctx<'_>, a: &ExportArgs, out: &mut dyn Write) -> Result<(), 
         }
         Some(file) => {
             let tmp = file.with_extension("partial");
-            let text = serde_json::to_string_pretty(&export)
-                .map_err(|e| Failure::usage(e.to_string()))?;
+            let text =
+                serde_json::to_string_pretty(&export).map_err(|e| Failure::usage(e.to_string()))?;
             std::fs::write(&tmp, text)?;
             std::fs::rename(&tmp, file)?;
             writeln!(
@@ -191,9 +193,8 @@ pub fn export(ctx: &Ctx<'_>, a: &ExportArgs, out: &mut dyn Write) -> Result<(), 
 }
 
 pub fn import(ctx: &Ctx<'_>, a: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(&a.file).map_err(|e| {
-        Failure::usage(format!("cannot read {}: {e}", a.file.display()))
-    })?;
+    let text = std::fs::read_to_string(&a.file)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", a.file.display())))?;
     let export = transfer::parse(&text)?;
     let path = ctx.db_path();
     transfer::import(&path, &export, ctx.now)?;

@@ -122,12 +122,18 @@ fn id(s: &str) -> Result<ItemId, Failure> {
 
 fn date(s: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        Failure::usage(format!("'{s}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"))
+        Failure::usage(format!(
+            "'{s}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"
+        ))
     })
 }
 
 fn optional<T>(s: &str, f: impl Fn(&str) -> Result<T, Failure>) -> Result<Option<T>, Failure> {
-    if s == "none" { Ok(None) } else { f(s).map(Some) }
+    if s == "none" {
+        Ok(None)
+    } else {
+        f(s).map(Some)
+    }
 }
 
 pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Failure> {
@@ -176,9 +182,11 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 return Ok(());
             }
             let mut rows = vec![
-                ["#", "ID", "KIND", "TITLE", "TEAM", "STATE", "PTS", "ORIGIN", "AGE", "BLOCKED"]
-                    .map(String::from)
-                    .to_vec(),
+                [
+                    "#", "ID", "KIND", "TITLE", "TEAM", "STATE", "PTS", "ORIGIN", "AGE", "BLOCKED",
+                ]
+                .map(String::from)
+                .to_vec(),
             ];
             rows.extend(items.iter().map(|(pos, i)| {
                 vec![
@@ -200,7 +208,10 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             let item = store.item(id(raw)?)?;
             let history = store.history("item", &item.id.to_string())?;
             if *json {
-                return print_json(out, vec![("item", to_json(&item)), ("history", to_json(&history))]);
+                return print_json(
+                    out,
+                    vec![("item", to_json(&item)), ("history", to_json(&history))],
+                );
             }
             show(out, &item, &history)?;
         }
@@ -231,7 +242,17 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             let cmd = ItemCommand::parse(command, reason.as_deref())?;
             let actor = ctx.actor(&store)?;
             let item = store.apply_item(id(raw)?, &cmd, &actor, ctx.now, *if_version)?;
-            writeln!(out, "{} is {}{}.", item.id, item.state, if item.blocked.is_some() { ", blocked" } else { "" })?;
+            writeln!(
+                out,
+                "{} is {}{}.",
+                item.id,
+                item.state,
+                if item.blocked.is_some() {
+                    ", blocked"
+                } else {
+                    ""
+                }
+            )?;
         }
         ItemCmd::Edit(a) => {
             let edit = ItemEdit {
@@ -266,14 +287,24 @@ fn show(out: &mut dyn Write, i: &Item, history: &[crate::domain::Event]) -> Resu
     writeln!(out, "{}  {}", i.id, i.title)?;
     let team = i.team.map_or("-".to_string(), |t| t.to_string());
     let points = i.points.map_or("-".to_string(), |p| p.to_string());
-    writeln!(out, "{} · {} · team {} · project {} · {} · {} points · origin {}", i.kind, i.state, team, i.project, i.class, points, i.origin)?;
+    writeln!(
+        out,
+        "{} · {} · team {} · project {} · {} · {} points · origin {}",
+        i.kind, i.state, team, i.project, i.class, points, i.origin
+    )?;
     if let Some(due) = i.due {
         writeln!(out, "due {due}")?;
     }
     if let Some(reason) = &i.blocked {
         writeln!(out, "BLOCKED: {reason}")?;
     }
-    writeln!(out, "version {}, last changed by {} at {}", i.version, i.updated_by, format::when(i.updated))?;
+    writeln!(
+        out,
+        "version {}, last changed by {} at {}",
+        i.version,
+        i.updated_by,
+        format::when(i.updated)
+    )?;
     if !i.description.is_empty() {
         writeln!(out, "\n{}", i.description)?;
     }
@@ -282,7 +313,13 @@ fn show(out: &mut dyn Write, i: &Item, history: &[crate::domain::Event]) -> Resu
     }
     writeln!(out, "\nHistory:")?;
     for e in history {
-        writeln!(out, "  {}  {:<10} {}", format::when(e.at), e.actor, format::event_line(e))?;
+        writeln!(
+            out,
+            "  {}  {:<10} {}",
+            format::when(e.at),
+            e.actor,
+            format::event_line(e)
+        )?;
     }
     Ok(())
 }

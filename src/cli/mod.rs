@@ -111,7 +111,10 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn db_path(&self) -> PathBuf {
-        self.cli.db.clone().unwrap_or_else(crate::config::default_db)
+        self.cli
+            .db
+            .clone()
+            .unwrap_or_else(crate::config::default_db)
     }
 
     pub fn open(&self) -> Result<Store, Failure> {
@@ -120,13 +123,21 @@ impl Ctx<'_> {
 
     /// The acting person, per the board's identity mode (cli.md, Global).
     pub fn actor(&self, store: &Store) -> Result<Actor, Failure> {
-        resolve_actor(store, self.cli.as_person.as_deref(), &crate::config::os_user())
+        resolve_actor(
+            store,
+            self.cli.as_person.as_deref(),
+            &crate::config::os_user(),
+        )
     }
 }
 
 /// `--as` on a trust board; else the operating-system user if registered; else, on a trust
 /// board, its first product owner.
-pub fn resolve_actor(store: &Store, as_name: Option<&str>, os_user: &str) -> Result<Actor, Failure> {
+pub fn resolve_actor(
+    store: &Store,
+    as_name: Option<&str>,
+    os_user: &str,
+) -> Result<Actor, Failure> {
     let info = store.info()?;
     if let Some(name) = as_name {
         if info.identity != Identity::Trust {

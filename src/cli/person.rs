@@ -61,7 +61,10 @@ pub fn run_person(ctx: &Ctx<'_>, cmd: &PersonCmd, out: &mut dyn Write) -> Result
         PersonCmd::Add { name, roles, team } => {
             let person = Person {
                 name: name.clone(),
-                roles: roles.iter().map(|r| parse::<Role>(r)).collect::<Result<_, _>>()?,
+                roles: roles
+                    .iter()
+                    .map(|r| parse::<Role>(r))
+                    .collect::<Result<_, _>>()?,
                 team: parse::<Team>(team)?,
             };
             let actor = ctx.actor(&store)?;

@@ -159,7 +159,9 @@ impl ItemCommand {
 fn check_title(title: &str) -> Result<(), DomainError> {
     let n = title.chars().count();
     if title.trim().is_empty() {
-        return Err(DomainError::invalid("the title is empty: give the item a title"));
+        return Err(DomainError::invalid(
+            "the title is empty: give the item a title",
+        ));
     }
     if n > MAX_TITLE {
         return Err(DomainError::invalid(format!(
@@ -264,7 +266,10 @@ pub fn apply(
     if actor.automation {
         return Err(DomainError::not_allowed(
             "people-decide",
-            format!("The automation may not {} an item; a person must", cmd.name()),
+            format!(
+                "The automation may not {} an item; a person must",
+                cmd.name()
+            ),
         ));
     }
     let id = item.id;
@@ -295,7 +300,10 @@ pub fn apply(
         }
         ItemCommand::Refine => {
             if item.state != State::Backlog {
-                return Err(illegal("refined", "only backlog items are refined to ready"));
+                return Err(illegal(
+                    "refined",
+                    "only backlog items are refined to ready",
+                ));
             }
             if item.acceptance.trim().is_empty() {
                 return Err(DomainError::illegal(format!(
@@ -341,7 +349,10 @@ pub fn apply(
         }
         ItemCommand::Edit(edit) => {
             if matches!(item.state, State::Released | State::Cancelled) {
-                return Err(illegal("edited", "released and cancelled items are history"));
+                return Err(illegal(
+                    "edited",
+                    "released and cancelled items are history",
+                ));
             }
             event = event.details(apply_edit(&mut next, edit)?);
         }

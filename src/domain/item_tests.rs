@@ -88,7 +88,10 @@ fn accepting_from_triage_needs_a_triager_and_a_team() {
         (Some("triage"), Some("backlog"))
     );
     let err = apply(&item, &ItemCommand::Accept, &dev(), now()).unwrap_err();
-    assert!(matches!(err, DomainError::NotAllowed { rule: "triage", .. }));
+    assert!(matches!(
+        err,
+        DomainError::NotAllowed { rule: "triage", .. }
+    ));
     item.team = None;
     let err = apply(&item, &ItemCommand::Accept, &po(), now()).unwrap_err();
     assert!(err.to_string().contains("has no team"), "{err}");

@@ -54,7 +54,12 @@ impl Actor {
     }
 
     /// Refuses unless the actor is a person holding one of `roles`.
-    pub fn require(&self, roles: &[Role], rule: &'static str, doing: &str) -> Result<(), DomainError> {
+    pub fn require(
+        &self,
+        roles: &[Role],
+        rule: &'static str,
+        doing: &str,
+    ) -> Result<(), DomainError> {
         if !self.automation && roles.iter().any(|r| self.has(*r)) {
             return Ok(());
         }
@@ -65,7 +70,11 @@ impl Actor {
                 "Only a {} may {doing}; {} is {}. Ask one to do it.",
                 who.join(" or "),
                 self.name,
-                if self.automation { "the automation".to_string() } else { self.roles_text() },
+                if self.automation {
+                    "the automation".to_string()
+                } else {
+                    self.roles_text()
+                },
             ),
         ))
     }
@@ -124,8 +133,7 @@ pub fn register(
     }
     let roles: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
     Ok(
-        super::Event::new(now, &actor.name, "person", &person.name, "register").details(
-            serde_json::json!({ "roles": roles, "team": person.team }),
-        ),
+        super::Event::new(now, &actor.name, "person", &person.name, "register")
+            .details(serde_json::json!({ "roles": roles, "team": person.team })),
     )
 }

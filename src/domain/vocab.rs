@@ -1,7 +1,5 @@
 //! The domain's vocabulary: each enum with the one name it has in code, database, CLI and JSON.
 
-use std::fmt;
-
 /// A name that is not one of an enum's values; its `Display` lists the values that are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} '{given}': use one of {}", .allowed.join(", "))]
@@ -28,18 +26,18 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownName;
+            type Err = $crate::domain::vocab::UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownName {
+                    _ => Err($crate::domain::vocab::UnknownName {
                         what: $what,
                         given: s.to_string(),
                         allowed: vec![$($text),+],
@@ -49,6 +47,8 @@ macro_rules! vocabulary {
         }
     };
 }
+
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// What a work item is.

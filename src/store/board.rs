@@ -30,7 +30,10 @@ impl Store {
                 ("identity", identity.as_str().to_string()),
                 ("created", now.to_rfc3339()),
             ] {
-                tx.execute("INSERT INTO board (key, value) VALUES (?1, ?2)", params![k, v])?;
+                tx.execute(
+                    "INSERT INTO board (key, value) VALUES (?1, ?2)",
+                    params![k, v],
+                )?;
             }
             insert_project(tx, &Project::bau())?;
             insert_person(tx, first, now)?;
@@ -130,7 +133,10 @@ impl Store {
             let parties: String = r.get(3)?;
             Ok(Project {
                 name: r.get(0)?,
-                kind: r.get::<_, String>(1)?.parse().unwrap_or(ProjectKind::Delivery),
+                kind: r
+                    .get::<_, String>(1)?
+                    .parse()
+                    .unwrap_or(ProjectKind::Delivery),
                 firebreak: r.get(2)?,
                 parties: serde_json::from_str(&parties).unwrap_or_default(),
                 hypercare_days: r.get(4)?,

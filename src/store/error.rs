@@ -14,7 +14,11 @@ pub enum StoreError {
     #[error("{} is not a firebreak database; it was left untouched. Check --db or $FIREBREAK_DB", .0.display())]
     NotABoard(PathBuf),
     #[error("{} was written by a newer firebreak (schema {found}, this one knows {known}); it was left untouched. Upgrade firebreak to open it", .path.display())]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("the board is open read-only: nothing was changed")]
     ReadOnly,
     #[error("the board's schema could not be brought up to date: {0}")]
@@ -29,7 +33,9 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the database is busy: another firebreak is writing and held the lock for 5 s; try again")]
+    #[error(
+        "the database is busy: another firebreak is writing and held the lock for 5 s; try again"
+    )]
     Busy,
     #[error("database error: {0}")]
     Sql(rusqlite::Error),

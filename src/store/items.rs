@@ -164,9 +164,10 @@ impl Store {
                 ))
                 .into());
             }
-            let next: u32 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
-                r.get(0)
-            })?;
+            let next: u32 =
+                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
+                    r.get(0)
+                })?;
             let last: Option<String> = tx
                 .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
                 .optional()?
@@ -288,9 +289,11 @@ fn slot(tx: &Transaction<'_>, item: &Item, mv: RankMove) -> Result<Slot, StoreEr
             ))
             .into());
         }
-        tx.query_row("SELECT rank FROM items WHERE id = ?1", [other.0], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| not_found(other))
+        tx.query_row("SELECT rank FROM items WHERE id = ?1", [other.0], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| not_found(other))
     };
     Ok(match mv {
         RankMove::Top => {

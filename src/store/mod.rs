@@ -44,7 +44,8 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::open(path, e))?;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| StoreError::open(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -141,9 +142,7 @@ impl Store {
 fn check_header(path: &Path) -> Result<(), StoreError> {
     let mut head = [0u8; 16];
     let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
-    let n = file
-        .read(&mut head)
-        .map_err(|e| StoreError::io(path, e))?;
+    let n = file.read(&mut head).map_err(|e| StoreError::io(path, e))?;
     if n < 16 || &head != b"SQLite format 3\0" {
         return Err(StoreError::NotABoard(path.to_path_buf()));
     }

@@ -100,10 +100,16 @@ fn check(e: &Export) -> Result<(), DomainError> {
             return bad(format!("item {} appears twice", i.id));
         }
         if !rank::is_valid(&i.rank) || !keys.insert(i.rank.as_str()) {
-            return bad(format!("item {} has a bad or repeated rank '{}'", i.id, i.rank));
+            return bad(format!(
+                "item {} has a bad or repeated rank '{}'",
+                i.id, i.rank
+            ));
         }
         if !projects.contains(i.project.as_str()) {
-            return bad(format!("item {} names an unknown project '{}'", i.id, i.project));
+            return bad(format!(
+                "item {} names an unknown project '{}'",
+                i.id, i.project
+            ));
         }
         if i.title.trim().is_empty() || i.title.chars().count() > crate::domain::item::MAX_TITLE {
             return bad(format!("item {} has an empty or over-long title", i.id));
@@ -128,8 +134,7 @@ pub fn import(path: &Path, export: &Export, now: DateTime<Utc>) -> Result<(), St
     }
     let result = build(&building, export, now);
     match result {
-        Ok(()) => std::fs::rename(&building, path)
-            .map_err(|e| StoreError::io(path, e)),
+        Ok(()) => std::fs::rename(&building, path).map_err(|e| StoreError::io(path, e)),
         Err(e) => {
             for f in sidecars(&building) {
                 let _ = std::fs::remove_file(f);
@@ -157,7 +162,10 @@ fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> 
             ("identity", e.board.identity.as_str().to_string()),
             ("created", e.board.created.to_rfc3339()),
         ] {
-            tx.execute("INSERT INTO board (key, value) VALUES (?1, ?2)", params![k, v])?;
+            tx.execute(
+                "INSERT INTO board (key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )?;
         }
         for p in &e.projects {
             insert_project(tx, p)?;
@@ -173,8 +181,14 @@ fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> 
         }
         append_event(
             tx,
-            &Event::new(now, crate::domain::policy::AUTOMATION, "board", &e.board.title, "import")
-                .details(serde_json::json!({ "items": e.items.len(), "events": e.events.len() })),
+            &Event::new(
+                now,
+                crate::domain::policy::AUTOMATION,
+                "board",
+                &e.board.title,
+                "import",
+            )
+            .details(serde_json::json!({ "items": e.items.len(), "events": e.events.len() })),
         )
     })?;
     // Fold the write-ahead log into the file before it is moved into place.

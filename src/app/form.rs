@@ -1,0 +1,252 @@
+//! The item form behind `a` (add) and `e` (edit): its fields, and what they become.
+
+use super::input::LineInput;
+use crate::domain::{Class, Item, ItemEdit, ItemId, Kind, NewItem, Team};
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Text(LineInput),
+    /// One of `options`; the first may be `-` for none.
+    Choice {
+        options: Vec<String>,
+        at: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: Value,
+}
+
+impl Field {
+    pub fn text(&self) -> String {
+        match &self.value {
+            Value::Text(i) => i.text.clone(),
+            Value::Choice { options, at } => options.get(*at).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// The form; `editing` holds the item being edited (whole) or `None` for a new item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemForm {
+    pub editing: Option<Item>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub error: Option<String>,
+}
+
+const TITLE: usize = 0;
+const KIND: usize = 1;
+const TEAM: usize = 2;
+const PROJECT: usize = 3;
+const POINTS: usize = 4;
+const CLASS: usize = 5;
+const DUE: usize = 6;
+const DESCRIPTION: usize = 7;
+const ACCEPTANCE: usize = 8;
+
+fn choice<T: ToString>(all: &[T], none: bool, current: Option<String>) -> Value {
+    let mut options: Vec<String> = if none { vec!["-".into()] } else { vec![] };
+    options.extend(all.iter().map(|t| t.to_string()));
+    let at = current
+        .and_then(|c| options.iter().position(|o| *o == c))
+        .unwrap_or(0);
+    Value::Choice { options, at }
+}
+
+impl ItemForm {
+    /// A form for a new item, or for editing `item` (which must be loaded whole).
+    pub fn new(item: Option<Item>, projects: &[String], default_team: Option<Team>) -> Self {
+        let i = item.as_ref();
+        let text = |s: Option<String>| Value::Text(LineInput::with(&s.unwrap_or_default()));
+        let fields = vec![
+            Field {
+                label: "Title",
+                value: text(i.map(|i| i.title.clone())),
+            },
+            Field {
+                label: "Kind",
+                value: choice(Kind::ALL, false, i.map(|i| i.kind.to_string())),
+            },
+            Field {
+                label: "Team",
+                value: choice(
+                    Team::ALL,
+                    true,
+                    i.map_or(default_team, |i| i.team).map(|t| t.to_string()),
+                ),
+            },
+            Field {
+                label: "Project",
+                value: choice(projects, false, i.map(|i| i.project.clone())),
+            },
+            Field {
+                label: "Points",
+                value: text(i.and_then(|i| i.points).map(|p| p.to_string())),
+            },
+            Field {
+                label: "Class",
+                value: choice(
+                    Class::ALL,
+                    false,
+                    Some(i.map_or(Class::Standard, |i| i.class).to_string()),
+                ),
+            },
+            Field {
+                label: "Due (YYYY-MM-DD)",
+                value: text(i.and_then(|i| i.due).map(|d| d.to_string())),
+            },
+            Field {
+                label: "Description",
+                value: text(i.map(|i| i.description.replace('\n', " "))),
+            },
+            Field {
+                label: "Acceptance",
+                value: text(i.map(|i| i.acceptance.replace('\n', " "))),
+            },
+        ];
+        ItemForm {
+            editing: item,
+            fields,
+            focus: 0,
+            error: None,
+        }
+    }
+
+    pub fn id(&self) -> Option<ItemId> {
+        self.editing.as_ref().map(|i| i.id)
+    }
+
+    pub fn cycle(&mut self, step: isize) {
+        if let Value::Choice { options, at } = &mut self.fields[self.focus].value {
+            let n = options.len() as isize;
+            *at = ((*at as isize + step).rem_euclid(n)) as usize;
+        }
+    }
+
+    fn parsed(&self) -> Result<Parsed, String> {
+        let get = |i: usize| self.fields[i].text();
+        let points = match get(POINTS).trim() {
+            "" => None,
+            p => Some(
+                p.parse::<u32>()
+                    .map_err(|_| format!("Points: '{p}' is not a whole number"))?,
+            ),
+        };
+        let due = match get(DUE).trim() {
+            "" => None,
+            d => Some(
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| format!("Due: '{d}' is not a date; write YYYY-MM-DD"))?,
+            ),
+        };
+        Ok(Parsed {
+            title: get(TITLE),
+            kind: get(KIND).parse().map_err(|e| format!("{e}"))?,
+            team: get(TEAM).parse().ok(),
+            project: get(PROJECT),
+            points,
+            class: get(CLASS).parse().map_err(|e| format!("{e}"))?,
+            due,
+            description: get(DESCRIPTION),
+            acceptance: get(ACCEPTANCE),
+        })
+    }
+
+    /// What to create, or the message for a field that does not parse.
+    pub fn new_item(&self) -> Result<NewItem, String> {
+        let p = self.parsed()?;
+        let mut new = NewItem::titled(&p.title);
+        new.kind = p.kind;
+        new.team = p.team;
+        new.project = p.project;
+        new.points = p.points;
+        new.class = p.class;
+        new.due = p.due;
+        new.description = p.description;
+        new.acceptance = p.acceptance;
+        Ok(new)
+    }
+
+    /// The fields that differ from the item being edited.
+    pub fn edit(&self) -> Result<ItemEdit, String> {
+        let p = self.parsed()?;
+        let Some(old) = &self.editing else {
+            return Ok(ItemEdit::default());
+        };
+        Ok(ItemEdit {
+            title: (p.title.trim() != old.title).then_some(p.title),
+            kind: (p.kind != old.kind).then_some(p.kind),
+            team: p.team.filter(|t| old.team != Some(*t)),
+            points: (p.points != old.points).then_some(p.points),
+            class: (p.class != old.class).then_some(p.class),
+            due: (p.due != old.due).then_some(p.due),
+            description: (p.description != old.description.replace('\n', " "))
+                .then_some(p.description),
+            acceptance: (p.acceptance != old.acceptance.replace('\n', " ")).then_some(p.acceptance),
+        })
+    }
+}
+
+struct Parsed {
+    title: String,
+    kind: Kind,
+    team: Option<Team>,
+    project: String,
+    points: Option<u32>,
+    class: Class,
+    due: Option<NaiveDate>,
+    description: String,
+    acceptance: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> ItemForm {
+        ItemForm::new(
+            None,
+            &["bau".into(), "permits-online".into()],
+            Some(Team::Ams),
+        )
+    }
+
+    #[test]
+    fn a_new_form_defaults_to_a_standard_story_for_the_users_team() {
+        let mut f = form();
+        f.fields[TITLE].value = Value::Text(LineInput::with("Refund a permit"));
+        let new = f.new_item().unwrap();
+        assert_eq!(
+            (new.kind, new.team, new.class),
+            (Kind::Story, Some(Team::Ams), Class::Standard)
+        );
+        assert_eq!(new.project, "bau");
+    }
+
+    #[test]
+    fn fields_that_do_not_parse_say_which() {
+        let mut f = form();
+        f.fields[POINTS].value = Value::Text(LineInput::with("lots"));
+        assert_eq!(
+            f.new_item().unwrap_err(),
+            "Points: 'lots' is not a whole number"
+        );
+        f.fields[POINTS].value = Value::Text(LineInput::with("3"));
+        f.fields[DUE].value = Value::Text(LineInput::with("31/03/2026"));
+        assert!(f.new_item().unwrap_err().starts_with("Due:"));
+    }
+
+    #[test]
+    fn choices_wrap_around() {
+        let mut f = form();
+        f.focus = KIND;
+        f.cycle(-1);
+        assert_eq!(f.fields[KIND].text(), "task");
+        f.cycle(1);
+        assert_eq!(f.fields[KIND].text(), "story");
+    }
+}

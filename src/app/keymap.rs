@@ -1,0 +1,388 @@
+//! Keys are data: one table maps (context, key) to a command with its help text. Dispatch,
+//! the footer hints and the `?` help overlay are all read from it, so they cannot drift.
+
+use crate::domain::vocab::vocabulary;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::fmt;
+
+vocabulary!(
+    /// What a key asks the board to do.
+    Command ("action") {
+        Quit = "quit", Help = "help", NextTab = "next-tab", PrevTab = "prev-tab",
+        BacklogTab = "tab-backlog", Refresh = "refresh", SwitchPerson = "switch-person",
+        Down = "down", Up = "up", First = "first", Last = "last",
+        PageDown = "page-down", PageUp = "page-up",
+        RankDown = "rank-down", RankUp = "rank-up", RankTop = "rank-top",
+        RankBottom = "rank-bottom", MoveMode = "move-mode",
+        Filter = "filter", Slice = "slice", ToggleClosed = "toggle-closed",
+        Open = "open", Back = "back", Add = "add", Edit = "edit",
+        Accept = "accept", Refine = "refine", Cancel = "cancel", Block = "block",
+        Keep = "keep", PutBack = "put-back", Yes = "yes", No = "no",
+        Submit = "submit", NextField = "next-field", PrevField = "prev-field",
+        ChoiceNext = "choice-next", ChoicePrev = "choice-prev",
+    }
+);
+
+vocabulary!(
+    /// Where the keyboard is: derived from the state by `app::context`.
+    Context ("context") {
+        Global = "global", Backlog = "backlog", Move = "move", Filter = "filter",
+        Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
+        People = "people",
+    }
+);
+
+/// One key with its modifiers; shifted letters are their capitals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    /// Normalises a key event: a shifted character is just the character.
+    pub fn from_event(e: KeyEvent) -> Key {
+        let mut mods =
+            e.modifiers & (KeyModifiers::SHIFT | KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if let KeyCode::Char(_) = e.code {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        let code = match e.code {
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            c => c,
+        };
+        Key { code, mods }
+    }
+
+    /// Parses `j`, `J`, `shift-down`, `ctrl-c`, `enter`, `pgdn`, `?`, `space`...
+    pub fn parse(s: &str) -> Option<Key> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                mods |= KeyModifiers::CONTROL;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("shift-") {
+                mods |= KeyModifiers::SHIFT;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                mods |= KeyModifiers::ALT;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = match rest {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" => KeyCode::PageUp,
+            "pgdn" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            one if one.chars().count() == 1 => KeyCode::Char(one.chars().next()?),
+            _ => return None,
+        };
+        Some(Key { code, mods })
+    }
+}
+
+/// How a key is written in the footer and the help.
+fn label(s: &str) -> String {
+    s.replace("shift-", "⇧")
+        .replace("ctrl-", "^")
+        .replace("down", "↓")
+        .replace("up", "↑")
+        .replace("left", "←")
+        .replace("right", "→")
+}
+
+/// One row of the table.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: Vec<(String, Key)>,
+    pub command: Command,
+    pub help: &'static str,
+    /// Shown in the footer, not only in the help.
+    pub hint: bool,
+}
+
+impl Binding {
+    /// `j/↓`: the keys as the user reads them.
+    pub fn keys_label(&self) -> String {
+        let labels: Vec<String> = self.keys.iter().map(|(s, _)| label(s)).collect();
+        labels.join("/")
+    }
+}
+
+/// The default bindings: (context, keys, command, help, in the footer).
+const DEFAULTS: &[(Context, &str, Command, &str, bool)] = {
+    use Command as C;
+    use Context::*;
+    &[
+        (Global, "q ctrl-c", C::Quit, "quit", true),
+        (Global, "?", C::Help, "help: every key", true),
+        (Global, "1", C::BacklogTab, "the Backlog tab", false),
+        (Global, "tab", C::NextTab, "next tab", false),
+        (Global, "backtab", C::PrevTab, "previous tab", false),
+        (Global, "r", C::Refresh, "reload the board now", false),
+        (
+            Global,
+            "P",
+            C::SwitchPerson,
+            "act as another person (trust boards)",
+            false,
+        ),
+        (Backlog, "j down", C::Down, "select the next item", false),
+        (Backlog, "k up", C::Up, "select the previous item", false),
+        (Backlog, "g home", C::First, "select the first item", false),
+        (Backlog, "G end", C::Last, "select the last item", false),
+        (Backlog, "pgdn ctrl-d", C::PageDown, "a page down", false),
+        (Backlog, "pgup ctrl-u", C::PageUp, "a page up", false),
+        (
+            Backlog,
+            "J shift-down",
+            C::RankDown,
+            "rank the item one down",
+            true,
+        ),
+        (
+            Backlog,
+            "K shift-up",
+            C::RankUp,
+            "rank the item one up",
+            true,
+        ),
+        (Backlog, "t", C::RankTop, "rank the item to the top", true),
+        (
+            Backlog,
+            "b",
+            C::RankBottom,
+            "rank the item to the bottom",
+            false,
+        ),
+        (
+            Backlog,
+            "m",
+            C::MoveMode,
+            "move mode: place the item with the arrows",
+            false,
+        ),
+        (
+            Backlog,
+            "/",
+            C::Filter,
+            "filter by title or id, as you type",
+            true,
+        ),
+        (Backlog, "s", C::Slice, "team slice: all, appdev, ams", true),
+        (
+            Backlog,
+            "c",
+            C::ToggleClosed,
+            "show or hide done, released and cancelled items",
+            false,
+        ),
+        (
+            Backlog,
+            "enter",
+            C::Open,
+            "open or close the detail pane",
+            true,
+        ),
+        (
+            Backlog,
+            "esc",
+            C::Back,
+            "close the detail pane, then clear the filter",
+            false,
+        ),
+        (Backlog, "a", C::Add, "add an item", true),
+        (Backlog, "e", C::Edit, "edit the item", false),
+        (
+            Backlog,
+            "A",
+            C::Accept,
+            "accept the item from triage",
+            false,
+        ),
+        (Backlog, "R", C::Refine, "refine the item to ready", false),
+        (Backlog, "x", C::Cancel, "cancel the item (asks why)", false),
+        (
+            Backlog,
+            "!",
+            C::Block,
+            "block the item (asks why), or unblock it",
+            false,
+        ),
+        (Move, "j down", C::Down, "move it down", true),
+        (Move, "k up", C::Up, "move it up", true),
+        (Move, "g home", C::First, "move it to the top", false),
+        (Move, "G end", C::Last, "move it to the bottom", false),
+        (Move, "enter", C::Keep, "keep it here", true),
+        (Move, "esc", C::PutBack, "put it back where it was", true),
+        (Filter, "enter", C::Keep, "keep the filter", true),
+        (Filter, "esc", C::Back, "clear the filter", true),
+        (Filter, "down", C::Down, "select the next match", true),
+        (Filter, "up", C::Up, "select the previous match", false),
+        (Confirm, "y", C::Yes, "yes", true),
+        (Confirm, "n esc enter", C::No, "no (the default)", true),
+        (Prompt, "enter", C::Submit, "done", true),
+        (Prompt, "esc", C::Back, "cancel", true),
+        (Form, "enter", C::Submit, "save", true),
+        (Form, "esc", C::Back, "cancel", true),
+        (Form, "tab down", C::NextField, "next field", true),
+        (Form, "backtab up", C::PrevField, "previous field", false),
+        (Form, "right", C::ChoiceNext, "next choice", false),
+        (Form, "left", C::ChoicePrev, "previous choice", false),
+        (Help, "esc ? q", C::Back, "close the help", true),
+        (Help, "j down", C::Down, "scroll down", false),
+        (Help, "k up", C::Up, "scroll up", false),
+        (People, "j down", C::Down, "next person", true),
+        (People, "k up", C::Up, "previous person", true),
+        (People, "enter", C::Submit, "act as this person", true),
+        (People, "esc", C::Back, "close", true),
+    ]
+};
+
+/// The bindings in force.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let bindings = DEFAULTS
+            .iter()
+            .map(|(context, keys, command, help, hint)| Binding {
+                context: *context,
+                keys: keys
+                    .split(' ')
+                    .filter_map(|k| Key::parse(k).map(|p| (k.to_string(), p)))
+                    .collect(),
+                command: *command,
+                help,
+                hint: *hint,
+            })
+            .collect();
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    /// The command a key means in a context. Text contexts do not fall back to the global
+    /// keys, so typing `q` in the filter types a `q`.
+    pub fn lookup(&self, context: Context, event: KeyEvent) -> Option<Command> {
+        let key = Key::from_event(event);
+        let find = |ctx: Context| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == ctx && b.keys.iter().any(|(_, k)| *k == key))
+                .map(|b| b.command)
+        };
+        find(context).or_else(|| {
+            let falls_through = matches!(context, Context::Backlog | Context::Move);
+            if falls_through {
+                find(Context::Global)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The footer: the hinted bindings of a context, then the global ones.
+    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = self
+            .bindings
+            .iter()
+            .filter(|b| b.hint && b.context == context)
+            .map(|b| (b.keys_label(), b.help))
+            .collect();
+        if matches!(context, Context::Backlog) {
+            out.extend(
+                self.bindings
+                    .iter()
+                    .filter(|b| b.hint && b.context == Context::Global)
+                    .map(|b| (b.keys_label(), b.help)),
+            );
+        }
+        out
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}+{:?}", self.mods, self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn shifted_letters_and_shifted_arrows_both_rank() {
+        let km = Keymap::default();
+        assert_eq!(
+            km.lookup(
+                Context::Backlog,
+                ev(KeyCode::Char('J'), KeyModifiers::SHIFT)
+            ),
+            Some(Command::RankDown)
+        );
+        assert_eq!(
+            km.lookup(Context::Backlog, ev(KeyCode::Up, KeyModifiers::SHIFT)),
+            Some(Command::RankUp)
+        );
+        assert_eq!(
+            km.lookup(Context::Backlog, ev(KeyCode::Up, KeyModifiers::NONE)),
+            Some(Command::Up)
+        );
+    }
+
+    #[test]
+    fn text_contexts_do_not_fall_back_to_global_keys() {
+        let km = Keymap::default();
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.lookup(Context::Backlog, q), Some(Command::Quit));
+        assert_eq!(km.lookup(Context::Filter, q), None);
+        assert_eq!(km.lookup(Context::Form, q), None);
+    }
+
+    #[test]
+    fn every_default_key_parses_and_no_key_is_bound_twice_in_a_context() {
+        let km = Keymap::default();
+        for (b, raw) in km.bindings.iter().zip(DEFAULTS) {
+            assert_eq!(b.keys.len(), raw.1.split(' ').count(), "{:?}", raw.1);
+        }
+        for (i, a) in km.bindings.iter().enumerate() {
+            for b in &km.bindings[i + 1..] {
+                if a.context == b.context {
+                    for (_, k) in &a.keys {
+                        assert!(
+                            !b.keys.iter().any(|(_, j)| j == k),
+                            "{k} twice in {}",
+                            a.context
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

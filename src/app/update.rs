@@ -1,0 +1,625 @@
+//! `update`: one message in, the state changed, the effects out.
+
+use super::backlog::{Detail, Moving};
+use super::form::{ItemForm, Value};
+use super::input::LineInput;
+use super::keymap::{Command, Context};
+use super::{AppState, Effect, Flash, Msg, Overlay, Pending, Snapshot, Tab};
+use crate::domain::backlog::{self, RankMove};
+use crate::domain::{Actor, Identity, Item, ItemCommand};
+use chrono::Duration;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+/// How long an information message stays in the status line.
+const FLASH_FOR: i64 = 5;
+
+pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let effects = match msg {
+        Msg::Key(k) => {
+            s.flash = None;
+            key(s, k)
+        }
+        Msg::Resize(w, h) => {
+            s.size = (w, h);
+            vec![]
+        }
+        Msg::Tick(now) => {
+            s.now = now;
+            if s.flash
+                .as_ref()
+                .is_some_and(|f| now - f.at > Duration::seconds(FLASH_FOR))
+            {
+                s.flash = None;
+            }
+            vec![]
+        }
+        Msg::Loaded(snap) => loaded(s, *snap),
+        Msg::Detail(item, history) => detail(s, *item, history),
+        Msg::Saved(item, text) => saved(s, *item, text),
+        Msg::Refused { message, stale } => {
+            match &mut s.overlay {
+                Some(Overlay::Form(f)) => f.error = Some(message),
+                _ => flash_error(s, message),
+            }
+            if stale { vec![Effect::Reload] } else { vec![] }
+        }
+    };
+    let height = s.list_height();
+    s.backlog.scroll(height);
+    effects
+}
+
+fn flash(s: &mut AppState, text: impl Into<String>) {
+    s.flash = Some(Flash {
+        text: text.into(),
+        error: false,
+        at: s.now,
+    });
+}
+
+fn flash_error(s: &mut AppState, text: impl Into<String>) {
+    s.flash = Some(Flash {
+        text: text.into(),
+        error: true,
+        at: s.now,
+    });
+}
+
+/// Refuses every write on a read-only board, with a message.
+fn writable(s: &mut AppState) -> bool {
+    if s.readonly {
+        flash_error(
+            s,
+            "This board is open read-only (--readonly): nothing can be changed here.",
+        );
+    }
+    !s.readonly
+}
+
+fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
+    let keep = s.selected().map(|i| i.id);
+    let moved_under_us = s.backlog.moving.take().is_some();
+    let still_here = snap
+        .people
+        .iter()
+        .find(|p| p.name == s.me.name && !s.me.automation);
+    s.me = still_here.map_or(snap.me, Actor::person);
+    s.title = snap.title;
+    s.identity = snap.identity;
+    s.people = snap.people;
+    s.projects = snap.projects;
+    s.items = snap.items;
+    s.refreshed = snap.at;
+    s.loaded = true;
+    s.backlog.refilter(&s.items, false);
+    if let Some(id) = keep {
+        select_id(s, id);
+    }
+    if moved_under_us {
+        flash_error(
+            s,
+            "The board changed while you were moving an item; it was put back.",
+        );
+    }
+    s.backlog
+        .detail
+        .as_ref()
+        .map(|d| vec![Effect::LoadDetail(d.id)])
+        .unwrap_or_default()
+}
+
+fn detail(s: &mut AppState, item: Item, history: Vec<crate::domain::Event>) -> Vec<Effect> {
+    if s.edit_when_loaded == Some(item.id) {
+        s.edit_when_loaded = None;
+        let team = my_team(s);
+        s.overlay = Some(Overlay::Form(Box::new(ItemForm::new(
+            Some(item.clone()),
+            &s.projects,
+            team,
+        ))));
+    }
+    if let Some(d) = &mut s.backlog.detail {
+        if d.id == item.id {
+            d.item = Some(item);
+            d.history = history;
+        }
+    }
+    vec![]
+}
+
+fn saved(s: &mut AppState, mut item: Item, text: String) -> Vec<Effect> {
+    if matches!(s.overlay, Some(Overlay::Form(_))) {
+        s.overlay = None;
+    }
+    let id = item.id;
+    item.description.clear();
+    item.acceptance.clear();
+    if let Some(p) = s.items.iter().position(|i| i.id == id) {
+        s.items.remove(p);
+    }
+    let at = s.items.partition_point(|i| i.rank < item.rank);
+    s.items.insert(at, item);
+    s.backlog.refilter(&s.items, false);
+    s.backlog.select_index(at);
+    flash(s, text);
+    match &s.backlog.detail {
+        Some(d) if d.id == id => vec![Effect::LoadDetail(id)],
+        _ => vec![],
+    }
+}
+
+fn select_id(s: &mut AppState, id: crate::domain::ItemId) {
+    if let Some(i) = s.items.iter().position(|x| x.id == id) {
+        s.backlog.select_index(i);
+    }
+}
+
+fn my_team(s: &AppState) -> Option<crate::domain::Team> {
+    s.people
+        .iter()
+        .find(|p| p.name == s.me.name)
+        .map(|p| p.team)
+}
+
+fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
+    let context = s.context();
+    let cmd = s.keymap.lookup(context, k);
+    match context {
+        Context::Filter => filter_key(s, cmd, k),
+        Context::Prompt => prompt_key(s, cmd, k),
+        Context::Form => form_key(s, cmd, k),
+        Context::Confirm => confirm_key(s, cmd),
+        Context::Help => {
+            if let Some(Overlay::Help { scroll }) = &mut s.overlay {
+                match cmd {
+                    Some(Command::Back) => s.overlay = None,
+                    Some(Command::Down) => *scroll += 1,
+                    Some(Command::Up) => *scroll = scroll.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            vec![]
+        }
+        Context::People => people_key(s, cmd),
+        Context::Move => move_key(s, cmd),
+        _ => cmd.map(|c| command(s, c)).unwrap_or_default(),
+    }
+}
+
+fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
+    let before = s.selected().map(|i| i.id);
+    let page = s.list_height().max(1);
+    let last = s.backlog.visible.len().saturating_sub(1);
+    let b = &mut s.backlog;
+    match cmd {
+        Command::Quit => return vec![Effect::Quit],
+        Command::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::NextTab | Command::PrevTab | Command::BacklogTab => s.tab = Tab::Backlog,
+        Command::Refresh => {
+            flash(s, "Reloaded.");
+            return vec![Effect::Reload];
+        }
+        Command::SwitchPerson => switch_person(s),
+        Command::Down => b.selected = (b.selected + 1).min(last),
+        Command::Up => b.selected = b.selected.saturating_sub(1),
+        Command::First => b.selected = 0,
+        Command::Last => b.selected = last,
+        Command::PageDown => b.selected = (b.selected + page).min(last),
+        Command::PageUp => b.selected = b.selected.saturating_sub(page),
+        Command::RankDown | Command::RankUp | Command::RankTop | Command::RankBottom => {
+            return rank(s, cmd);
+        }
+        Command::MoveMode => start_moving(s),
+        Command::Filter => b.filtering = true,
+        Command::Slice => {
+            b.slice = match b.slice {
+                None => Some(crate::domain::Team::Appdev),
+                Some(crate::domain::Team::Appdev) => Some(crate::domain::Team::Ams),
+                Some(crate::domain::Team::Ams) => None,
+            };
+            b.refilter(&s.items, false);
+        }
+        Command::ToggleClosed => {
+            b.show_closed = !b.show_closed;
+            b.refilter(&s.items, false);
+            let what = if s.backlog.show_closed {
+                "Showing"
+            } else {
+                "Hiding"
+            };
+            flash(s, format!("{what} done, released and cancelled items."));
+        }
+        Command::Open => {
+            if b.detail.take().is_none() {
+                if let Some(item) = s.selected() {
+                    let id = item.id;
+                    s.backlog.detail = Some(Detail {
+                        id,
+                        item: None,
+                        history: vec![],
+                    });
+                    return vec![Effect::LoadDetail(id)];
+                }
+            }
+        }
+        Command::Back => {
+            if b.detail.take().is_none() && !b.filter.text.is_empty() {
+                b.filter = LineInput::default();
+                b.refilter(&s.items, false);
+            }
+        }
+        Command::Add => {
+            if writable(s) {
+                let team = my_team(s);
+                s.overlay = Some(Overlay::Form(Box::new(ItemForm::new(
+                    None,
+                    &s.projects,
+                    team,
+                ))));
+            }
+        }
+        Command::Edit => {
+            if let Some(id) = s.selected().map(|i| i.id) {
+                if writable(s) {
+                    s.edit_when_loaded = Some(id);
+                    return vec![Effect::LoadDetail(id)];
+                }
+            }
+        }
+        Command::Accept | Command::Refine | Command::Cancel | Command::Block => {
+            return transition(s, cmd);
+        }
+        _ => {}
+    }
+    let after = s.selected().map(|i| i.id);
+    match (&mut s.backlog.detail, after) {
+        (Some(d), Some(id)) if after != before => {
+            *d = Detail {
+                id,
+                item: None,
+                history: vec![],
+            };
+            vec![Effect::LoadDetail(id)]
+        }
+        _ => vec![],
+    }
+}
+
+fn switch_person(s: &mut AppState) {
+    if s.identity != Identity::Trust {
+        flash_error(
+            s,
+            format!(
+                "Only a trust board (a demo) lets you act as another person; here you are {}.",
+                s.me.name
+            ),
+        );
+        return;
+    }
+    let selected = s
+        .people
+        .iter()
+        .position(|p| p.name == s.me.name)
+        .unwrap_or(0);
+    s.overlay = Some(Overlay::People { selected });
+}
+
+fn people_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let Some(Overlay::People { selected }) = &mut s.overlay else {
+        return vec![];
+    };
+    match cmd {
+        Some(Command::Down) => *selected = (*selected + 1).min(s.people.len().saturating_sub(1)),
+        Some(Command::Up) => *selected = selected.saturating_sub(1),
+        Some(Command::Back) => s.overlay = None,
+        Some(Command::Submit) => {
+            if let Some(p) = s.people.get(*selected) {
+                s.me = Actor::person(p);
+                s.overlay = None;
+                flash(
+                    s,
+                    format!("You now act as {} ({}).", s.me.name, s.me.roles_text()),
+                );
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn rank(s: &mut AppState, cmd: Command) -> Vec<Effect> {
+    if !writable(s) {
+        return vec![];
+    }
+    let Some(item) = s.selected() else {
+        return vec![];
+    };
+    let (id, version) = (item.id, item.version);
+    if let Err(e) = backlog::authorize(&s.me) {
+        flash_error(s, e.to_string());
+        return vec![];
+    }
+    let v = &s.backlog.visible;
+    let pos = s.backlog.selected;
+    let id_at = |p: usize| s.items[v[p]].id;
+    let whole = s.backlog.is_whole();
+    let mv = match cmd {
+        Command::RankUp if pos > 0 => Some(RankMove::Before(id_at(pos - 1))),
+        Command::RankDown if pos + 1 < v.len() => Some(RankMove::After(id_at(pos + 1))),
+        Command::RankTop if whole => Some(RankMove::Top),
+        Command::RankBottom if whole => Some(RankMove::Bottom),
+        Command::RankTop if pos > 0 => Some(RankMove::Before(id_at(0))),
+        Command::RankBottom if pos + 1 < v.len() => Some(RankMove::After(id_at(v.len() - 1))),
+        _ => None,
+    };
+    match mv {
+        Some(mv) => vec![Effect::Rank { id, mv, version }],
+        None => {
+            let end = if matches!(cmd, Command::RankUp | Command::RankTop) {
+                "top"
+            } else {
+                "bottom"
+            };
+            flash(s, format!("{id} is already at the {end} of this list."));
+            vec![]
+        }
+    }
+}
+
+fn start_moving(s: &mut AppState) {
+    if !writable(s) {
+        return;
+    }
+    let Some(from) = s.backlog.selected_index() else {
+        return;
+    };
+    if let Err(e) = backlog::authorize(&s.me) {
+        flash_error(s, e.to_string());
+        return;
+    }
+    let id = s.items[from].id;
+    s.backlog.moving = Some(Moving { id, from });
+    flash(
+        s,
+        format!("Moving {id}: arrows place it, Enter keeps it, Esc puts it back."),
+    );
+}
+
+/// Moves the item being placed to `target`, a position in the shown list (no write yet).
+fn place(s: &mut AppState, target: usize) {
+    let b = &s.backlog;
+    let (Some(from), Some(&to)) = (b.selected_index(), b.visible.get(target)) else {
+        return;
+    };
+    if from == to {
+        return;
+    }
+    let item = s.items.remove(from);
+    s.items.insert(to, item);
+    s.backlog.refilter(&s.items, false);
+    s.backlog.select_index(to);
+}
+
+fn put_back(s: &mut AppState) -> Option<Moving> {
+    let moving = s.backlog.moving.take()?;
+    if let Some(now) = s.items.iter().position(|i| i.id == moving.id) {
+        let item = s.items.remove(now);
+        s.items.insert(moving.from, item);
+    }
+    s.backlog.refilter(&s.items, false);
+    s.backlog.select_index(moving.from);
+    Some(moving)
+}
+
+fn move_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let pos = s.backlog.selected;
+    let last = s.backlog.visible.len().saturating_sub(1);
+    match cmd {
+        Some(Command::Down) => place(s, (pos + 1).min(last)),
+        Some(Command::Up) => place(s, pos.saturating_sub(1)),
+        Some(Command::First) => place(s, 0),
+        Some(Command::Last) => place(s, last),
+        Some(Command::PutBack) => {
+            if let Some(m) = put_back(s) {
+                flash(s, format!("{} is back where it was.", m.id));
+            }
+        }
+        Some(Command::Keep) => return keep(s),
+        Some(Command::Quit) => {
+            put_back(s);
+            return vec![Effect::Quit];
+        }
+        Some(Command::Help) => s.overlay = Some(Overlay::Help { scroll: 0 }),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Ends move mode with one write: after the item now above it, or before the one below.
+fn keep(s: &mut AppState) -> Vec<Effect> {
+    let pos = s.backlog.selected;
+    let v = &s.backlog.visible;
+    let above = pos.checked_sub(1).map(|p| s.items[v[p]].id);
+    let below = v.get(pos + 1).map(|&i| s.items[i].id);
+    let Some(moving) = put_back(s) else {
+        return vec![];
+    };
+    let version = s.items[moving.from].version;
+    let mv = match (above, below) {
+        (Some(a), _) => RankMove::After(a),
+        (None, Some(b)) => RankMove::Before(b),
+        (None, None) => return vec![],
+    };
+    let unchanged = s.items.get(moving.from.wrapping_sub(1)).map(|i| i.id) == above
+        && (above.is_some() || s.items.get(moving.from + 1).map(|i| i.id) == below);
+    if unchanged {
+        flash(s, format!("{} stays where it was.", moving.id));
+        return vec![];
+    }
+    vec![Effect::Rank {
+        id: moving.id,
+        mv,
+        version,
+    }]
+}
+
+fn transition(s: &mut AppState, cmd: Command) -> Vec<Effect> {
+    let Some(item) = s.selected() else {
+        return vec![];
+    };
+    let (id, version, title, blocked) = (
+        item.id,
+        item.version,
+        item.title.clone(),
+        item.blocked.is_some(),
+    );
+    if !writable(s) {
+        return vec![];
+    }
+    let apply = |cmd| vec![Effect::Apply { id, cmd, version }];
+    match cmd {
+        Command::Accept => apply(ItemCommand::Accept),
+        Command::Refine => apply(ItemCommand::Refine),
+        Command::Block if blocked => apply(ItemCommand::Unblock),
+        Command::Block => {
+            s.overlay = Some(Overlay::Prompt {
+                question: format!("Why is {id} blocked?"),
+                input: LineInput::default(),
+                then: Pending::Block(id, version),
+            });
+            vec![]
+        }
+        Command::Cancel => {
+            s.overlay = Some(Overlay::Confirm {
+                question: format!("Cancel {id} “{title}”? It leaves the backlog for good."),
+                then: Pending::Cancel(id, version),
+            });
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn confirm_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let Some(Overlay::Confirm { then, .. }) = s.overlay.take() else {
+        return vec![];
+    };
+    if cmd != Some(Command::Yes) {
+        flash(s, "Nothing was changed.");
+        return vec![];
+    }
+    if let Pending::Cancel(id, _) = &then {
+        s.overlay = Some(Overlay::Prompt {
+            question: format!("Why cancel {id}?"),
+            input: LineInput::default(),
+            then,
+        });
+    }
+    vec![]
+}
+
+fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::Prompt { input, then, .. }) = &mut s.overlay else {
+        return vec![];
+    };
+    match cmd {
+        Some(Command::Back) => {
+            s.overlay = None;
+            flash(s, "Nothing was changed.");
+        }
+        Some(Command::Submit) => {
+            let reason = input.text.trim().to_string();
+            if reason.is_empty() {
+                flash_error(
+                    s,
+                    "A reason is needed: type why, then Enter (Esc to give up).",
+                );
+                return vec![];
+            }
+            let (id, version, cmd) = match then.clone() {
+                Pending::Cancel(id, v) => (id, v, ItemCommand::Cancel { reason }),
+                Pending::Block(id, v) => (id, v, ItemCommand::Block { reason }),
+            };
+            s.overlay = None;
+            return vec![Effect::Apply { id, cmd, version }];
+        }
+        _ => {
+            input.key(k);
+        }
+    }
+    vec![]
+}
+
+fn form_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = &mut s.overlay else {
+        return vec![];
+    };
+    let n = form.fields.len();
+    match cmd {
+        Some(Command::Back) => {
+            s.overlay = None;
+            flash(s, "Nothing was saved.");
+        }
+        Some(Command::NextField) => form.focus = (form.focus + 1) % n,
+        Some(Command::PrevField) => form.focus = (form.focus + n - 1) % n,
+        Some(Command::ChoiceNext) => form.cycle(1),
+        Some(Command::ChoicePrev) => form.cycle(-1),
+        Some(Command::Submit) => {
+            form.error = None;
+            let effect = match &form.editing {
+                None => form.new_item().map(Effect::Create),
+                Some(old) => form.edit().map(|edit| Effect::Apply {
+                    id: old.id,
+                    version: old.version,
+                    cmd: ItemCommand::Edit(edit),
+                }),
+            };
+            match effect {
+                Err(message) => form.error = Some(message),
+                Ok(Effect::Apply {
+                    cmd: ItemCommand::Edit(e),
+                    ..
+                }) if e.is_empty() => {
+                    s.overlay = None;
+                    flash(s, "Nothing changed.");
+                }
+                Ok(effect) => return vec![effect],
+            }
+        }
+        _ => match &mut form.fields[form.focus].value {
+            Value::Text(input) => {
+                input.key(k);
+            }
+            Value::Choice { .. } if k.code == KeyCode::Char(' ') => form.cycle(1),
+            Value::Choice { .. } => {}
+        },
+    }
+    vec![]
+}
+
+fn filter_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect> {
+    let b = &mut s.backlog;
+    match cmd {
+        Some(Command::Keep) => b.filtering = false,
+        Some(Command::Back) => {
+            b.filtering = false;
+            b.filter = LineInput::default();
+            b.refilter(&s.items, false);
+        }
+        Some(Command::Down) => b.selected = (b.selected + 1).min(b.visible.len().saturating_sub(1)),
+        Some(Command::Up) => b.selected = b.selected.saturating_sub(1),
+        _ => {
+            let old = b.filter.text.clone();
+            if b.filter.key(k) {
+                let narrowing = b.filter.text.starts_with(&old)
+                    && b.filter.cursor == b.filter.text.chars().count();
+                b.refilter(&s.items, narrowing);
+            }
+        }
+    }
+    vec![]
+}
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;
