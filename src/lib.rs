@@ -11,3 +11,5 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod store;
+pub mod tui;
+pub mod ui;

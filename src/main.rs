@@ -1,18 +1,29 @@
 use clap::Parser;
-use firebreak::cli::{Cli, run};
+use firebreak::cli::{self, Cli, Outcome};
+use firebreak::tui;
 
 fn main() {
     let cli = Cli::parse();
-    let mut out = std::io::stdout().lock();
-    let result = match &cli.command {
-        Some(command) => run(&cli, command, &mut out).map(|_| ()),
-        None => Ok(()),
+    let outcome = match &cli.command {
+        Some(command) => cli::run(&cli, command, &mut std::io::stdout().lock()),
+        None => Ok(Outcome::OpenBoard(
+            cli.db.clone().unwrap_or_else(firebreak::config::default_db),
+        )),
     };
+    let result = outcome.and_then(|outcome| match outcome {
+        Outcome::Done => Ok(()),
+        Outcome::OpenBoard(db) => tui::run(&tui::Options {
+            db: &db,
+            as_person: cli.as_person.as_deref(),
+            readonly: cli.readonly,
+            ascii: cli.ascii,
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }),
+    });
     if let Err(failure) = result {
-        if failure.message.contains("Broken pipe") {
-            return; // the reader (a pager, `head`) has seen enough
+        if !failure.message.contains("Broken pipe") {
+            eprintln!("firebreak: {}", failure.message);
         }
-        eprintln!("firebreak: {}", failure.message);
         std::process::exit(failure.code);
     }
 }

@@ -114,8 +114,8 @@ pub struct Binding {
     pub keys: Vec<(String, Key)>,
     pub command: Command,
     pub help: &'static str,
-    /// Shown in the footer, not only in the help.
-    pub hint: bool,
+    /// Its short label in the footer; empty when it is only in the help.
+    pub hint: &'static str,
 }
 
 impl Binding {
@@ -126,133 +126,169 @@ impl Binding {
     }
 }
 
-/// The default bindings: (context, keys, command, help, in the footer).
-const DEFAULTS: &[(Context, &str, Command, &str, bool)] = {
+/// The default bindings: (context, keys, command, help, footer label or "" for none).
+const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
     use Command as C;
     use Context::*;
     &[
-        (Global, "q ctrl-c", C::Quit, "quit", true),
-        (Global, "?", C::Help, "help: every key", true),
-        (Global, "1", C::BacklogTab, "the Backlog tab", false),
-        (Global, "tab", C::NextTab, "next tab", false),
-        (Global, "backtab", C::PrevTab, "previous tab", false),
-        (Global, "r", C::Refresh, "reload the board now", false),
+        (Global, "q ctrl-c", C::Quit, "quit", "quit"),
+        (Global, "?", C::Help, "help: every key", "help"),
+        (Global, "1", C::BacklogTab, "the Backlog tab", ""),
+        (Global, "tab", C::NextTab, "next tab", ""),
+        (Global, "backtab", C::PrevTab, "previous tab", ""),
+        (Global, "r", C::Refresh, "reload the board now", ""),
         (
             Global,
             "P",
             C::SwitchPerson,
             "act as another person (trust boards)",
-            false,
+            "",
         ),
-        (Backlog, "j down", C::Down, "select the next item", false),
-        (Backlog, "k up", C::Up, "select the previous item", false),
-        (Backlog, "g home", C::First, "select the first item", false),
-        (Backlog, "G end", C::Last, "select the last item", false),
-        (Backlog, "pgdn ctrl-d", C::PageDown, "a page down", false),
-        (Backlog, "pgup ctrl-u", C::PageUp, "a page up", false),
+        (Backlog, "j down", C::Down, "select the next item", ""),
+        (Backlog, "k up", C::Up, "select the previous item", ""),
+        (Backlog, "g home", C::First, "select the first item", ""),
+        (Backlog, "G end", C::Last, "select the last item", ""),
+        (Backlog, "pgdn ctrl-d", C::PageDown, "a page down", ""),
+        (Backlog, "pgup ctrl-u", C::PageUp, "a page up", ""),
         (
             Backlog,
             "J shift-down",
             C::RankDown,
             "rank the item one down",
-            true,
+            "rank ↓",
         ),
         (
             Backlog,
             "K shift-up",
             C::RankUp,
             "rank the item one up",
-            true,
+            "rank ↑",
         ),
-        (Backlog, "t", C::RankTop, "rank the item to the top", true),
+        (Backlog, "t", C::RankTop, "rank the item to the top", "top"),
         (
             Backlog,
             "b",
             C::RankBottom,
             "rank the item to the bottom",
-            false,
+            "",
         ),
         (
             Backlog,
             "m",
             C::MoveMode,
             "move mode: place the item with the arrows",
-            false,
+            "",
         ),
         (
             Backlog,
             "/",
             C::Filter,
             "filter by title or id, as you type",
-            true,
+            "filter",
         ),
-        (Backlog, "s", C::Slice, "team slice: all, appdev, ams", true),
+        (
+            Backlog,
+            "s",
+            C::Slice,
+            "team slice: all, appdev, ams",
+            "team",
+        ),
         (
             Backlog,
             "c",
             C::ToggleClosed,
             "show or hide done, released and cancelled items",
-            false,
+            "",
         ),
         (
             Backlog,
             "enter",
             C::Open,
             "open or close the detail pane",
-            true,
+            "detail",
         ),
         (
             Backlog,
             "esc",
             C::Back,
             "close the detail pane, then clear the filter",
-            false,
+            "",
         ),
-        (Backlog, "a", C::Add, "add an item", true),
-        (Backlog, "e", C::Edit, "edit the item", false),
-        (
-            Backlog,
-            "A",
-            C::Accept,
-            "accept the item from triage",
-            false,
-        ),
-        (Backlog, "R", C::Refine, "refine the item to ready", false),
-        (Backlog, "x", C::Cancel, "cancel the item (asks why)", false),
+        (Backlog, "a", C::Add, "add an item", "add"),
+        (Backlog, "e", C::Edit, "edit the item", ""),
+        (Backlog, "A", C::Accept, "accept the item from triage", ""),
+        (Backlog, "R", C::Refine, "refine the item to ready", ""),
+        (Backlog, "x", C::Cancel, "cancel the item (asks why)", ""),
         (
             Backlog,
             "!",
             C::Block,
             "block the item (asks why), or unblock it",
-            false,
+            "",
         ),
-        (Move, "j down", C::Down, "move it down", true),
-        (Move, "k up", C::Up, "move it up", true),
-        (Move, "g home", C::First, "move it to the top", false),
-        (Move, "G end", C::Last, "move it to the bottom", false),
-        (Move, "enter", C::Keep, "keep it here", true),
-        (Move, "esc", C::PutBack, "put it back where it was", true),
-        (Filter, "enter", C::Keep, "keep the filter", true),
-        (Filter, "esc", C::Back, "clear the filter", true),
-        (Filter, "down", C::Down, "select the next match", true),
-        (Filter, "up", C::Up, "select the previous match", false),
-        (Confirm, "y", C::Yes, "yes", true),
-        (Confirm, "n esc enter", C::No, "no (the default)", true),
-        (Prompt, "enter", C::Submit, "done", true),
-        (Prompt, "esc", C::Back, "cancel", true),
-        (Form, "enter", C::Submit, "save", true),
-        (Form, "esc", C::Back, "cancel", true),
-        (Form, "tab down", C::NextField, "next field", true),
-        (Form, "backtab up", C::PrevField, "previous field", false),
-        (Form, "right", C::ChoiceNext, "next choice", false),
-        (Form, "left", C::ChoicePrev, "previous choice", false),
-        (Help, "esc ? q", C::Back, "close the help", true),
-        (Help, "j down", C::Down, "scroll down", false),
-        (Help, "k up", C::Up, "scroll up", false),
-        (People, "j down", C::Down, "next person", true),
-        (People, "k up", C::Up, "previous person", true),
-        (People, "enter", C::Submit, "act as this person", true),
-        (People, "esc", C::Back, "close", true),
+        (Move, "j down", C::Down, "move it down", "move it down"),
+        (Move, "k up", C::Up, "move it up", "move it up"),
+        (Move, "g home", C::First, "move it to the top", ""),
+        (Move, "G end", C::Last, "move it to the bottom", ""),
+        (Move, "enter", C::Keep, "keep it here", "keep it here"),
+        (
+            Move,
+            "esc",
+            C::PutBack,
+            "put it back where it was",
+            "put it back where it was",
+        ),
+        (
+            Filter,
+            "enter",
+            C::Keep,
+            "keep the filter",
+            "keep the filter",
+        ),
+        (
+            Filter,
+            "esc",
+            C::Back,
+            "clear the filter",
+            "clear the filter",
+        ),
+        (
+            Filter,
+            "down",
+            C::Down,
+            "select the next match",
+            "select the next match",
+        ),
+        (Filter, "up", C::Up, "select the previous match", ""),
+        (Confirm, "y", C::Yes, "yes", "yes"),
+        (
+            Confirm,
+            "n esc enter",
+            C::No,
+            "no (the default)",
+            "no (the default)",
+        ),
+        (Prompt, "enter", C::Submit, "done", "done"),
+        (Prompt, "esc", C::Back, "cancel", "cancel"),
+        (Form, "enter", C::Submit, "save", "save"),
+        (Form, "esc", C::Back, "cancel", "cancel"),
+        (Form, "tab down", C::NextField, "next field", "next field"),
+        (Form, "backtab up", C::PrevField, "previous field", ""),
+        (Form, "right", C::ChoiceNext, "next choice", ""),
+        (Form, "left", C::ChoicePrev, "previous choice", ""),
+        (Help, "esc ? q", C::Back, "close the help", "close the help"),
+        (Help, "j down", C::Down, "scroll down", ""),
+        (Help, "k up", C::Up, "scroll up", ""),
+        (People, "j down", C::Down, "next person", "next person"),
+        (People, "k up", C::Up, "previous person", "previous person"),
+        (
+            People,
+            "enter",
+            C::Submit,
+            "act as this person",
+            "act as this person",
+        ),
+        (People, "esc", C::Back, "close", "close"),
     ]
 };
 
@@ -274,7 +310,7 @@ impl Default for Keymap {
                     .collect(),
                 command: *command,
                 help,
-                hint: *hint,
+                hint,
             })
             .collect();
         Keymap { bindings }
@@ -302,21 +338,19 @@ impl Keymap {
         })
     }
 
-    /// The footer: the hinted bindings of a context, then the global ones.
+    /// The footer: the first key and short label of the hinted bindings of a context,
+    /// then the global ones.
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
-        let mut out: Vec<(String, &'static str)> = self
-            .bindings
-            .iter()
-            .filter(|b| b.hint && b.context == context)
-            .map(|b| (b.keys_label(), b.help))
-            .collect();
-        if matches!(context, Context::Backlog) {
-            out.extend(
-                self.bindings
-                    .iter()
-                    .filter(|b| b.hint && b.context == Context::Global)
-                    .map(|b| (b.keys_label(), b.help)),
-            );
+        let first_key = |b: &Binding| b.keys.first().map(|(s, _)| label(s)).unwrap_or_default();
+        let of = |ctx: Context| {
+            self.bindings
+                .iter()
+                .filter(move |b| !b.hint.is_empty() && b.context == ctx)
+                .map(move |b| (first_key(b), b.hint))
+        };
+        let mut out: Vec<(String, &'static str)> = of(context).collect();
+        if matches!(context, Context::Backlog | Context::Move) {
+            out.extend(of(Context::Global));
         }
         out
     }

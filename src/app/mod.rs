@@ -133,6 +133,8 @@ pub struct AppState {
     pub projects: Vec<String>,
     pub readonly: bool,
     pub ascii: bool,
+    /// False under NO_COLOR: styles fall back to bold, underline and reverse.
+    pub color: bool,
     pub items: Vec<Item>,
     pub backlog: BacklogView,
     pub tab: Tab,
@@ -161,6 +163,7 @@ impl AppState {
             projects: Vec::new(),
             readonly,
             ascii,
+            color: true,
             items: Vec::new(),
             backlog: BacklogView {
                 show_closed: true,

@@ -1,0 +1,198 @@
+//! The only code that touches the terminal: it opens the board, runs the event loop, carries
+//! out the app's effects through the store, and restores the terminal on every path.
+
+use crate::app::{self, AppState, Effect, Msg, Snapshot};
+use crate::cli::{Failure, resolve_actor};
+use crate::domain::{Actor, DomainError, ItemCommand};
+use crate::store::{Store, StoreError};
+use crate::ui;
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use std::collections::VecDeque;
+use std::path::Path;
+use std::time::Duration;
+
+/// How often the loop wakes without input: to tick the clock and look for other writers.
+const POLL: Duration = Duration::from_millis(250);
+
+/// What to open and how.
+pub struct Options<'a> {
+    pub db: &'a Path,
+    pub as_person: Option<&'a str>,
+    pub readonly: bool,
+    pub ascii: bool,
+    pub color: bool,
+}
+
+/// Opens the board in the terminal. Everything that can fail before drawing fails here,
+/// with the terminal untouched.
+pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
+    let store = Store::open(opts.db, opts.readonly)?;
+    let (state, store) = prepare(store, opts)?;
+    let _log = start_log(opts.db);
+    tracing::info!(db = %opts.db.display(), user = %state.me.name, "board opened");
+    let _ = color_eyre::install();
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, store, state, &mut |timeout| {
+        if event::poll(timeout)? {
+            Ok(Some(event::read()?))
+        } else {
+            Ok(None)
+        }
+    });
+    ratatui::restore();
+    result
+}
+
+/// The state before the first frame: who is acting, and the board loaded.
+pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Failure> {
+    let db_label = opts.db.file_name().map_or_else(
+        || opts.db.display().to_string(),
+        |f| f.to_string_lossy().to_string(),
+    );
+    let mut state = AppState::new(
+        &db_label,
+        opts.readonly || store.is_readonly(),
+        opts.ascii,
+        Utc::now(),
+    );
+    state.color = opts.color;
+    let os_user = crate::config::os_user();
+    let (me, note) = match resolve_actor(&store, opts.as_person, &os_user) {
+        Ok(me) => (me, None),
+        Err(f) if opts.as_person.is_none() && f.code == 3 => (Actor::automation(), Some(f.message)),
+        Err(f) => return Err(f),
+    };
+    let snapshot = snapshot(&store, me)?;
+    app::update(&mut state, Msg::Loaded(Box::new(snapshot)));
+    if let Some(note) = note {
+        state.readonly = true;
+        state.me.name = os_user;
+        state.flash = Some(app::Flash {
+            text: format!("{note}. Until then the board is read-only."),
+            error: true,
+            at: state.now,
+        });
+    }
+    Ok((state, store))
+}
+
+pub fn snapshot(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
+    let info = store.info()?;
+    Ok(Snapshot {
+        title: info.title,
+        identity: info.identity,
+        me,
+        people: store.people()?,
+        projects: store.projects()?.into_iter().map(|p| p.name).collect(),
+        items: store.backlog()?,
+        at: Utc::now(),
+    })
+}
+
+fn start_log(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = crate::config::log_dir(db);
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, "firebreak.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FIREBREAK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// The loop: draw, wait for one input or the poll interval, turn it into messages, drain
+/// them through `update` and the effects, and draw once more.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    mut store: Store,
+    mut state: AppState,
+    next_event: &mut dyn FnMut(Duration) -> std::io::Result<Option<Event>>,
+) -> Result<(), Failure>
+where
+    B::Error: std::fmt::Display,
+{
+    let size = terminal.size().map_err(|e| Failure {
+        code: 1,
+        message: e.to_string(),
+    })?;
+    app::update(&mut state, Msg::Resize(size.width, size.height));
+    let mut seen = store.data_version()?;
+    loop {
+        terminal
+            .draw(|f| ui::render(&state, f))
+            .map_err(|e| Failure {
+                code: 1,
+                message: e.to_string(),
+            })?;
+        let mut queue = VecDeque::new();
+        match next_event(POLL)? {
+            Some(Event::Key(k)) if k.kind == KeyEventKind::Press => queue.push_back(Msg::Key(k)),
+            Some(Event::Resize(w, h)) => queue.push_back(Msg::Resize(w, h)),
+            _ => {}
+        }
+        queue.push_back(Msg::Tick(Utc::now()));
+        let version = store.data_version()?;
+        if version != seen {
+            seen = version;
+            queue.push_back(Msg::Loaded(Box::new(snapshot(&store, state.me.clone())?)));
+        }
+        while let Some(msg) = queue.pop_front() {
+            for effect in app::update(&mut state, msg) {
+                match carry_out(&mut store, &state, effect) {
+                    Some(next) => queue.push_back(next),
+                    None => return Ok(()),
+                }
+            }
+        }
+    }
+}
+
+/// Does what the app asked; `None` means quit.
+fn carry_out(store: &mut Store, state: &AppState, effect: Effect) -> Option<Msg> {
+    let now = Utc::now();
+    let me = &state.me;
+    let result = match effect {
+        Effect::Quit => return None,
+        Effect::Reload => snapshot(store, me.clone()).map(|s| Msg::Loaded(Box::new(s))),
+        Effect::LoadDetail(id) => store.item(id).and_then(|item| {
+            let history = store.history("item", &id.to_string())?;
+            Ok(Msg::Detail(Box::new(item), history))
+        }),
+        Effect::Rank { id, mv, version } => store
+            .rank_item(id, mv, me, now, Some(version))
+            .map(|item| Msg::Saved(Box::new(item), format!("{id} moved {}.", mv.describe()))),
+        Effect::Apply { id, cmd, version } => store
+            .apply_item(id, &cmd, me, now, Some(version))
+            .map(|item| {
+                let text = match &cmd {
+                    ItemCommand::Edit(_) => format!("{id} saved."),
+                    ItemCommand::Block { .. } => format!("{id} is blocked."),
+                    ItemCommand::Unblock => format!("{id} is unblocked."),
+                    _ => format!("{id} is now {}.", item.state),
+                };
+                Msg::Saved(Box::new(item), text)
+            }),
+        Effect::Create(new) => store.create_item(new, me, now).map(|item| {
+            let text = format!(
+                "Added {} in {} at the bottom of the backlog.",
+                item.id, item.state
+            );
+            Msg::Saved(Box::new(item), text)
+        }),
+    };
+    Some(result.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "refused");
+        Msg::Refused {
+            stale: matches!(e, StoreError::Domain(DomainError::Stale { .. })),
+            message: e.to_string(),
+        }
+    }))
+}

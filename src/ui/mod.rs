@@ -1,0 +1,124 @@
+//! Drawing: `render` reads `&AppState` only (never the database, never the clock) and builds
+//! rows only for what is on screen, so a frame costs the same at 100 items or 100,000.
+
+mod overlays;
+mod tabs;
+pub mod theme;
+
+use crate::app::{AppState, MIN_SIZE, Tab, format};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use theme::Theme;
+
+pub fn render(s: &AppState, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let theme = Theme {
+        color: s.color,
+        ascii: s.ascii,
+    };
+    if s.too_small() {
+        let text = format!(
+            "The terminal is {}x{}; firebreak needs at least {}x{}.\nEnlarge the window, or press q to quit.",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [header, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(s, &theme, frame, header);
+    draw_tabs(s, &theme, frame, tabs);
+    match s.tab {
+        Tab::Backlog => tabs::backlog::draw(s, &theme, frame, body),
+    }
+    draw_status(s, &theme, frame, status);
+    draw_footer(s, &theme, frame, footer);
+    overlays::draw(s, &theme, frame, area);
+}
+
+fn draw_header(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let dot = t.dot();
+    let mut spans = vec![
+        Span::styled(
+            " firebreak ",
+            t.header().add_modifier(ratatui::style::Modifier::BOLD),
+        ),
+        Span::styled(format!(" {} {dot} ", s.title), t.header()),
+        Span::styled(
+            format!("{} ({}) {dot} ", s.me.name, s.me.roles_text()),
+            t.header(),
+        ),
+        Span::styled(format!("{} [{}] {dot} ", s.db, s.identity), t.header()),
+        Span::styled(
+            format!("refreshed {} ago ", format::age(s.refreshed, s.now)),
+            t.header(),
+        ),
+    ];
+    if s.readonly {
+        spans.push(Span::styled(" READ-ONLY ", t.badge()));
+    }
+    let used: usize = spans.iter().map(|sp| sp.width()).sum();
+    let fill = (area.width as usize).saturating_sub(used);
+    spans.push(Span::styled(" ".repeat(fill), t.header()));
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn draw_tabs(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    for (n, tab) in Tab::ALL.iter().enumerate() {
+        let style = if *tab == s.tab {
+            t.tab_active()
+        } else {
+            t.dim()
+        };
+        spans.push(Span::styled(format!("{} {}", n + 1, tab.title()), style));
+        spans.push(Span::raw("   "));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn draw_status(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let line = match &s.flash {
+        Some(f) if f.error => Line::from(Span::styled(format!(" ✖ {}", f.text), t.error())),
+        Some(f) => Line::from(Span::styled(format!(" • {}", f.text), t.info())),
+        None => match &s.backlog.moving {
+            Some(m) => Line::from(Span::styled(
+                format!(
+                    " MOVING {}: arrows place it, Enter keeps it, Esc puts it back",
+                    m.id
+                ),
+                t.moving(),
+            )),
+            None => Line::raw(""),
+        },
+    };
+    frame.render_widget(line, area);
+}
+
+fn draw_footer(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let mut spans = vec![Span::raw(" ")];
+    let mut width = 1;
+    for (key, label) in s.keymap.hints(s.context()) {
+        let piece = key.chars().count() + label.chars().count() + 3;
+        if width + piece > area.width as usize {
+            break;
+        }
+        width += piece;
+        spans.push(Span::styled(key, t.key()));
+        spans.push(Span::styled(format!(" {label}   "), t.dim()));
+    }
+    frame.render_widget(Line::from(spans), area);
+}

@@ -1,0 +1,178 @@
+//! Boxes drawn over the tab: help, yes/no, a reason, the item form, the person picker.
+
+use crate::app::form::Value;
+use crate::app::keymap::Context;
+use crate::app::{AppState, Overlay};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    match &s.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help(s, t, frame, area, *scroll),
+        Some(Overlay::Confirm { question, .. }) => {
+            let lines = vec![
+                Line::raw(question.clone()),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", t.key()),
+                    Span::raw(" yes   "),
+                    Span::styled("N", t.key()),
+                    Span::raw(" no (Enter, Esc)"),
+                ]),
+            ];
+            boxed(t, frame, area, " Are you sure? (y/N) ", lines, 64, 7);
+        }
+        Some(Overlay::Prompt {
+            question, input, ..
+        }) => {
+            let lines = vec![
+                Line::raw(question.clone()),
+                Line::raw(""),
+                Line::from(Span::styled(format!("{}▏", input.text), t.key())),
+                Line::raw(""),
+                Line::from(Span::styled("Enter saves, Esc gives up", t.dim())),
+            ];
+            boxed(t, frame, area, " Why? ", lines, 70, 9);
+        }
+        Some(Overlay::Form(form)) => {
+            let mut lines = Vec::new();
+            for (i, field) in form.fields.iter().enumerate() {
+                let focused = i == form.focus;
+                let value = match &field.value {
+                    Value::Text(input) if focused => format!("{}▏", input.text),
+                    Value::Text(input) => input.text.clone(),
+                    Value::Choice { .. } if t.ascii => format!("< {} >", field.text()),
+                    Value::Choice { .. } => format!("◂ {} ▸", field.text()),
+                };
+                let marker = if focused {
+                    if t.ascii { "> " } else { "▶ " }
+                } else {
+                    "  "
+                };
+                let label = Span::styled(
+                    format!("{marker}{:<18}", field.label),
+                    if focused { t.focus() } else { t.title() },
+                );
+                lines.push(Line::from(vec![label, Span::raw(" "), Span::raw(value)]));
+            }
+            lines.push(Line::raw(""));
+            match &form.error {
+                Some(e) => lines.push(Line::from(Span::styled(format!("✖ {e}"), t.error()))),
+                None => lines.push(Line::from(Span::styled(
+                    "Tab/↓ next field · ←/→ or space change a choice · Enter saves · Esc cancels",
+                    t.dim(),
+                ))),
+            }
+            let title = match form.id() {
+                Some(id) => format!(" Edit {id} "),
+                None => " Add an item ".to_string(),
+            };
+            boxed(
+                t,
+                frame,
+                area,
+                &title,
+                lines,
+                90,
+                form.fields.len() as u16 + 4,
+            );
+        }
+        Some(Overlay::People { selected }) => {
+            let lines = s
+                .people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+                    let text = format!("{:<12} {:<7} {}", p.name, p.team, roles.join(", "));
+                    if i == *selected {
+                        Line::from(Span::styled(format!("▶ {text}"), t.selected()))
+                    } else {
+                        Line::raw(format!("  {text}"))
+                    }
+                })
+                .collect();
+            boxed(
+                t,
+                frame,
+                area,
+                " Act as… (trust board) ",
+                lines,
+                60,
+                s.people.len() as u16 + 2,
+            );
+        }
+    }
+}
+
+fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usize) {
+    let groups = [
+        (Context::Global, "Everywhere"),
+        (Context::Backlog, "Backlog"),
+        (Context::Move, "Move mode (m)"),
+        (Context::Filter, "Filter (/)"),
+        (Context::Form, "Item form (a, e)"),
+        (Context::Confirm, "Yes or no"),
+        (Context::Prompt, "Reason"),
+        (Context::People, "Act as (P)"),
+        (Context::Help, "This help"),
+    ];
+    let mut lines = Vec::new();
+    for (ctx, title) in groups {
+        lines.push(Line::from(Span::styled(title, t.column_header())));
+        for b in s.keymap.bindings.iter().filter(|b| b.context == ctx) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", b.keys_label()), t.key()),
+                Span::raw(b.help),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    let height = area.height.saturating_sub(4);
+    let max_scroll = lines
+        .len()
+        .saturating_sub(height.saturating_sub(2) as usize);
+    let lines: Vec<Line> = lines.into_iter().skip(scroll.min(max_scroll)).collect();
+    boxed(
+        t,
+        frame,
+        area,
+        " Keys (Esc closes, j/k scroll) ",
+        lines,
+        76,
+        height,
+    );
+}
+
+/// A centred box of at most `w` x `h` cells.
+fn boxed(
+    t: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'_>>,
+    w: u16,
+    h: u16,
+) {
+    let [row] = Layout::vertical([Constraint::Length(h.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(w.min(area.width.saturating_sub(2)))])
+        .flex(Flex::Center)
+        .areas(row);
+    frame.render_widget(Clear, cell);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(title.to_string(), t.title()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        cell,
+    );
+}

@@ -1,0 +1,282 @@
+//! The Backlog tab: the one order as a table of the rows on screen, and the detail pane.
+
+use crate::app::{AppState, format};
+use crate::domain::{Item, State};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+/// Below this width the detail pane takes the whole body instead of sitting beside the list.
+const SIDE_BY_SIDE: u16 = 120;
+
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    match &s.backlog.detail {
+        None => draw_list(s, t, frame, area),
+        Some(_) if area.width >= SIDE_BY_SIDE => {
+            let [list, detail] =
+                Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                    .areas(area);
+            draw_list(s, t, frame, list);
+            draw_detail(s, t, frame, detail);
+        }
+        Some(_) => draw_detail(s, t, frame, area),
+    }
+}
+
+fn slice_name(s: &AppState) -> String {
+    match s.backlog.slice {
+        None => "all teams".into(),
+        Some(team) => format!("team {team}"),
+    }
+}
+
+fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let b = &s.backlog;
+    let dot = t.dot();
+    let mut spans = vec![
+        Span::styled(" Backlog ", t.title()),
+        Span::raw(format!(
+            "{dot} {} {dot} {} of {} items ",
+            slice_name(s),
+            b.visible.len(),
+            s.items.len()
+        )),
+    ];
+    if !b.show_closed {
+        spans.push(Span::raw(format!("{dot} closed hidden ")));
+    }
+    if b.filtering || !b.filter.text.is_empty() {
+        let cursor = if b.filtering { "▏" } else { "" };
+        spans.push(Span::raw(format!("{dot} filter: ")));
+        spans.push(Span::styled(format!("{}{cursor}", b.filter.text), t.key()));
+    }
+    frame.render_widget(Line::from(spans), title);
+
+    if !s.loaded {
+        frame.render_widget(Paragraph::new(" Loading the board…"), table);
+        return;
+    }
+    if s.items.is_empty() {
+        frame.render_widget(
+            Paragraph::new(empty_state(s)).wrap(Wrap { trim: false }),
+            table,
+        );
+        return;
+    }
+    if b.visible.is_empty() {
+        let why = if b.filter.text.is_empty() {
+            format!(
+                " No item in this view ({}). Press s for another team, c to show closed items.",
+                slice_name(s)
+            )
+        } else {
+            format!(
+                " No item matches “{}”. Esc clears the filter.",
+                b.filter.text
+            )
+        };
+        frame.render_widget(Paragraph::new(why), table);
+        return;
+    }
+    draw_table(s, t, frame, table);
+}
+
+fn empty_state(s: &AppState) -> Text<'static> {
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(" The backlog is empty."),
+        Line::raw(""),
+        Line::raw(" Press a to add the first item, or from a shell:"),
+        Line::raw(
+            "   firebreak item add \"Residents renew a permit online\" --team appdev --points 5",
+        ),
+    ];
+    if s.people.len() <= 1 {
+        lines.extend([
+            Line::raw(""),
+            Line::raw(format!(
+                " You ({}) are the board's first person, a product owner. Register the others with",
+                s.me.name
+            )),
+            Line::raw("   firebreak person add NAME --role ROLE --team appdev|ams"),
+        ]);
+    }
+    lines.extend([
+        Line::raw(""),
+        Line::raw(" To look around a full board first: firebreak demo"),
+    ]);
+    Text::from(lines)
+}
+
+fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let b = &s.backlog;
+    let height = area.height.saturating_sub(1) as usize;
+    let window =
+        &b.visible[b.offset.min(b.visible.len())..(b.offset + height).min(b.visible.len())];
+    let pos_width = s.items.len().to_string().len().max(1) as u16;
+    let id_width = (s.items.len().to_string().len() + 3) as u16;
+    let moving = b.moving.as_ref().map(|m| m.id);
+    let rows = window.iter().map(|&i| {
+        let item = &s.items[i];
+        let mut row = row(item, i + 1, s, t);
+        if Some(item.id) == moving {
+            row = row.style(t.moving());
+        } else if !item.state.is_open() {
+            row = row.style(t.closed());
+        }
+        row
+    });
+    let header = Row::new([
+        "#", "ID", "", "", "Title", "Team", "State", "Pts", "Origin", "Age",
+    ])
+    .style(t.column_header());
+    let widths = [
+        Constraint::Length(pos_width),
+        Constraint::Length(id_width),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(6),
+        Constraint::Length(11),
+        Constraint::Length(3),
+        Constraint::Length(11),
+        Constraint::Length(3),
+    ];
+    let highlight = if moving.is_some() {
+        t.moving()
+    } else {
+        t.selected()
+    };
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(highlight)
+        .highlight_symbol(if s.ascii { "> " } else { "▶ " })
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut state = TableState::default().with_selected(Some(b.selected.saturating_sub(b.offset)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn row<'a>(item: &'a Item, position: usize, s: &AppState, t: &Theme) -> Row<'a> {
+    let blocked = if item.blocked.is_some() {
+        Cell::from(Span::styled(t.blocked_glyph(), t.blocked()))
+    } else {
+        Cell::from("")
+    };
+    Row::new([
+        Cell::from(position.to_string()),
+        Cell::from(item.id.to_string()),
+        Cell::from(item.kind.glyph(s.ascii)),
+        blocked,
+        Cell::from(item.title.as_str()),
+        Cell::from(item.team.map_or("-", |t| t.as_str())),
+        Cell::from(item.state.as_str()),
+        Cell::from(item.points.map_or(String::new(), |p| p.to_string())),
+        Cell::from(item.origin.as_str()),
+        Cell::from(format::age(item.created, s.now)),
+    ])
+}
+
+fn draw_detail(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let Some(d) = &s.backlog.detail else {
+        return;
+    };
+    let summary = s.items.iter().find(|i| i.id == d.id);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(format!(" {} ", d.id), t.title()))
+        .title_bottom(Line::from(" Esc or Enter closes ").right_aligned());
+    let Some(item) = d.item.as_ref().or(summary) else {
+        frame.render_widget(Paragraph::new("This item is gone.").block(block), area);
+        return;
+    };
+    let dot = t.dot();
+    let mut lines = vec![
+        Line::from(Span::styled(item.title.clone(), t.title())),
+        Line::raw(format!(
+            "{} {dot} {} {dot} team {} {dot} project {}",
+            item.kind,
+            item.state,
+            item.team.map_or("-", |t| t.as_str()),
+            item.project
+        )),
+        Line::raw(format!(
+            "{} {dot} {} {dot} origin {}{}",
+            item.class,
+            item.points
+                .map_or("no points".to_string(), |p| format!("{p} points")),
+            item.origin,
+            item.due
+                .map_or(String::new(), |d| format!(" {dot} due {d}")),
+        )),
+    ];
+    if let Some(reason) = &item.blocked {
+        lines.push(Line::from(Span::styled(
+            format!("{} BLOCKED: {reason}", t.blocked_glyph()),
+            t.blocked(),
+        )));
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "version {} {dot} changed by {} {} ago",
+            item.version,
+            item.updated_by,
+            format::age(item.updated, s.now)
+        ),
+        t.dim(),
+    )));
+    if d.item.is_none() {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw("Loading…"));
+    } else {
+        section(
+            &mut lines,
+            t,
+            "Description",
+            &item.description,
+            "No description yet: e to write one.",
+        );
+        let none = if item.state == State::Backlog {
+            "None yet: e to write them; refine (R) needs them."
+        } else {
+            "None yet: e to write them."
+        };
+        section(&mut lines, t, "Acceptance criteria", &item.acceptance, none);
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled(
+            "History, newest first",
+            t.column_header(),
+        )));
+        for e in d.history.iter().rev() {
+            lines.push(Line::raw(format!(
+                "{}  {:<8} {}",
+                format::when(e.at),
+                e.actor,
+                format::event_line(e)
+            )));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn section(lines: &mut Vec<Line<'static>>, t: &Theme, title: &str, text: &str, none: &str) {
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(
+        title.to_string(),
+        t.column_header(),
+    )));
+    if text.trim().is_empty() {
+        lines.push(Line::from(Span::styled(none.to_string(), t.dim())));
+    } else {
+        lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
+    }
+}

@@ -1,0 +1,3 @@
+//! One file per tab.
+
+pub mod backlog;
