@@ -73,7 +73,7 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "where", required = true, multiple = false)]
+#[command(group(clap::ArgGroup::new("where").required(true).multiple(false)))]
 pub struct RankArgs {
     pub id: String,
     #[arg(long, group = "where")]

@@ -117,8 +117,13 @@ impl Ctx<'_> {
             .unwrap_or_else(crate::config::default_db)
     }
 
+    /// Opens the board; `--as` is refused on a board that does not allow it, reads included.
     pub fn open(&self) -> Result<Store, Failure> {
-        Ok(Store::open(&self.db_path(), self.cli.readonly)?)
+        let store = Store::open(&self.db_path(), self.cli.readonly)?;
+        if self.cli.as_person.is_some() {
+            self.actor(&store)?;
+        }
+        Ok(store)
     }
 
     /// The acting person, per the board's identity mode (cli.md, Global).

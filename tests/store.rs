@@ -1,0 +1,211 @@
+//! The board file: what it refuses, what it keeps, and two writers at once.
+
+use chrono::{TimeZone, Utc};
+use firebreak::domain::backlog::RankMove;
+use firebreak::domain::item::NewItem;
+use firebreak::domain::{Actor, DomainError, Identity, ItemCommand, ItemId, Person, Role, Team};
+use firebreak::store::{Store, StoreError};
+use std::path::{Path, PathBuf};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap()
+}
+
+fn priya() -> Person {
+    Person { name: "priya".into(), roles: vec![Role::ProductOwner], team: Team::Appdev }
+}
+
+fn board(dir: &Path, items: usize) -> (PathBuf, Store) {
+    let path = dir.join("board.db");
+    let mut store = Store::create(&path).unwrap();
+    store.init_board("Test", Identity::Trust, &priya(), now()).unwrap();
+    let po = Actor::person(&priya());
+    for n in 0..items {
+        let mut new = NewItem::titled(&format!("Item {n}"));
+        new.team = Some(Team::Appdev);
+        store.create_item(new, &po, now()).unwrap();
+    }
+    (path, store)
+}
+
+fn ids(store: &Store) -> Vec<u32> {
+    store.backlog().unwrap().iter().map(|i| i.id.0).collect()
+}
+
+#[test]
+fn a_file_that_is_not_a_board_is_refused_and_left_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "these are my notes, not a database\n").unwrap();
+    let err = Store::open(&text, false).err().unwrap();
+    assert!(matches!(err, StoreError::NotABoard(_)), "{err}");
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(std::fs::read(&text).unwrap(), b"these are my notes, not a database\n");
+
+    // Another program's SQLite database: refused before anything is written to it.
+    let other = dir.path().join("other.sqlite");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    drop(conn);
+    let before = std::fs::read(&other).unwrap();
+    let err = Store::open(&other, false).err().unwrap();
+    assert!(err.to_string().contains("is not a firebreak database"), "{err}");
+    assert_eq!(std::fs::read(&other).unwrap(), before);
+    assert!(!dir.path().join("other.sqlite-wal").exists());
+}
+
+#[test]
+fn a_board_from_a_newer_firebreak_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = board(dir.path(), 1);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path, false).err().unwrap();
+    assert!(matches!(err, StoreError::TooNew { found: 999, .. }), "{err}");
+    assert!(err.to_string().contains("Upgrade firebreak"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_missing_board_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(&dir.path().join("nope.db"), false).err().unwrap();
+    assert!(err.to_string().contains("firebreak init"), "{err}");
+    assert!(!dir.path().join("nope.db").exists());
+}
+
+#[test]
+fn two_connections_writing_the_same_item_never_overwrite_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut a) = board(dir.path(), 2);
+    let mut b = Store::open(&path, false).unwrap();
+    let po = Actor::person(&priya());
+    let seen = a.item(ItemId(1)).unwrap();
+    // B edits first.
+    let edit = |t: &str| ItemCommand::Edit(firebreak::domain::ItemEdit { title: Some(t.into()), ..Default::default() });
+    b.apply_item(ItemId(1), &edit("B's title"), &po, now(), Some(seen.version)).unwrap();
+    // A still holds the old version: refused, and B's change stands.
+    let err = a.apply_item(ItemId(1), &edit("A's title"), &po, now(), Some(seen.version)).unwrap_err();
+    assert!(matches!(err, StoreError::Domain(DomainError::Stale { .. })), "{err}");
+    assert!(err.to_string().contains("changed by priya"), "{err}");
+    assert_eq!(a.item(ItemId(1)).unwrap().title, "B's title");
+    // A rank move on a stale version is refused too.
+    let err = a.rank_item(ItemId(1), RankMove::Bottom, &po, now(), Some(seen.version)).unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    // The other connection sees a new data version; its own writes do not count.
+    let va = a.data_version().unwrap();
+    b.rank_item(ItemId(2), RankMove::Top, &po, now(), None).unwrap();
+    assert_ne!(a.data_version().unwrap(), va);
+}
+
+#[test]
+fn a_rank_move_writes_the_moved_row_only_and_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = board(dir.path(), 20);
+    let before = store.backlog().unwrap();
+    let po = Actor::person(&priya());
+    store.rank_item(ItemId(15), RankMove::Top, &po, now(), None).unwrap();
+    let after = store.backlog().unwrap();
+    assert_eq!(after[0].id, ItemId(15));
+    for old in &before {
+        let new = after.iter().find(|i| i.id == old.id).unwrap();
+        if old.id != ItemId(15) {
+            assert_eq!((new.version, &new.rank), (old.version, &old.rank), "{} was rewritten", old.id);
+        }
+    }
+    let history = store.history("item", "FB-15").unwrap();
+    assert_eq!(history.last().unwrap().action, "rank");
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let changes: i64 = conn
+        .query_row("SELECT count(*) FROM events WHERE action = 'rank'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(changes, 1);
+}
+
+#[test]
+fn every_kind_of_move_lands_where_it_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut s) = board(dir.path(), 6);
+    let po = Actor::person(&priya());
+    let mut mv = |id: u32, m: RankMove| s.rank_item(ItemId(id), m, &po, now(), None).map(|_| ());
+    mv(6, RankMove::Top).unwrap();
+    mv(1, RankMove::Bottom).unwrap();
+    mv(3, RankMove::Up(2)).unwrap();
+    mv(4, RankMove::Down(1)).unwrap();
+    mv(2, RankMove::After(ItemId(5))).unwrap();
+    mv(1, RankMove::Before(ItemId(6))).unwrap();
+    assert!(mv(1, RankMove::Before(ItemId(1))).is_err());
+    assert!(mv(1, RankMove::After(ItemId(99))).is_err());
+    assert_eq!(ids(&s), [3, 1, 6, 5, 2, 4]);
+}
+
+#[test]
+fn keys_that_grow_too_long_are_respaced_without_changing_the_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut s) = board(dir.path(), 3);
+    let po = Actor::person(&priya());
+    // Squeezing between the same two neighbours again and again grows the key fastest.
+    for n in 0..200 {
+        let id = if n % 2 == 0 { 3 } else { 2 };
+        s.rank_item(ItemId(id), RankMove::After(ItemId(1)), &po, now(), None).unwrap();
+    }
+    let items = s.backlog().unwrap();
+    assert!(items.iter().all(|i| i.rank.len() <= firebreak::domain::rank::RESPACE_AT), "{items:?}");
+    assert_eq!(ids(&s), [1, 2, 3]);
+}
+
+#[test]
+fn the_audit_trail_cannot_be_changed_or_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = board(dir.path(), 1);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let update = conn.execute("UPDATE events SET actor = 'mallory'", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = conn.execute("DELETE FROM events", []);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+}
+
+#[test]
+fn a_read_only_board_refuses_writes_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = board(dir.path(), 1);
+    drop(store);
+    let mut ro = Store::open(&path, true).unwrap();
+    let po = Actor::person(&priya());
+    let err = ro.rank_item(ItemId(1), RankMove::Top, &po, now(), None).unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly));
+    assert_eq!(ro.backlog().unwrap().len(), 1);
+}
+
+#[test]
+fn an_export_makes_the_same_board_again_and_a_bad_one_makes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut s) = board(dir.path(), 5);
+    let po = Actor::person(&priya());
+    s.rank_item(ItemId(5), RankMove::Top, &po, now(), None).unwrap();
+    let export = s.export().unwrap();
+    let text = serde_json::to_string(&export).unwrap();
+    let copy = dir.path().join("copy.db");
+    firebreak::store::transfer::import(&copy, &firebreak::store::transfer::parse(&text).unwrap(), now()).unwrap();
+    let c = Store::open(&copy, false).unwrap();
+    assert_eq!(ids(&c), ids(&s));
+    assert_eq!(c.history("item", "FB-5").unwrap(), s.history("item", "FB-5").unwrap());
+
+    // Two items with one rank: refused as a whole, and no file is left behind.
+    let mut broken = export;
+    broken.items[1].rank = broken.items[0].rank.clone();
+    let text = serde_json::to_string(&broken).unwrap();
+    let err = firebreak::store::transfer::parse(&text).unwrap_err();
+    assert!(err.to_string().contains("nothing was imported"), "{err}");
+    let bad = dir.path().join("bad.db");
+    let err = firebreak::store::transfer::import(&bad, &broken, now()).unwrap_err();
+    assert!(err.to_string().contains("UNIQUE") || err.exit_code() != 0);
+    assert!(!bad.exists());
+    assert!(!dir.path().join("bad.importing").exists());
+}
