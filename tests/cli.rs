@@ -34,71 +34,145 @@ impl Board {
 
     fn as_user(&self, user: &str, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("firebreak").unwrap();
-        cmd.env("USER", user).env("FIREBREAK_DB", &self.db).env("NO_COLOR", "1").args(args);
+        cmd.env("USER", user)
+            .env("FIREBREAK_DB", &self.db)
+            .env("NO_COLOR", "1")
+            .args(args);
         cmd
     }
 
     fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
     /// Everything a failed command must leave as it was.
     fn state(&self) -> String {
         let export = self.json(&["export"]);
-        format!("{}{}", export["items"], export["events"].as_array().unwrap().len())
+        format!(
+            "{}{}",
+            export["items"],
+            export["events"].as_array().unwrap().len()
+        )
     }
 
     fn add(&self, args: &[&str]) -> String {
         let mut all = vec!["item", "add"];
         all.extend_from_slice(args);
         let out = self.run(&all).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 }
 
 fn ids(list: &Value) -> Vec<String> {
-    list["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
 fn init_makes_the_creator_the_first_product_owner() {
     let b = Board::new();
-    b.run(&["whoami"]).assert().success().stdout(predicate::str::contains("priya (product-owner)"));
+    b.run(&["whoami"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("priya (product-owner)"));
     let who = b.json(&["whoami", "--json"]);
     assert_eq!(who["schema"], 1);
     assert_eq!(who["person"]["roles"][0], "product-owner");
-    b.run(&["init"]).assert().code(2).stderr(predicate::str::contains("already exists"));
-    b.as_user("mallory", &["whoami"]).assert().code(3).stderr(predicate::str::contains("not registered"));
+    b.run(&["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    b.as_user("mallory", &["whoami"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not registered"));
 }
 
 #[test]
 fn people_are_registered_by_a_product_owner() {
     let b = Board::new();
-    b.run(&["person", "add", "sam", "--role", "ams-engineer", "--team", "ams"]).assert().success();
-    b.as_user("sam", &["person", "add", "lee", "--role", "developer", "--team", "ams"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("Only a product-owner may register people"));
+    b.run(&[
+        "person",
+        "add",
+        "sam",
+        "--role",
+        "ams-engineer",
+        "--team",
+        "ams",
+    ])
+    .assert()
+    .success();
+    b.as_user(
+        "sam",
+        &[
+            "person",
+            "add",
+            "lee",
+            "--role",
+            "developer",
+            "--team",
+            "ams",
+        ],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains(
+        "Only a product-owner may register people",
+    ));
     b.run(&["person", "add", "lee", "--role", "wizard", "--team", "ams"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown role 'wizard'"));
-    b.run(&["person", "add", "sam", "--role", "tester", "--team", "ams"]).assert().code(2);
+    b.run(&["person", "add", "sam", "--role", "tester", "--team", "ams"])
+        .assert()
+        .code(2);
     let people = b.json(&["person", "list", "--json"]);
-    let names: Vec<&str> = people["people"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = people["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["priya", "sam"]);
-    b.run(&["person", "list"]).assert().success().stdout(predicate::str::contains("ams-engineer"));
+    b.run(&["person", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ams-engineer"));
 }
 
 #[test]
 fn projects_are_added_and_listed() {
     let b = Board::new();
-    b.run(&["project", "add", "permits", "--firebreak", "--hypercare-days", "10"]).assert().success();
+    b.run(&[
+        "project",
+        "add",
+        "permits",
+        "--firebreak",
+        "--hypercare-days",
+        "10",
+    ])
+    .assert()
+    .success();
     b.run(&["project", "add", "Bad Name"]).assert().code(2);
-    b.run(&["project", "add", "permits"]).assert().code(2).stderr(predicate::str::contains("already"));
+    b.run(&["project", "add", "permits"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already"));
     let list = b.json(&["project", "list", "--json"]);
     assert_eq!(list["projects"][0]["name"], "bau");
     assert_eq!(list["projects"][1]["firebreak"], true);
@@ -108,23 +182,49 @@ fn projects_are_added_and_listed() {
 #[test]
 fn items_are_added_listed_and_shown_with_their_history() {
     let b = Board::new();
-    assert_eq!(b.add(&["Renew a permit", "--team", "appdev", "--points", "5"]), "FB-1");
-    assert_eq!(b.add(&["Typo on the help page", "--kind", "defect", "--origin", "manual-test"]), "FB-2");
+    assert_eq!(
+        b.add(&["Renew a permit", "--team", "appdev", "--points", "5"]),
+        "FB-1"
+    );
+    assert_eq!(
+        b.add(&[
+            "Typo on the help page",
+            "--kind",
+            "defect",
+            "--origin",
+            "manual-test"
+        ]),
+        "FB-2"
+    );
     let list = b.json(&["item", "list", "--json"]);
     assert_eq!(list["schema"], 1);
     let first = &list["items"][0];
-    for field in ["id", "title", "kind", "team", "state", "origin", "rank", "version", "class", "project"] {
+    for field in [
+        "id", "title", "kind", "team", "state", "origin", "rank", "version", "class", "project",
+    ] {
         assert!(!first[field].is_null(), "{field} missing");
     }
     assert_eq!(first["state"], "backlog");
     assert_eq!(list["items"][1]["state"], "triage");
-    assert_eq!(ids(&b.json(&["item", "list", "--state", "triage", "--json"])), ["FB-2"]);
-    assert_eq!(ids(&b.json(&["item", "list", "--kind", "defect", "--json"])), ["FB-2"]);
+    assert_eq!(
+        ids(&b.json(&["item", "list", "--state", "triage", "--json"])),
+        ["FB-2"]
+    );
+    assert_eq!(
+        ids(&b.json(&["item", "list", "--kind", "defect", "--json"])),
+        ["FB-2"]
+    );
     let shown = b.json(&["item", "show", "fb-1", "--json"]);
     assert_eq!(shown["item"]["title"], "Renew a permit");
     assert_eq!(shown["history"][0]["action"], "create");
-    b.run(&["item", "list"]).assert().success().stdout(predicate::str::contains("Renew a permit"));
-    b.run(&["item", "show", "FB-1"]).assert().success().stdout(predicate::str::contains("History:"));
+    b.run(&["item", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Renew a permit"));
+    b.run(&["item", "show", "FB-1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("History:"));
 }
 
 #[test]
@@ -133,28 +233,69 @@ fn bad_input_is_refused_with_exit_2_and_changes_nothing() {
     b.add(&["Renew a permit", "--team", "appdev"]);
     let before = b.state();
     let cases: &[(&[&str], &str)] = &[
-        (&["item", "add", "x", "--kind", "epic"], "unknown kind 'epic'"),
+        (
+            &["item", "add", "x", "--kind", "epic"],
+            "unknown kind 'epic'",
+        ),
         (&["item", "add", "x", "--team", "ops"], "unknown team 'ops'"),
-        (&["item", "add", "x", "--class", "fixed-date", "--due", "31/03/2026"], "is not a date"),
-        (&["item", "add", "x", "--class", "fixed-date"], "needs a due date"),
-        (&["item", "add", "x", "--project", "nope"], "no project 'nope'"),
+        (
+            &[
+                "item",
+                "add",
+                "x",
+                "--class",
+                "fixed-date",
+                "--due",
+                "31/03/2026",
+            ],
+            "is not a date",
+        ),
+        (
+            &["item", "add", "x", "--class", "fixed-date"],
+            "needs a due date",
+        ),
+        (
+            &["item", "add", "x", "--project", "nope"],
+            "no project 'nope'",
+        ),
         (&["item", "add", "x", "--points", "500"], "more than 100"),
         (&["item", "add", "  "], "title is empty"),
         (&["item", "show", "FB-99"], "there is no item FB-99"),
         (&["item", "show", "ABC"], "not an item id"),
-        (&["item", "rank", "FB-99", "--top"], "there is no item FB-99"),
-        (&["item", "rank", "FB-1", "--before", "FB-1"], "relative to itself"),
-        (&["item", "move", "FB-1", "teleport"], "unknown command 'teleport'"),
+        (
+            &["item", "rank", "FB-99", "--top"],
+            "there is no item FB-99",
+        ),
+        (
+            &["item", "rank", "FB-1", "--before", "FB-1"],
+            "relative to itself",
+        ),
+        (
+            &["item", "move", "FB-1", "teleport"],
+            "unknown command 'teleport'",
+        ),
         (&["item", "move", "FB-1", "block"], "needs a reason"),
         (&["item", "edit", "FB-1"], "nothing to change"),
-        (&["item", "edit", "FB-1", "--points", "many"], "invalid digit"),
-        (&["item", "list", "--state", "limbo"], "unknown state 'limbo'"),
+        (
+            &["item", "edit", "FB-1", "--points", "many"],
+            "invalid digit",
+        ),
+        (
+            &["item", "list", "--state", "limbo"],
+            "unknown state 'limbo'",
+        ),
     ];
     for (args, message) in cases {
-        b.run(args).assert().code(2).stderr(predicate::str::contains(*message));
+        b.run(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*message));
     }
     let emoji = "🚀".repeat(10_000);
-    b.run(&["item", "add", &emoji]).assert().code(2).stderr(predicate::str::contains("keep it to 200"));
+    b.run(&["item", "add", &emoji])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("keep it to 200"));
     b.run(&["item", "rank", "FB-1"]).assert().code(2);
     assert_eq!(b.state(), before);
 }
@@ -162,24 +303,61 @@ fn bad_input_is_refused_with_exit_2_and_changes_nothing() {
 #[test]
 fn rules_of_the_process_refuse_with_exit_3_and_change_nothing() {
     let b = Board::new();
-    b.run(&["person", "add", "tom", "--role", "developer", "--team", "appdev"]).assert().success();
+    b.run(&[
+        "person",
+        "add",
+        "tom",
+        "--role",
+        "developer",
+        "--team",
+        "appdev",
+    ])
+    .assert()
+    .success();
     b.add(&["Renew a permit", "--team", "appdev"]);
     b.add(&["Refund a permit"]);
     let before = b.state();
     b.as_user("tom", &["item", "rank", "FB-2", "--top"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("Only a product-owner may rank the backlog"));
-    b.as_user("tom", &["item", "move", "FB-1", "cancel", "--reason", "no"]).assert().code(3);
-    b.run(&["item", "move", "FB-2", "accept"]).assert().code(3).stderr(predicate::str::contains("has no team"));
-    b.run(&["item", "move", "FB-1", "refine"]).assert().code(3).stderr(predicate::str::contains("acceptance criteria"));
-    b.run(&["item", "move", "FB-1", "accept"]).assert().code(3).stderr(predicate::str::contains("only items in triage"));
-    b.run(&["--as", "tom", "item", "list"]).assert().code(3).stderr(predicate::str::contains("--identity trust"));
-    b.run(&["--readonly", "item", "rank", "FB-2", "--top"]).assert().code(3).stderr(predicate::str::contains("read-only"));
-    b.run(&["item", "edit", "FB-1", "--title", "New", "--if-version", "7"])
+        .stderr(predicate::str::contains(
+            "Only a product-owner may rank the backlog",
+        ));
+    b.as_user("tom", &["item", "move", "FB-1", "cancel", "--reason", "no"])
+        .assert()
+        .code(3);
+    b.run(&["item", "move", "FB-2", "accept"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("changed by priya"));
+        .stderr(predicate::str::contains("has no team"));
+    b.run(&["item", "move", "FB-1", "refine"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("acceptance criteria"));
+    b.run(&["item", "move", "FB-1", "accept"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("only items in triage"));
+    b.run(&["--as", "tom", "item", "list"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("--identity trust"));
+    b.run(&["--readonly", "item", "rank", "FB-2", "--top"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("read-only"));
+    b.run(&[
+        "item",
+        "edit",
+        "FB-1",
+        "--title",
+        "New",
+        "--if-version",
+        "7",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("changed by priya"));
     assert_eq!(b.state(), before);
 }
 
@@ -187,18 +365,64 @@ fn rules_of_the_process_refuse_with_exit_3_and_change_nothing() {
 fn the_backlog_transitions_work_from_the_command_line() {
     let b = Board::new();
     b.add(&["Refund a permit", "--kind", "defect"]);
-    b.run(&["item", "edit", "FB-1", "--team", "ams", "--acceptance", "Refund within 14 days"]).assert().success();
-    b.run(&["item", "move", "FB-1", "accept"]).assert().success().stdout("FB-1 is backlog.\n");
-    b.run(&["item", "move", "FB-1", "refine"]).assert().success().stdout("FB-1 is ready.\n");
-    b.run(&["item", "move", "FB-1", "block", "--reason", "waiting for finance"]).assert().success();
+    b.run(&[
+        "item",
+        "edit",
+        "FB-1",
+        "--team",
+        "ams",
+        "--acceptance",
+        "Refund within 14 days",
+    ])
+    .assert()
+    .success();
+    b.run(&["item", "move", "FB-1", "accept"])
+        .assert()
+        .success()
+        .stdout("FB-1 is backlog.\n");
+    b.run(&["item", "move", "FB-1", "refine"])
+        .assert()
+        .success()
+        .stdout("FB-1 is ready.\n");
+    b.run(&[
+        "item",
+        "move",
+        "FB-1",
+        "block",
+        "--reason",
+        "waiting for finance",
+    ])
+    .assert()
+    .success();
     let item = b.json(&["item", "show", "FB-1", "--json"]);
     assert_eq!(item["item"]["blocked"], "waiting for finance");
-    b.run(&["item", "move", "FB-1", "unblock"]).assert().success();
-    b.run(&["item", "move", "FB-1", "cancel", "--reason", "duplicate of FB-9"]).assert().success();
+    b.run(&["item", "move", "FB-1", "unblock"])
+        .assert()
+        .success();
+    b.run(&[
+        "item",
+        "move",
+        "FB-1",
+        "cancel",
+        "--reason",
+        "duplicate of FB-9",
+    ])
+    .assert()
+    .success();
     let item = b.json(&["item", "show", "FB-1", "--json"]);
     assert_eq!(item["item"]["state"], "cancelled");
-    let actions: Vec<&str> = item["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["create", "edit", "accept", "refine", "block", "unblock", "cancel"]);
+    let actions: Vec<&str> = item["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create", "edit", "accept", "refine", "block", "unblock", "cancel"
+        ]
+    );
     assert_eq!(item["history"][6]["reason"], "duplicate of FB-9");
 }
 
@@ -208,14 +432,36 @@ fn ranking_from_the_command_line_moves_one_item() {
     for t in ["A", "B", "C", "D"] {
         b.add(&[t, "--team", "appdev"]);
     }
-    b.run(&["item", "rank", "FB-4", "--top"]).assert().success().stdout("FB-4 moved to the top.\n");
-    b.run(&["item", "rank", "FB-1", "--after", "FB-3"]).assert().success();
-    b.run(&["item", "rank", "FB-2", "--down", "1"]).assert().success();
-    b.run(&["item", "rank", "FB-4", "--bottom"]).assert().success();
-    b.run(&["item", "rank", "FB-4", "--up", "2"]).assert().success();
-    assert_eq!(ids(&b.json(&["item", "list", "--json"])), ["FB-3", "FB-4", "FB-2", "FB-1"]);
+    b.run(&["item", "rank", "FB-4", "--top"])
+        .assert()
+        .success()
+        .stdout("FB-4 moved to the top.\n");
+    b.run(&["item", "rank", "FB-1", "--after", "FB-3"])
+        .assert()
+        .success();
+    b.run(&["item", "rank", "FB-2", "--down", "1"])
+        .assert()
+        .success();
+    b.run(&["item", "rank", "FB-4", "--bottom"])
+        .assert()
+        .success();
+    b.run(&["item", "rank", "FB-4", "--up", "2"])
+        .assert()
+        .success();
+    assert_eq!(
+        ids(&b.json(&["item", "list", "--json"])),
+        ["FB-3", "FB-4", "FB-2", "FB-1"]
+    );
     let history = b.json(&["item", "show", "FB-4", "--json"]);
-    assert_eq!(history["history"].as_array().unwrap().iter().filter(|e| e["action"] == "rank").count(), 3);
+    assert_eq!(
+        history["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "rank")
+            .count(),
+        3
+    );
 }
 
 #[test]
@@ -241,24 +487,45 @@ fn the_demo_is_a_full_board_in_its_own_file_where_anyone_can_act() {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|p| p["roles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()))
+        .flat_map(|p| {
+            p["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+        })
         .collect();
     assert_eq!(roles.len(), 6);
     let projects = b.json(&["project", "list", "--json"]);
     assert_eq!(projects["projects"].as_array().unwrap().len(), 2);
     // A stranger acts as the first product owner; --as tries any role.
-    b.as_user("visitor", &["whoami"]).assert().success().stdout(predicate::str::starts_with("priya"));
-    b.run(&["--as", "sam", "whoami"]).assert().success().stdout(predicate::str::starts_with("sam (ams-engineer)"));
+    b.as_user("visitor", &["whoami"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("priya"));
+    b.run(&["--as", "sam", "whoami"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("sam (ams-engineer)"));
     b.run(&["--as", "nobody", "whoami"]).assert().code(2);
     // Running it again keeps the board; --reset builds it anew.
-    b.run(&["demo", "--no-tui"]).assert().success().stdout(predicate::str::contains("--reset"));
-    b.run(&["demo", "--no-tui", "--reset"]).assert().success().stdout(predicate::str::contains("Built"));
+    b.run(&["demo", "--no-tui"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--reset"));
+    b.run(&["demo", "--no-tui", "--reset"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Built"));
 }
 
 #[test]
 fn demo_reset_never_throws_away_a_real_board() {
     let b = Board::new();
-    b.run(&["demo", "--no-tui", "--reset"]).assert().code(3).stderr(predicate::str::contains("real board"));
+    b.run(&["demo", "--no-tui", "--reset"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("real board"));
     b.run(&["whoami"]).assert().success();
 }
 
@@ -266,10 +533,14 @@ fn demo_reset_never_throws_away_a_real_board() {
 fn a_board_moves_whole_through_export_and_import() {
     let b = Board::demo();
     let out = b.db.with_file_name("board.json");
-    b.run(&["export", "--out", out.to_str().unwrap()]).assert().success();
+    b.run(&["export", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
     let copy = b.db.with_file_name("copy.db");
     let copy_s = copy.to_str().unwrap();
-    b.run(&["--db", copy_s, "import", out.to_str().unwrap()]).assert().success();
+    b.run(&["--db", copy_s, "import", out.to_str().unwrap()])
+        .assert()
+        .success();
     let original = b.json(&["item", "list", "--json"]);
     let imported = b.json(&["--db", copy_s, "item", "list", "--json"]);
     assert_eq!(original, imported);
@@ -286,16 +557,34 @@ fn a_malformed_import_is_refused_whole_and_makes_no_board() {
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{\"schema\": 1, \"board\": ").unwrap();
     let target = dir.join("new.db");
-    let run = |file: &Path| b.run(&["--db", target.to_str().unwrap(), "import", file.to_str().unwrap()]);
-    run(&bad).assert().code(2).stderr(predicate::str::contains("not a firebreak export").and(predicate::str::contains("line 1")));
+    let run = |file: &Path| {
+        b.run(&[
+            "--db",
+            target.to_str().unwrap(),
+            "import",
+            file.to_str().unwrap(),
+        ])
+    };
+    run(&bad).assert().code(2).stderr(
+        predicate::str::contains("not a firebreak export").and(predicate::str::contains("line 1")),
+    );
     let mut export = b.json(&["export"]);
     export["items"][3]["project"] = "atlantis".into();
     std::fs::write(&bad, export.to_string()).unwrap();
-    run(&bad).assert().code(2).stderr(predicate::str::contains("unknown project 'atlantis'"));
+    run(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown project 'atlantis'"));
     export["schema"] = 7.into();
     std::fs::write(&bad, export.to_string()).unwrap();
-    run(&bad).assert().code(2).stderr(predicate::str::contains("schema 7"));
-    run(&dir.join("missing.json")).assert().code(2).stderr(predicate::str::contains("cannot read"));
+    run(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("schema 7"));
+    run(&dir.join("missing.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
     assert!(!target.exists());
 }
 

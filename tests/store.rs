@@ -12,13 +12,19 @@ fn now() -> chrono::DateTime<Utc> {
 }
 
 fn priya() -> Person {
-    Person { name: "priya".into(), roles: vec![Role::ProductOwner], team: Team::Appdev }
+    Person {
+        name: "priya".into(),
+        roles: vec![Role::ProductOwner],
+        team: Team::Appdev,
+    }
 }
 
 fn board(dir: &Path, items: usize) -> (PathBuf, Store) {
     let path = dir.join("board.db");
     let mut store = Store::create(&path).unwrap();
-    store.init_board("Test", Identity::Trust, &priya(), now()).unwrap();
+    store
+        .init_board("Test", Identity::Trust, &priya(), now())
+        .unwrap();
     let po = Actor::person(&priya());
     for n in 0..items {
         let mut new = NewItem::titled(&format!("Item {n}"));
@@ -40,16 +46,23 @@ fn a_file_that_is_not_a_board_is_refused_and_left_byte_for_byte() {
     let err = Store::open(&text, false).err().unwrap();
     assert!(matches!(err, StoreError::NotABoard(_)), "{err}");
     assert_eq!(err.exit_code(), 2);
-    assert_eq!(std::fs::read(&text).unwrap(), b"these are my notes, not a database\n");
+    assert_eq!(
+        std::fs::read(&text).unwrap(),
+        b"these are my notes, not a database\n"
+    );
 
     // Another program's SQLite database: refused before anything is written to it.
     let other = dir.path().join("other.sqlite");
     let conn = rusqlite::Connection::open(&other).unwrap();
-    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
     drop(conn);
     let before = std::fs::read(&other).unwrap();
     let err = Store::open(&other, false).err().unwrap();
-    assert!(err.to_string().contains("is not a firebreak database"), "{err}");
+    assert!(
+        err.to_string().contains("is not a firebreak database"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&other).unwrap(), before);
     assert!(!dir.path().join("other.sqlite-wal").exists());
 }
@@ -61,11 +74,15 @@ fn a_board_from_a_newer_firebreak_is_refused_and_left_untouched() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", 999).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
     drop(conn);
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path, false).err().unwrap();
-    assert!(matches!(err, StoreError::TooNew { found: 999, .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::TooNew { found: 999, .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("Upgrade firebreak"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
@@ -73,7 +90,9 @@ fn a_board_from_a_newer_firebreak_is_refused_and_left_untouched() {
 #[test]
 fn a_missing_board_says_how_to_make_one() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Store::open(&dir.path().join("nope.db"), false).err().unwrap();
+    let err = Store::open(&dir.path().join("nope.db"), false)
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("firebreak init"), "{err}");
     assert!(!dir.path().join("nope.db").exists());
 }
@@ -86,19 +105,45 @@ fn two_connections_writing_the_same_item_never_overwrite_each_other() {
     let po = Actor::person(&priya());
     let seen = a.item(ItemId(1)).unwrap();
     // B edits first.
-    let edit = |t: &str| ItemCommand::Edit(firebreak::domain::ItemEdit { title: Some(t.into()), ..Default::default() });
-    b.apply_item(ItemId(1), &edit("B's title"), &po, now(), Some(seen.version)).unwrap();
+    let edit = |t: &str| {
+        ItemCommand::Edit(firebreak::domain::ItemEdit {
+            title: Some(t.into()),
+            ..Default::default()
+        })
+    };
+    b.apply_item(
+        ItemId(1),
+        &edit("B's title"),
+        &po,
+        now(),
+        Some(seen.version),
+    )
+    .unwrap();
     // A still holds the old version: refused, and B's change stands.
-    let err = a.apply_item(ItemId(1), &edit("A's title"), &po, now(), Some(seen.version)).unwrap_err();
-    assert!(matches!(err, StoreError::Domain(DomainError::Stale { .. })), "{err}");
+    let err = a
+        .apply_item(
+            ItemId(1),
+            &edit("A's title"),
+            &po,
+            now(),
+            Some(seen.version),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Domain(DomainError::Stale { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("changed by priya"), "{err}");
     assert_eq!(a.item(ItemId(1)).unwrap().title, "B's title");
     // A rank move on a stale version is refused too.
-    let err = a.rank_item(ItemId(1), RankMove::Bottom, &po, now(), Some(seen.version)).unwrap_err();
+    let err = a
+        .rank_item(ItemId(1), RankMove::Bottom, &po, now(), Some(seen.version))
+        .unwrap_err();
     assert_eq!(err.exit_code(), 3);
     // The other connection sees a new data version; its own writes do not count.
     let va = a.data_version().unwrap();
-    b.rank_item(ItemId(2), RankMove::Top, &po, now(), None).unwrap();
+    b.rank_item(ItemId(2), RankMove::Top, &po, now(), None)
+        .unwrap();
     assert_ne!(a.data_version().unwrap(), va);
 }
 
@@ -108,13 +153,20 @@ fn a_rank_move_writes_the_moved_row_only_and_records_it() {
     let (path, mut store) = board(dir.path(), 20);
     let before = store.backlog().unwrap();
     let po = Actor::person(&priya());
-    store.rank_item(ItemId(15), RankMove::Top, &po, now(), None).unwrap();
+    store
+        .rank_item(ItemId(15), RankMove::Top, &po, now(), None)
+        .unwrap();
     let after = store.backlog().unwrap();
     assert_eq!(after[0].id, ItemId(15));
     for old in &before {
         let new = after.iter().find(|i| i.id == old.id).unwrap();
         if old.id != ItemId(15) {
-            assert_eq!((new.version, &new.rank), (old.version, &old.rank), "{} was rewritten", old.id);
+            assert_eq!(
+                (new.version, &new.rank),
+                (old.version, &old.rank),
+                "{} was rewritten",
+                old.id
+            );
         }
     }
     let history = store.history("item", "FB-15").unwrap();
@@ -122,7 +174,11 @@ fn a_rank_move_writes_the_moved_row_only_and_records_it() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let changes: i64 = conn
-        .query_row("SELECT count(*) FROM events WHERE action = 'rank'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM events WHERE action = 'rank'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(changes, 1);
 }
@@ -152,10 +208,16 @@ fn keys_that_grow_too_long_are_respaced_without_changing_the_order() {
     // Squeezing between the same two neighbours again and again grows the key fastest.
     for n in 0..200 {
         let id = if n % 2 == 0 { 3 } else { 2 };
-        s.rank_item(ItemId(id), RankMove::After(ItemId(1)), &po, now(), None).unwrap();
+        s.rank_item(ItemId(id), RankMove::After(ItemId(1)), &po, now(), None)
+            .unwrap();
     }
     let items = s.backlog().unwrap();
-    assert!(items.iter().all(|i| i.rank.len() <= firebreak::domain::rank::RESPACE_AT), "{items:?}");
+    assert!(
+        items
+            .iter()
+            .all(|i| i.rank.len() <= firebreak::domain::rank::RESPACE_AT),
+        "{items:?}"
+    );
     assert_eq!(ids(&s), [1, 2, 3]);
 }
 
@@ -178,7 +240,9 @@ fn a_read_only_board_refuses_writes_and_changes_nothing() {
     drop(store);
     let mut ro = Store::open(&path, true).unwrap();
     let po = Actor::person(&priya());
-    let err = ro.rank_item(ItemId(1), RankMove::Top, &po, now(), None).unwrap_err();
+    let err = ro
+        .rank_item(ItemId(1), RankMove::Top, &po, now(), None)
+        .unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly));
     assert_eq!(ro.backlog().unwrap().len(), 1);
 }
@@ -188,14 +252,23 @@ fn an_export_makes_the_same_board_again_and_a_bad_one_makes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (_, mut s) = board(dir.path(), 5);
     let po = Actor::person(&priya());
-    s.rank_item(ItemId(5), RankMove::Top, &po, now(), None).unwrap();
+    s.rank_item(ItemId(5), RankMove::Top, &po, now(), None)
+        .unwrap();
     let export = s.export().unwrap();
     let text = serde_json::to_string(&export).unwrap();
     let copy = dir.path().join("copy.db");
-    firebreak::store::transfer::import(&copy, &firebreak::store::transfer::parse(&text).unwrap(), now()).unwrap();
+    firebreak::store::transfer::import(
+        &copy,
+        &firebreak::store::transfer::parse(&text).unwrap(),
+        now(),
+    )
+    .unwrap();
     let c = Store::open(&copy, false).unwrap();
     assert_eq!(ids(&c), ids(&s));
-    assert_eq!(c.history("item", "FB-5").unwrap(), s.history("item", "FB-5").unwrap());
+    assert_eq!(
+        c.history("item", "FB-5").unwrap(),
+        s.history("item", "FB-5").unwrap()
+    );
 
     // Two items with one rank: refused as a whole, and no file is left behind.
     let mut broken = export;

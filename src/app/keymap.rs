@@ -97,14 +97,35 @@ impl Key {
     }
 }
 
-/// How a key is written in the footer and the help.
+/// How a key is written in the footer and the help: `⇧↓`, `^d`, `PgUp`, `Enter`.
 fn label(s: &str) -> String {
-    s.replace("shift-", "⇧")
-        .replace("ctrl-", "^")
-        .replace("down", "↓")
-        .replace("up", "↑")
-        .replace("left", "←")
-        .replace("right", "→")
+    if let Some(rest) = s.strip_prefix("ctrl-") {
+        return format!("^{}", label(rest));
+    }
+    if let Some(rest) = s.strip_prefix("shift-") {
+        return format!("⇧{}", label(rest));
+    }
+    if let Some(rest) = s.strip_prefix("alt-") {
+        return format!("M-{}", label(rest));
+    }
+    match s {
+        "down" => "↓",
+        "up" => "↑",
+        "left" => "←",
+        "right" => "→",
+        "pgup" => "PgUp",
+        "pgdn" => "PgDn",
+        "enter" => "Enter",
+        "esc" => "Esc",
+        "tab" => "Tab",
+        "backtab" => "⇧Tab",
+        "home" => "Home",
+        "end" => "End",
+        "space" => "Space",
+        "backspace" => "Backspace",
+        other => other,
+    }
+    .to_string()
 }
 
 /// One row of the table.

@@ -51,29 +51,36 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
 
 fn draw_header(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let dot = t.dot();
-    let mut spans = vec![
+    // In order of importance: what does not fit is left out from the end.
+    let mut parts = vec![
         Span::styled(
             " firebreak ",
             t.header().add_modifier(ratatui::style::Modifier::BOLD),
         ),
-        Span::styled(format!(" {} {dot} ", s.title), t.header()),
         Span::styled(
-            format!("{} ({}) {dot} ", s.me.name, s.me.roles_text()),
+            format!(" {} ({}) ", s.me.name, s.me.roles_text()),
             t.header(),
         ),
-        Span::styled(format!("{} [{}] {dot} ", s.db, s.identity), t.header()),
         Span::styled(
-            format!("refreshed {} ago ", format::age(s.refreshed, s.now)),
+            format!("{dot} refreshed {} ago ", format::age(s.refreshed, s.now)),
             t.header(),
         ),
+        Span::styled(format!("{dot} {} [{}] ", s.db, s.identity), t.header()),
+        Span::styled(format!("{dot} {} ", s.title), t.header()),
     ];
     if s.readonly {
-        spans.push(Span::styled(" READ-ONLY ", t.badge()));
+        parts.insert(1, Span::styled(" READ-ONLY ", t.badge()));
     }
-    let used: usize = spans.iter().map(|sp| sp.width()).sum();
-    let fill = (area.width as usize).saturating_sub(used);
-    spans.push(Span::styled(" ".repeat(fill), t.header()));
-    frame.render_widget(Line::from(spans), area);
+    let width = area.width as usize;
+    while parts.len() > 1 && parts.iter().map(|p| p.width()).sum::<usize>() > width {
+        parts.pop();
+    }
+    let used: usize = parts.iter().map(|p| p.width()).sum();
+    parts.push(Span::styled(
+        " ".repeat(width.saturating_sub(used)),
+        t.header(),
+    ));
+    frame.render_widget(Line::from(parts), area);
 }
 
 fn draw_tabs(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {

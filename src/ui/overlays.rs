@@ -24,7 +24,18 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                     Span::raw(" no (Enter, Esc)"),
                 ]),
             ];
-            boxed(t, frame, area, " Are you sure? (y/N) ", lines, 64, 7);
+            boxed(
+                t,
+                frame,
+                area,
+                BoxSpec {
+                    title: " Are you sure? (y/N) ",
+                    w: 64,
+                    h: 7,
+                    wrap: true,
+                },
+                lines,
+            );
         }
         Some(Overlay::Prompt {
             question, input, ..
@@ -36,7 +47,18 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Line::raw(""),
                 Line::from(Span::styled("Enter saves, Esc gives up", t.dim())),
             ];
-            boxed(t, frame, area, " Why? ", lines, 70, 9);
+            boxed(
+                t,
+                frame,
+                area,
+                BoxSpec {
+                    title: " Why? ",
+                    w: 70,
+                    h: 9,
+                    wrap: true,
+                },
+                lines,
+            );
         }
         Some(Overlay::Form(form)) => {
             let mut lines = Vec::new();
@@ -75,10 +97,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 t,
                 frame,
                 area,
-                &title,
+                BoxSpec {
+                    title: &title,
+                    w: 90,
+                    h: form.fields.len() as u16 + 4,
+                    wrap: false,
+                },
                 lines,
-                90,
-                form.fields.len() as u16 + 4,
             );
         }
         Some(Overlay::People { selected }) => {
@@ -100,10 +125,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 t,
                 frame,
                 area,
-                " Act as… (trust board) ",
+                BoxSpec {
+                    title: " Act as… (trust board) ",
+                    w: 60,
+                    h: s.people.len() as u16 + 2,
+                    wrap: false,
+                },
                 lines,
-                60,
-                s.people.len() as u16 + 2,
             );
         }
     }
@@ -141,38 +169,42 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
         t,
         frame,
         area,
-        " Keys (Esc closes, j/k scroll) ",
+        BoxSpec {
+            title: " Keys (Esc closes, j/k scroll) ",
+            w: 76,
+            h: height,
+            wrap: false,
+        },
         lines,
-        76,
-        height,
     );
 }
 
-/// A centred box of at most `w` x `h` cells.
-fn boxed(
-    t: &Theme,
-    frame: &mut Frame<'_>,
-    area: Rect,
-    title: &str,
-    lines: Vec<Line<'_>>,
+/// The size and title of a centred box; `wrap` folds long lines, else they are cut.
+struct BoxSpec<'a> {
+    title: &'a str,
     w: u16,
     h: u16,
-) {
-    let [row] = Layout::vertical([Constraint::Length(h.min(area.height))])
+    wrap: bool,
+}
+
+/// A centred box of at most `w` x `h` cells.
+fn boxed(t: &Theme, frame: &mut Frame<'_>, area: Rect, spec: BoxSpec<'_>, lines: Vec<Line<'_>>) {
+    let [row] = Layout::vertical([Constraint::Length(spec.h.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(w.min(area.width.saturating_sub(2)))])
+    let [cell] = Layout::horizontal([Constraint::Length(spec.w.min(area.width.saturating_sub(2)))])
         .flex(Flex::Center)
         .areas(row);
     frame.render_widget(Clear, cell);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.border())
-        .title(Span::styled(title.to_string(), t.title()));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        cell,
-    );
+        .title(Span::styled(spec.title.to_string(), t.title()));
+    let text = Paragraph::new(lines).block(block);
+    let text = if spec.wrap {
+        text.wrap(Wrap { trim: false })
+    } else {
+        text
+    };
+    frame.render_widget(text, cell);
 }

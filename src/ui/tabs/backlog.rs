@@ -98,9 +98,10 @@ fn empty_state(s: &AppState) -> Text<'static> {
         lines.extend([
             Line::raw(""),
             Line::raw(format!(
-                " You ({}) are the board's first person, a product owner. Register the others with",
+                " You ({}) are the board's first person, a product owner.",
                 s.me.name
             )),
+            Line::raw(" Register the others with"),
             Line::raw("   firebreak person add NAME --role ROLE --team appdev|ams"),
         ]);
     }

@@ -1,0 +1,207 @@
+//! Every screen of the board, drawn in memory at 80x24 and 120x40 with fixed data and clock.
+
+use chrono::{DateTime, TimeZone, Utc};
+use firebreak::app::{self, AppState, Msg};
+use firebreak::domain::Identity;
+use firebreak::store::Store;
+use firebreak::{tui, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    state: AppState,
+}
+
+impl Fixture {
+    fn demo() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("demo.db")).unwrap();
+        firebreak::demo::build(&mut store, now()).unwrap();
+        Self::open(dir, store)
+    }
+
+    fn empty() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("board.db")).unwrap();
+        let me = firebreak::domain::Person {
+            name: "alex".into(),
+            roles: vec![firebreak::domain::Role::ProductOwner],
+            team: firebreak::domain::Team::Appdev,
+        };
+        store
+            .init_board("Payments", Identity::Os, &me, now())
+            .unwrap();
+        Self::open(dir, store)
+    }
+
+    fn open(dir: tempfile::TempDir, store: Store) -> Fixture {
+        let me = firebreak::cli::resolve_actor(&store, None, "priya")
+            .or_else(|_| firebreak::cli::resolve_actor(&store, None, "alex"))
+            .unwrap();
+        let mut snapshot = tui::snapshot(&store, me).unwrap();
+        snapshot.at = now();
+        let mut state = AppState::new("demo.db", false, false, now());
+        app::update(&mut state, Msg::Loaded(Box::new(snapshot)));
+        Fixture {
+            _dir: dir,
+            store,
+            state,
+        }
+    }
+
+    /// Sends keys and carries out the effects the way the shell does (loading details).
+    fn keys(&mut self, keys: &[KeyCode]) -> &mut Self {
+        for k in keys {
+            let mods = match k {
+                KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+                _ => KeyModifiers::NONE,
+            };
+            let effects = app::update(&mut self.state, Msg::Key(KeyEvent::new(*k, mods)));
+            for e in effects {
+                if let app::Effect::LoadDetail(id) = e {
+                    let item = self.store.item(id).unwrap();
+                    let history = self.store.history("item", &id.to_string()).unwrap();
+                    app::update(&mut self.state, Msg::Detail(Box::new(item), history));
+                }
+            }
+        }
+        self
+    }
+
+    fn typed(&mut self, text: &str) -> &mut Self {
+        let codes: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+        self.keys(&codes)
+    }
+
+    fn screen(&mut self, w: u16, h: u16) -> String {
+        app::update(&mut self.state, Msg::Resize(w, h));
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| ui::render(&self.state, f)).unwrap();
+        terminal.backend().to_string()
+    }
+}
+
+#[test]
+fn backlog_list() {
+    let mut f = Fixture::demo();
+    insta::assert_snapshot!("backlog_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("backlog_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn backlog_scrolled_to_the_end_in_the_ams_slice() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('s'), KeyCode::Char('s'), KeyCode::Char('G')]);
+    insta::assert_snapshot!("backlog_ams_end_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn backlog_filter() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('/')]).typed("permit");
+    insta::assert_snapshot!("filter_typing_80x24", f.screen(80, 24));
+    f.keys(&[KeyCode::Enter, KeyCode::Char('j')]);
+    insta::assert_snapshot!("filter_kept_120x40", f.screen(120, 40));
+    f.keys(&[KeyCode::Char('/')]).typed("zzzz");
+    insta::assert_snapshot!("filter_no_match_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn detail_pane() {
+    let mut f = Fixture::demo();
+    f.keys(&[
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Enter,
+    ]);
+    insta::assert_snapshot!("detail_120x40", f.screen(120, 40));
+    insta::assert_snapshot!("detail_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn detail_of_a_blocked_item_in_ascii() {
+    let mut f = Fixture::demo();
+    f.state.ascii = true;
+    f.keys(&[KeyCode::Char('/')]).typed("sdk");
+    f.keys(&[KeyCode::Enter, KeyCode::Enter]);
+    insta::assert_snapshot!("detail_blocked_ascii_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn help_overlay() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('?')]);
+    insta::assert_snapshot!("help_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("help_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn empty_board() {
+    let mut f = Fixture::empty();
+    insta::assert_snapshot!("empty_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("empty_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn terminal_too_small() {
+    let mut f = Fixture::demo();
+    insta::assert_snapshot!("too_small_50x12", f.screen(50, 12));
+}
+
+#[test]
+fn add_form_and_edit_form() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('a')])
+        .typed("Residents pay by direct debit");
+    f.keys(&[KeyCode::Tab, KeyCode::Right]);
+    insta::assert_snapshot!("add_form_80x24", f.screen(80, 24));
+    f.keys(&[KeyCode::Esc, KeyCode::Char('e')]);
+    insta::assert_snapshot!("edit_form_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn cancel_confirm_and_reason() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('j'), KeyCode::Char('x')]);
+    insta::assert_snapshot!("confirm_cancel_80x24", f.screen(80, 24));
+    f.keys(&[KeyCode::Char('y')]).typed("duplicate of FB-12");
+    insta::assert_snapshot!("cancel_reason_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn move_mode() {
+    let mut f = Fixture::demo();
+    f.keys(&[
+        KeyCode::Char('j'),
+        KeyCode::Char('m'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+    ]);
+    insta::assert_snapshot!("move_mode_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn refusal_and_read_only_badge() {
+    let mut f = Fixture::demo();
+    f.state.me = firebreak::domain::Actor::person(&f.state.people[3].clone());
+    f.keys(&[KeyCode::Char('t')]);
+    insta::assert_snapshot!("refused_rank_80x24", f.screen(80, 24));
+    f.state.readonly = true;
+    f.keys(&[KeyCode::Char('a')]);
+    insta::assert_snapshot!("read_only_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn act_as_another_person() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('P'), KeyCode::Char('j'), KeyCode::Char('j')]);
+    insta::assert_snapshot!("people_80x24", f.screen(80, 24));
+}
