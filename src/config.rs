@@ -30,11 +30,10 @@ pub fn log_dir(db: &std::path::Path) -> PathBuf {
 /// The operating-system user: `$USER`, `$LOGNAME`, else what `id -un` says.
 pub fn os_user() -> String {
     for var in ["USER", "LOGNAME"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.trim().is_empty() {
+        if let Ok(v) = std::env::var(var)
+            && !v.trim().is_empty() {
                 return v.trim().to_string();
             }
-        }
     }
     std::process::Command::new("id")
         .arg("-un")

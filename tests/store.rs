@@ -282,3 +282,59 @@ fn an_export_makes_the_same_board_again_and_a_bad_one_makes_nothing() {
     assert!(!bad.exists());
     assert!(!dir.path().join("bad.importing").exists());
 }
+
+mod order_matches_the_domain_model {
+    use super::*;
+    use firebreak::domain::backlog::{self, RankMove};
+    use proptest::prelude::*;
+
+    fn a_move() -> impl Strategy<Value = (u32, RankMove)> {
+        let id = 1u32..=8;
+        (
+            id.clone(),
+            prop_oneof![
+                Just(RankMove::Top),
+                Just(RankMove::Bottom),
+                (1u32..4).prop_map(RankMove::Up),
+                (1u32..4).prop_map(RankMove::Down),
+                id.clone().prop_map(|x| RankMove::Before(ItemId(x))),
+                id.prop_map(|x| RankMove::After(ItemId(x))),
+            ],
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// The store's SQL finds the same neighbours as the domain's model of the order, and
+        /// after any sequence of moves the order is strict and total with no item lost.
+        #[test]
+        fn after_any_moves_the_store_agrees_with_the_model(moves in prop::collection::vec(a_move(), 1..40)) {
+            let dir = tempfile::tempdir().unwrap();
+            let (_, mut store) = board(dir.path(), 8);
+            let po = Actor::person(&priya());
+            let mut model: Vec<(ItemId, String)> =
+                store.backlog().unwrap().into_iter().map(|i| (i.id, i.rank)).collect();
+            for (id, mv) in moves {
+                let id = ItemId(id);
+                let result = store.rank_item(id, mv, &po, now(), None);
+                if matches!(mv, RankMove::Before(x) | RankMove::After(x) if x == id) {
+                    prop_assert!(result.is_err());
+                    continue;
+                }
+                result.unwrap();
+                let view: Vec<(ItemId, &str)> = model.iter().map(|(i, k)| (*i, k.as_str())).collect();
+                if let Some((lo, hi)) = backlog::neighbours(&view, id, mv).unwrap() {
+                    let key = backlog::key_between(lo, hi);
+                    model.iter_mut().find(|(i, _)| *i == id).unwrap().1 = key;
+                    model.sort_by(|a, b| a.1.cmp(&b.1));
+                }
+                let items = store.backlog().unwrap();
+                prop_assert!(items.windows(2).all(|w| w[0].rank < w[1].rank));
+                let got: Vec<ItemId> = items.iter().map(|i| i.id).collect();
+                let want: Vec<ItemId> = model.iter().map(|(i, _)| *i).collect();
+                prop_assert_eq!(got, want);
+            }
+        }
+    }
+}

@@ -118,12 +118,11 @@ fn detail(s: &mut AppState, item: Item, history: Vec<crate::domain::Event>) -> V
             team,
         ))));
     }
-    if let Some(d) = &mut s.backlog.detail {
-        if d.id == item.id {
+    if let Some(d) = &mut s.backlog.detail
+        && d.id == item.id {
             d.item = Some(item);
             d.history = history;
         }
-    }
     vec![]
 }
 
@@ -230,8 +229,8 @@ fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
             flash(s, format!("{what} done, released and cancelled items."));
         }
         Command::Open => {
-            if b.detail.take().is_none() {
-                if let Some(item) = s.selected() {
+            if b.detail.take().is_none()
+                && let Some(item) = s.selected() {
                     let id = item.id;
                     s.backlog.detail = Some(Detail {
                         id,
@@ -240,16 +239,14 @@ fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
                     });
                     return vec![Effect::LoadDetail(id)];
                 }
-            }
         }
-        Command::Back => {
-            if b.detail.take().is_none() && !b.filter.text.is_empty() {
+        Command::Back
+            if b.detail.take().is_none() && !b.filter.text.is_empty() => {
                 b.filter = LineInput::default();
                 b.refilter(&s.items, false);
             }
-        }
-        Command::Add => {
-            if writable(s) {
+        Command::Add
+            if writable(s) => {
                 let team = my_team(s);
                 s.overlay = Some(Overlay::Form(Box::new(ItemForm::new(
                     None,
@@ -257,14 +254,12 @@ fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
                     team,
                 ))));
             }
-        }
         Command::Edit => {
-            if let Some(id) = s.selected().map(|i| i.id) {
-                if writable(s) {
+            if let Some(id) = s.selected().map(|i| i.id)
+                && writable(s) {
                     s.edit_when_loaded = Some(id);
                     return vec![Effect::LoadDetail(id)];
                 }
-            }
         }
         Command::Accept | Command::Refine | Command::Cancel | Command::Block => {
             return transition(s, cmd);

@@ -266,7 +266,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 points: a
                     .points
                     .as_deref()
-                    .map(|p| optional(p, |s| parse::<u32>(s)))
+                    .map(|p| optional(p, parse::<u32>))
                     .transpose()?,
             };
             let actor = ctx.actor(&store)?;

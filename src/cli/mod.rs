@@ -163,11 +163,10 @@ pub fn resolve_actor(
     if let Some(person) = store.person(os_user)? {
         return Ok(Actor::person(&person));
     }
-    if info.identity == Identity::Trust {
-        if let Some(po) = store.first_product_owner()? {
+    if info.identity == Identity::Trust
+        && let Some(po) = store.first_product_owner()? {
             return Ok(Actor::person(&po));
         }
-    }
     Err(Failure {
         code: 3,
         message: format!(

@@ -39,13 +39,16 @@ pub fn authorize(actor: &Actor) -> Result<(), DomainError> {
     actor.require(&[Role::ProductOwner], "backlog-owner", "rank the backlog")
 }
 
+/// The keys of the two neighbours a moved item lands between (`None`: an end).
+pub type Slot<'a> = (Option<&'a str>, Option<&'a str>);
+
 /// Where `moving` lands: the keys of its new neighbours, or `None` when it stays put.
 /// `order` is the whole order, sorted by key, including the moving item.
 pub fn neighbours<'a>(
     order: &[(ItemId, &'a str)],
     moving: ItemId,
     mv: RankMove,
-) -> Result<Option<(Option<&'a str>, Option<&'a str>)>, DomainError> {
+) -> Result<Option<Slot<'a>>, DomainError> {
     let from = position(order, moving)?;
     let rest: Vec<(ItemId, &str)> = order
         .iter()
@@ -108,7 +111,7 @@ mod tests {
             .collect()
     }
 
-    fn apply(order: &mut Vec<(ItemId, String)>, id: ItemId, mv: RankMove) {
+    fn apply(order: &mut [(ItemId, String)], id: ItemId, mv: RankMove) {
         let view: Vec<(ItemId, &str)> = order.iter().map(|(i, k)| (*i, k.as_str())).collect();
         if let Some((lo, hi)) = neighbours(&view, id, mv).unwrap() {
             let key = key_between(lo, hi);

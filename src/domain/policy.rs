@@ -97,6 +97,26 @@ pub fn check_person_name(name: &str) -> Result<(), DomainError> {
     }
 }
 
+/// Registers a person: a product owner does it (the board's creator is the first one).
+pub fn register(
+    actor: &Actor,
+    person: &Person,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::Event, DomainError> {
+    actor.require(&[Role::ProductOwner], "register-people", "register people")?;
+    check_person_name(&person.name)?;
+    if person.roles.is_empty() {
+        return Err(DomainError::invalid(
+            "a person needs at least one role: add --role ROLE",
+        ));
+    }
+    let roles: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
+    Ok(
+        super::Event::new(now, &actor.name, "person", &person.name, "register")
+            .details(serde_json::json!({ "roles": roles, "team": person.team })),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,24 +136,4 @@ mod tests {
         assert!(check_person_name("automation").is_err());
         assert!(check_person_name("").is_err());
     }
-}
-
-/// Registers a person: a product owner does it (the board's creator is the first one).
-pub fn register(
-    actor: &Actor,
-    person: &Person,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<super::Event, DomainError> {
-    actor.require(&[Role::ProductOwner], "register-people", "register people")?;
-    check_person_name(&person.name)?;
-    if person.roles.is_empty() {
-        return Err(DomainError::invalid(
-            "a person needs at least one role: add --role ROLE",
-        ));
-    }
-    let roles: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
-    Ok(
-        super::Event::new(now, &actor.name, "person", &person.name, "register")
-            .details(serde_json::json!({ "roles": roles, "team": person.team })),
-    )
 }

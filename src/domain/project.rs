@@ -78,20 +78,6 @@ fn check_name(name: &str) -> Result<(), DomainError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_delivery_project_defaults_its_firebreak_parties() {
-        let p = Project::delivery("permits", true, vec![], 14).unwrap();
-        assert_eq!(p.parties, [Role::Tester, Role::ServiceManager]);
-        assert!(Project::delivery("bau", false, vec![], 0).is_err());
-        assert!(Project::delivery("Permits!", false, vec![], 0).is_err());
-        assert!(Project::delivery("x", false, vec![], 400).is_err());
-    }
-}
-
 /// Adds a delivery project: the product owner decides what is a project.
 pub fn add(
     actor: &super::Actor,
@@ -107,4 +93,18 @@ pub fn add(
             }),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_project_defaults_its_firebreak_parties() {
+        let p = Project::delivery("permits", true, vec![], 14).unwrap();
+        assert_eq!(p.parties, [Role::Tester, Role::ServiceManager]);
+        assert!(Project::delivery("bau", false, vec![], 0).is_err());
+        assert!(Project::delivery("Permits!", false, vec![], 0).is_err());
+        assert!(Project::delivery("x", false, vec![], 400).is_err());
+    }
 }

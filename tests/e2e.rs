@@ -1,0 +1,175 @@
+//! The real binary in a private tmux server: keys are sent, the screen is polled until a
+//! condition holds (never a fixed sleep), and the result is checked through the CLI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_firebreak");
+/// How long a condition may take before the test fails and prints the screen.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `command` in a new private tmux server, in a window of `w` x `h` cells.
+    fn start(name: &str, w: u16, h: u16, command: &str) -> Tmux {
+        let found = Command::new("tmux").arg("-V").output();
+        assert!(
+            found.is_ok_and(|o| o.status.success()),
+            "the end-to-end tests need tmux: install it (apt-get install -y tmux)"
+        );
+        let socket = format!("firebreak-e2e-{name}-{}", std::process::id());
+        let tmux = Tmux { socket };
+        let status = tmux
+            .cmd()
+            .args(["-f", "/dev/null", "new-session", "-d", "-s", "main"])
+            .args(["-x", &w.to_string(), "-y", &h.to_string()])
+            .arg(command)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        tmux
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]);
+        c
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let status = self.cmd().args(["send-keys", "-t", "main"]).args(keys).status().unwrap();
+        assert!(status.success());
+    }
+
+    /// Types text literally.
+    fn type_text(&self, text: &str) {
+        self.send(&["-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        let out = self.cmd().args(["capture-pane", "-p", "-t", "main"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// Polls the screen until `ok` holds; fails with the screen when it never does.
+    fn until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("waited {PATIENCE:?} for {what}; the screen was:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn until_shows(&self, text: &str) -> String {
+        self.until(&format!("“{text}”"), |s| s.contains(text))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn demo(dir: &Path) -> PathBuf {
+    let db = dir.join("demo.db");
+    let out = Command::new(BIN).args(["--db", db.to_str().unwrap(), "demo", "--no-tui"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    db
+}
+
+/// The board in a shell that says how it exited, so a test can see the terminal restored.
+fn board_command(db: &Path, extra: &str) -> String {
+    format!(
+        "sh -c 'USER=visitor {BIN} --db {} {extra}; echo firebreak-exited-$?; sleep 60'",
+        db.display()
+    )
+}
+
+fn cli(db: &Path, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(BIN).env("USER", "priya").arg("--db").arg(db).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn filter_then_move_an_item_to_the_top_with_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("rank", 100, 30, &board_command(&db, ""));
+    tmux.until_shows("Backlog · all teams · 64 of 64 items");
+
+    tmux.send(&["/"]);
+    tmux.until_shows("filter: ▏");
+    tmux.type_text("vehicle history");
+    tmux.until("the filter to narrow to one item", |s| s.contains("1 of 64 items") && s.contains("FB-15"));
+    tmux.send(&["Enter"]);
+    tmux.until_shows("J rank ↓");
+    // Clearing the filter keeps the selection on FB-15, now in the whole backlog.
+    tmux.send(&["Escape"]);
+    tmux.until("the whole backlog with FB-15 selected", |s| {
+        s.contains("64 of 64 items") && s.lines().any(|l| l.starts_with("▶") && l.contains("FB-15"))
+    });
+    tmux.send(&["t"]);
+    tmux.until_shows("FB-15 moved to the top.");
+    tmux.until("FB-15 on the first row", |s| s.lines().any(|l| l.starts_with("▶ 1 ") && l.contains("FB-15")));
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+
+    let list = cli(&db, &["item", "list", "--json"]);
+    assert_eq!(list["items"][0]["id"], "FB-15");
+    let item = cli(&db, &["item", "show", "FB-15", "--json"]);
+    let last = item["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "rank");
+    assert_eq!(last["actor"], "priya");
+}
+
+#[test]
+fn an_open_board_shows_another_processs_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("share", 120, 30, &board_command(&db, ""));
+    tmux.until_shows("64 of 64 items");
+    cli_ok(&db, &["item", "add", "Residents pay by direct debit", "--team", "appdev"]);
+    cli_ok(&db, &["item", "rank", "FB-65", "--top"]);
+    tmux.until("the CLI's new item at the top", |s| {
+        s.contains("65 of 65 items") && s.lines().any(|l| l.contains(" 1  FB-65") && l.contains("direct debit"))
+    });
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+}
+
+fn cli_ok(db: &Path, args: &[&str]) {
+    let out = Command::new(BIN).env("USER", "priya").arg("--db").arg(db).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_too_small_terminal_gets_a_message_until_it_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("small", 50, 12, &board_command(&db, "--ascii"));
+    tmux.until_shows("The terminal is 50x12; firebreak needs at least");
+    tmux.cmd().args(["resize-window", "-t", "main", "-x", "90", "-y", "25"]).status().unwrap();
+    tmux.until_shows("64 of 64 items");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+}
+
+#[test]
+fn a_missing_board_is_refused_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start("missing", 100, 20, &board_command(&dir.path().join("none.db"), ""));
+    let screen = tmux.until_shows("firebreak-exited-2");
+    assert!(screen.contains("firebreak init"), "{screen}");
+}
