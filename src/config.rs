@@ -31,9 +31,10 @@ pub fn log_dir(db: &std::path::Path) -> PathBuf {
 pub fn os_user() -> String {
     for var in ["USER", "LOGNAME"] {
         if let Ok(v) = std::env::var(var)
-            && !v.trim().is_empty() {
-                return v.trim().to_string();
-            }
+            && !v.trim().is_empty()
+        {
+            return v.trim().to_string();
+        }
     }
     std::process::Command::new("id")
         .arg("-un")

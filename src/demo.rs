@@ -755,6 +755,59 @@ const ROWS: &[Row] = &[
     ),
 ];
 
+/// `n` more items for a demo of the board's speed: plausible titles, every kind and team.
+pub fn generated(n: usize) -> Vec<NewItem> {
+    const WHAT: &[&str] = &[
+        "permit renewal",
+        "visitor voucher",
+        "payment page",
+        "address lookup",
+        "zone map",
+        "refund journey",
+        "enforcement export",
+        "reminder email",
+        "vehicle check",
+        "receipt",
+        "sign-in",
+        "staff search",
+        "audit log",
+        "status page",
+        "eligibility check",
+    ];
+    const HOW: &[&str] = &[
+        "is slow on mobile",
+        "needs a Welsh version",
+        "fails for flats",
+        "should show the price",
+        "times out at peak",
+        "needs an accessibility fix",
+        "is missing monitoring",
+        "double-charges on retry",
+        "needs clearer content",
+        "should be cached",
+    ];
+    (0..n)
+        .map(|i| {
+            let mut new = NewItem::titled(&format!(
+                "The {} {} (#{})",
+                WHAT[i % WHAT.len()],
+                HOW[(i / WHAT.len()) % HOW.len()],
+                i + 1
+            ));
+            new.kind = Kind::ALL[i % 4];
+            new.team = Some(Team::ALL[i % 2]);
+            new.origin = [
+                Origin::Planned,
+                Origin::ManualTest,
+                Origin::Incident,
+                Origin::Problem,
+            ][i % 4];
+            new.points = (new.kind == Kind::Story).then_some([1, 2, 3, 5, 8][i % 5]);
+            new
+        })
+        .collect()
+}
+
 /// Builds the demo on a new, empty store, every change through the domain and with its event.
 pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     let people = people();

@@ -41,7 +41,12 @@ impl Tmux {
     }
 
     fn send(&self, keys: &[&str]) {
-        let status = self.cmd().args(["send-keys", "-t", "main"]).args(keys).status().unwrap();
+        let status = self
+            .cmd()
+            .args(["send-keys", "-t", "main"])
+            .args(keys)
+            .status()
+            .unwrap();
         assert!(status.success());
     }
 
@@ -51,7 +56,11 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        let out = self.cmd().args(["capture-pane", "-p", "-t", "main"]).output().unwrap();
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", "main"])
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
@@ -83,8 +92,15 @@ impl Drop for Tmux {
 
 fn demo(dir: &Path) -> PathBuf {
     let db = dir.join("demo.db");
-    let out = Command::new(BIN).args(["--db", db.to_str().unwrap(), "demo", "--no-tui"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .args(["--db", db.to_str().unwrap(), "demo", "--no-tui"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     db
 }
 
@@ -97,8 +113,18 @@ fn board_command(db: &Path, extra: &str) -> String {
 }
 
 fn cli(db: &Path, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(BIN).env("USER", "priya").arg("--db").arg(db).args(args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .env("USER", "priya")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -112,7 +138,9 @@ fn filter_then_move_an_item_to_the_top_with_the_keyboard() {
     tmux.send(&["/"]);
     tmux.until_shows("filter: ▏");
     tmux.type_text("vehicle history");
-    tmux.until("the filter to narrow to one item", |s| s.contains("1 of 64 items") && s.contains("FB-15"));
+    tmux.until("the filter to narrow to one item", |s| {
+        s.contains("1 of 64 items") && s.contains("FB-15")
+    });
     tmux.send(&["Enter"]);
     tmux.until_shows("J rank ↓");
     // Clearing the filter keeps the selection on FB-15, now in the whole backlog.
@@ -122,7 +150,10 @@ fn filter_then_move_an_item_to_the_top_with_the_keyboard() {
     });
     tmux.send(&["t"]);
     tmux.until_shows("FB-15 moved to the top.");
-    tmux.until("FB-15 on the first row", |s| s.lines().any(|l| l.starts_with("▶ 1 ") && l.contains("FB-15")));
+    tmux.until("FB-15 on the first row", |s| {
+        s.lines()
+            .any(|l| l.starts_with("▶ 1 ") && l.contains("FB-15"))
+    });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 
@@ -140,18 +171,39 @@ fn an_open_board_shows_another_processs_change() {
     let db = demo(dir.path());
     let tmux = Tmux::start("share", 120, 30, &board_command(&db, ""));
     tmux.until_shows("64 of 64 items");
-    cli_ok(&db, &["item", "add", "Residents pay by direct debit", "--team", "appdev"]);
+    cli_ok(
+        &db,
+        &[
+            "item",
+            "add",
+            "Residents pay by direct debit",
+            "--team",
+            "appdev",
+        ],
+    );
     cli_ok(&db, &["item", "rank", "FB-65", "--top"]);
     tmux.until("the CLI's new item at the top", |s| {
-        s.contains("65 of 65 items") && s.lines().any(|l| l.contains(" 1  FB-65") && l.contains("direct debit"))
+        s.contains("65 of 65 items")
+            && s.lines()
+                .any(|l| l.contains(" 1  FB-65") && l.contains("direct debit"))
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
 
 fn cli_ok(db: &Path, args: &[&str]) {
-    let out = Command::new(BIN).env("USER", "priya").arg("--db").arg(db).args(args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .env("USER", "priya")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -160,7 +212,10 @@ fn a_too_small_terminal_gets_a_message_until_it_grows() {
     let db = demo(dir.path());
     let tmux = Tmux::start("small", 50, 12, &board_command(&db, "--ascii"));
     tmux.until_shows("The terminal is 50x12; firebreak needs at least");
-    tmux.cmd().args(["resize-window", "-t", "main", "-x", "90", "-y", "25"]).status().unwrap();
+    tmux.cmd()
+        .args(["resize-window", "-t", "main", "-x", "90", "-y", "25"])
+        .status()
+        .unwrap();
     tmux.until_shows("64 of 64 items");
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
@@ -169,7 +224,42 @@ fn a_too_small_terminal_gets_a_message_until_it_grows() {
 #[test]
 fn a_missing_board_is_refused_before_the_terminal_is_touched() {
     let dir = tempfile::tempdir().unwrap();
-    let tmux = Tmux::start("missing", 100, 20, &board_command(&dir.path().join("none.db"), ""));
+    let tmux = Tmux::start(
+        "missing",
+        100,
+        20,
+        &board_command(&dir.path().join("none.db"), ""),
+    );
     let screen = tmux.until_shows("firebreak-exited-2");
     assert!(screen.contains("firebreak init"), "{screen}");
+}
+
+#[test]
+fn a_large_board_paints_its_first_screen_then_loads_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("large.db");
+    let out = Command::new(BIN)
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "demo",
+            "--no-tui",
+            "--items",
+            "5000",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tmux = Tmux::start("large", 120, 30, &board_command(&db, ""));
+    tmux.until_shows("5064 of 5064 items");
+    tmux.send(&["G"]);
+    tmux.until(&"the last item selected", |s| {
+        s.lines().any(|l| l.starts_with("▶ 5064"))
+    });
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
 }

@@ -5,6 +5,7 @@ use super::input::LineInput;
 use crate::domain::{Event, Item, ItemId, Team};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::ops::Deref;
 
 /// An item being placed with the arrows: where it was, to put it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +45,10 @@ impl BacklogView {
         self.visible.get(self.selected).copied()
     }
 
-    pub fn selected_item<'a>(&self, items: &'a [Item]) -> Option<&'a Item> {
-        self.selected_index().and_then(|i| items.get(i))
+    pub fn selected_item<'a, T: Deref<Target = Item>>(&self, items: &'a [T]) -> Option<&'a Item> {
+        self.selected_index()
+            .and_then(|i| items.get(i))
+            .map(|i| &**i)
     }
 
     /// Whether the list shows the whole order, so a move can name the ends of the backlog.
@@ -56,13 +59,15 @@ impl BacklogView {
     /// Recomputes what is shown. `narrowing` means the filter only grew, so only the rows
     /// shown now can still match. The selection stays on its item when it is still shown,
     /// else moves to the nearest shown item after it.
-    pub fn refilter(&mut self, items: &[Item], narrowing: bool) {
+    pub fn refilter<T: Deref<Target = Item>>(&mut self, items: &[T], narrowing: bool) {
         let keep = self.selected_index();
         let query = self.filter.text.trim();
         let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
         let id_query = query.to_ascii_uppercase();
+        let looks_like_id = !query.is_empty()
+            && (id_query.starts_with("FB-") || id_query.chars().all(|c| c.is_ascii_digit()));
         let shown = |item: &Item, matcher: &mut Matcher, buf: &mut Vec<char>| {
             if self.slice.is_some_and(|t| item.team != Some(t)) {
                 return false;
@@ -73,11 +78,11 @@ impl BacklogView {
             if query.is_empty() {
                 return true;
             }
-            let id = item.id.to_string();
-            let digits = &id[3..];
-            let looks_like_id =
-                id_query.starts_with("FB-") || id_query.chars().all(|c| c.is_ascii_digit());
-            (looks_like_id && (id.starts_with(&id_query) || digits.starts_with(&id_query)))
+            let id_matches = looks_like_id && {
+                let id = item.id.to_string();
+                id.starts_with(&id_query) || id[3..].starts_with(&id_query)
+            };
+            id_matches
                 || pattern
                     .score(Utf32Str::new(&item.title, buf), matcher)
                     .is_some()
@@ -95,6 +100,30 @@ impl BacklogView {
             Some(k) => self.visible.partition_point(|&i| i < k),
             None => 0,
         };
+        self.clamp();
+    }
+
+    /// Follows an item that moved from `from` to `to` in the items (removed, then inserted),
+    /// without matching anything again: every other shown row keeps its place.
+    pub fn moved(&mut self, from: usize, to: usize) {
+        let was_shown = self.visible.binary_search(&from).is_ok();
+        let shift = |k: usize| {
+            if from < to && k > from && k <= to {
+                k - 1
+            } else if to < from && k >= to && k < from {
+                k + 1
+            } else {
+                k
+            }
+        };
+        self.visible.retain(|&k| k != from);
+        for k in &mut self.visible {
+            *k = shift(*k);
+        }
+        if was_shown {
+            let at = self.visible.partition_point(|&k| k < to);
+            self.visible.insert(at, to);
+        }
         self.clamp();
     }
 
@@ -131,8 +160,9 @@ mod tests {
     use crate::domain::item::{NewItem, create};
     use crate::domain::{Actor, Role, State};
     use chrono::{TimeZone, Utc};
+    use std::sync::Arc;
 
-    fn items(titles: &[(&str, Team, State)]) -> Vec<Item> {
+    fn items(titles: &[(&str, Team, State)]) -> Vec<Arc<Item>> {
         let po = Actor {
             name: "priya".into(),
             roles: vec![Role::ProductOwner],
@@ -149,12 +179,12 @@ mod tests {
                 new.team = Some(*team);
                 let (mut item, _) = create(new, ItemId(n as u32 + 1), key, &po, now).unwrap();
                 item.state = *state;
-                item
+                Arc::new(item)
             })
             .collect()
     }
 
-    fn board() -> Vec<Item> {
+    fn board() -> Vec<Arc<Item>> {
         items(&[
             ("Renew a permit", Team::Appdev, State::Backlog),
             ("Payment timeout", Team::Ams, State::Backlog),
@@ -204,6 +234,33 @@ mod tests {
         let mut v = BacklogView::default();
         v.refilter(&items, false);
         assert_eq!(v.visible, [0, 1, 3]);
+    }
+
+    #[test]
+    fn a_moved_item_is_followed_without_filtering_again() {
+        let items = board();
+        let mut v = BacklogView {
+            show_closed: true,
+            ..Default::default()
+        };
+        v.filter = LineInput::with("permit");
+        v.refilter(&items, false);
+        assert_eq!(v.visible, [0, 2, 3]);
+        // Item 3 ("Refund a permit") moves to the top: everything shifts down by one.
+        let mut moved = items.clone();
+        let item = moved.remove(3);
+        moved.insert(0, item);
+        v.moved(3, 0);
+        let mut again = v.clone();
+        again.refilter(&moved, false);
+        assert_eq!(v.visible, again.visible);
+        assert_eq!(v.visible, [0, 1, 3]);
+        // And back down below the others.
+        let item = moved.remove(0);
+        moved.insert(2, item);
+        v.moved(0, 2);
+        again.refilter(&moved, false);
+        assert_eq!(v.visible, again.visible);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use form::ItemForm;
 use input::LineInput;
 use keymap::{Context, Keymap};
 use ratatui::crossterm::event::KeyEvent;
+use std::sync::Arc;
 
 /// The tabs that exist, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +46,11 @@ pub struct Snapshot {
     pub me: Actor,
     pub people: Vec<Person>,
     pub projects: Vec<String>,
-    /// In rank order, without descriptions and acceptance criteria.
-    pub items: Vec<Item>,
+    /// In rank order, without descriptions and acceptance criteria. Shared, so that moving
+    /// one in the order moves a pointer, not the item.
+    pub items: Vec<Arc<Item>>,
+    /// How many items the board holds: more than `items` while the rest is still loading.
+    pub total: usize,
     pub at: DateTime<Utc>,
 }
 
@@ -135,7 +139,7 @@ pub struct AppState {
     pub ascii: bool,
     /// False under NO_COLOR: styles fall back to bold, underline and reverse.
     pub color: bool,
-    pub items: Vec<Item>,
+    pub items: Vec<Arc<Item>>,
     pub backlog: BacklogView,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
@@ -146,6 +150,8 @@ pub struct AppState {
     pub refreshed: DateTime<Utc>,
     pub size: (u16, u16),
     pub loaded: bool,
+    /// The board's item count while only its first screen is loaded.
+    pub loading: Option<usize>,
 }
 
 /// The smallest terminal the board draws in.
@@ -177,6 +183,7 @@ impl AppState {
             refreshed: now,
             size: (80, 24),
             loaded: false,
+            loading: None,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::domain::backlog::{self, RankMove};
 use crate::domain::{Actor, Identity, Item, ItemCommand};
 use chrono::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use std::sync::Arc;
 
 /// How long an information message stays in the status line.
 const FLASH_FOR: i64 = 5;
@@ -88,6 +89,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.identity = snap.identity;
     s.people = snap.people;
     s.projects = snap.projects;
+    s.loading = (snap.total > snap.items.len()).then_some(snap.total);
     s.items = snap.items;
     s.refreshed = snap.at;
     s.loaded = true;
@@ -119,10 +121,11 @@ fn detail(s: &mut AppState, item: Item, history: Vec<crate::domain::Event>) -> V
         ))));
     }
     if let Some(d) = &mut s.backlog.detail
-        && d.id == item.id {
-            d.item = Some(item);
-            d.history = history;
-        }
+        && d.id == item.id
+    {
+        d.item = Some(item);
+        d.history = history;
+    }
     vec![]
 }
 
@@ -133,18 +136,34 @@ fn saved(s: &mut AppState, mut item: Item, text: String) -> Vec<Effect> {
     let id = item.id;
     item.description.clear();
     item.acceptance.clear();
-    if let Some(p) = s.items.iter().position(|i| i.id == id) {
-        s.items.remove(p);
-    }
+    let old = s
+        .items
+        .iter()
+        .position(|i| i.id == id)
+        .map(|p| (p, s.items.remove(p)));
     let at = s.items.partition_point(|i| i.rank < item.rank);
-    s.items.insert(at, item);
-    s.backlog.refilter(&s.items, false);
+    let only_moved = old.as_ref().is_some_and(|(_, o)| same_but_rank(o, &item));
+    s.items.insert(at, Arc::new(item));
+    match old {
+        Some((from, _)) if only_moved => s.backlog.moved(from, at),
+        _ => s.backlog.refilter(&s.items, false),
+    }
     s.backlog.select_index(at);
     flash(s, text);
     match &s.backlog.detail {
         Some(d) if d.id == id => vec![Effect::LoadDetail(id)],
         _ => vec![],
     }
+}
+
+/// Whether two versions of an item differ only in their place in the order.
+fn same_but_rank(a: &Item, b: &Item) -> bool {
+    let mut a = a.clone();
+    a.rank.clone_from(&b.rank);
+    a.version = b.version;
+    a.updated = b.updated;
+    a.updated_by.clone_from(&b.updated_by);
+    a == *b
 }
 
 fn select_id(s: &mut AppState, id: crate::domain::ItemId) {
@@ -230,36 +249,36 @@ fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         Command::Open => {
             if b.detail.take().is_none()
-                && let Some(item) = s.selected() {
-                    let id = item.id;
-                    s.backlog.detail = Some(Detail {
-                        id,
-                        item: None,
-                        history: vec![],
-                    });
-                    return vec![Effect::LoadDetail(id)];
-                }
+                && let Some(item) = s.selected()
+            {
+                let id = item.id;
+                s.backlog.detail = Some(Detail {
+                    id,
+                    item: None,
+                    history: vec![],
+                });
+                return vec![Effect::LoadDetail(id)];
+            }
         }
-        Command::Back
-            if b.detail.take().is_none() && !b.filter.text.is_empty() => {
-                b.filter = LineInput::default();
-                b.refilter(&s.items, false);
-            }
-        Command::Add
-            if writable(s) => {
-                let team = my_team(s);
-                s.overlay = Some(Overlay::Form(Box::new(ItemForm::new(
-                    None,
-                    &s.projects,
-                    team,
-                ))));
-            }
+        Command::Back if b.detail.take().is_none() && !b.filter.text.is_empty() => {
+            b.filter = LineInput::default();
+            b.refilter(&s.items, false);
+        }
+        Command::Add if writable(s) => {
+            let team = my_team(s);
+            s.overlay = Some(Overlay::Form(Box::new(ItemForm::new(
+                None,
+                &s.projects,
+                team,
+            ))));
+        }
         Command::Edit => {
             if let Some(id) = s.selected().map(|i| i.id)
-                && writable(s) {
-                    s.edit_when_loaded = Some(id);
-                    return vec![Effect::LoadDetail(id)];
-                }
+                && writable(s)
+            {
+                s.edit_when_loaded = Some(id);
+                return vec![Effect::LoadDetail(id)];
+            }
         }
         Command::Accept | Command::Refine | Command::Cancel | Command::Block => {
             return transition(s, cmd);
@@ -391,7 +410,7 @@ fn place(s: &mut AppState, target: usize) {
     }
     let item = s.items.remove(from);
     s.items.insert(to, item);
-    s.backlog.refilter(&s.items, false);
+    s.backlog.moved(from, to);
     s.backlog.select_index(to);
 }
 
@@ -400,8 +419,8 @@ fn put_back(s: &mut AppState) -> Option<Moving> {
     if let Some(now) = s.items.iter().position(|i| i.id == moving.id) {
         let item = s.items.remove(now);
         s.items.insert(moving.from, item);
+        s.backlog.moved(now, moving.from);
     }
-    s.backlog.refilter(&s.items, false);
     s.backlog.select_index(moving.from);
     Some(moving)
 }

@@ -27,17 +27,20 @@ fn people() -> Vec<Person> {
 fn board(n: u32) -> AppState {
     let po = Actor::person(&people()[0]);
     let keys = crate::domain::rank::spaced(n as usize);
-    let items = keys
+    let items: Vec<_> = keys
         .into_iter()
         .enumerate()
         .map(|(i, key)| {
             let mut new = NewItem::titled(&format!("Item number {}", i + 1));
             new.team = Some(if i % 2 == 0 { Team::Appdev } else { Team::Ams });
-            create(new, ItemId(i as u32 + 1), key, &po, now())
-                .unwrap()
-                .0
+            std::sync::Arc::new(
+                create(new, ItemId(i as u32 + 1), key, &po, now())
+                    .unwrap()
+                    .0,
+            )
         })
         .collect();
+    let total = items.len();
     let mut s = AppState::new("test.db", false, false, now());
     update(
         &mut s,
@@ -48,6 +51,7 @@ fn board(n: u32) -> AppState {
             people: people(),
             projects: vec!["bau".into()],
             items,
+            total,
             at: now(),
         })),
     );
@@ -293,7 +297,7 @@ fn block_asks_why_and_unblock_does_not() {
             version: 1
         }]
     );
-    s.items[0].blocked = Some("waiting for DVLA".into());
+    std::sync::Arc::make_mut(&mut s.items[0]).blocked = Some("waiting for DVLA".into());
     assert_eq!(
         press(&mut s, "!"),
         [Effect::Apply {
@@ -352,7 +356,7 @@ fn the_add_form_creates_an_item_and_stays_open_on_a_refusal() {
 fn edit_opens_the_form_once_the_whole_item_is_loaded() {
     let mut s = board(2);
     assert_eq!(press(&mut s, "e"), [Effect::LoadDetail(ItemId(1))]);
-    let mut whole = s.items[0].clone();
+    let mut whole = (*s.items[0]).clone();
     whole.description = "All of it".into();
     update(&mut s, Msg::Detail(Box::new(whole), vec![]));
     let Some(Overlay::Form(f)) = &s.overlay else {

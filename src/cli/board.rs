@@ -32,6 +32,9 @@ pub struct DemoArgs {
     /// Build the demo board but do not open it.
     #[arg(long)]
     pub no_tui: bool,
+    /// Add this many generated items, to feel the board's speed (e.g. 100000).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub items: usize,
 }
 
 #[derive(Debug, Args)]
@@ -103,7 +106,13 @@ pub fn demo(ctx: &Ctx<'_>, a: &DemoArgs, out: &mut dyn Write) -> Result<PathBuf,
         )?;
     } else {
         let mut store = Store::create(&path)?;
-        let built = crate::demo::build(&mut store, ctx.now);
+        let built = crate::demo::build(&mut store, ctx.now).and_then(|()| {
+            if a.items == 0 {
+                return Ok(0);
+            }
+            let po = crate::domain::Actor::person(&crate::demo::people()[0]);
+            store.create_items(crate::demo::generated(a.items), &po, ctx.now)
+        });
         if let Err(e) = built {
             drop(store);
             let _ = remove_board(&path);

@@ -164,9 +164,10 @@ pub fn resolve_actor(
         return Ok(Actor::person(&person));
     }
     if info.identity == Identity::Trust
-        && let Some(po) = store.first_product_owner()? {
-            return Ok(Actor::person(&po));
-        }
+        && let Some(po) = store.first_product_owner()?
+    {
+        return Ok(Actor::person(&po));
+    }
     Err(Failure {
         code: 3,
         message: format!(

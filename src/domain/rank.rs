@@ -96,6 +96,19 @@ pub fn spaced(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// `n` ascending keys, all after `last` (or anywhere when `None`), all of one short length
+/// past a common prefix: how many new items are appended at once.
+pub fn spaced_after(last: Option<&str>, n: usize) -> Vec<String> {
+    let prefix = match last {
+        Some(l) => between(Some(l), None),
+        None => String::new(),
+    };
+    spaced(n)
+        .into_iter()
+        .map(|k| format!("{prefix}{k}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +151,14 @@ mod tests {
             assert!(keys.windows(2).all(|w| w[0] < w[1]), "n={n}");
             assert!(keys.iter().all(|k| is_valid(k)), "n={n}");
         }
+    }
+
+    #[test]
+    fn keys_appended_in_bulk_sort_after_the_last_one() {
+        let keys = spaced_after(Some("zzzV"), 1000);
+        assert!(keys.first().unwrap().as_str() > "zzzV");
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert!(keys.iter().all(|k| is_valid(k) && k.len() < RESPACE_AT));
     }
 
     proptest! {

@@ -180,6 +180,35 @@ impl Store {
         })
     }
 
+    /// Adds many items at the bottom of the backlog in one transaction, each through the
+    /// domain's `create` and with its event. Returns how many were added.
+    pub fn create_items(
+        &mut self,
+        news: Vec<NewItem>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        self.write(|tx| {
+            let first: u32 =
+                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
+                    r.get(0)
+                })?;
+            let last: Option<String> = tx
+                .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
+                .optional()?
+                .flatten();
+            let keys = rank::spaced_after(last.as_deref(), news.len());
+            let n = news.len();
+            for ((offset, new), key) in news.into_iter().enumerate().zip(keys) {
+                let (item, event) =
+                    item::create(new, ItemId(first + offset as u32), key, actor, now)?;
+                insert(tx, &item)?;
+                append_event(tx, &event)?;
+            }
+            Ok(n)
+        })
+    }
+
     /// Applies a command; `expected` is the version the caller saw, if it saw one.
     pub fn apply_item(
         &mut self,

@@ -16,6 +16,11 @@ use std::time::Duration;
 
 /// How often the loop wakes without input: to tick the clock and look for other writers.
 const POLL: Duration = Duration::from_millis(250);
+/// A board larger than this paints its first screen first and loads the rest behind it.
+const FIRST_SCREEN: usize = 200;
+
+/// The whole board, loaded by a thread of its own while the first screen is shown.
+type Loader = std::sync::mpsc::Receiver<Result<Snapshot, StoreError>>;
 
 /// What to open and how.
 pub struct Options<'a> {
@@ -33,9 +38,12 @@ pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
     let (state, store) = prepare(store, opts)?;
     let _log = start_log(opts.db);
     tracing::info!(db = %opts.db.display(), user = %state.me.name, "board opened");
+    let loader = state
+        .loading
+        .map(|_| load_behind(opts.db, state.me.clone()));
     let _ = color_eyre::install();
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, store, state, &mut |timeout| {
+    let result = event_loop(&mut terminal, store, state, loader, &mut |timeout| {
         if event::poll(timeout)? {
             Ok(Some(event::read()?))
         } else {
@@ -65,7 +73,7 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
         Err(f) if opts.as_person.is_none() && f.code == 3 => (Actor::automation(), Some(f.message)),
         Err(f) => return Err(f),
     };
-    let snapshot = snapshot(&store, me)?;
+    let snapshot = first_screen(&store, me)?;
     app::update(&mut state, Msg::Loaded(Box::new(snapshot)));
     if let Some(note) = note {
         state.readonly = true;
@@ -79,7 +87,33 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
     Ok((state, store))
 }
 
+/// The whole board.
 pub fn snapshot(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
+    let items: Vec<_> = store
+        .backlog()?
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
+    let total = items.len();
+    snapshot_of(store, me, items, total)
+}
+
+/// The board with only its first screen of items when it is large: enough to draw at once.
+pub fn first_screen(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
+    let (head, total) = store.backlog_head(FIRST_SCREEN)?;
+    if total <= FIRST_SCREEN {
+        return snapshot(store, me);
+    }
+    let items = head.into_iter().map(std::sync::Arc::new).collect();
+    snapshot_of(store, me, items, total)
+}
+
+fn snapshot_of(
+    store: &Store,
+    me: Actor,
+    items: Vec<std::sync::Arc<crate::domain::Item>>,
+    total: usize,
+) -> Result<Snapshot, StoreError> {
     let info = store.info()?;
     Ok(Snapshot {
         title: info.title,
@@ -87,9 +121,21 @@ pub fn snapshot(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
         me,
         people: store.people()?,
         projects: store.projects()?.into_iter().map(|p| p.name).collect(),
-        items: store.backlog()?,
+        items,
+        total,
         at: Utc::now(),
     })
+}
+
+/// Loads the whole board on a thread of its own, with its own connection.
+fn load_behind(db: &Path, me: Actor) -> Loader {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let db = db.to_path_buf();
+    std::thread::spawn(move || {
+        let loaded = Store::open(&db, true).and_then(|s| snapshot(&s, me));
+        let _ = tx.send(loaded);
+    });
+    rx
 }
 
 fn start_log(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
@@ -114,6 +160,7 @@ pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     mut store: Store,
     mut state: AppState,
+    mut loader: Option<Loader>,
     next_event: &mut dyn FnMut(Duration) -> std::io::Result<Option<Event>>,
 ) -> Result<(), Failure>
 where
@@ -125,6 +172,7 @@ where
     })?;
     app::update(&mut state, Msg::Resize(size.width, size.height));
     let mut seen = store.data_version()?;
+    let mut wrote = false;
     loop {
         terminal
             .draw(|f| ui::render(&state, f))
@@ -133,12 +181,31 @@ where
                 message: e.to_string(),
             })?;
         let mut queue = VecDeque::new();
-        match next_event(POLL)? {
+        let wait = if loader.is_some() {
+            Duration::from_millis(15)
+        } else {
+            POLL
+        };
+        match next_event(wait)? {
             Some(Event::Key(k)) if k.kind == KeyEventKind::Press => queue.push_back(Msg::Key(k)),
             Some(Event::Resize(w, h)) => queue.push_back(Msg::Resize(w, h)),
             _ => {}
         }
         queue.push_back(Msg::Tick(Utc::now()));
+        if let Some(rx) = &loader {
+            match rx.try_recv() {
+                Ok(loaded) => {
+                    loader = None;
+                    queue.push_back(Msg::Loaded(Box::new(loaded?)));
+                    // Writes made meanwhile may be missing from what the thread read.
+                    if wrote {
+                        queue.push_back(Msg::Loaded(Box::new(snapshot(&store, state.me.clone())?)));
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => loader = None,
+            }
+        }
         let version = store.data_version()?;
         if version != seen {
             seen = version;
@@ -146,6 +213,10 @@ where
         }
         while let Some(msg) = queue.pop_front() {
             for effect in app::update(&mut state, msg) {
+                wrote |= matches!(
+                    effect,
+                    Effect::Rank { .. } | Effect::Apply { .. } | Effect::Create(_)
+                );
                 match carry_out(&mut store, &state, effect) {
                     Some(next) => queue.push_back(next),
                     None => return Ok(()),

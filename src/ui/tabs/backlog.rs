@@ -45,6 +45,12 @@ fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             s.items.len()
         )),
     ];
+    if let Some(total) = s.loading {
+        spans.push(Span::styled(
+            format!("{dot} loading all {total} items… "),
+            t.key(),
+        ));
+    }
     if !b.show_closed {
         spans.push(Span::raw(format!("{dot} closed hidden ")));
     }
@@ -185,7 +191,7 @@ fn draw_detail(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let Some(d) = &s.backlog.detail else {
         return;
     };
-    let summary = s.items.iter().find(|i| i.id == d.id);
+    let summary = s.items.iter().find(|i| i.id == d.id).map(|i| &**i);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.border())
