@@ -257,7 +257,7 @@ fn a_large_board_paints_its_first_screen_then_loads_the_rest() {
     let tmux = Tmux::start("large", 120, 30, &board_command(&db, ""));
     tmux.until_shows("5064 of 5064 items");
     tmux.send(&["G"]);
-    tmux.until(&"the last item selected", |s| {
+    tmux.until("the last item selected", |s| {
         s.lines().any(|l| l.starts_with("▶ 5064"))
     });
     tmux.send(&["q"]);
