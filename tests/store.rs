@@ -338,3 +338,22 @@ mod order_matches_the_domain_model {
         }
     }
 }
+
+#[test]
+fn thousands_of_items_added_one_by_one_keep_short_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut s) = board(dir.path(), 0);
+    let po = Actor::person(&priya());
+    for n in 0..2000 {
+        s.create_item(NewItem::titled(&format!("Ticket {n}")), &po, now())
+            .unwrap();
+    }
+    let items = s.backlog().unwrap();
+    assert!(
+        items
+            .iter()
+            .all(|i| i.rank.len() <= firebreak::domain::rank::RESPACE_AT)
+    );
+    let ids: Vec<u32> = items.iter().map(|i| i.id.0).collect();
+    assert_eq!(ids, (1..=2000).collect::<Vec<_>>());
+}

@@ -377,6 +377,24 @@ impl Keymap {
     }
 }
 
+impl Keymap {
+    /// The bindings as a Markdown table, grouped by context: the README's key list.
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("| where | keys | what |\n|---|---|---|\n");
+        for ctx in Context::ALL {
+            for b in self.bindings.iter().filter(|b| b.context == *ctx) {
+                let keys: Vec<String> = b
+                    .keys
+                    .iter()
+                    .map(|(s, _)| format!("`{}`", label(s)))
+                    .collect();
+                out.push_str(&format!("| {} | {} | {} |\n", ctx, keys.join(" "), b.help));
+            }
+        }
+        out
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}+{:?}", self.mods, self.code)

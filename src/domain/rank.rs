@@ -28,12 +28,69 @@ pub fn is_valid(key: &str) -> bool {
 /// A key strictly between `before` and `after`; `None` stands for the start or the end.
 ///
 /// Callers pass `before < after`; for anything else the result still sorts after `before`.
+/// At an end the key steps one digit past its neighbour instead of halving the gap, so
+/// moving items to the top (or adding them at the bottom) again and again grows keys by one
+/// character per 61 moves rather than per six.
 pub fn between(before: Option<&str>, after: Option<&str>) -> String {
+    match (before, after) {
+        (None, Some(hi)) if is_valid(hi) => return step_before(hi.as_bytes()),
+        (Some(lo), None) if is_valid(lo) => return step_after(lo.as_bytes()),
+        _ => {}
+    }
     let lo = before.unwrap_or("").as_bytes();
     let hi = after.map(str::as_bytes).filter(|h| h > &lo);
     let mut out = Vec::with_capacity(lo.len().max(hi.map_or(0, <[u8]>::len)) + 1);
     midpoint(lo, hi, &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The shortest nearby key below a valid key.
+fn step_before(key: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = key;
+    loop {
+        match rest.first().map(|d| value(*d)) {
+            Some(v) if v >= 2 => {
+                out.push(DIGITS[v - 1] as char);
+                return out;
+            }
+            Some(1) => {
+                out.push_str("0z");
+                return out;
+            }
+            // A leading zero: keep it and step below what follows (a valid key has more).
+            Some(_) => {
+                out.push('0');
+                rest = &rest[1..];
+            }
+            None => {
+                out.push('V');
+                return out;
+            }
+        }
+    }
+}
+
+/// The shortest nearby key above a valid key.
+fn step_after(key: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = key;
+    loop {
+        match rest.first().map(|d| value(*d)) {
+            Some(v) if v + 1 < BASE => {
+                out.push(DIGITS[v + 1] as char);
+                return out;
+            }
+            Some(_) => {
+                out.push('z');
+                rest = &rest[1..];
+            }
+            None => {
+                out.push('1');
+                return out;
+            }
+        }
+    }
 }
 
 fn midpoint(lo: &[u8], hi: Option<&[u8]>, out: &mut Vec<u8>) {
@@ -133,14 +190,18 @@ mod tests {
     }
 
     #[test]
-    fn repeated_moves_to_the_top_grow_keys_slowly() {
-        let mut first = between(None, None);
-        for _ in 0..100 {
+    fn repeated_moves_to_either_end_grow_keys_slowly() {
+        let (mut first, mut last) = (between(None, None), between(None, None));
+        for _ in 0..1000 {
             let k = between(None, Some(&first));
-            assert!(k < first && is_valid(&k));
+            assert!(k < first && is_valid(&k), "{k} !< {first}");
             first = k;
+            let k = between(Some(&last), None);
+            assert!(k > last && is_valid(&k), "{k} !> {last}");
+            last = k;
         }
         assert!(first.len() < RESPACE_AT, "{first}");
+        assert!(last.len() < RESPACE_AT, "{last}");
     }
 
     #[test]

@@ -168,11 +168,17 @@ impl Store {
                 tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
                     r.get(0)
                 })?;
-            let last: Option<String> = tx
-                .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
-                .optional()?
-                .flatten();
-            let key = rank::between(last.as_deref(), None);
+            let last = |tx: &Transaction<'_>| -> Result<Option<String>, StoreError> {
+                Ok(tx
+                    .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
+                    .optional()?
+                    .flatten())
+            };
+            let mut key = rank::between(last(tx)?.as_deref(), None);
+            if key.len() > rank::RESPACE_AT {
+                respace(tx, actor, now)?;
+                key = rank::between(last(tx)?.as_deref(), None);
+            }
             let (item, event) = item::create(new, ItemId(next), key, actor, now)?;
             insert(tx, &item)?;
             append_event(tx, &event)?;
