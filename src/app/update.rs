@@ -136,11 +136,13 @@ fn saved(s: &mut AppState, mut item: Item, text: String) -> Vec<Effect> {
     let id = item.id;
     item.description.clear();
     item.acceptance.clear();
-    let old = s
-        .items
-        .iter()
-        .position(|i| i.id == id)
-        .map(|p| (p, s.items.remove(p)));
+    // The item saved is nearly always the one selected: look there before scanning.
+    let position = s
+        .backlog
+        .selected_index()
+        .filter(|&i| s.items.get(i).is_some_and(|x| x.id == id))
+        .or_else(|| s.items.iter().position(|i| i.id == id));
+    let old = position.map(|p| (p, s.items.remove(p)));
     let at = s.items.partition_point(|i| i.rank < item.rank);
     let only_moved = old.as_ref().is_some_and(|(_, o)| same_but_rank(o, &item));
     s.items.insert(at, Arc::new(item));
