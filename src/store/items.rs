@@ -6,7 +6,7 @@ use crate::domain::backlog::{self, RankMove};
 use crate::domain::item::{self, Item, ItemCommand, NewItem};
 use crate::domain::{Actor, DomainError, Event, ItemId, rank};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
 
 /// Every column, in the order `item_from_row` reads them.
 const FULL: &str = "id, title, description, acceptance, kind, origin, team, project, class, due, \
@@ -401,64 +401,53 @@ fn respace(tx: &Transaction<'_>, actor: &Actor, now: DateTime<Utc>) -> Result<()
     )
 }
 
+/// The item's values in the order of `FULL`.
+fn row(i: &Item) -> [Box<dyn ToSql + '_>; 19] {
+    [
+        Box::new(i.id.0),
+        Box::new(i.title.as_str()),
+        Box::new(i.description.as_str()),
+        Box::new(i.acceptance.as_str()),
+        Box::new(i.kind.as_str()),
+        Box::new(i.origin.as_str()),
+        Box::new(i.team.map(|t| t.as_str())),
+        Box::new(i.project.as_str()),
+        Box::new(i.class.as_str()),
+        Box::new(i.due),
+        Box::new(i.points),
+        Box::new(i.rank.as_str()),
+        Box::new(i.state.as_str()),
+        Box::new(i.blocked.as_deref()),
+        Box::new(i.assignee.as_deref()),
+        Box::new(i.created),
+        Box::new(i.updated),
+        Box::new(i.updated_by.as_str()),
+        Box::new(i.version),
+    ]
+}
+
+const PLACES: &str =
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19";
+
 pub(super) fn insert(tx: &Transaction<'_>, i: &Item) -> Result<(), StoreError> {
-    tx.prepare_cached(&format!(
-        "INSERT INTO items ({FULL}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
-    ))?
-    .execute(params![
-        i.id.0,
-        i.title,
-        i.description,
-        i.acceptance,
-        i.kind.as_str(),
-        i.origin.as_str(),
-        i.team.map(|t| t.as_str()),
-        i.project,
-        i.class.as_str(),
-        i.due,
-        i.points,
-        i.rank,
-        i.state.as_str(),
-        i.blocked,
-        i.assignee,
-        i.created,
-        i.updated,
-        i.updated_by,
-        i.version
-    ])?;
+    tx.prepare_cached(&format!("INSERT INTO items ({FULL}) VALUES ({PLACES})"))?
+        .execute(params_from_iter(row(i)))?;
     Ok(())
 }
 
 /// Writes the item's row if it is still at `seen`; otherwise refuses as stale.
 fn update(tx: &Transaction<'_>, i: &Item, seen: i64) -> Result<(), StoreError> {
+    let values = row(i);
     let n = tx
-        .prepare_cached(
-            "UPDATE items SET title = ?2, description = ?3, acceptance = ?4, kind = ?5, origin = ?6,
-             team = ?7, project = ?8, class = ?9, due = ?10, points = ?11, rank = ?12, state = ?13,
-             blocked = ?14, assignee = ?15, updated = ?16, updated_by = ?17, version = ?18
-             WHERE id = ?1 AND version = ?19",
-        )?
-        .execute(params![
-            i.id.0,
-            i.title,
-            i.description,
-            i.acceptance,
-            i.kind.as_str(),
-            i.origin.as_str(),
-            i.team.map(|t| t.as_str()),
-            i.project,
-            i.class.as_str(),
-            i.due,
-            i.points,
-            i.rank,
-            i.state.as_str(),
-            i.blocked,
-            i.assignee,
-            i.updated,
-            i.updated_by,
-            i.version,
-            seen
-        ])?;
+        .prepare_cached(&format!(
+            "UPDATE items SET ({FULL}) = ({PLACES}) WHERE id = ?1 AND version = ?20"
+        ))?
+        .execute(params_from_iter(
+            values
+                .iter()
+                .map(|v| v.as_ref())
+                .chain([&seen as &dyn ToSql]),
+        ))?;
     if n == 1 {
         Ok(())
     } else {
