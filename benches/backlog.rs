@@ -78,9 +78,11 @@ fn backlog(c: &mut Criterion) {
 
     let po = state.me.clone();
     g.bench_function("move_to_top", |b| {
-        // The last item each time, so every move is a real one.
+        // As a product owner does it: select the last item (G), send it to the top (t), so
+        // every move is a real one; the write, then the board following it.
         b.iter(|| {
-            let last = state.items.last().unwrap();
+            app::update(&mut state, key('G'));
+            let last = state.selected().unwrap();
             let (id, version) = (last.id, last.version);
             let item = store
                 .rank_item(id, RankMove::Top, &po, Utc::now(), Some(version))
