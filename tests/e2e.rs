@@ -112,7 +112,8 @@ fn board_command(db: &Path, extra: &str) -> String {
     )
 }
 
-fn cli(db: &Path, args: &[&str]) -> serde_json::Value {
+/// Runs a CLI command as priya; it must succeed. Returns what it printed.
+fn cli_ok(db: &Path, args: &[&str]) -> Vec<u8> {
     let out = Command::new(BIN)
         .env("USER", "priya")
         .arg("--db")
@@ -125,7 +126,11 @@ fn cli(db: &Path, args: &[&str]) -> serde_json::Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out.stdout
+}
+
+fn cli(db: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_slice(&cli_ok(db, args)).unwrap()
 }
 
 #[test]
@@ -189,21 +194,6 @@ fn an_open_board_shows_another_processs_change() {
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
-}
-
-fn cli_ok(db: &Path, args: &[&str]) {
-    let out = Command::new(BIN)
-        .env("USER", "priya")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -47,6 +47,17 @@ pub struct Item {
     pub version: i64,
 }
 
+impl Item {
+    /// The next version of this item, stamped with who changed it and when.
+    pub fn next_version(&self, actor: &Actor, now: DateTime<Utc>) -> Item {
+        let mut next = self.clone();
+        next.updated = now;
+        next.updated_by = actor.name.clone();
+        next.version += 1;
+        next
+    }
+}
+
 /// What a user gives to create an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewItem {
@@ -273,7 +284,7 @@ pub fn apply(
         ));
     }
     let id = item.id;
-    let mut next = item.clone();
+    let mut next = item.next_version(actor, now);
     let mut event = Event::new(now, &actor.name, "item", id.to_string(), cmd.name());
     let illegal = |to_do: &str, hint: &str| {
         DomainError::illegal(format!(
@@ -360,9 +371,6 @@ pub fn apply(
     if next.state != item.state {
         event = event.from_to(item.state.as_str(), next.state.as_str());
     }
-    next.updated = now;
-    next.updated_by = actor.name.clone();
-    next.version += 1;
     Ok((next, event))
 }
 

@@ -259,11 +259,8 @@ impl Store {
                 key = backlog::key_between(lo.as_deref(), hi.as_deref());
             }
             let current = load(tx, id)?;
-            let mut next = current.clone();
+            let mut next = current.next_version(actor, now);
             next.rank = key;
-            next.updated = now;
-            next.updated_by = actor.name.clone();
-            next.version += 1;
             update(tx, &next, current.version)?;
             append_event(
                 tx,
@@ -286,11 +283,8 @@ impl Store {
     ) -> Result<Item, StoreError> {
         self.write(|tx| {
             let current = load(tx, id)?;
-            let mut next = current.clone();
+            let mut next = current.next_version(actor, now);
             next.state = state;
-            next.updated = now;
-            next.updated_by = actor.name.clone();
-            next.version += 1;
             update(tx, &next, current.version)?;
             append_event(
                 tx,
