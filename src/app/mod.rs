@@ -7,6 +7,7 @@ pub mod backlog;
 pub mod form;
 pub mod format;
 pub mod input;
+pub mod kanban;
 pub mod keymap;
 mod update;
 

@@ -4,6 +4,7 @@
 
 mod board;
 mod item;
+mod kanban;
 mod person;
 
 use crate::domain::{Actor, DomainError, Identity};
@@ -54,6 +55,9 @@ pub enum Command {
     /// Add, list, show, rank, move and edit work items.
     #[command(subcommand)]
     Item(item::ItemCmd),
+    /// Pull, move and limit work on the maintenance team's Kanban board.
+    #[command(subcommand)]
+    Kanban(kanban::KanbanCmd),
     /// Write the whole board as JSON.
     Export(board::ExportArgs),
     /// Make a new board from an export, all or nothing.
@@ -204,6 +208,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Person(c) => person::run_person(&ctx, c, out),
         Command::Project(c) => person::run_project(&ctx, c, out),
         Command::Item(c) => item::run(&ctx, c, out),
+        Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Export(a) => board::export(&ctx, a, out),
         Command::Import(a) => board::import(&ctx, a, out),
     }?;

@@ -41,7 +41,12 @@ pub struct Item {
     pub blocked: Option<String>,
     #[serde(default)]
     pub assignee: Option<String>,
+    /// The sprint it is planned into, for the delivery team's items.
+    #[serde(default)]
+    pub sprint: Option<String>,
     pub created: DateTime<Utc>,
+    /// When it entered its current state: a card's age in its column.
+    pub entered: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub updated_by: String,
     pub version: i64,
@@ -116,10 +121,33 @@ impl ItemEdit {
 pub enum ItemCommand {
     Accept,
     Refine,
-    Cancel { reason: String },
-    Block { reason: String },
+    Cancel {
+        reason: String,
+    },
+    Block {
+        reason: String,
+    },
     Unblock,
     Edit(ItemEdit),
+    /// `ready` to the Kanban board's Ready column (`queued`): the maintenance team's items.
+    Queue,
+    /// `ready` into a sprint (`planned`): the delivery team's items.
+    Plan {
+        sprint: String,
+    },
+    /// `planned` to `in-progress` in an active sprint.
+    Start,
+    /// `queued` to `in-progress` on the Kanban board; `over` is a WIP override's reason.
+    Pull {
+        over: Option<String>,
+    },
+    Submit,
+    SendBack,
+    Approve,
+    /// Out of a completed sprint: back to `ready` (`sprint: None`) or into the next one.
+    Carry {
+        sprint: Option<String>,
+    },
 }
 
 impl ItemCommand {
@@ -132,12 +160,30 @@ impl ItemCommand {
             ItemCommand::Block { .. } => "block",
             ItemCommand::Unblock => "unblock",
             ItemCommand::Edit(_) => "edit",
+            ItemCommand::Queue => "queue",
+            ItemCommand::Plan { .. } => "plan",
+            ItemCommand::Start => "start",
+            ItemCommand::Pull { .. } => "pull",
+            ItemCommand::Submit => "submit",
+            ItemCommand::SendBack => "send-back",
+            ItemCommand::Approve => "approve",
+            ItemCommand::Carry { .. } => "carry",
         }
     }
 
     /// The commands `item move` understands, for its error message.
-    pub const MOVE_NAMES: &'static [&'static str] =
-        &["accept", "refine", "cancel", "block", "unblock"];
+    pub const MOVE_NAMES: &'static [&'static str] = &[
+        "accept",
+        "refine",
+        "cancel",
+        "block",
+        "unblock",
+        "queue",
+        "start",
+        "submit",
+        "send-back",
+        "approve",
+    ];
 
     /// Parses an `item move` command; `reason` is required by cancel and block.
     pub fn parse(name: &str, reason: Option<&str>) -> Result<Self, DomainError> {
@@ -157,6 +203,21 @@ impl ItemCommand {
                 reason: need("block")?,
             },
             "unblock" => ItemCommand::Unblock,
+            "queue" => ItemCommand::Queue,
+            "start" => ItemCommand::Start,
+            "submit" => ItemCommand::Submit,
+            "send-back" => ItemCommand::SendBack,
+            "approve" => ItemCommand::Approve,
+            "pull" | "plan" => {
+                return Err(DomainError::invalid(format!(
+                    "{name} has a command of its own: use `firebreak {}`",
+                    if name == "pull" {
+                        "kanban pull ID"
+                    } else {
+                        "sprint plan SPRINT ID"
+                    }
+                )));
+            }
             other => {
                 return Err(DomainError::invalid(format!(
                     "unknown command '{other}': use one of {}",
@@ -256,7 +317,9 @@ pub fn create(
         state,
         blocked: None,
         assignee: None,
+        sprint: None,
         created: now,
+        entered: now,
         updated: now,
         updated_by: actor.name.clone(),
         version: 1,
@@ -367,8 +430,13 @@ pub fn apply(
             }
             event = event.details(apply_edit(&mut next, edit)?);
         }
+        work => {
+            let reason = super::work::apply(item, work, actor, &mut next)?;
+            event = event.reason(reason.as_deref());
+        }
     }
     if next.state != item.state {
+        next.entered = now;
         event = event.from_to(item.state.as_str(), next.state.as_str());
     }
     Ok((next, event))

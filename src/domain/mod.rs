@@ -6,10 +6,12 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod item;
+pub mod kanban;
 pub mod policy;
 pub mod project;
 pub mod rank;
 pub mod vocab;
+pub mod work;
 
 pub use error::DomainError;
 pub use event::Event;

@@ -10,10 +10,12 @@ use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params, params_from_i
 
 /// Every column, in the order `item_from_row` reads them.
 const FULL: &str = "id, title, description, acceptance, kind, origin, team, project, class, due, \
-                    points, rank, state, blocked, assignee, created, updated, updated_by, version";
+                    points, rank, state, blocked, assignee, sprint, created, entered, updated, \
+                    updated_by, version";
 /// The same without the long texts: what the board's list needs.
 const LIST: &str = "id, title, '', '', kind, origin, team, project, class, due, \
-                    points, rank, state, blocked, assignee, created, updated, updated_by, version";
+                    points, rank, state, blocked, assignee, sprint, created, entered, updated, \
+                    updated_by, version";
 
 fn parsed<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T>
 where
@@ -43,10 +45,12 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         state: parsed(r, 12)?,
         blocked: r.get(13)?,
         assignee: r.get(14)?,
-        created: r.get(15)?,
-        updated: r.get(16)?,
-        updated_by: r.get(17)?,
-        version: r.get(18)?,
+        sprint: r.get(15)?,
+        created: r.get(16)?,
+        entered: r.get(17)?,
+        updated: r.get(18)?,
+        updated_by: r.get(19)?,
+        version: r.get(20)?,
     })
 }
 
@@ -74,7 +78,7 @@ fn not_found(id: ItemId) -> StoreError {
     .into()
 }
 
-fn load(tx: &Transaction<'_>, id: ItemId) -> Result<Item, StoreError> {
+pub(super) fn load(tx: &Transaction<'_>, id: ItemId) -> Result<Item, StoreError> {
     tx.query_row(
         &format!("SELECT {FULL} FROM items WHERE id = ?1"),
         [id.0],
@@ -396,7 +400,7 @@ fn respace(tx: &Transaction<'_>, actor: &Actor, now: DateTime<Utc>) -> Result<()
 }
 
 /// The item's values in the order of `FULL`.
-fn row(i: &Item) -> [Box<dyn ToSql + '_>; 19] {
+fn row(i: &Item) -> [Box<dyn ToSql + '_>; 21] {
     [
         Box::new(i.id.0),
         Box::new(i.title.as_str()),
@@ -413,15 +417,17 @@ fn row(i: &Item) -> [Box<dyn ToSql + '_>; 19] {
         Box::new(i.state.as_str()),
         Box::new(i.blocked.as_deref()),
         Box::new(i.assignee.as_deref()),
+        Box::new(i.sprint.as_deref()),
         Box::new(i.created),
+        Box::new(i.entered),
         Box::new(i.updated),
         Box::new(i.updated_by.as_str()),
         Box::new(i.version),
     ]
 }
 
-const PLACES: &str =
-    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19";
+const PLACES: &str = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+                      ?17, ?18, ?19, ?20, ?21";
 
 pub(super) fn insert(tx: &Transaction<'_>, i: &Item) -> Result<(), StoreError> {
     tx.prepare_cached(&format!("INSERT INTO items ({FULL}) VALUES ({PLACES})"))?
@@ -430,11 +436,11 @@ pub(super) fn insert(tx: &Transaction<'_>, i: &Item) -> Result<(), StoreError> {
 }
 
 /// Writes the item's row if it is still at `seen`; otherwise refuses as stale.
-fn update(tx: &Transaction<'_>, i: &Item, seen: i64) -> Result<(), StoreError> {
+pub(super) fn update(tx: &Transaction<'_>, i: &Item, seen: i64) -> Result<(), StoreError> {
     let values = row(i);
     let n = tx
         .prepare_cached(&format!(
-            "UPDATE items SET ({FULL}) = ({PLACES}) WHERE id = ?1 AND version = ?20"
+            "UPDATE items SET ({FULL}) = ({PLACES}) WHERE id = ?1 AND version = ?22"
         ))?
         .execute(params_from_iter(
             values

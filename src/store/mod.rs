@@ -4,11 +4,13 @@
 mod board;
 mod error;
 mod items;
+mod kanban;
 mod migrations;
 pub mod transfer;
 
 pub use board::BoardInfo;
 pub use error::StoreError;
+pub use kanban::Moved;
 pub use transfer::Export;
 
 use crate::domain::Event;

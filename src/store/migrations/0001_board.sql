@@ -41,11 +41,28 @@ CREATE TABLE items (
     state       TEXT NOT NULL,
     blocked     TEXT,
     assignee    TEXT,
+    sprint      TEXT,
     created     TEXT NOT NULL,
+    entered     TEXT NOT NULL,
     updated     TEXT NOT NULL,
     updated_by  TEXT NOT NULL,
     version     INTEGER NOT NULL
 ) STRICT;
+
+CREATE INDEX items_by_state ON items (state, team);
+
+-- The Kanban board's columns: their WIP limits and what happens at them.
+CREATE TABLE columns (
+    name      TEXT PRIMARY KEY,
+    wip_limit INTEGER,
+    mode      TEXT NOT NULL CHECK (mode IN ('strict', 'reasoned', 'off'))
+) STRICT;
+
+INSERT INTO columns (name, wip_limit, mode) VALUES
+    ('ready', NULL, 'reasoned'),
+    ('in-progress', 3, 'reasoned'),
+    ('review', 2, 'reasoned'),
+    ('done', NULL, 'reasoned');
 
 CREATE TABLE events (
     id         INTEGER PRIMARY KEY,

@@ -1,0 +1,86 @@
+//! The Kanban tab's view: the maintenance team's cards sorted into columns and the expedite
+//! lane, derived from the board's items once per change, and the selection on it.
+
+use crate::domain::kanban::{self, Column, ColumnLimit, WipMode};
+use crate::domain::{Item, Team};
+use std::borrow::Borrow;
+
+/// One column: its limit, its cards (indices into the items) and how many count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnView {
+    pub limit: ColumnLimit,
+    pub cards: Vec<usize>,
+    /// The cards that count against the limit (the expedite lane's do not).
+    pub count: usize,
+}
+
+impl ColumnView {
+    pub fn full(&self) -> bool {
+        self.limit.is_full(self.count)
+    }
+
+    /// Over the limit: only an override gets a column there.
+    pub fn over(&self) -> bool {
+        self.limit.mode != WipMode::Off && self.limit.limit.is_some_and(|l| self.count > l as usize)
+    }
+}
+
+/// The board: the lane above four columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Board {
+    pub lane: Option<usize>,
+    pub columns: Vec<ColumnView>,
+}
+
+impl Board {
+    /// Sorts the maintenance team's items into the lane and the columns. Ready is in pull
+    /// order, so its first card is the next to pull; the rest keep backlog rank.
+    pub fn of<T: Borrow<Item>>(items: &[T], limits: &[ColumnLimit]) -> Board {
+        let mut columns: Vec<ColumnView> = Column::ALL
+            .iter()
+            .map(|c| ColumnView {
+                limit: limits
+                    .iter()
+                    .find(|l| l.column == *c)
+                    .copied()
+                    .unwrap_or(ColumnLimit {
+                        column: *c,
+                        limit: None,
+                        mode: WipMode::Off,
+                    }),
+                cards: Vec::new(),
+                count: 0,
+            })
+            .collect();
+        let mut lane = None;
+        for (i, item) in items.iter().enumerate() {
+            let item = item.borrow();
+            if item.team != Some(Team::Ams) {
+                continue;
+            }
+            let Some(column) = Column::of(item.state) else {
+                continue;
+            };
+            if kanban::in_lane(item) {
+                lane = lane.or(Some(i));
+                continue;
+            }
+            let c = &mut columns[column.index()];
+            c.cards.push(i);
+            if item.class != crate::domain::Class::Expedite {
+                c.count += 1;
+            }
+        }
+        columns[Column::Ready.index()]
+            .cards
+            .sort_by(|a, b| kanban::pull_order(items[*a].borrow(), items[*b].borrow()));
+        Board { lane, columns }
+    }
+}
+
+/// Where the selection is on the board.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KanbanView {
+    pub column: usize,
+    pub row: usize,
+}

@@ -1,0 +1,243 @@
+//! The Kanban board in the file: column limits, pulls and moves checked against them in the
+//! same transaction as the write, and the overrides that passed a limit.
+
+use super::items::{load, update};
+use super::{Store, StoreError, append_event};
+use crate::domain::kanban::{self, Column, ColumnLimit, Override, WipMode};
+use crate::domain::{Actor, DomainError, Event, Item, ItemId, State, item};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+/// What a pull or move did: the item as it now is, a column it left room in, an override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    pub item: Item,
+    /// A column that was full before the move and has room now.
+    pub freed: Option<Column>,
+    pub over: Option<String>,
+}
+
+fn limits(tx: &rusqlite::Connection) -> Result<Vec<ColumnLimit>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT name, wip_limit, mode FROM columns")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<u32>>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (name, limit, mode) = row?;
+        if let (Ok(column), Ok(mode)) = (name.parse(), mode.parse()) {
+            out.push(ColumnLimit {
+                column,
+                limit,
+                mode,
+            });
+        }
+    }
+    out.sort_by_key(|l| l.column.index());
+    Ok(out)
+}
+
+/// Items of the maintenance team in `state` that count against a limit (not the lane's).
+fn counted(tx: &Transaction<'_>, state: State) -> Result<usize, StoreError> {
+    let n: i64 = tx.query_row(
+        "SELECT count(*) FROM items WHERE team = 'ams' AND state = ?1 AND class != 'expedite'",
+        [state.as_str()],
+        |r| r.get(0),
+    )?;
+    Ok(n as usize)
+}
+
+fn lane(tx: &Transaction<'_>) -> Result<Option<Item>, StoreError> {
+    let id: Option<u32> = tx
+        .query_row(
+            "SELECT id FROM items WHERE team = 'ams' AND class = 'expedite'
+             AND state IN ('in-progress', 'review') LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    id.map(|id| load(tx, ItemId(id))).transpose()
+}
+
+fn state_of(column: Column) -> State {
+    match column {
+        Column::Ready => State::Queued,
+        Column::InProgress => State::InProgress,
+        Column::Review => State::Review,
+        Column::Done => State::Done,
+    }
+}
+
+impl Store {
+    pub fn column_limits(&self) -> Result<Vec<ColumnLimit>, StoreError> {
+        limits(self.conn())
+    }
+
+    pub fn set_column_limit(
+        &mut self,
+        limit: ColumnLimit,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let event = kanban::set_limit(actor, &limit, now)?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE columns SET wip_limit = ?2, mode = ?3 WHERE name = ?1",
+                params![limit.column.as_str(), limit.limit, limit.mode.as_str()],
+            )?;
+            append_event(tx, &event)
+        })
+    }
+
+    /// Pulls `id`, or the next item in the pull order, into In progress.
+    pub fn pull(
+        &mut self,
+        id: Option<ItemId>,
+        over: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Moved, StoreError> {
+        let id = match id {
+            Some(id) => id,
+            None => {
+                let ready = self.kanban_items(Some(State::Queued))?;
+                kanban::next_to_pull(&ready)
+                    .map(|i| i.id)
+                    .ok_or_else(|| {
+                        DomainError::illegal(
+                            "Nothing to pull: the Ready column is empty or every item in it is blocked. Queue items from the backlog (Q), or unblock one.",
+                        )
+                    })?
+            }
+        };
+        self.kanban_move(id, Column::InProgress, over, actor, now, None)
+    }
+
+    /// Moves a card to another column along its legal transition, within the WIP rules.
+    pub fn kanban_move(
+        &mut self,
+        id: ItemId,
+        to: Column,
+        over: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        expected: Option<i64>,
+    ) -> Result<Moved, StoreError> {
+        self.write(|tx| {
+            let current = load(tx, id)?;
+            item::check_fresh(&current, expected)?;
+            if current.team != Some(crate::domain::Team::Ams) {
+                return Err(DomainError::illegal(format!(
+                    "{id} belongs to team {}: its work is on the Sprint board, not the Kanban board",
+                    current.team.map_or("-", |t| t.as_str())
+                ))
+                .into());
+            }
+            let cmd = kanban::transition(&current, to, over.map(str::to_string))?;
+            let limits = limits(tx)?;
+            let limit_of = |c: Column| {
+                limits.iter().find(|l| l.column == c).copied().unwrap_or(ColumnLimit {
+                    column: c,
+                    limit: None,
+                    mode: WipMode::Off,
+                })
+            };
+            let from = Column::of(current.state).unwrap_or(Column::Ready);
+            let expedite = current.class == crate::domain::Class::Expedite;
+            let mut recorded = None;
+            if expedite && matches!(to, Column::InProgress | Column::Review) {
+                kanban::admit_to_lane(lane(tx)?.as_ref(), &current)?;
+            } else {
+                let target = limit_of(to);
+                let count = counted(tx, state_of(to))?;
+                recorded = kanban::admit(&target, count, over)?;
+                if let Some(reason) = &recorded {
+                    append_event(
+                        tx,
+                        &Event::new(now, &actor.name, "column", to.as_str(), "wip-override")
+                            .reason(Some(reason))
+                            .details(serde_json::json!({
+                                "item": id.to_string(), "count": count + 1, "limit": target.limit,
+                            })),
+                    )?;
+                }
+            }
+            // Only an over-limit move records its reason on the item.
+            let cmd = match cmd {
+                crate::domain::ItemCommand::Pull { .. } => {
+                    crate::domain::ItemCommand::Pull { over: recorded.clone() }
+                }
+                other => other,
+            };
+            let freed = if expedite {
+                None
+            } else {
+                let before = counted(tx, current.state)?;
+                let source = limit_of(from);
+                (source.is_full(before) && !source.is_full(before - 1)).then_some(from)
+            };
+            let (next, mut event) = item::apply(&current, &cmd, actor, now)?;
+            if recorded.is_some() && event.reason.is_none() {
+                event = event.reason(recorded.as_deref());
+            }
+            update(tx, &next, current.version)?;
+            append_event(tx, &event)?;
+            Ok(Moved { item: next, freed, over: recorded })
+        })
+    }
+
+    /// The maintenance team's items on the board, or in one state, in rank order.
+    pub fn kanban_items(&self, state: Option<State>) -> Result<Vec<Item>, StoreError> {
+        let items = self.backlog()?;
+        Ok(items
+            .into_iter()
+            .filter(|i| i.team == Some(crate::domain::Team::Ams))
+            .filter(|i| match state {
+                Some(s) => i.state == s,
+                None => Column::of(i.state).is_some(),
+            })
+            .collect())
+    }
+
+    /// The latest override of each column's limit.
+    pub fn overrides(&self) -> Result<Vec<Override>, StoreError> {
+        let mut out = Vec::new();
+        for column in Column::ALL {
+            let found = self
+                .conn()
+                .query_row(
+                    "SELECT reason, actor, at, details FROM events
+                     WHERE entity = 'column' AND entity_id = ?1 AND action = 'wip-override'
+                     ORDER BY id DESC LIMIT 1",
+                    [column.as_str()],
+                    |r| {
+                        Ok((
+                            r.get::<_, Option<String>>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, DateTime<Utc>>(2)?,
+                            r.get::<_, Option<String>>(3)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            if let Some((reason, by, at, details)) = found {
+                let item = details
+                    .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+                    .and_then(|d| d["item"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                out.push(Override {
+                    column: *column,
+                    item,
+                    reason: reason.unwrap_or_default(),
+                    by,
+                    at,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
