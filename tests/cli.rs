@@ -623,32 +623,63 @@ mod kanban {
         b.run(&["--as", "sam", "kanban", "pull"])
             .assert()
             .code(3)
-            .stderr(predicate::str::contains("In progress is at its limit (3 of 3)"));
+            .stderr(predicate::str::contains(
+                "In progress is at its limit (3 of 3)",
+            ));
         assert_eq!(b.state(), before);
     }
 
     #[test]
     fn an_override_reason_passes_the_limit_and_is_in_the_items_history() {
         let b = board();
-        b.run(&["--as", "sam", "kanban", "pull", "--override", "P1 on renewals"])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("FB-5 is now in In progress, over its limit: P1 on renewals."));
+        b.run(&[
+            "--as",
+            "sam",
+            "kanban",
+            "pull",
+            "--override",
+            "P1 on renewals",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "FB-5 is now in In progress, over its limit: P1 on renewals.",
+        ));
         let item = b.json(&["item", "show", "FB-5", "--json"]);
         assert_eq!(item["item"]["state"], "in-progress");
         assert_eq!(item["item"]["assignee"], "sam");
         let last = item["history"].as_array().unwrap().last().unwrap().clone();
-        assert_eq!((last["action"].as_str(), last["reason"].as_str()), (Some("pull"), Some("P1 on renewals")));
+        assert_eq!(
+            (last["action"].as_str(), last["reason"].as_str()),
+            (Some("pull"), Some("P1 on renewals"))
+        );
         let show = b.json(&["kanban", "show", "--json"]);
         let in_progress = &show["columns"][1];
-        assert_eq!((in_progress["count"].as_u64(), in_progress["limit"].as_u64()), (Some(4), Some(3)));
+        assert_eq!(
+            (in_progress["count"].as_u64(), in_progress["limit"].as_u64()),
+            (Some(4), Some(3))
+        );
         assert_eq!(in_progress["override"]["reason"], "P1 on renewals");
     }
 
     #[test]
     fn a_strict_limit_takes_no_override() {
         let b = board();
-        b.as_user("sam", &["--as", "sam", "kanban", "wip", "in-progress", "3", "--mode", "strict"]).assert().success();
+        b.as_user(
+            "sam",
+            &[
+                "--as",
+                "sam",
+                "kanban",
+                "wip",
+                "in-progress",
+                "3",
+                "--mode",
+                "strict",
+            ],
+        )
+        .assert()
+        .success();
         b.run(&["--as", "sam", "kanban", "pull", "--override", "please"])
             .assert()
             .code(3)
@@ -656,9 +687,14 @@ mod kanban {
         b.run(&["--as", "priya", "kanban", "wip", "review", "5"])
             .assert()
             .code(3)
-            .stderr(predicate::str::contains("Only a ams-engineer may set"));
-        b.run(&["--as", "sam", "kanban", "wip", "review", "lots"]).assert().code(2);
-        b.run(&["--as", "sam", "kanban", "wip", "limbo", "3"]).assert().code(2).stderr(predicate::str::contains("unknown column"));
+            .stderr(predicate::str::contains("Only an ams-engineer may set"));
+        b.run(&["--as", "sam", "kanban", "wip", "review", "lots"])
+            .assert()
+            .code(2);
+        b.run(&["--as", "sam", "kanban", "wip", "limbo", "3"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("unknown column"));
     }
 
     #[test]
@@ -679,11 +715,16 @@ mod kanban {
             .success()
             .stdout(predicate::str::contains("In progress has room again"));
         // The next pull takes the first unblocked item in the pull order.
-        b.run(&["--as", "lee", "kanban", "pull"]).assert().success().stdout(predicate::str::starts_with("FB-5 "));
+        b.run(&["--as", "lee", "kanban", "pull"])
+            .assert()
+            .success()
+            .stdout(predicate::str::starts_with("FB-5 "));
         b.run(&["--as", "lee", "kanban", "move", "FB-5", "done"])
             .assert()
             .code(3)
-            .stderr(predicate::str::contains("from in-progress it can go to review"));
+            .stderr(predicate::str::contains(
+                "from in-progress it can go to review",
+            ));
     }
 
     #[test]
@@ -704,22 +745,39 @@ mod kanban {
         let b = board();
         let show = b.json(&["kanban", "show", "--json"]);
         assert_eq!(show["expedite"]["id"], "FB-2");
-        let names: Vec<&str> = show["columns"].as_array().unwrap().iter().map(|c| c["column"].as_str().unwrap()).collect();
+        let names: Vec<&str> = show["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["column"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["ready", "in-progress", "review", "done"]);
         assert_eq!(show["columns"][1]["full"], true);
-        assert_eq!(show["columns"][0]["items"][0]["id"], "FB-5", "Ready is in pull order");
-        b.run(&["kanban", "show"])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("IN PROGRESS 3/3 (reasoned)  FULL").and(predicate::str::contains("BLOCKED:")));
+        assert_eq!(
+            show["columns"][0]["items"][0]["id"], "FB-5",
+            "Ready is in pull order"
+        );
+        b.run(&["kanban", "show"]).assert().success().stdout(
+            predicate::str::contains("IN PROGRESS 3/3 (reasoned)  FULL")
+                .and(predicate::str::contains("BLOCKED:")),
+        );
     }
 
     #[test]
     fn queueing_feeds_the_ready_column() {
         let b = board();
         // FB-43 is a ready AMS item; FB-7 a ready delivery story.
-        b.run(&["--as", "sam", "item", "move", "FB-43", "queue"]).assert().success().stdout("FB-43 is queued.\n");
-        b.run(&["--as", "sam", "item", "move", "FB-7", "queue"]).assert().code(3).stderr(predicate::str::contains("team appdev"));
-        b.run(&["item", "move", "FB-43", "pull"]).assert().code(2).stderr(predicate::str::contains("kanban pull"));
+        b.run(&["--as", "sam", "item", "move", "FB-43", "queue"])
+            .assert()
+            .success()
+            .stdout("FB-43 is queued.\n");
+        b.run(&["--as", "sam", "item", "move", "FB-7", "queue"])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("team appdev"));
+        b.run(&["item", "move", "FB-43", "pull"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("kanban pull"));
     }
 }

@@ -14,17 +14,42 @@ const CARDS: u32 = 6;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Pull { id: Option<u32>, over: bool, who: usize },
-    Move { id: u32, to: Column, over: bool, who: usize },
-    Block { id: u32 },
-    Unblock { id: u32 },
-    Limit { column: Column, limit: Option<u32>, mode: WipMode },
+    Pull {
+        id: Option<u32>,
+        over: bool,
+        who: usize,
+    },
+    Move {
+        id: u32,
+        to: Column,
+        over: bool,
+        who: usize,
+    },
+    Block {
+        id: u32,
+    },
+    Unblock {
+        id: u32,
+    },
+    Limit {
+        column: Column,
+        limit: Option<u32>,
+        mode: WipMode,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let id = 1..=CARDS;
-    let column = prop_oneof![Just(Column::InProgress), Just(Column::Review), Just(Column::Done)];
-    let mode = prop_oneof![Just(WipMode::Strict), Just(WipMode::Reasoned), Just(WipMode::Off)];
+    let column = prop_oneof![
+        Just(Column::InProgress),
+        Just(Column::Review),
+        Just(Column::Done)
+    ];
+    let mode = prop_oneof![
+        Just(WipMode::Strict),
+        Just(WipMode::Reasoned),
+        Just(WipMode::Off)
+    ];
     prop_oneof![
         3 => (prop::option::of(id.clone()), any::<bool>(), 0..2usize).prop_map(|(id, over, who)| Op::Pull { id, over, who }),
         4 => (id.clone(), column.clone(), any::<bool>(), 0..2usize).prop_map(|(id, to, over, who)| Op::Move { id, to, over, who }),
@@ -86,19 +111,27 @@ impl Model {
         }
         match (c.state, to) {
             (State::Queued, _) if c.blocked => return None,
-            (State::InProgress, Column::Review) if c.assignee.as_deref() != Some(who) => return None,
+            (State::InProgress, Column::Review) if c.assignee.as_deref() != Some(who) => {
+                return None;
+            }
             (State::Review, _) if c.assignee.as_deref() == Some(who) => return None,
             _ => {}
         }
         let working = matches!(to, Column::InProgress | Column::Review);
         if c.expedite && working {
             let other = self.cards.iter().enumerate().any(|(i, o)| {
-                i as u32 + 1 != id && o.expedite && matches!(o.state, State::InProgress | State::Review)
+                i as u32 + 1 != id
+                    && o.expedite
+                    && matches!(o.state, State::InProgress | State::Review)
             });
             return if other { None } else { Some(false) };
         }
         let l = self.limit(to);
-        let count = self.cards.iter().filter(|o| o.state == state_of(to) && !o.expedite).count();
+        let count = self
+            .cards
+            .iter()
+            .filter(|o| o.state == state_of(to) && !o.expedite)
+            .count();
         let full = l.mode != WipMode::Off && l.limit.is_some_and(|n| count >= n as usize);
         match (full, l.mode, over) {
             (false, ..) => Some(false),
@@ -119,7 +152,11 @@ impl Model {
 fn people() -> Vec<Actor> {
     ["sam", "lee"]
         .iter()
-        .map(|n| Actor { name: n.to_string(), roles: vec![Role::AmsEngineer], automation: false })
+        .map(|n| Actor {
+            name: n.to_string(),
+            roles: vec![Role::AmsEngineer],
+            automation: false,
+        })
         .collect()
 }
 

@@ -63,16 +63,32 @@ impl Fixture {
                 KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
                 _ => KeyModifiers::NONE,
             };
-            let effects = app::update(&mut self.state, Msg::Key(KeyEvent::new(*k, mods)));
-            for e in effects {
-                if let app::Effect::LoadDetail(id) = e {
-                    let item = self.store.item(id).unwrap();
-                    let history = self.store.history("item", &id.to_string()).unwrap();
-                    app::update(&mut self.state, Msg::Detail(Box::new(item), history));
+            let mut queue = vec![Msg::Key(KeyEvent::new(*k, mods))];
+            while let Some(msg) = queue.pop() {
+                for e in app::update(&mut self.state, msg) {
+                    let msgs = tui::carry_out(&mut self.store, &self.state, e).unwrap_or_default();
+                    queue.extend(msgs.into_iter().rev());
                 }
+            }
+            // What the shell stamps with the clock, fixed here.
+            self.state.now = now();
+            self.state.refreshed = now();
+            if let Some(f) = &mut self.state.flash {
+                f.at = now();
             }
         }
         self
+    }
+
+    fn act_as(&mut self, name: &str) {
+        let person = self
+            .state
+            .people
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap()
+            .clone();
+        self.state.me = firebreak::domain::Actor::person(&person);
     }
 
     fn typed(&mut self, text: &str) -> &mut Self {
@@ -204,4 +220,41 @@ fn act_as_another_person() {
     let mut f = Fixture::demo();
     f.keys(&[KeyCode::Char('P'), KeyCode::Char('j'), KeyCode::Char('j')]);
     insta::assert_snapshot!("people_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn kanban_board() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('3')]);
+    insta::assert_snapshot!(
+        "kanban_not_an_ams_engineer_80x24",
+        f.keys(&[KeyCode::Char('p')]).screen(80, 24)
+    );
+    insta::assert_snapshot!("kanban_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("kanban_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn kanban_pull_at_the_limit_asks_for_an_override_and_shows_it() {
+    let mut f = Fixture::demo();
+    f.act_as("sam");
+    f.keys(&[KeyCode::Char('3'), KeyCode::Char('p')]);
+    insta::assert_snapshot!("kanban_override_prompt_80x24", f.screen(80, 24));
+    f.typed("P1 on renewals").keys(&[KeyCode::Enter]);
+    insta::assert_snapshot!("kanban_over_limit_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn kanban_strict_limit_refuses_and_the_wip_prompt() {
+    let mut f = Fixture::demo();
+    f.act_as("sam");
+    f.keys(&[KeyCode::Char('3'), KeyCode::Char('l'), KeyCode::Char('w')]);
+    insta::assert_snapshot!("kanban_wip_prompt_80x24", f.screen(80, 24));
+    let clear: Vec<KeyCode> = std::iter::repeat_n(KeyCode::Backspace, 20).collect();
+    f.keys(&clear).typed("3 strict").keys(&[
+        KeyCode::Enter,
+        KeyCode::Char('h'),
+        KeyCode::Char('p'),
+    ]);
+    insta::assert_snapshot!("kanban_strict_refusal_80x24", f.screen(80, 24));
 }

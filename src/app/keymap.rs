@@ -9,7 +9,10 @@ vocabulary!(
     /// What a key asks the board to do.
     Command ("action") {
         Quit = "quit", Help = "help", NextTab = "next-tab", PrevTab = "prev-tab",
-        BacklogTab = "tab-backlog", Refresh = "refresh", SwitchPerson = "switch-person",
+        BacklogTab = "tab-backlog", KanbanTab = "tab-kanban", Refresh = "refresh",
+        SwitchPerson = "switch-person", Left = "left", Right = "right",
+        CardLeft = "card-left", CardRight = "card-right", Pull = "pull", Wip = "wip",
+        Queue = "queue",
         Down = "down", Up = "up", First = "first", Last = "last",
         PageDown = "page-down", PageUp = "page-up",
         RankDown = "rank-down", RankUp = "rank-up", RankTop = "rank-top",
@@ -26,7 +29,7 @@ vocabulary!(
 vocabulary!(
     /// Where the keyboard is: derived from the state by `app::context`.
     Context ("context") {
-        Global = "global", Backlog = "backlog", Move = "move", Filter = "filter",
+        Global = "global", Backlog = "backlog", Kanban = "kanban", Move = "move", Filter = "filter",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
     }
@@ -155,6 +158,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "q ctrl-c", C::Quit, "quit", "quit"),
         (Global, "?", C::Help, "help: every key", "help"),
         (Global, "1", C::BacklogTab, "the Backlog tab", ""),
+        (Global, "3", C::KanbanTab, "the Kanban tab", ""),
         (Global, "tab", C::NextTab, "next tab", ""),
         (Global, "backtab", C::PrevTab, "previous tab", ""),
         (Global, "r", C::Refresh, "reload the board now", ""),
@@ -239,6 +243,13 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Backlog, "e", C::Edit, "edit the item", ""),
         (Backlog, "A", C::Accept, "accept the item from triage", ""),
         (Backlog, "R", C::Refine, "refine the item to ready", ""),
+        (
+            Backlog,
+            "Q",
+            C::Queue,
+            "queue the item for the Kanban board (team ams)",
+            "",
+        ),
         (Backlog, "x", C::Cancel, "cancel the item (asks why)", ""),
         (
             Backlog,
@@ -246,6 +257,50 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
             C::Block,
             "block the item (asks why), or unblock it",
             "",
+        ),
+        (
+            Kanban,
+            "h left",
+            C::Left,
+            "select the column to the left",
+            "",
+        ),
+        (
+            Kanban,
+            "l right",
+            C::Right,
+            "select the column to the right",
+            "",
+        ),
+        (Kanban, "j down", C::Down, "select the next card", ""),
+        (Kanban, "k up", C::Up, "select the previous card", ""),
+        (
+            Kanban,
+            "H shift-left",
+            C::CardLeft,
+            "move the card back a column (review to in progress)",
+            "move ←",
+        ),
+        (
+            Kanban,
+            "L shift-right",
+            C::CardRight,
+            "move the card on a column (pull, submit, approve)",
+            "move →",
+        ),
+        (
+            Kanban,
+            "p",
+            C::Pull,
+            "pull the selected Ready card, or the next in the pull order",
+            "pull",
+        ),
+        (
+            Kanban,
+            "w",
+            C::Wip,
+            "set the selected column's WIP limit and mode",
+            "limit",
         ),
         (Move, "j down", C::Down, "move it down", "move it down"),
         (Move, "k up", C::Up, "move it up", "move it up"),
@@ -350,7 +405,8 @@ impl Keymap {
                 .map(|b| b.command)
         };
         find(context).or_else(|| {
-            let falls_through = matches!(context, Context::Backlog | Context::Move);
+            let falls_through =
+                matches!(context, Context::Backlog | Context::Kanban | Context::Move);
             if falls_through {
                 find(Context::Global)
             } else {
@@ -370,7 +426,7 @@ impl Keymap {
                 .map(move |b| (first_key(b), b.hint))
         };
         let mut out: Vec<(String, &'static str)> = of(context).collect();
-        if matches!(context, Context::Backlog | Context::Move) {
+        if matches!(context, Context::Backlog | Context::Kanban | Context::Move) {
             out.extend(of(Context::Global));
         }
         out

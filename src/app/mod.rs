@@ -8,34 +8,58 @@ pub mod form;
 pub mod format;
 pub mod input;
 pub mod kanban;
+mod kanban_update;
 pub mod keymap;
 mod update;
 
 pub use update::update;
 
 use crate::domain::backlog::RankMove;
+use crate::domain::kanban::{Column, ColumnLimit, Override};
 use crate::domain::{Actor, Event, Identity, Item, ItemCommand, ItemId, NewItem, Person};
 use backlog::BacklogView;
 use chrono::{DateTime, Utc};
 use form::ItemForm;
 use input::LineInput;
+use kanban::{Board, KanbanView};
 use keymap::{Context, Keymap};
 use ratatui::crossterm::event::KeyEvent;
 use std::sync::Arc;
 
-/// The tabs that exist, in order.
+/// The tabs that exist, in order; each keeps its number as later tabs arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Backlog,
+    Kanban,
 }
 
 impl Tab {
-    pub const ALL: &'static [Tab] = &[Tab::Backlog];
+    pub const ALL: &'static [Tab] = &[Tab::Backlog, Tab::Kanban];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Backlog => "Backlog",
+            Tab::Kanban => "Kanban",
         }
+    }
+
+    /// The key that opens it, as in the architecture: 1 Backlog ... 7 Insights.
+    pub fn number(self) -> u8 {
+        match self {
+            Tab::Backlog => 1,
+            Tab::Kanban => 3,
+        }
+    }
+
+    /// The next (or previous) tab, wrapping around.
+    pub fn step(self, forward: bool) -> Tab {
+        let n = Tab::ALL.len();
+        let i = Tab::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        Tab::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
     }
 }
 
@@ -52,6 +76,9 @@ pub struct Snapshot {
     pub items: Vec<Arc<Item>>,
     /// How many items the board holds: more than `items` while the rest is still loading.
     pub total: usize,
+    /// The Kanban board's column limits and the latest override of each.
+    pub columns: Vec<ColumnLimit>,
+    pub overrides: Vec<Override>,
     pub at: DateTime<Utc>,
 }
 
@@ -60,6 +87,10 @@ pub struct Snapshot {
 pub enum Pending {
     Cancel(ItemId, i64),
     Block(ItemId, i64),
+    /// A card into a full column: the reason becomes the effect's override.
+    Override(Box<Effect>),
+    /// A column's new limit and mode, typed as `3`, `none` or `2 strict`.
+    Wip(Column),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +131,12 @@ pub enum Msg {
     Detail(Box<Item>, Vec<Event>),
     /// A write went through: the item as it now is, and what to say.
     Saved(Box<Item>, String),
+    /// The Kanban board's limits and overrides changed, and what to say.
+    Columns {
+        columns: Vec<ColumnLimit>,
+        overrides: Vec<Override>,
+        text: String,
+    },
     /// A write was refused; `stale` when someone else changed the item first.
     Refused {
         message: String,
@@ -124,6 +161,18 @@ pub enum Effect {
         version: i64,
     },
     Create(NewItem),
+    /// Pull `id`, or the next in the pull order, into In progress.
+    Pull {
+        id: Option<ItemId>,
+        over: Option<String>,
+    },
+    KanbanMove {
+        id: ItemId,
+        to: Column,
+        over: Option<String>,
+        version: i64,
+    },
+    SetWip(ColumnLimit),
 }
 
 /// The whole state of the board on screen.
@@ -142,6 +191,11 @@ pub struct AppState {
     pub color: bool,
     pub items: Vec<Arc<Item>>,
     pub backlog: BacklogView,
+    pub columns: Vec<ColumnLimit>,
+    pub overrides: Vec<Override>,
+    /// The Kanban board sorted from `items`, once per change.
+    pub board: Board,
+    pub kanban: KanbanView,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
@@ -176,6 +230,10 @@ impl AppState {
                 show_closed: true,
                 ..BacklogView::default()
             },
+            columns: ColumnLimit::defaults(),
+            overrides: Vec::new(),
+            board: Board::default(),
+            kanban: KanbanView::default(),
             tab: Tab::Backlog,
             overlay: None,
             flash: None,
@@ -196,6 +254,7 @@ impl AppState {
             Some(Overlay::Prompt { .. }) => Context::Prompt,
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::People { .. }) => Context::People,
+            None if self.tab == Tab::Kanban => Context::Kanban,
             None if self.backlog.filtering => Context::Filter,
             None if self.backlog.moving.is_some() => Context::Move,
             None => Context::Backlog,

@@ -6,6 +6,7 @@ use super::input::LineInput;
 use super::keymap::{Command, Context};
 use super::{AppState, Effect, Flash, Msg, Overlay, Pending, Snapshot, Tab};
 use crate::domain::backlog::{self, RankMove};
+use crate::domain::kanban::WipMode;
 use crate::domain::{Actor, Identity, Item, ItemCommand};
 use chrono::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -37,6 +38,19 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Loaded(snap) => loaded(s, *snap),
         Msg::Detail(item, history) => detail(s, *item, history),
         Msg::Saved(item, text) => saved(s, *item, text),
+        Msg::Columns {
+            columns,
+            overrides,
+            text,
+        } => {
+            s.columns = columns;
+            s.overrides = overrides;
+            super::kanban_update::refresh(s);
+            if !text.is_empty() {
+                flash(s, text);
+            }
+            vec![]
+        }
         Msg::Refused { message, stale } => {
             match &mut s.overlay {
                 Some(Overlay::Form(f)) => f.error = Some(message),
@@ -50,7 +64,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     effects
 }
 
-fn flash(s: &mut AppState, text: impl Into<String>) {
+pub(super) fn flash(s: &mut AppState, text: impl Into<String>) {
     s.flash = Some(Flash {
         text: text.into(),
         error: false,
@@ -58,7 +72,7 @@ fn flash(s: &mut AppState, text: impl Into<String>) {
     });
 }
 
-fn flash_error(s: &mut AppState, text: impl Into<String>) {
+pub(super) fn flash_error(s: &mut AppState, text: impl Into<String>) {
     s.flash = Some(Flash {
         text: text.into(),
         error: true,
@@ -67,7 +81,7 @@ fn flash_error(s: &mut AppState, text: impl Into<String>) {
 }
 
 /// Refuses every write on a read-only board, with a message.
-fn writable(s: &mut AppState) -> bool {
+pub(super) fn writable(s: &mut AppState) -> bool {
     if s.readonly {
         flash_error(
             s,
@@ -89,6 +103,8 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.identity = snap.identity;
     s.people = snap.people;
     s.projects = snap.projects;
+    s.columns = snap.columns;
+    s.overrides = snap.overrides;
     s.loading = (snap.total > snap.items.len()).then_some(snap.total);
     s.items = snap.items;
     s.refreshed = snap.at;
@@ -97,6 +113,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     if let Some(id) = keep {
         select_id(s, id);
     }
+    super::kanban_update::refresh(s);
     if moved_under_us {
         flash_error(
             s,
@@ -151,6 +168,10 @@ fn saved(s: &mut AppState, mut item: Item, text: String) -> Vec<Effect> {
         _ => s.backlog.refilter(&s.items, false),
     }
     s.backlog.select_index(at);
+    super::kanban_update::refresh(s);
+    if s.tab == Tab::Kanban {
+        super::kanban_update::select(s, id);
+    }
     flash(s, text);
     match &s.backlog.detail {
         Some(d) if d.id == id => vec![Effect::LoadDetail(id)],
@@ -202,11 +223,12 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         }
         Context::People => people_key(s, cmd),
         Context::Move => move_key(s, cmd),
+        Context::Kanban => super::kanban_update::key(s, cmd),
         _ => cmd.map(|c| command(s, c)).unwrap_or_default(),
     }
 }
 
-fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
+pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     let before = s.selected().map(|i| i.id);
     let page = s.list_height().max(1);
     let last = s.backlog.visible.len().saturating_sub(1);
@@ -214,7 +236,10 @@ fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => return vec![Effect::Quit],
         Command::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
-        Command::NextTab | Command::PrevTab | Command::BacklogTab => s.tab = Tab::Backlog,
+        Command::NextTab => s.tab = s.tab.step(true),
+        Command::PrevTab => s.tab = s.tab.step(false),
+        Command::BacklogTab => s.tab = Tab::Backlog,
+        Command::KanbanTab => s.tab = Tab::Kanban,
         Command::Refresh => {
             flash(s, "Reloaded.");
             return vec![Effect::Reload];
@@ -282,7 +307,7 @@ fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
                 return vec![Effect::LoadDetail(id)];
             }
         }
-        Command::Accept | Command::Refine | Command::Cancel | Command::Block => {
+        Command::Accept | Command::Refine | Command::Cancel | Command::Block | Command::Queue => {
             return transition(s, cmd);
         }
         _ => {}
@@ -496,6 +521,7 @@ fn transition(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Accept => apply(ItemCommand::Accept),
         Command::Refine => apply(ItemCommand::Refine),
+        Command::Queue => apply(ItemCommand::Queue),
         Command::Block if blocked => apply(ItemCommand::Unblock),
         Command::Block => {
             s.overlay = Some(Overlay::Prompt {
@@ -552,11 +578,41 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                 );
                 return vec![];
             }
-            let (id, version, cmd) = match then.clone() {
+            let pending = then.clone();
+            s.overlay = None;
+            let (id, version, cmd) = match pending {
                 Pending::Cancel(id, v) => (id, v, ItemCommand::Cancel { reason }),
                 Pending::Block(id, v) => (id, v, ItemCommand::Block { reason }),
+                Pending::Override(effect) => {
+                    let over = Some(reason);
+                    return vec![match *effect {
+                        Effect::Pull { id, .. } => Effect::Pull { id, over },
+                        Effect::KanbanMove {
+                            id, to, version, ..
+                        } => Effect::KanbanMove {
+                            id,
+                            to,
+                            over,
+                            version,
+                        },
+                        other => other,
+                    }];
+                }
+                Pending::Wip(column) => {
+                    let current = s
+                        .columns
+                        .iter()
+                        .find(|l| l.column == column)
+                        .map_or(WipMode::Reasoned, |l| l.mode);
+                    return match super::kanban_update::parse_wip(column, current, &reason) {
+                        Ok(limit) => vec![Effect::SetWip(limit)],
+                        Err(message) => {
+                            flash_error(s, message);
+                            vec![]
+                        }
+                    };
+                }
             };
-            s.overlay = None;
             return vec![Effect::Apply { id, cmd, version }];
         }
         _ => {

@@ -64,10 +64,18 @@ impl Actor {
             return Ok(());
         }
         let who: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        let article = if who
+            .first()
+            .is_some_and(|w| w.starts_with(['a', 'e', 'i', 'o', 'u']))
+        {
+            "an"
+        } else {
+            "a"
+        };
         Err(DomainError::not_allowed(
             rule,
             format!(
-                "Only a {} may {doing}; {} is {}. Ask one to do it.",
+                "Only {article} {} may {doing}; {} is {}. Ask one to do it.",
                 who.join(" or "),
                 self.name,
                 if self.automation {

@@ -123,6 +123,8 @@ fn snapshot_of(
         projects: store.projects()?.into_iter().map(|p| p.name).collect(),
         items,
         total,
+        columns: store.column_limits()?,
+        overrides: store.overrides()?,
         at: Utc::now(),
     })
 }
@@ -218,7 +220,7 @@ where
                     Effect::Rank { .. } | Effect::Apply { .. } | Effect::Create(_)
                 );
                 match carry_out(&mut store, &state, effect) {
-                    Some(next) => queue.push_back(next),
+                    Some(next) => queue.extend(next),
                     None => return Ok(()),
                 }
             }
@@ -226,20 +228,60 @@ where
     }
 }
 
-/// Does what the app asked; `None` means quit.
-fn carry_out(store: &mut Store, state: &AppState, effect: Effect) -> Option<Msg> {
+fn columns(store: &Store, text: String) -> Result<Msg, StoreError> {
+    Ok(Msg::Columns {
+        columns: store.column_limits()?,
+        overrides: store.overrides()?,
+        text,
+    })
+}
+
+/// A pull or a Kanban move: the card where it now is, and the columns when a limit was passed.
+fn moved(store: &Store, m: &crate::store::Moved) -> Result<Vec<Msg>, StoreError> {
+    let mut out = vec![moved_msg(m)];
+    if m.over.is_some() {
+        out.push(columns(store, String::new())?);
+    }
+    Ok(out)
+}
+
+/// What a pull or a Kanban move says in the status line.
+fn moved_msg(m: &crate::store::Moved) -> Msg {
+    let column =
+        crate::domain::kanban::Column::of(m.item.state).map_or("its column", |c| c.title());
+    let mut text = format!("{} is now in {column}", m.item.id);
+    if let Some(reason) = &m.over {
+        text.push_str(&format!(", over its limit: {reason}"));
+    }
+    text.push('.');
+    if let Some(freed) = m.freed {
+        text.push_str(&format!(
+            " {} has room: pull the next item (p).",
+            freed.title()
+        ));
+    }
+    Msg::Saved(Box::new(m.item.clone()), text)
+}
+
+/// Does what the app asked, through the store; `None` means quit.
+pub fn carry_out(store: &mut Store, state: &AppState, effect: Effect) -> Option<Vec<Msg>> {
     let now = Utc::now();
     let me = &state.me;
     let result = match effect {
         Effect::Quit => return None,
-        Effect::Reload => snapshot(store, me.clone()).map(|s| Msg::Loaded(Box::new(s))),
+        Effect::Reload => snapshot(store, me.clone()).map(|s| vec![Msg::Loaded(Box::new(s))]),
         Effect::LoadDetail(id) => store.item(id).and_then(|item| {
             let history = store.history("item", &id.to_string())?;
-            Ok(Msg::Detail(Box::new(item), history))
+            Ok(vec![Msg::Detail(Box::new(item), history)])
         }),
-        Effect::Rank { id, mv, version } => store
-            .rank_item(id, mv, me, now, Some(version))
-            .map(|item| Msg::Saved(Box::new(item), format!("{id} moved {}.", mv.describe()))),
+        Effect::Rank { id, mv, version } => {
+            store.rank_item(id, mv, me, now, Some(version)).map(|item| {
+                vec![Msg::Saved(
+                    Box::new(item),
+                    format!("{id} moved {}.", mv.describe()),
+                )]
+            })
+        }
         Effect::Apply { id, cmd, version } => store
             .apply_item(id, &cmd, me, now, Some(version))
             .map(|item| {
@@ -249,21 +291,42 @@ fn carry_out(store: &mut Store, state: &AppState, effect: Effect) -> Option<Msg>
                     ItemCommand::Unblock => format!("{id} is unblocked."),
                     _ => format!("{id} is now {}.", item.state),
                 };
-                Msg::Saved(Box::new(item), text)
+                vec![Msg::Saved(Box::new(item), text)]
             }),
+        Effect::Pull { id, over } => store
+            .pull(id, over.as_deref(), me, now)
+            .and_then(|m| moved(store, &m)),
+        Effect::KanbanMove {
+            id,
+            to,
+            over,
+            version,
+        } => store
+            .kanban_move(id, to, over.as_deref(), me, now, Some(version))
+            .and_then(|m| moved(store, &m)),
+        Effect::SetWip(limit) => store.set_column_limit(limit, me, now).and_then(|()| {
+            let shown = limit
+                .limit
+                .map_or("no limit".to_string(), |l| format!("a limit of {l}"));
+            columns(
+                store,
+                format!("{} now has {shown} ({}).", limit.column.title(), limit.mode),
+            )
+            .map(|m| vec![m])
+        }),
         Effect::Create(new) => store.create_item(new, me, now).map(|item| {
             let text = format!(
                 "Added {} in {} at the bottom of the backlog.",
                 item.id, item.state
             );
-            Msg::Saved(Box::new(item), text)
+            vec![Msg::Saved(Box::new(item), text)]
         }),
     };
     Some(result.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "refused");
-        Msg::Refused {
+        vec![Msg::Refused {
             stale: matches!(e, StoreError::Domain(DomainError::Stale { .. })),
             message: e.to_string(),
-        }
+        }]
     }))
 }

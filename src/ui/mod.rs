@@ -43,6 +43,7 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
     draw_tabs(s, &theme, frame, tabs);
     match s.tab {
         Tab::Backlog => tabs::backlog::draw(s, &theme, frame, body),
+        Tab::Kanban => tabs::kanban::draw(s, &theme, frame, body),
     }
     draw_status(s, &theme, frame, status);
     draw_footer(s, &theme, frame, footer);
@@ -85,13 +86,16 @@ fn draw_header(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 
 fn draw_tabs(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
-    for (n, tab) in Tab::ALL.iter().enumerate() {
+    for tab in Tab::ALL {
         let style = if *tab == s.tab {
             t.tab_active()
         } else {
             t.dim()
         };
-        spans.push(Span::styled(format!("{} {}", n + 1, tab.title()), style));
+        spans.push(Span::styled(
+            format!("{} {}", tab.number(), tab.title()),
+            style,
+        ));
         spans.push(Span::raw("   "));
     }
     frame.render_widget(Line::from(spans), area);

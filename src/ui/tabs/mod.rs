@@ -1,3 +1,4 @@
 //! One file per tab.
 
 pub mod backlog;
+pub mod kanban;

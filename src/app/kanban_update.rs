@@ -1,0 +1,189 @@
+//! What keys do on the Kanban tab: select cards, pull, move them along, set limits.
+
+use super::input::LineInput;
+use super::kanban::Board;
+use super::keymap::Command;
+use super::{AppState, Effect, Overlay, Pending};
+use crate::domain::Item;
+use crate::domain::kanban::{self, Column, ColumnLimit, WipMode};
+
+/// Sorts the board again from the items: after every load and every write.
+pub(super) fn refresh(s: &mut AppState) {
+    s.board = Board::of(&s.items, &s.columns);
+    clamp(s);
+}
+
+fn clamp(s: &mut AppState) {
+    let columns = s.board.columns.len().max(1);
+    s.kanban.column = s.kanban.column.min(columns - 1);
+    let cards = s
+        .board
+        .columns
+        .get(s.kanban.column)
+        .map_or(0, |c| c.cards.len());
+    s.kanban.row = s.kanban.row.min(cards.saturating_sub(1));
+}
+
+/// Puts the selection on an item's card, wherever it now is.
+pub(super) fn select(s: &mut AppState, id: crate::domain::ItemId) {
+    for (c, column) in s.board.columns.iter().enumerate() {
+        if let Some(row) = column.cards.iter().position(|&i| s.items[i].id == id) {
+            s.kanban.column = c;
+            s.kanban.row = row;
+        }
+    }
+}
+
+/// The card under the selection.
+pub fn selected(s: &AppState) -> Option<&Item> {
+    let column = s.board.columns.get(s.kanban.column)?;
+    column.cards.get(s.kanban.row).map(|&i| &*s.items[i])
+}
+
+pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    match cmd {
+        Some(Command::Left) => s.kanban.column = s.kanban.column.saturating_sub(1),
+        Some(Command::Right) => s.kanban.column += 1,
+        Some(Command::Down) => s.kanban.row += 1,
+        Some(Command::Up) => s.kanban.row = s.kanban.row.saturating_sub(1),
+        Some(Command::First) => s.kanban.row = 0,
+        Some(Command::Last) => s.kanban.row = usize::MAX,
+        Some(Command::Pull) => return pull(s),
+        Some(Command::CardLeft) => return step(s, false),
+        Some(Command::CardRight) => return step(s, true),
+        Some(Command::Wip) => wip(s),
+        Some(other) => return super::update::command(s, other),
+        None => {}
+    }
+    clamp(s);
+    vec![]
+}
+
+/// Asks the store to move a card into `to`; a full reasoned column asks why first.
+fn enter(s: &mut AppState, item: Option<&Item>, to: Column, effect: Effect) -> Vec<Effect> {
+    if !super::update::writable(s) {
+        return vec![];
+    }
+    let column = &s.board.columns[to.index()];
+    let counts = item.is_none_or(|i| i.class != crate::domain::Class::Expedite);
+    if counts && column.full() && matches!(to, Column::InProgress | Column::Review) {
+        let count = column.count;
+        match kanban::admit(&column.limit, count, None) {
+            Err(e) if column.limit.mode == WipMode::Strict => {
+                super::update::flash_error(s, e.to_string());
+                return vec![];
+            }
+            Err(e) => {
+                s.overlay = Some(Overlay::Prompt {
+                    question: format!("{e} Why take it anyway? (Esc: don't)"),
+                    input: LineInput::default(),
+                    then: Pending::Override(Box::new(effect)),
+                });
+                return vec![];
+            }
+            Ok(_) => {}
+        }
+    }
+    vec![effect]
+}
+
+fn pull(s: &mut AppState) -> Vec<Effect> {
+    use crate::domain::Role;
+    if let Err(e) = s.me.require(
+        &[Role::AmsEngineer],
+        "kanban-pull",
+        "pull work on the Kanban board",
+    ) {
+        super::update::flash_error(s, e.to_string());
+        return vec![];
+    }
+    let chosen = selected(s)
+        .filter(|i| Column::of(i.state) == Some(Column::Ready))
+        .cloned();
+    let effect = Effect::Pull {
+        id: chosen.as_ref().map(|i| i.id),
+        over: None,
+    };
+    let next = chosen.or_else(|| {
+        let ready = &s.board.columns[Column::Ready.index()];
+        ready
+            .cards
+            .iter()
+            .map(|&i| &*s.items[i])
+            .find(|i| i.blocked.is_none())
+            .cloned()
+    });
+    enter(s, next.as_ref(), Column::InProgress, effect)
+}
+
+fn step(s: &mut AppState, forward: bool) -> Vec<Effect> {
+    let Some(item) = selected(s).cloned() else {
+        return vec![];
+    };
+    let to = match (Column::of(item.state), forward) {
+        (Some(Column::Ready), true) => Column::InProgress,
+        (Some(Column::InProgress), true) => Column::Review,
+        (Some(Column::Review), true) => Column::Done,
+        (Some(Column::Review), false) => Column::InProgress,
+        (Some(from), _) => {
+            let why = if forward {
+                "done items wait for their release"
+            } else {
+                "work moves back only from review"
+            };
+            super::update::flash_error(s, format!("{} stays in {}: {why}.", item.id, from.title()));
+            return vec![];
+        }
+        (None, _) => return vec![],
+    };
+    let effect = Effect::KanbanMove {
+        id: item.id,
+        to,
+        over: None,
+        version: item.version,
+    };
+    enter(s, Some(&item), to, effect)
+}
+
+fn wip(s: &mut AppState) {
+    if !super::update::writable(s) {
+        return;
+    }
+    let column = s.board.columns[s.kanban.column].limit;
+    let now = column.limit.map_or("none".to_string(), |l| l.to_string());
+    s.overlay = Some(Overlay::Prompt {
+        question: format!(
+            "WIP limit for {} (now {now}, {}): a number or none, then strict, reasoned or off if it changes",
+            column.column.title(),
+            column.mode
+        ),
+        input: LineInput::with(&format!("{now} {}", column.mode)),
+        then: Pending::Wip(column.column),
+    });
+}
+
+/// Reads `3`, `none`, `2 strict` into a limit for `column`.
+pub(super) fn parse_wip(
+    column: Column,
+    current: WipMode,
+    text: &str,
+) -> Result<ColumnLimit, String> {
+    let mut words = text.split_whitespace();
+    let limit = match words.next() {
+        Some("none") => None,
+        Some(n) => Some(
+            n.parse::<u32>()
+                .map_err(|_| format!("'{n}' is not a limit: type a whole number, or none"))?,
+        ),
+        None => return Err("type a limit: a whole number, or none".into()),
+    };
+    let mode = match words.next() {
+        Some(m) => m.parse::<WipMode>().map_err(|e| e.to_string())?,
+        None => current,
+    };
+    Ok(ColumnLimit {
+        column,
+        limit,
+        mode,
+    })
+}

@@ -1,0 +1,151 @@
+//! The Kanban tab: the expedite lane above the four columns, each with its count, its limit
+//! and a word when full or over, and cards with their age in the column.
+
+use crate::app::{AppState, format};
+use crate::domain::Item;
+use crate::domain::kanban::Column;
+use crate::ui::theme::Theme;
+use chrono::Duration;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// Past this age in its column a card is marked as ageing.
+pub const AGEING_DAYS: i64 = 5;
+
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let [title, lane, columns] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let dot = t.dot();
+    frame.render_widget(
+        Line::from(vec![
+            Span::styled(" Kanban ", t.title()),
+            Span::raw(format!(
+                "{dot} maintenance team {dot} pulled in order: expedite, fixed date, rank {dot} ◷ older than {AGEING_DAYS}d"
+            )),
+        ]),
+        title,
+    );
+    draw_lane(s, t, frame, lane);
+    let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(columns);
+    for (n, column) in s.board.columns.iter().enumerate() {
+        let selected = n == s.kanban.column;
+        let limit = column
+            .limit
+            .limit
+            .map_or("-".to_string(), |l| l.to_string());
+        let flag = if column.over() {
+            " OVER"
+        } else if column.full() {
+            " FULL"
+        } else {
+            ""
+        };
+        let style = if column.over() || column.full() {
+            t.blocked()
+        } else {
+            t.title()
+        };
+        // Narrow columns keep the count and the word, and shorten the name.
+        let name = match column.limit.column {
+            Column::InProgress if areas[n].width < 26 => "Doing",
+            c => c.title(),
+        };
+        let mut block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(t.border())
+            .title(Span::styled(
+                format!(" {name} {}/{limit}{flag} ", column.count),
+                style,
+            ));
+        if selected {
+            block = block.border_style(t.key());
+        }
+        let inner = block.inner(areas[n]);
+        frame.render_widget(block, areas[n]);
+        let mut lines = Vec::new();
+        if column.over()
+            && let Some(o) = s.overrides.iter().find(|o| o.column == column.limit.column)
+        {
+            lines.push(Line::from(Span::styled(
+                format!("override: {} ({})", o.reason, o.by),
+                t.blocked(),
+            )));
+        }
+        if column.cards.is_empty() {
+            let hint = match column.limit.column {
+                Column::Ready => "Nothing queued: Q on a ready ams item in the Backlog.",
+                Column::InProgress => "Nothing in progress: p pulls the next card.",
+                _ => "Empty.",
+            };
+            lines.push(Line::from(Span::styled(hint, t.dim())));
+        }
+        let rows_per_card = 2;
+        let room = (inner.height as usize).saturating_sub(lines.len()) / rows_per_card;
+        let row = if selected { s.kanban.row } else { 0 };
+        let first = row.saturating_sub(room.saturating_sub(1));
+        for (k, &i) in column.cards.iter().enumerate().skip(first).take(room) {
+            card(&mut lines, &s.items[i], s, t, selected && k == s.kanban.row);
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, selected: bool) {
+    let marker = match (selected, s.ascii) {
+        (true, false) => "▶ ",
+        (true, true) => "> ",
+        _ => "  ",
+    };
+    let head = format!("{marker}{} {}", item.id, item.title);
+    lines.push(Line::from(Span::styled(
+        head,
+        if selected { t.selected() } else { t.title() },
+    )));
+    let ageing = s.now - item.entered > Duration::days(AGEING_DAYS);
+    let mut tail = vec![Span::raw(format!(
+        "  {} {} {}",
+        item.assignee.as_deref().unwrap_or("-"),
+        t.dot(),
+        format::age(item.entered, s.now)
+    ))];
+    if ageing {
+        tail.push(Span::styled(if s.ascii { " @" } else { " ◷" }, t.blocked()));
+    }
+    if let Some(reason) = &item.blocked {
+        tail.push(Span::styled(
+            format!(" {} {reason}", t.blocked_glyph()),
+            t.blocked(),
+        ));
+    }
+    lines.push(Line::from(tail));
+}
+
+fn draw_lane(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(" Expedite lane (one at a time) ", t.title()));
+    let line = match s.board.lane.map(|i| &*s.items[i]) {
+        Some(item) => Line::from(vec![
+            Span::styled(format!("{} {}", item.id, item.title), t.blocked()),
+            Span::raw(format!(
+                " {dot} {} {dot} {} {dot} {}",
+                item.state,
+                item.assignee.as_deref().unwrap_or("-"),
+                format::age(item.entered, s.now),
+                dot = t.dot(),
+            )),
+        ]),
+        None => Line::from(Span::styled(
+            "Empty: an expedite item pulled goes here, past the limits.",
+            t.dim(),
+        )),
+    };
+    frame.render_widget(Paragraph::new(line).block(block), area);
+}
