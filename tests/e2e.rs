@@ -253,3 +253,34 @@ fn a_large_board_paints_its_first_screen_then_loads_the_rest() {
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
+
+#[test]
+fn an_ams_engineer_pulls_to_the_limit_is_refused_then_overrides_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    // Room for one more in progress, set through the CLI.
+    cli_ok(&db, &["--as", "sam", "kanban", "wip", "in-progress", "4"]);
+    let tmux = Tmux::start("pull", 120, 32, &board_command(&db, "--as sam"));
+    tmux.until_shows("64 of 64 items");
+    tmux.send(&["3"]);
+    tmux.until_shows("In progress 3/4");
+    tmux.send(&["p"]);
+    tmux.until_shows("FB-5 is now in In progress.");
+    tmux.until_shows("In progress 4/4 FULL");
+    tmux.send(&["p"]);
+    tmux.until_shows("In progress is at its limit (4 of 4)");
+    tmux.type_text("P1 on renewals");
+    tmux.until_shows("P1 on renewals▏");
+    tmux.send(&["Enter"]);
+    tmux.until_shows("In progress 5/4 OVER");
+    tmux.until_shows("override: P1 on renewals");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+
+    let item = cli(&db, &["item", "show", "FB-44", "--json"]);
+    assert_eq!(item["item"]["state"], "in-progress");
+    let last = item["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "pull");
+    assert_eq!(last["reason"], "P1 on renewals");
+    assert_eq!(last["actor"], "sam");
+}
