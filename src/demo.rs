@@ -115,6 +115,12 @@ const ROWS: &[Row] = &[
     ("Zone boundary change for the new Riverside estate", T, Pn, A, F, Some(3), Ready, 9, None),
     ("Audit log of staff changes to permits", St, Pn, Dv, S, Some(5), Backlog, 34, None),
     ("Status page for planned maintenance", E, Inc, A, S, Some(2), Backlog, 16, None),
+    ("Payment confirmation email lands in spam", D, Inc, A, S, None, Done, 40, None),
+    ("Add a health check for the address lookup", E, Pr, A, S, Some(2), Done, 34, None),
+    ("Renewal form loses answers on back", D, Inc, A, S, None, Done, 29, None),
+    ("Document the refund runbook", T, Pr, A, S, Some(1), Done, 24, None),
+    ("Timeout on the DVLA check under load", D, Pr, A, S, None, Done, 19, None),
+    ("Update the privacy notice", T, Mt, A, F, Some(1), Done, 12, None),
 ];
 
 /// `n` more items for a demo of the board's speed: plausible titles, every kind and team.
@@ -304,8 +310,10 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
             ],
             _ => &[],
         };
+        // Work takes days: each move a share of the time since the item was queued.
+        let step = ((now - at) / 8).max(Duration::hours(3));
         for (column, who) in moves {
-            at = (at + Duration::hours(3)).min(now - Duration::minutes(5));
+            at = (at + step).min(now - Duration::minutes(5));
             store.kanban_move(id, *column, None, who, at, None)?;
         }
         if let Some(reason) = blocked {

@@ -66,7 +66,8 @@ impl Fixture {
             let mut queue = vec![Msg::Key(KeyEvent::new(*k, mods))];
             while let Some(msg) = queue.pop() {
                 for e in app::update(&mut self.state, msg) {
-                    let msgs = tui::carry_out(&mut self.store, &self.state, e).unwrap_or_default();
+                    let msgs =
+                        tui::carry_out(&mut self.store, &self.state, e, now()).unwrap_or_default();
                     queue.extend(msgs.into_iter().rev());
                 }
             }

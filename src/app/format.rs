@@ -50,6 +50,21 @@ pub fn event_line(e: &crate::domain::Event) -> String {
     line
 }
 
+/// The flow in one line: cycle-time percentiles and this week's throughput.
+pub fn flow_summary(flow: &crate::domain::measures::Flow) -> String {
+    let d = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}d"));
+    let c = &flow.cycle;
+    let weeks: Vec<String> = flow.throughput.iter().map(|w| w.done.to_string()).collect();
+    format!(
+        "Cycle time over {} items: p50 {}, p85 {}, p95 {}. Done per week, oldest first: {}.",
+        c.count,
+        d(c.p50),
+        d(c.p85),
+        d(c.p95),
+        weeks.join(" ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

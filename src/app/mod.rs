@@ -16,6 +16,7 @@ pub use update::update;
 
 use crate::domain::backlog::RankMove;
 use crate::domain::kanban::{Column, ColumnLimit, Override};
+use crate::domain::measures::Flow;
 use crate::domain::{Actor, Event, Identity, Item, ItemCommand, ItemId, NewItem, Person};
 use backlog::BacklogView;
 use chrono::{DateTime, Utc};
@@ -131,6 +132,8 @@ pub enum Msg {
     Detail(Box<Item>, Vec<Event>),
     /// A write went through: the item as it now is, and what to say.
     Saved(Box<Item>, String),
+    /// The maintenance team's flow, measured from the audit trail.
+    Flow(Box<Flow>),
     /// The Kanban board's limits and overrides changed, and what to say.
     Columns {
         columns: Vec<ColumnLimit>,
@@ -173,6 +176,8 @@ pub enum Effect {
         version: i64,
     },
     SetWip(ColumnLimit),
+    /// Measure the maintenance team's flow (for the Kanban tab).
+    LoadFlow,
 }
 
 /// The whole state of the board on screen.
@@ -196,6 +201,8 @@ pub struct AppState {
     /// The Kanban board sorted from `items`, once per change.
     pub board: Board,
     pub kanban: KanbanView,
+    /// The maintenance team's flow, once the Kanban tab has asked for it.
+    pub flow: Option<Flow>,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
@@ -234,6 +241,7 @@ impl AppState {
             overrides: Vec::new(),
             board: Board::default(),
             kanban: KanbanView::default(),
+            flow: None,
             tab: Tab::Backlog,
             overlay: None,
             flash: None,

@@ -38,6 +38,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Loaded(snap) => loaded(s, *snap),
         Msg::Detail(item, history) => detail(s, *item, history),
         Msg::Saved(item, text) => saved(s, *item, text),
+        Msg::Flow(flow) => {
+            s.flow = Some(*flow);
+            vec![]
+        }
         Msg::Columns {
             columns,
             overrides,
@@ -114,17 +118,18 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
         select_id(s, id);
     }
     super::kanban_update::refresh(s);
+    let mut effects: Vec<Effect> = Vec::new();
+    if s.tab == Tab::Kanban {
+        effects.push(Effect::LoadFlow);
+    }
     if moved_under_us {
         flash_error(
             s,
             "The board changed while you were moving an item; it was put back.",
         );
     }
-    s.backlog
-        .detail
-        .as_ref()
-        .map(|d| vec![Effect::LoadDetail(d.id)])
-        .unwrap_or_default()
+    effects.extend(s.backlog.detail.as_ref().map(|d| Effect::LoadDetail(d.id)));
+    effects
 }
 
 fn detail(s: &mut AppState, item: Item, history: Vec<crate::domain::Event>) -> Vec<Effect> {
@@ -236,10 +241,17 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => return vec![Effect::Quit],
         Command::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
-        Command::NextTab => s.tab = s.tab.step(true),
-        Command::PrevTab => s.tab = s.tab.step(false),
-        Command::BacklogTab => s.tab = Tab::Backlog,
-        Command::KanbanTab => s.tab = Tab::Kanban,
+        Command::NextTab | Command::PrevTab | Command::BacklogTab | Command::KanbanTab => {
+            s.tab = match cmd {
+                Command::NextTab => s.tab.step(true),
+                Command::PrevTab => s.tab.step(false),
+                Command::KanbanTab => Tab::Kanban,
+                _ => Tab::Backlog,
+            };
+            if s.tab == Tab::Kanban && s.flow.is_none() {
+                return vec![Effect::LoadFlow];
+            }
+        }
         Command::Refresh => {
             flash(s, "Reloaded.");
             return vec![Effect::Reload];

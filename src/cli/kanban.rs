@@ -96,6 +96,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &KanbanCmd, out: &mut dyn Write) -> Result<(), Fa
             let limits = store.column_limits()?;
             let items = store.kanban_items(None)?;
             let overrides = store.overrides()?;
+            let flow = store.kanban_flow(ctx.now.date_naive())?;
             let board = crate::app::kanban::Board::of(&items, &limits);
             if *json {
                 let columns: Vec<serde_json::Value> = board
@@ -116,7 +117,11 @@ pub fn run(ctx: &Ctx<'_>, cmd: &KanbanCmd, out: &mut dyn Write) -> Result<(), Fa
                 let lane = board.lane.map(|i| &items[i]);
                 return print_json(
                     out,
-                    vec![("columns", columns.into()), ("expedite", to_json(&lane))],
+                    vec![
+                        ("columns", columns.into()),
+                        ("expedite", to_json(&lane)),
+                        ("flow", to_json(&flow)),
+                    ],
                 );
             }
             if let Some(i) = board.lane {
@@ -167,6 +172,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &KanbanCmd, out: &mut dyn Write) -> Result<(), Fa
                     .collect();
                 print_table(out, &rows)?;
             }
+            writeln!(out, "\n{}", crate::app::format::flow_summary(&flow))?;
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ pub mod event;
 pub mod ids;
 pub mod item;
 pub mod kanban;
+pub mod measures;
 pub mod policy;
 pub mod project;
 pub mod rank;

@@ -4,6 +4,7 @@
 use super::items::{load, update};
 use super::{Store, StoreError, append_event};
 use crate::domain::kanban::{self, Column, ColumnLimit, Override, WipMode};
+use crate::domain::measures::{self, Flow, Transition};
 use crate::domain::{Actor, DomainError, Event, Item, ItemId, State, item};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -201,6 +202,37 @@ impl Store {
                 None => Column::of(i.state).is_some(),
             })
             .collect())
+    }
+
+    /// Every state an item of `team` entered, in time order: what the flow is measured from.
+    pub fn transitions(&self, team: crate::domain::Team) -> Result<Vec<Transition>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, e.at, e.to_state FROM items i
+             JOIN events e ON e.entity = 'item' AND e.entity_id = 'FB-' || i.id
+             WHERE i.team = ?1 AND e.to_state IS NOT NULL AND e.to_state != ''
+             ORDER BY e.at, e.id",
+        )?;
+        let rows = stmt.query_map([team.as_str()], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, DateTime<Utc>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (item, at, to) = row?;
+            if let Ok(to) = to.parse() {
+                out.push(Transition { item, at, to });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The maintenance team's flow: 30 days of cumulative flow, cycle times, 8 weeks of throughput.
+    pub fn kanban_flow(&self, today: chrono::NaiveDate) -> Result<Flow, StoreError> {
+        let transitions = self.transitions(crate::domain::Team::Ams)?;
+        Ok(measures::flow(&transitions, today, 30, 8))
     }
 
     /// The latest override of each column's limit.

@@ -219,7 +219,7 @@ where
                     effect,
                     Effect::Rank { .. } | Effect::Apply { .. } | Effect::Create(_)
                 );
-                match carry_out(&mut store, &state, effect) {
+                match carry_out(&mut store, &state, effect, Utc::now()) {
                     Some(next) => queue.extend(next),
                     None => return Ok(()),
                 }
@@ -263,9 +263,13 @@ fn moved_msg(m: &crate::store::Moved) -> Msg {
     Msg::Saved(Box::new(m.item.clone()), text)
 }
 
-/// Does what the app asked, through the store; `None` means quit.
-pub fn carry_out(store: &mut Store, state: &AppState, effect: Effect) -> Option<Vec<Msg>> {
-    let now = Utc::now();
+/// Does what the app asked, through the store, at `now`; `None` means quit.
+pub fn carry_out(
+    store: &mut Store,
+    state: &AppState,
+    effect: Effect,
+    now: chrono::DateTime<Utc>,
+) -> Option<Vec<Msg>> {
     let me = &state.me;
     let result = match effect {
         Effect::Quit => return None,
@@ -314,6 +318,9 @@ pub fn carry_out(store: &mut Store, state: &AppState, effect: Effect) -> Option<
             )
             .map(|m| vec![m])
         }),
+        Effect::LoadFlow => store
+            .kanban_flow(now.date_naive())
+            .map(|f| vec![Msg::Flow(Box::new(f))]),
         Effect::Create(new) => store.create_item(new, me, now).map(|item| {
             let text = format!(
                 "Added {} in {} at the bottom of the backlog.",

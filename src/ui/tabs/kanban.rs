@@ -14,13 +14,19 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 /// Past this age in its column a card is marked as ageing.
 pub const AGEING_DAYS: i64 = 5;
 
+/// Below this height the flow is one line; at or above it, a chart.
+const CHART_FROM: u16 = 30;
+
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let [title, lane, columns] = Layout::vertical([
+    let flow_rows = if area.height >= CHART_FROM { 11 } else { 1 };
+    let [title, lane, columns, flow] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(3),
         Constraint::Fill(1),
+        Constraint::Length(flow_rows),
     ])
     .areas(area);
+    super::flow::draw(s, t, frame, flow);
     let dot = t.dot();
     frame.render_widget(
         Line::from(vec![

@@ -1,4 +1,5 @@
 //! One file per tab.
 
 pub mod backlog;
+pub mod flow;
 pub mod kanban;
