@@ -51,7 +51,7 @@ type Row = (
 
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
-    ("Residents renew a permit in one step", St, Pn, Dv, S, Some(5), InProgress, 20, None),
+    ("Residents renew a permit in one step", St, Pn, Dv, S, Some(5), InProgress, 23, None),
     ("Payment page times out under load", D, Inc, A, X, None, InProgress, 2, None),
     ("Show the permit zone map on the application form", St, Pn, Dv, S, Some(3), Review, 18, None),
     ("Visitor permits bought by the hour", St, Pn, Dv, S, Some(8), Planned, 25, None),
@@ -176,6 +176,80 @@ pub fn generated(n: usize) -> Vec<NewItem> {
         .collect()
 }
 
+/// The delivery team's sprints: one closed, one active half-way with a real burndown (one
+/// item carried in, one done, scope added after the start), one to come.
+fn sprints(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
+    let who = |name: &str| {
+        people
+            .iter()
+            .find(|p| p.name == name)
+            .map(Actor::person)
+            .unwrap_or_else(|| Actor::person(&people[0]))
+    };
+    let (po, tom, aisha) = (who("priya"), who("tom"), who("aisha"));
+    let ago = |days: i64| now - Duration::days(days);
+    let day = |days: i64| (now + Duration::days(days)).date_naive();
+    let id = crate::domain::ItemId;
+    store.add_sprint(
+        "Sprint 1",
+        PROJECT,
+        "Residents manage their vehicles online",
+        (day(-21), day(-8)),
+        &po,
+        ago(22),
+    )?;
+    store.add_sprint(
+        "Sprint 2",
+        PROJECT,
+        "Renewals and visitor permits live",
+        (day(-7), day(6)),
+        &po,
+        ago(22),
+    )?;
+    store.add_sprint(
+        "Sprint 3",
+        PROJECT,
+        "Business permits",
+        (day(7), day(20)),
+        &po,
+        ago(22),
+    )?;
+    store.plan("Sprint 1", &[id(24), id(1)], &po, ago(22))?;
+    store.start_sprint("Sprint 1", &po, ago(21))?;
+    let mut act = |n: u32, cmd: ItemCommand, actor: &Actor, days: i64| {
+        store
+            .apply_item(id(n), &cmd, actor, ago(days), None)
+            .map(|_| ())
+    };
+    act(24, ItemCommand::Start, &tom, 20)?;
+    act(1, ItemCommand::Start, &aisha, 19)?;
+    act(24, ItemCommand::Submit, &tom, 16)?;
+    act(24, ItemCommand::Approve, &aisha, 15)?;
+    store.complete_sprint("Sprint 1", crate::domain::sprint::Carry::Next, &po, ago(8))?;
+    store.plan(
+        "Sprint 2",
+        &[id(3), id(4), id(22), id(40), id(50)],
+        &po,
+        ago(8) + Duration::hours(1),
+    )?;
+    store.start_sprint("Sprint 2", &po, ago(7))?;
+    let mut act = |n: u32, cmd: ItemCommand, actor: &Actor, days: i64| {
+        store
+            .apply_item(id(n), &cmd, actor, ago(days), None)
+            .map(|_| ())
+    };
+    act(1, ItemCommand::Start, &tom, 6)?;
+    act(3, ItemCommand::Start, &aisha, 6)?;
+    act(40, ItemCommand::Start, &tom, 5)?;
+    act(50, ItemCommand::Start, &aisha, 5)?;
+    act(50, ItemCommand::Submit, &aisha, 4)?;
+    act(50, ItemCommand::Approve, &tom, 3)?;
+    act(3, ItemCommand::Submit, &aisha, 3)?;
+    act(40, ItemCommand::Submit, &tom, 2)?;
+    store.plan("Sprint 2", &[id(36)], &po, ago(2))?;
+    Ok(())
+}
+
 /// Builds the demo on a new, empty store, every change through the domain and with its event.
 pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     let people = people();
@@ -267,11 +341,15 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
             later.push((id, state, n, blocked, at));
             continue;
         }
+        if team == Team::Appdev && on_kanban | (state == State::Planned) {
+            // The delivery team's work happens in the sprints, below.
+            continue;
+        }
         if !matches!(
             state,
             State::Triage | State::Backlog | State::Ready | State::Cancelled
         ) {
-            // Sprint moves and releases come with their boards; until then the demo seeds them.
+            // Releases come with the path to live; until then the demo seeds them.
             at += Duration::hours(3);
             store.seed_state(id, state, &po, at)?;
         }
@@ -324,6 +402,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
             store.apply_item(id, &cmd, &ams, at, None)?;
         }
     }
+    sprints(store, &people, now)?;
     // The product owner's ranking: expedite first, then the delivery team's big bets.
     let top: Vec<_> = store
         .backlog()?

@@ -6,6 +6,7 @@ mod board;
 mod item;
 mod kanban;
 mod person;
+mod sprint;
 
 use crate::domain::{Actor, DomainError, Identity};
 use crate::store::{Store, StoreError};
@@ -55,6 +56,9 @@ pub enum Command {
     /// Add, list, show, rank, move and edit work items.
     #[command(subcommand)]
     Item(item::ItemCmd),
+    /// Plan, start and complete the delivery team's sprints.
+    #[command(subcommand)]
+    Sprint(sprint::SprintCmd),
     /// Pull, move and limit work on the maintenance team's Kanban board.
     #[command(subcommand)]
     Kanban(kanban::KanbanCmd),
@@ -209,6 +213,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Project(c) => person::run_project(&ctx, c, out),
         Command::Item(c) => item::run(&ctx, c, out),
         Command::Kanban(c) => kanban::run(&ctx, c, out),
+        Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Export(a) => board::export(&ctx, a, out),
         Command::Import(a) => board::import(&ctx, a, out),
     }?;

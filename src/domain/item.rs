@@ -433,6 +433,9 @@ pub fn apply(
         work => {
             let reason = super::work::apply(item, work, actor, &mut next)?;
             event = event.reason(reason.as_deref());
+            if matches!(work, ItemCommand::Plan { .. } | ItemCommand::Carry { .. }) {
+                event = event.details(json!({ "sprint": next.sprint }));
+            }
         }
     }
     if next.state != item.state {

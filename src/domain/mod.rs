@@ -2,6 +2,7 @@
 //! every function takes the time it needs and returns new state and events, or a refusal.
 
 pub mod backlog;
+pub mod burndown;
 pub mod error;
 pub mod event;
 pub mod ids;
@@ -11,6 +12,7 @@ pub mod measures;
 pub mod policy;
 pub mod project;
 pub mod rank;
+pub mod sprint;
 pub mod vocab;
 pub mod work;
 

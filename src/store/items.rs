@@ -78,6 +78,19 @@ fn not_found(id: ItemId) -> StoreError {
     .into()
 }
 
+/// Whole items matching a `WHERE` clause (and its `ORDER BY`).
+pub(super) fn select(
+    conn: &rusqlite::Connection,
+    clause: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Item>, StoreError> {
+    let mut stmt = conn.prepare(&format!("SELECT {FULL} FROM items WHERE {clause}"))?;
+    let items = stmt
+        .query_map(params, item_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(items)
+}
+
 pub(super) fn load(tx: &Transaction<'_>, id: ItemId) -> Result<Item, StoreError> {
     tx.query_row(
         &format!("SELECT {FULL} FROM items WHERE id = ?1"),
@@ -228,9 +241,38 @@ impl Store {
         now: DateTime<Utc>,
         expected: Option<i64>,
     ) -> Result<Item, StoreError> {
+        use crate::domain::kanban::Column;
+        // The maintenance team's work moves on its board, within the WIP limits.
+        let column = match cmd {
+            ItemCommand::Submit => Some(Column::Review),
+            ItemCommand::SendBack => Some(Column::InProgress),
+            ItemCommand::Approve => Some(Column::Done),
+            _ => None,
+        };
+        if let Some(to) = column
+            && self.item(id)?.team == Some(crate::domain::Team::Ams)
+        {
+            return self
+                .kanban_move(id, to, None, actor, now, expected)
+                .map(|m| m.item);
+        }
         self.write(|tx| {
             let current = load(tx, id)?;
             item::check_fresh(&current, expected)?;
+            match cmd {
+                ItemCommand::Start => {
+                    let name = current.sprint.as_deref().unwrap_or_default();
+                    crate::domain::sprint::check_active(&super::sprint::load_sprint(tx, name)?)?;
+                }
+                ItemCommand::Plan { .. } | ItemCommand::Pull { .. } | ItemCommand::Carry { .. } => {
+                    return Err(DomainError::invalid(format!(
+                        "{} has a command of its own: sprint plan, kanban pull or sprint complete",
+                        cmd.name()
+                    ))
+                    .into());
+                }
+                _ => {}
+            }
             let (next, event) = item::apply(&current, cmd, actor, now)?;
             update(tx, &next, current.version)?;
             append_event(tx, &event)?;

@@ -6,6 +6,7 @@ mod error;
 mod items;
 mod kanban;
 mod migrations;
+mod sprint;
 pub mod transfer;
 
 pub use board::BoardInfo;

@@ -64,6 +64,20 @@ INSERT INTO columns (name, wip_limit, mode) VALUES
     ('review', 2, 'reasoned'),
     ('done', NULL, 'reasoned');
 
+-- Sprints of delivery projects; the commitment is snapshotted when one starts.
+CREATE TABLE sprints (
+    name       TEXT PRIMARY KEY,
+    project    TEXT NOT NULL REFERENCES projects (name),
+    goal       TEXT NOT NULL DEFAULT '',
+    start      TEXT NOT NULL,
+    end        TEXT NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('future', 'active', 'closed')),
+    commitment TEXT,
+    completed  INTEGER
+) STRICT;
+
+CREATE UNIQUE INDEX one_active_sprint_per_project ON sprints (project) WHERE state = 'active';
+
 CREATE TABLE events (
     id         INTEGER PRIMARY KEY,
     at         TEXT NOT NULL,
