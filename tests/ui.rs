@@ -259,3 +259,47 @@ fn kanban_strict_limit_refuses_and_the_wip_prompt() {
     ]);
     insta::assert_snapshot!("kanban_strict_refusal_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn sprint_board_with_its_burndown() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('2')]);
+    insta::assert_snapshot!("sprint_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("sprint_120x40", f.screen(120, 40));
+    f.keys(&[KeyCode::Char('[')]);
+    insta::assert_snapshot!("sprint_closed_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn sprint_moves_a_card_and_refuses_self_approval() {
+    let mut f = Fixture::demo();
+    f.act_as("tom");
+    // FB-40 in Review is tom's own: he may not approve it; aisha may.
+    f.keys(&[
+        KeyCode::Char('2'),
+        KeyCode::Char('l'),
+        KeyCode::Char('l'),
+        KeyCode::Char('j'),
+        KeyCode::Char('L'),
+    ]);
+    insta::assert_snapshot!("sprint_self_approval_80x24", f.screen(80, 24));
+    f.act_as("aisha");
+    f.keys(&[KeyCode::Char('L')]);
+    insta::assert_snapshot!("sprint_approved_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn sprint_form_and_complete_prompt() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('2'), KeyCode::Char('n')]);
+    insta::assert_snapshot!("sprint_form_80x24", f.screen(80, 24));
+    f.keys(&[KeyCode::Esc, KeyCode::Char('C')]);
+    insta::assert_snapshot!("sprint_complete_prompt_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn sprint_tab_without_sprints() {
+    let mut f = Fixture::empty();
+    f.keys(&[KeyCode::Char('2')]);
+    insta::assert_snapshot!("sprint_empty_80x24", f.screen(80, 24));
+}

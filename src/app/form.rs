@@ -29,9 +29,17 @@ impl Field {
     }
 }
 
-/// The form; `editing` holds the item being edited (whole) or `None` for a new item.
+/// What a form makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Item,
+    Sprint,
+}
+
+/// A form; for items, `editing` holds the item being edited (whole) or `None` for a new one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemForm {
+pub struct Form {
+    pub purpose: Purpose,
     pub editing: Option<Item>,
     pub fields: Vec<Field>,
     pub focus: usize,
@@ -57,7 +65,7 @@ fn choice<T: ToString>(all: &[T], none: bool, current: Option<String>) -> Value 
     Value::Choice { options, at }
 }
 
-impl ItemForm {
+impl Form {
     /// A form for a new item, or for editing `item` (which must be loaded whole).
     pub fn new(item: Option<Item>, projects: &[String], default_team: Option<Team>) -> Self {
         let i = item.as_ref();
@@ -108,12 +116,70 @@ impl ItemForm {
                 value: text(i.map(|i| i.acceptance.replace('\n', " "))),
             },
         ];
-        ItemForm {
+        Form {
+            purpose: Purpose::Item,
             editing: item,
             fields,
             focus: 0,
             error: None,
         }
+    }
+
+    /// A form for a new sprint of one of the delivery `projects`, from `today` for two weeks.
+    pub fn sprint(
+        name: &str,
+        projects: &[String],
+        project: Option<&str>,
+        today: NaiveDate,
+    ) -> Self {
+        let text = |s: &str| Value::Text(LineInput::with(s));
+        let end = today + chrono::Duration::days(13);
+        let fields = vec![
+            Field {
+                label: "Name",
+                value: text(name),
+            },
+            Field {
+                label: "Project",
+                value: choice(projects, false, project.map(str::to_string)),
+            },
+            Field {
+                label: "Goal",
+                value: text(""),
+            },
+            Field {
+                label: "Start (YYYY-MM-DD)",
+                value: text(&today.to_string()),
+            },
+            Field {
+                label: "End (YYYY-MM-DD)",
+                value: text(&end.to_string()),
+            },
+        ];
+        Form {
+            purpose: Purpose::Sprint,
+            editing: None,
+            fields,
+            focus: 0,
+            error: None,
+        }
+    }
+
+    /// The new sprint's name, project, goal and dates, or which field does not parse.
+    pub fn new_sprint(&self) -> Result<NewSprint, String> {
+        let get = |i: usize| self.fields[i].text();
+        let date = |i: usize, what: &str| {
+            let v = get(i);
+            NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{what}: '{v}' is not a date; write YYYY-MM-DD"))
+        };
+        Ok(NewSprint {
+            name: get(0),
+            project: get(1),
+            goal: get(2),
+            start: date(3, "Start")?,
+            end: date(4, "End")?,
+        })
     }
 
     pub fn id(&self) -> Option<ItemId> {
@@ -191,6 +257,16 @@ impl ItemForm {
     }
 }
 
+/// What the sprint form makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSprint {
+    pub name: String,
+    pub project: String,
+    pub goal: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
 struct Parsed {
     title: String,
     kind: Kind,
@@ -207,8 +283,8 @@ struct Parsed {
 mod tests {
     use super::*;
 
-    fn form() -> ItemForm {
-        ItemForm::new(
+    fn form() -> Form {
+        Form::new(
             None,
             &["bau".into(), "permits-online".into()],
             Some(Team::Ams),

@@ -12,7 +12,9 @@ vocabulary!(
         BacklogTab = "tab-backlog", KanbanTab = "tab-kanban", Refresh = "refresh",
         SwitchPerson = "switch-person", Left = "left", Right = "right",
         CardLeft = "card-left", CardRight = "card-right", Pull = "pull", Wip = "wip",
-        Queue = "queue",
+        Queue = "queue", Plan = "plan", SprintTab = "tab-sprint", NextSprint = "next-sprint",
+        PrevSprint = "prev-sprint", StartSprint = "start-sprint",
+        CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
         Down = "down", Up = "up", First = "first", Last = "last",
         PageDown = "page-down", PageUp = "page-up",
         RankDown = "rank-down", RankUp = "rank-up", RankTop = "rank-top",
@@ -29,7 +31,8 @@ vocabulary!(
 vocabulary!(
     /// Where the keyboard is: derived from the state by `app::context`.
     Context ("context") {
-        Global = "global", Backlog = "backlog", Kanban = "kanban", Move = "move", Filter = "filter",
+        Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban", Move = "move",
+        Filter = "filter",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
     }
@@ -151,6 +154,7 @@ impl Binding {
 }
 
 /// The default bindings: (context, keys, command, help, footer label or "" for none).
+#[rustfmt::skip]
 const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
     use Command as C;
     use Context::*;
@@ -158,192 +162,69 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "q ctrl-c", C::Quit, "quit", "quit"),
         (Global, "?", C::Help, "help: every key", "help"),
         (Global, "1", C::BacklogTab, "the Backlog tab", ""),
+        (Global, "2", C::SprintTab, "the Sprint tab", ""),
         (Global, "3", C::KanbanTab, "the Kanban tab", ""),
         (Global, "tab", C::NextTab, "next tab", ""),
         (Global, "backtab", C::PrevTab, "previous tab", ""),
         (Global, "r", C::Refresh, "reload the board now", ""),
-        (
-            Global,
-            "P",
-            C::SwitchPerson,
-            "act as another person (trust boards)",
-            "",
-        ),
+        (Global, "P", C::SwitchPerson, "act as another person (trust boards)", ""),
         (Backlog, "j down", C::Down, "select the next item", ""),
         (Backlog, "k up", C::Up, "select the previous item", ""),
         (Backlog, "g home", C::First, "select the first item", ""),
         (Backlog, "G end", C::Last, "select the last item", ""),
         (Backlog, "pgdn ctrl-d", C::PageDown, "a page down", ""),
         (Backlog, "pgup ctrl-u", C::PageUp, "a page up", ""),
-        (
-            Backlog,
-            "J shift-down",
-            C::RankDown,
-            "rank the item one down",
-            "rank ↓",
-        ),
-        (
-            Backlog,
-            "K shift-up",
-            C::RankUp,
-            "rank the item one up",
-            "rank ↑",
-        ),
+        (Backlog, "J shift-down", C::RankDown, "rank the item one down", "rank ↓"),
+        (Backlog, "K shift-up", C::RankUp, "rank the item one up", "rank ↑"),
         (Backlog, "t", C::RankTop, "rank the item to the top", "top"),
-        (
-            Backlog,
-            "b",
-            C::RankBottom,
-            "rank the item to the bottom",
-            "",
-        ),
-        (
-            Backlog,
-            "m",
-            C::MoveMode,
-            "move mode: place the item with the arrows",
-            "",
-        ),
-        (
-            Backlog,
-            "/",
-            C::Filter,
-            "filter by title or id, as you type",
-            "filter",
-        ),
-        (
-            Backlog,
-            "s",
-            C::Slice,
-            "team slice: all, appdev, ams",
-            "team",
-        ),
-        (
-            Backlog,
-            "c",
-            C::ToggleClosed,
-            "show or hide done, released and cancelled items",
-            "",
-        ),
-        (
-            Backlog,
-            "enter",
-            C::Open,
-            "open or close the detail pane",
-            "detail",
-        ),
-        (
-            Backlog,
-            "esc",
-            C::Back,
-            "close the detail pane, then clear the filter",
-            "",
-        ),
+        (Backlog, "b", C::RankBottom, "rank the item to the bottom", ""),
+        (Backlog, "m", C::MoveMode, "move mode: place the item with the arrows", ""),
+        (Backlog, "/", C::Filter, "filter by title or id, as you type", "filter"),
+        (Backlog, "s", C::Slice, "team slice: all, appdev, ams", "team"),
+        (Backlog, "c", C::ToggleClosed, "show or hide done, released and cancelled items", ""),
+        (Backlog, "enter", C::Open, "open or close the detail pane", "detail"),
+        (Backlog, "esc", C::Back, "close the detail pane, then clear the filter", ""),
         (Backlog, "a", C::Add, "add an item", "add"),
         (Backlog, "e", C::Edit, "edit the item", ""),
         (Backlog, "A", C::Accept, "accept the item from triage", ""),
         (Backlog, "R", C::Refine, "refine the item to ready", ""),
-        (
-            Backlog,
-            "Q",
-            C::Queue,
-            "queue the item for the Kanban board (team ams)",
-            "",
-        ),
+        (Backlog, "Q", C::Queue, "queue the item for the Kanban board (team ams)", ""),
+        (Backlog, "S", C::Plan, "plan the item into its project's open sprint (team appdev)", ""),
+        (Sprint, "h left", C::Left, "select the column to the left", ""),
+        (Sprint, "l right", C::Right, "select the column to the right", ""),
+        (Sprint, "j down", C::Down, "select the next card", ""),
+        (Sprint, "k up", C::Up, "select the previous card", ""),
+        (Sprint, "H shift-left", C::CardLeft, "move the card back (review to in progress)", "move ←"),
+        (Sprint, "L shift-right", C::CardRight, "move the card on (start, submit, approve)", "move →"),
+        (Sprint, "J shift-down", C::RankDown, "reorder: the card one down in its column", ""),
+        (Sprint, "K shift-up", C::RankUp, "reorder: the card one up in its column", ""),
+        (Sprint, "]", C::NextSprint, "show the next sprint", "sprint"),
+        (Sprint, "[", C::PrevSprint, "show the previous sprint", ""),
+        (Sprint, "s", C::StartSprint, "start the shown sprint", "start"),
+        (Sprint, "C", C::CompleteSprint, "complete the shown sprint (asks where unfinished items go)", ""),
+        (Sprint, "n", C::NewSprint, "add a sprint", "new"),
         (Backlog, "x", C::Cancel, "cancel the item (asks why)", ""),
-        (
-            Backlog,
-            "!",
-            C::Block,
-            "block the item (asks why), or unblock it",
-            "",
-        ),
-        (
-            Kanban,
-            "h left",
-            C::Left,
-            "select the column to the left",
-            "",
-        ),
-        (
-            Kanban,
-            "l right",
-            C::Right,
-            "select the column to the right",
-            "",
-        ),
+        (Backlog, "!", C::Block, "block the item (asks why), or unblock it", ""),
+        (Kanban, "h left", C::Left, "select the column to the left", ""),
+        (Kanban, "l right", C::Right, "select the column to the right", ""),
         (Kanban, "j down", C::Down, "select the next card", ""),
         (Kanban, "k up", C::Up, "select the previous card", ""),
-        (
-            Kanban,
-            "H shift-left",
-            C::CardLeft,
-            "move the card back a column (review to in progress)",
-            "move ←",
-        ),
-        (
-            Kanban,
-            "L shift-right",
-            C::CardRight,
-            "move the card on a column (pull, submit, approve)",
-            "move →",
-        ),
-        (
-            Kanban,
-            "p",
-            C::Pull,
-            "pull the selected Ready card, or the next in the pull order",
-            "pull",
-        ),
-        (
-            Kanban,
-            "w",
-            C::Wip,
-            "set the selected column's WIP limit and mode",
-            "limit",
-        ),
+        (Kanban, "H shift-left", C::CardLeft, "move the card back a column (review to in progress)", "move ←"),
+        (Kanban, "L shift-right", C::CardRight, "move the card on a column (pull, submit, approve)", "move →"),
+        (Kanban, "p", C::Pull, "pull the selected Ready card, or the next in the pull order", "pull"),
+        (Kanban, "w", C::Wip, "set the selected column's WIP limit and mode", "limit"),
         (Move, "j down", C::Down, "move it down", "move it down"),
         (Move, "k up", C::Up, "move it up", "move it up"),
         (Move, "g home", C::First, "move it to the top", ""),
         (Move, "G end", C::Last, "move it to the bottom", ""),
         (Move, "enter", C::Keep, "keep it here", "keep it here"),
-        (
-            Move,
-            "esc",
-            C::PutBack,
-            "put it back where it was",
-            "put it back where it was",
-        ),
-        (
-            Filter,
-            "enter",
-            C::Keep,
-            "keep the filter",
-            "keep the filter",
-        ),
-        (
-            Filter,
-            "esc",
-            C::Back,
-            "clear the filter",
-            "clear the filter",
-        ),
-        (
-            Filter,
-            "down",
-            C::Down,
-            "select the next match",
-            "select the next match",
-        ),
+        (Move, "esc", C::PutBack, "put it back where it was", "put it back where it was"),
+        (Filter, "enter", C::Keep, "keep the filter", "keep the filter"),
+        (Filter, "esc", C::Back, "clear the filter", "clear the filter"),
+        (Filter, "down", C::Down, "select the next match", "select the next match"),
         (Filter, "up", C::Up, "select the previous match", ""),
         (Confirm, "y", C::Yes, "yes", "yes"),
-        (
-            Confirm,
-            "n esc enter",
-            C::No,
-            "no (the default)",
-            "no (the default)",
-        ),
+        (Confirm, "n esc enter", C::No, "no (the default)", "no (the default)"),
         (Prompt, "enter", C::Submit, "done", "done"),
         (Prompt, "esc", C::Back, "cancel", "cancel"),
         (Form, "enter", C::Submit, "save", "save"),
@@ -357,13 +238,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Help, "k up", C::Up, "scroll up", ""),
         (People, "j down", C::Down, "next person", "next person"),
         (People, "k up", C::Up, "previous person", "previous person"),
-        (
-            People,
-            "enter",
-            C::Submit,
-            "act as this person",
-            "act as this person",
-        ),
+        (People, "enter", C::Submit, "act as this person", "act as this person"),
         (People, "esc", C::Back, "close", "close"),
     ]
 };
@@ -405,8 +280,10 @@ impl Keymap {
                 .map(|b| b.command)
         };
         find(context).or_else(|| {
-            let falls_through =
-                matches!(context, Context::Backlog | Context::Kanban | Context::Move);
+            let falls_through = matches!(
+                context,
+                Context::Backlog | Context::Sprint | Context::Kanban | Context::Move
+            );
             if falls_through {
                 find(Context::Global)
             } else {
@@ -426,7 +303,10 @@ impl Keymap {
                 .map(move |b| (first_key(b), b.hint))
         };
         let mut out: Vec<(String, &'static str)> = of(context).collect();
-        if matches!(context, Context::Backlog | Context::Kanban | Context::Move) {
+        if matches!(
+            context,
+            Context::Backlog | Context::Sprint | Context::Kanban | Context::Move
+        ) {
             out.extend(of(Context::Global));
         }
         out

@@ -10,36 +10,44 @@ pub mod input;
 pub mod kanban;
 mod kanban_update;
 pub mod keymap;
+pub mod sprint;
+mod sprint_update;
 mod update;
 
 pub use update::update;
 
 use crate::domain::backlog::RankMove;
+use crate::domain::burndown::Burndown;
 use crate::domain::kanban::{Column, ColumnLimit, Override};
 use crate::domain::measures::Flow;
+use crate::domain::sprint::{Carry, Sprint};
 use crate::domain::{Actor, Event, Identity, Item, ItemCommand, ItemId, NewItem, Person};
 use backlog::BacklogView;
 use chrono::{DateTime, Utc};
-use form::ItemForm;
+use form::Form;
+use form::NewSprint;
 use input::LineInput;
 use kanban::{Board, KanbanView};
 use keymap::{Context, Keymap};
 use ratatui::crossterm::event::KeyEvent;
+use sprint::{SprintBoard, SprintView};
 use std::sync::Arc;
 
 /// The tabs that exist, in order; each keeps its number as later tabs arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Backlog,
+    Sprint,
     Kanban,
 }
 
 impl Tab {
-    pub const ALL: &'static [Tab] = &[Tab::Backlog, Tab::Kanban];
+    pub const ALL: &'static [Tab] = &[Tab::Backlog, Tab::Sprint, Tab::Kanban];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Backlog => "Backlog",
+            Tab::Sprint => "Sprint",
             Tab::Kanban => "Kanban",
         }
     }
@@ -48,6 +56,7 @@ impl Tab {
     pub fn number(self) -> u8 {
         match self {
             Tab::Backlog => 1,
+            Tab::Sprint => 2,
             Tab::Kanban => 3,
         }
     }
@@ -72,6 +81,8 @@ pub struct Snapshot {
     pub me: Actor,
     pub people: Vec<Person>,
     pub projects: Vec<String>,
+    pub delivery_projects: Vec<String>,
+    pub sprints: Vec<Sprint>,
     /// In rank order, without descriptions and acceptance criteria. Shared, so that moving
     /// one in the order moves a pointer, not the item.
     pub items: Vec<Arc<Item>>,
@@ -92,6 +103,8 @@ pub enum Pending {
     Override(Box<Effect>),
     /// A column's new limit and mode, typed as `3`, `none` or `2 strict`.
     Wip(Column),
+    /// Completing a sprint: where its unfinished items go.
+    Complete(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +121,7 @@ pub enum Overlay {
         input: LineInput,
         then: Pending,
     },
-    Form(Box<ItemForm>),
+    Form(Box<Form>),
     People {
         selected: usize,
     },
@@ -134,6 +147,10 @@ pub enum Msg {
     Saved(Box<Item>, String),
     /// The maintenance team's flow, measured from the audit trail.
     Flow(Box<Flow>),
+    /// A sprint's burndown.
+    Burndown(String, Box<Burndown>),
+    /// Something to say in the status line.
+    Said(String),
     /// The Kanban board's limits and overrides changed, and what to say.
     Columns {
         columns: Vec<ColumnLimit>,
@@ -178,6 +195,17 @@ pub enum Effect {
     SetWip(ColumnLimit),
     /// Measure the maintenance team's flow (for the Kanban tab).
     LoadFlow,
+    LoadBurndown(String),
+    Plan {
+        sprint: String,
+        id: ItemId,
+    },
+    AddSprint(NewSprint),
+    StartSprint(String),
+    CompleteSprint {
+        name: String,
+        carry: Carry,
+    },
 }
 
 /// The whole state of the board on screen.
@@ -190,6 +218,11 @@ pub struct AppState {
     pub me: Actor,
     pub people: Vec<Person>,
     pub projects: Vec<String>,
+    pub delivery_projects: Vec<String>,
+    pub sprints: Vec<Sprint>,
+    pub sprint: SprintView,
+    pub sprint_board: SprintBoard,
+    pub burndown: Option<(String, Burndown)>,
     pub readonly: bool,
     pub ascii: bool,
     /// False under NO_COLOR: styles fall back to bold, underline and reverse.
@@ -229,6 +262,11 @@ impl AppState {
             me: Actor::automation(),
             people: Vec::new(),
             projects: Vec::new(),
+            delivery_projects: Vec::new(),
+            sprints: Vec::new(),
+            sprint: SprintView::default(),
+            sprint_board: SprintBoard::default(),
+            burndown: None,
             readonly,
             ascii,
             color: true,
@@ -263,6 +301,7 @@ impl AppState {
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::People { .. }) => Context::People,
             None if self.tab == Tab::Kanban => Context::Kanban,
+            None if self.tab == Tab::Sprint => Context::Sprint,
             None if self.backlog.filtering => Context::Filter,
             None if self.backlog.moving.is_some() => Context::Move,
             None => Context::Backlog,

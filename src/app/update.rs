@@ -1,7 +1,7 @@
 //! `update`: one message in, the state changed, the effects out.
 
 use super::backlog::{Detail, Moving};
-use super::form::{ItemForm, Value};
+use super::form::{Form, Value};
 use super::input::LineInput;
 use super::keymap::{Command, Context};
 use super::{AppState, Effect, Flash, Msg, Overlay, Pending, Snapshot, Tab};
@@ -40,6 +40,14 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Saved(item, text) => saved(s, *item, text),
         Msg::Flow(flow) => {
             s.flow = Some(*flow);
+            vec![]
+        }
+        Msg::Burndown(name, burndown) => {
+            s.burndown = Some((name, *burndown));
+            vec![]
+        }
+        Msg::Said(text) => {
+            flash(s, text);
             vec![]
         }
         Msg::Columns {
@@ -107,6 +115,8 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.identity = snap.identity;
     s.people = snap.people;
     s.projects = snap.projects;
+    s.delivery_projects = snap.delivery_projects;
+    s.sprints = snap.sprints;
     s.columns = snap.columns;
     s.overrides = snap.overrides;
     s.loading = (snap.total > snap.items.len()).then_some(snap.total);
@@ -118,9 +128,13 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
         select_id(s, id);
     }
     super::kanban_update::refresh(s);
+    super::sprint_update::refresh(s);
     let mut effects: Vec<Effect> = Vec::new();
     if s.tab == Tab::Kanban {
         effects.push(Effect::LoadFlow);
+    }
+    if s.tab == Tab::Sprint {
+        effects.extend(super::sprint_update::burndown_effect(s));
     }
     if moved_under_us {
         flash_error(
@@ -136,7 +150,7 @@ fn detail(s: &mut AppState, item: Item, history: Vec<crate::domain::Event>) -> V
     if s.edit_when_loaded == Some(item.id) {
         s.edit_when_loaded = None;
         let team = my_team(s);
-        s.overlay = Some(Overlay::Form(Box::new(ItemForm::new(
+        s.overlay = Some(Overlay::Form(Box::new(Form::new(
             Some(item.clone()),
             &s.projects,
             team,
@@ -174,10 +188,14 @@ fn saved(s: &mut AppState, mut item: Item, text: String) -> Vec<Effect> {
     }
     s.backlog.select_index(at);
     super::kanban_update::refresh(s);
+    super::sprint_update::refresh(s);
     if s.tab == Tab::Kanban {
         super::kanban_update::select(s, id);
     }
     flash(s, text);
+    if s.tab == Tab::Sprint {
+        return super::sprint_update::burndown_effect(s);
+    }
     match &s.backlog.detail {
         Some(d) if d.id == id => vec![Effect::LoadDetail(id)],
         _ => vec![],
@@ -229,6 +247,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::People => people_key(s, cmd),
         Context::Move => move_key(s, cmd),
         Context::Kanban => super::kanban_update::key(s, cmd),
+        Context::Sprint => super::sprint_update::key(s, cmd),
         _ => cmd.map(|c| command(s, c)).unwrap_or_default(),
     }
 }
@@ -241,17 +260,26 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => return vec![Effect::Quit],
         Command::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
-        Command::NextTab | Command::PrevTab | Command::BacklogTab | Command::KanbanTab => {
+        Command::NextTab
+        | Command::PrevTab
+        | Command::BacklogTab
+        | Command::SprintTab
+        | Command::KanbanTab => {
             s.tab = match cmd {
                 Command::NextTab => s.tab.step(true),
                 Command::PrevTab => s.tab.step(false),
                 Command::KanbanTab => Tab::Kanban,
+                Command::SprintTab => Tab::Sprint,
                 _ => Tab::Backlog,
             };
             if s.tab == Tab::Kanban && s.flow.is_none() {
                 return vec![Effect::LoadFlow];
             }
+            if s.tab == Tab::Sprint {
+                return super::sprint_update::burndown_effect(s);
+            }
         }
+        Command::Plan => return super::sprint_update::plan_selected(s),
         Command::Refresh => {
             flash(s, "Reloaded.");
             return vec![Effect::Reload];
@@ -305,11 +333,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         Command::Add if writable(s) => {
             let team = my_team(s);
-            s.overlay = Some(Overlay::Form(Box::new(ItemForm::new(
-                None,
-                &s.projects,
-                team,
-            ))));
+            s.overlay = Some(Overlay::Form(Box::new(Form::new(None, &s.projects, team))));
         }
         Command::Edit => {
             if let Some(id) = s.selected().map(|i| i.id)
@@ -610,6 +634,15 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         other => other,
                     }];
                 }
+                Pending::Complete(name) => {
+                    return match super::sprint_update::carry(&reason) {
+                        Ok(carry) => vec![Effect::CompleteSprint { name, carry }],
+                        Err(message) => {
+                            flash_error(s, message);
+                            vec![]
+                        }
+                    };
+                }
                 Pending::Wip(column) => {
                     let current = s
                         .columns
@@ -651,6 +684,9 @@ fn form_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect> 
         Some(Command::Submit) => {
             form.error = None;
             let effect = match &form.editing {
+                None if form.purpose == super::form::Purpose::Sprint => {
+                    form.new_sprint().map(Effect::AddSprint)
+                }
                 None => form.new_item().map(Effect::Create),
                 Some(old) => form.edit().map(|edit| Effect::Apply {
                     id: old.id,

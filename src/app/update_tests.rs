@@ -52,6 +52,8 @@ fn board(n: u32) -> AppState {
             projects: vec!["bau".into()],
             items,
             total,
+            delivery_projects: vec![],
+            sprints: vec![],
             columns: crate::domain::kanban::ColumnLimit::defaults(),
             overrides: vec![],
             at: now(),

@@ -115,12 +115,15 @@ fn snapshot_of(
     total: usize,
 ) -> Result<Snapshot, StoreError> {
     let info = store.info()?;
+    let projects = store.projects()?;
     Ok(Snapshot {
         title: info.title,
         identity: info.identity,
         me,
         people: store.people()?,
-        projects: store.projects()?.into_iter().map(|p| p.name).collect(),
+        delivery_projects: crate::app::sprint::delivery_projects(&projects),
+        projects: projects.into_iter().map(|p| p.name).collect(),
+        sprints: store.sprints()?,
         items,
         total,
         columns: store.column_limits()?,
@@ -228,6 +231,10 @@ where
     }
 }
 
+fn reload(store: &Store, me: &Actor) -> Result<Msg, StoreError> {
+    Ok(Msg::Loaded(Box::new(snapshot(store, me.clone())?)))
+}
+
 fn columns(store: &Store, text: String) -> Result<Msg, StoreError> {
     Ok(Msg::Columns {
         columns: store.column_limits()?,
@@ -318,6 +325,48 @@ pub fn carry_out(
             )
             .map(|m| vec![m])
         }),
+        Effect::LoadBurndown(name) => store
+            .burndown(&name, now.date_naive())
+            .map(|b| vec![Msg::Burndown(name, Box::new(b))]),
+        Effect::Plan { sprint, id } => store.plan(&sprint, &[id], me, now).and_then(|_| {
+            Ok(vec![
+                reload(store, me)?,
+                Msg::Said(format!("{id} is planned into {sprint}.")),
+            ])
+        }),
+        Effect::AddSprint(new) => store
+            .add_sprint(
+                &new.name,
+                &new.project,
+                &new.goal,
+                (new.start, new.end),
+                me,
+                now,
+            )
+            .and_then(|sp| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("Added {} to {}.", sp.name, sp.project)),
+                ])
+            }),
+        Effect::StartSprint(name) => store.start_sprint(&name, me, now).and_then(|sp| {
+            let (n, points) = sp
+                .commitment
+                .as_ref()
+                .map_or((0, 0), |c| (c.items.len(), c.points));
+            let text = format!("Started {name}: {n} items, {points} points committed.");
+            Ok(vec![reload(store, me)?, Msg::Said(text)])
+        }),
+        Effect::CompleteSprint { name, carry } => store
+            .complete_sprint(&name, carry, me, now)
+            .and_then(|(sp, moved)| {
+                let text = format!(
+                    "Completed {name}: {} points done, {} items carried.",
+                    sp.completed.unwrap_or(0),
+                    moved.len()
+                );
+                Ok(vec![reload(store, me)?, Msg::Said(text)])
+            }),
         Effect::LoadFlow => store
             .kanban_flow(now.date_naive())
             .map(|f| vec![Msg::Flow(Box::new(f))]),

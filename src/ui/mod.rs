@@ -43,6 +43,7 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
     draw_tabs(s, &theme, frame, tabs);
     match s.tab {
         Tab::Backlog => tabs::backlog::draw(s, &theme, frame, body),
+        Tab::Sprint => tabs::sprint::draw(s, &theme, frame, body),
         Tab::Kanban => tabs::kanban::draw(s, &theme, frame, body),
     }
     draw_status(s, &theme, frame, status);

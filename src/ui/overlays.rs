@@ -2,7 +2,7 @@
 
 use crate::app::form::Value;
 use crate::app::keymap::Context;
-use crate::app::{AppState, Overlay};
+use crate::app::{AppState, Overlay, Pending};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -38,8 +38,16 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             );
         }
         Some(Overlay::Prompt {
-            question, input, ..
+            question,
+            input,
+            then,
         }) => {
+            let title = match then {
+                Pending::Wip(_) => " WIP limit ",
+                Pending::Override(_) => " Over the limit: why? ",
+                Pending::Complete(_) => " Complete the sprint ",
+                Pending::Cancel(..) | Pending::Block(..) => " Why? ",
+            };
             let lines = vec![
                 Line::raw(question.clone()),
                 Line::raw(""),
@@ -52,7 +60,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 frame,
                 area,
                 BoxSpec {
-                    title: " Why? ",
+                    title,
                     w: 70,
                     h: 9,
                     wrap: true,
@@ -89,9 +97,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                     t.dim(),
                 ))),
             }
-            let title = match form.id() {
-                Some(id) => format!(" Edit {id} "),
-                None => " Add an item ".to_string(),
+            let title = match (form.id(), form.purpose) {
+                (Some(id), _) => format!(" Edit {id} "),
+                (None, crate::app::form::Purpose::Sprint) => " Add a sprint ".to_string(),
+                (None, crate::app::form::Purpose::Item) => " Add an item ".to_string(),
             };
             boxed(
                 t,
@@ -141,6 +150,8 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
     let groups = [
         (Context::Global, "Everywhere"),
         (Context::Backlog, "Backlog"),
+        (Context::Sprint, "Sprint"),
+        (Context::Kanban, "Kanban"),
         (Context::Move, "Move mode (m)"),
         (Context::Filter, "Filter (/)"),
         (Context::Form, "Item form (a, e)"),

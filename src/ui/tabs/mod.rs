@@ -3,3 +3,4 @@
 pub mod backlog;
 pub mod flow;
 pub mod kanban;
+pub mod sprint;
