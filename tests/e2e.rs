@@ -284,3 +284,70 @@ fn an_ams_engineer_pulls_to_the_limit_is_refused_then_overrides_with_a_reason() 
     assert_eq!(last["reason"], "P1 on renewals");
     assert_eq!(last["actor"], "sam");
 }
+
+#[test]
+fn the_product_owner_plans_and_starts_a_sprint_and_the_team_takes_a_card_to_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    // Sprint 2 is running: close it so that Sprint 3 can start.
+    cli_ok(
+        &db,
+        &["sprint", "complete", "Sprint 2", "--carry", "backlog"],
+    );
+    let tmux = Tmux::start("sprint", 120, 40, &board_command(&db, ""));
+    tmux.until_shows("70 of 70 items");
+    // Priya plans FB-7 ("Refund a permit cancelled within 14 days") from the backlog.
+    tmux.send(&["/"]);
+    tmux.until_shows("filter: ▏");
+    tmux.type_text("fb-7");
+    tmux.until("the filter to find FB-7", |s| {
+        s.lines().any(|l| l.starts_with("▶") && l.contains("FB-7 "))
+    });
+    tmux.send(&["Enter"]);
+    tmux.until_shows("J rank ↓");
+    tmux.send(&["S"]);
+    tmux.until_shows("FB-7 is planned into Sprint 3.");
+    tmux.send(&["2"]);
+    tmux.until_shows("Sprint 3 · future");
+    tmux.send(&["s"]);
+    tmux.until_shows("Started Sprint 3: 1 items, 5 points committed.");
+    // Tom starts and submits it; Aisha approves it.
+    let act_as = |keys: &[&str], who: &str| {
+        tmux.send(&["P"]);
+        tmux.until_shows("Act as");
+        tmux.send(keys);
+        tmux.send(&["Enter"]);
+        tmux.until_shows(&format!("You now act as {who}"));
+    };
+    act_as(&["j", "j", "j"], "tom");
+    tmux.send(&["L"]);
+    tmux.until_shows("FB-7 is now in-progress.");
+    tmux.send(&["l"]);
+    tmux.send(&["L"]);
+    tmux.until_shows("FB-7 is now review.");
+    act_as(&["k", "k", "k", "k", "k", "k", "k"], "aisha");
+    tmux.send(&["l"]);
+    tmux.send(&["L"]);
+    tmux.until_shows("FB-7 is now done.");
+    tmux.until_shows("Done 1 · 5 pts");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+
+    let item = cli(&db, &["item", "show", "FB-7", "--json"]);
+    assert_eq!(
+        (
+            item["item"]["state"].as_str(),
+            item["item"]["sprint"].as_str()
+        ),
+        (Some("done"), Some("Sprint 3"))
+    );
+    let actors: Vec<&str> = item["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .take(4)
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(actors, ["aisha", "tom", "tom", "priya"]);
+}

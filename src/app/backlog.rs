@@ -87,7 +87,8 @@ impl BacklogView {
                     .score(Utf32Str::new(&item.title, buf), matcher)
                     .is_some()
         };
-        let candidates: Vec<usize> = if narrowing {
+        // An id query can match rows the text typed so far did not: match them all again.
+        let candidates: Vec<usize> = if narrowing && !looks_like_id {
             std::mem::take(&mut self.visible)
         } else {
             (0..items.len()).collect()
@@ -207,6 +208,21 @@ mod tests {
         assert_eq!(v.visible, [0, 2, 3]);
         v.filter = LineInput::with("fb-2");
         v.refilter(&items, false);
+        assert_eq!(v.visible, [1]);
+    }
+
+    #[test]
+    fn an_id_typed_key_by_key_is_found() {
+        let items = board();
+        let mut v = BacklogView {
+            show_closed: true,
+            ..Default::default()
+        };
+        v.refilter(&items, false);
+        for typed in ["f", "fb", "fb-", "fb-2"] {
+            v.filter = LineInput::with(typed);
+            v.refilter(&items, true);
+        }
         assert_eq!(v.visible, [1]);
     }
 
