@@ -764,6 +764,48 @@ mod kanban {
     }
 
     #[test]
+    fn the_team_sets_when_cards_count_as_ageing() {
+        let b = board();
+        b.run(&["--as", "sam", "kanban", "age", "10"])
+            .assert()
+            .success();
+        b.run(&["--as", "sam", "kanban", "age", "0"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("from 1 to 365"));
+        b.run(&["--as", "priya", "kanban", "age", "3"])
+            .assert()
+            .code(3);
+        let audit = b.json(&["export"]);
+        let last = audit["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|e| e["action"] == "ageing")
+            .unwrap()
+            .clone();
+        assert_eq!(last["details"]["days"], 10);
+    }
+
+    #[test]
+    fn done_items_of_a_project_are_its_next_release_candidates() {
+        let b = board();
+        let done = b.json(&[
+            "item",
+            "list",
+            "--project",
+            "bau",
+            "--state",
+            "done",
+            "--json",
+        ]);
+        let ids = super::ids(&done);
+        assert_eq!(ids.len(), 8);
+        assert!(ids.contains(&"FB-19".to_string()));
+    }
+
+    #[test]
     fn queueing_feeds_the_ready_column() {
         let b = board();
         // FB-43 is a ready AMS item; FB-7 a ready delivery story.

@@ -52,6 +52,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::CardLeft) => return step(s, false),
         Some(Command::CardRight) => return step(s, true),
         Some(Command::Wip) => wip(s),
+        Some(Command::Ageing) => ageing(s),
         Some(other) => return super::update::command(s, other),
         None => {}
     }
@@ -143,6 +144,20 @@ fn step(s: &mut AppState, forward: bool) -> Vec<Effect> {
         version: item.version,
     };
     enter(s, Some(&item), to, effect)
+}
+
+fn ageing(s: &mut AppState) {
+    if !super::update::writable(s) {
+        return;
+    }
+    s.overlay = Some(Overlay::Prompt {
+        question: format!(
+            "Mark cards older than how many days in their column? (now {})",
+            s.ageing_days
+        ),
+        input: LineInput::with(&s.ageing_days.to_string()),
+        then: Pending::Ageing,
+    });
 }
 
 fn wip(s: &mut AppState) {

@@ -88,6 +88,7 @@ pub struct Snapshot {
     pub items: Vec<Arc<Item>>,
     /// How many items the board holds: more than `items` while the rest is still loading.
     pub total: usize,
+    pub ageing_days: u32,
     /// The Kanban board's column limits and the latest override of each.
     pub columns: Vec<ColumnLimit>,
     pub overrides: Vec<Override>,
@@ -105,6 +106,8 @@ pub enum Pending {
     Wip(Column),
     /// Completing a sprint: where its unfinished items go.
     Complete(String),
+    /// After how many days Kanban cards count as ageing.
+    Ageing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +209,7 @@ pub enum Effect {
         name: String,
         carry: Carry,
     },
+    SetAgeing(u32),
 }
 
 /// The whole state of the board on screen.
@@ -234,6 +238,8 @@ pub struct AppState {
     /// The Kanban board sorted from `items`, once per change.
     pub board: Board,
     pub kanban: KanbanView,
+    /// Kanban cards older than this many days in their column are marked.
+    pub ageing_days: u32,
     /// The maintenance team's flow, once the Kanban tab has asked for it.
     pub flow: Option<Flow>,
     pub tab: Tab,
@@ -279,6 +285,7 @@ impl AppState {
             overrides: Vec::new(),
             board: Board::default(),
             kanban: KanbanView::default(),
+            ageing_days: crate::domain::kanban::DEFAULT_AGEING_DAYS,
             flow: None,
             tab: Tab::Backlog,
             overlay: None,

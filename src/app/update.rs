@@ -117,6 +117,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.projects = snap.projects;
     s.delivery_projects = snap.delivery_projects;
     s.sprints = snap.sprints;
+    s.ageing_days = snap.ageing_days;
     s.columns = snap.columns;
     s.overrides = snap.overrides;
     s.loading = (snap.total > snap.items.len()).then_some(snap.total);
@@ -633,6 +634,15 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         },
                         other => other,
                     }];
+                }
+                Pending::Ageing => {
+                    return match reason.trim().parse::<u32>() {
+                        Ok(days) => vec![Effect::SetAgeing(days)],
+                        Err(_) => {
+                            flash_error(s, format!("'{reason}' is not a number of days"));
+                            vec![]
+                        }
+                    };
                 }
                 Pending::Complete(name) => {
                     return match super::sprint_update::carry(&reason) {

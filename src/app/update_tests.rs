@@ -53,6 +53,7 @@ fn board(n: u32) -> AppState {
             items,
             total,
             delivery_projects: vec![],
+            ageing_days: 5,
             sprints: vec![],
             columns: crate::domain::kanban::ColumnLimit::defaults(),
             overrides: vec![],

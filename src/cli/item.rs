@@ -21,6 +21,9 @@ pub enum ItemCmd {
         state: Option<String>,
         #[arg(long)]
         kind: Option<String>,
+        /// Only this project's items: with `--state done`, its next release's candidates.
+        #[arg(long)]
+        project: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -160,6 +163,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             team,
             state,
             kind,
+            project,
             json,
         } => {
             let team = team.as_deref().map(parse::<Team>).transpose()?;
@@ -172,6 +176,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 .filter(|(_, i)| team.is_none_or(|t| i.team == Some(t)))
                 .filter(|(_, i)| state.is_none_or(|s| i.state == s))
                 .filter(|(_, i)| kind.is_none_or(|k| i.kind == k))
+                .filter(|(_, i)| project.as_ref().is_none_or(|p| &i.project == p))
                 .collect();
             if *json {
                 let list: Vec<&Item> = items.iter().map(|(_, i)| i).collect();

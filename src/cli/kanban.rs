@@ -32,6 +32,8 @@ pub enum KanbanCmd {
         #[arg(long)]
         mode: Option<String>,
     },
+    /// Mark cards older than this many days in their column (1 to 365).
+    Age { days: u32 },
     /// The board: columns with their counts and limits, the expedite lane, the cards.
     Show {
         #[arg(long)]
@@ -91,6 +93,14 @@ pub fn run(ctx: &Ctx<'_>, cmd: &KanbanCmd, out: &mut dyn Write) -> Result<(), Fa
             )?;
             let shown = limit.map_or("no limit".to_string(), |l| format!("a limit of {l}"));
             writeln!(out, "{} now has {shown} ({mode}).", column.title())?;
+        }
+        KanbanCmd::Age { days } => {
+            let actor = ctx.actor(&store)?;
+            store.set_ageing(*days, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "Cards older than {days} days in their column are now marked."
+            )?;
         }
         KanbanCmd::Show { json } => {
             let limits = store.column_limits()?;

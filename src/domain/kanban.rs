@@ -193,6 +193,25 @@ pub fn transition(
     })
 }
 
+/// Cards older than this in their column are marked, until the team sets its own.
+pub const DEFAULT_AGEING_DAYS: u32 = 5;
+
+/// How old a card may get in its column before it is marked: the maintenance team's call.
+pub fn set_ageing(actor: &Actor, days: u32, now: DateTime<Utc>) -> Result<Event, DomainError> {
+    actor.require(
+        &[Role::AmsEngineer],
+        "kanban-limits",
+        "set when Kanban cards count as ageing",
+    )?;
+    if !(1..=365).contains(&days) {
+        return Err(DomainError::invalid(format!(
+            "{days} days: give a number of days from 1 to 365"
+        )));
+    }
+    Ok(Event::new(now, &actor.name, "board", "kanban", "ageing")
+        .details(serde_json::json!({ "days": days })))
+}
+
 /// Setting a column's limit is the maintenance team's call.
 pub fn set_limit(
     actor: &Actor,

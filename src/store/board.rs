@@ -12,6 +12,8 @@ pub struct BoardInfo {
     pub title: String,
     pub identity: Identity,
     pub created: DateTime<Utc>,
+    /// Kanban cards older than this many days in their column are marked.
+    pub ageing_days: u32,
 }
 
 impl Store {
@@ -60,6 +62,27 @@ impl Store {
             created: DateTime::parse_from_rfc3339(&get("created")?)
                 .map(|d| d.with_timezone(&Utc))
                 .unwrap_or_default(),
+            ageing_days: get("ageing_days")?
+                .parse()
+                .unwrap_or(crate::domain::kanban::DEFAULT_AGEING_DAYS),
+        })
+    }
+
+    /// Sets when Kanban cards count as ageing.
+    pub fn set_ageing(
+        &mut self,
+        days: u32,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let event = crate::domain::kanban::set_ageing(actor, days, now)?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO board (key, value) VALUES ('ageing_days', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = ?1",
+                [days.to_string()],
+            )?;
+            append_event(tx, &event)
         })
     }
 

@@ -126,6 +126,7 @@ fn snapshot_of(
         sprints: store.sprints()?,
         items,
         total,
+        ageing_days: info.ageing_days,
         columns: store.column_limits()?,
         overrides: store.overrides()?,
         at: Utc::now(),
@@ -367,6 +368,10 @@ pub fn carry_out(
                 );
                 Ok(vec![reload(store, me)?, Msg::Said(text)])
             }),
+        Effect::SetAgeing(days) => store.set_ageing(days, me, now).and_then(|()| {
+            let text = format!("Kanban cards older than {days} days are marked ◷.");
+            Ok(vec![reload(store, me)?, Msg::Said(text)])
+        }),
         Effect::LoadFlow => store
             .kanban_flow(now.date_naive())
             .map(|f| vec![Msg::Flow(Box::new(f))]),

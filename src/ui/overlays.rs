@@ -46,6 +46,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::Wip(_) => " WIP limit ",
                 Pending::Override(_) => " Over the limit: why? ",
                 Pending::Complete(_) => " Complete the sprint ",
+                Pending::Ageing => " Ageing cards ",
                 Pending::Cancel(..) | Pending::Block(..) => " Why? ",
             };
             let lines = vec![

@@ -11,9 +11,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-/// Past this age in its column a card is marked as ageing.
-pub const AGEING_DAYS: i64 = 5;
-
 /// Below this height the flow is one line; at or above it, a chart.
 const CHART_FROM: u16 = 30;
 
@@ -32,7 +29,8 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Line::from(vec![
             Span::styled(" Kanban ", t.title()),
             Span::raw(format!(
-                "{dot} maintenance team {dot} pulled in order: expedite, fixed date, rank {dot} ◷ older than {AGEING_DAYS}d"
+                "{dot} maintenance team {dot} pulled in order: expedite, fixed date, rank {dot} ◷ older than {}d",
+                s.ageing_days
             )),
         ]),
         title,
@@ -113,7 +111,7 @@ fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, se
         head,
         if selected { t.selected() } else { t.title() },
     )));
-    let ageing = s.now - item.entered > Duration::days(AGEING_DAYS);
+    let ageing = s.now - item.entered > Duration::days(i64::from(s.ageing_days));
     let mut tail = vec![Span::raw(format!(
         "  {} {} {}",
         item.assignee.as_deref().unwrap_or("-"),
