@@ -171,6 +171,8 @@ pub fn generated(n: usize) -> Vec<NewItem> {
                 Origin::Problem,
             ][i % 4];
             new.points = (new.kind == Kind::Story).then_some([1, 2, 3, 5, 8][i % 5]);
+            new.acceptance =
+                "Done when the resident can see the change on the live service.".into();
             new
         })
         .collect()

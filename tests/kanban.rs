@@ -247,3 +247,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_stores_pull_order_is_the_domains() {
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("demo.db")).unwrap();
+    firebreak::demo::build(&mut store, now).unwrap();
+    let sam = Actor {
+        name: "sam".into(),
+        roles: vec![Role::AmsEngineer],
+        automation: false,
+    };
+    for c in [Column::InProgress, Column::Review] {
+        store
+            .set_column_limit(
+                ColumnLimit {
+                    column: c,
+                    limit: None,
+                    mode: WipMode::Off,
+                },
+                &sam,
+                now,
+            )
+            .unwrap();
+    }
+    loop {
+        let ready = store.kanban_items(Some(State::Queued)).unwrap();
+        let expected = firebreak::domain::kanban::next_to_pull(&ready).map(|i| i.id);
+        assert_eq!(store.next_to_pull().unwrap(), expected);
+        let Some(id) = expected else { break };
+        store.pull(None, None, &sam, now).unwrap();
+        assert_eq!(store.item(id).unwrap().state, State::InProgress);
+    }
+}

@@ -104,18 +104,32 @@ impl Store {
     ) -> Result<Moved, StoreError> {
         let id = match id {
             Some(id) => id,
-            None => {
-                let ready = self.kanban_items(Some(State::Queued))?;
-                kanban::next_to_pull(&ready)
-                    .map(|i| i.id)
-                    .ok_or_else(|| {
-                        DomainError::illegal(
-                            "Nothing to pull: the Ready column is empty or every item in it is blocked. Queue items from the backlog (Q), or unblock one.",
-                        )
-                    })?
-            }
+            None => self.next_to_pull()?.ok_or_else(|| {
+                DomainError::illegal(
+                    "Nothing to pull: the Ready column is empty or every item in it is blocked. Queue items from the backlog (Q), or unblock one.",
+                )
+            })?,
         };
         self.kanban_move(id, Column::InProgress, over, actor, now, None)
+    }
+
+    /// The next card in the pull order (`kanban::pull_order`, read through the indexes):
+    /// expedite, then fixed-date by due date, then backlog rank; blocked cards skipped.
+    pub fn next_to_pull(&self) -> Result<Option<ItemId>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM items
+                 WHERE team = 'ams' AND state = 'queued' AND blocked IS NULL
+                 ORDER BY CASE class WHEN 'expedite' THEN 0 WHEN 'fixed-date' THEN 1 ELSE 2 END,
+                          CASE WHEN class = 'fixed-date' THEN due END,
+                          rank
+                 LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(ItemId))
     }
 
     /// Moves a card to another column along its legal transition, within the WIP rules.
@@ -193,15 +207,18 @@ impl Store {
 
     /// The maintenance team's items on the board, or in one state, in rank order.
     pub fn kanban_items(&self, state: Option<State>) -> Result<Vec<Item>, StoreError> {
-        let items = self.backlog()?;
-        Ok(items
-            .into_iter()
-            .filter(|i| i.team == Some(crate::domain::Team::Ams))
-            .filter(|i| match state {
-                Some(s) => i.state == s,
-                None => Column::of(i.state).is_some(),
-            })
-            .collect())
+        match state {
+            Some(s) => super::items::select(
+                self.conn(),
+                "team = 'ams' AND state = ?1 ORDER BY rank",
+                [s.as_str()],
+            ),
+            None => super::items::select(
+                self.conn(),
+                "team = 'ams' AND state IN ('queued', 'in-progress', 'review', 'done') ORDER BY rank",
+                [],
+            ),
+        }
     }
 
     /// Every state an item of `team` entered, in time order: what the flow is measured from.
