@@ -266,13 +266,13 @@ fn an_ams_engineer_pulls_to_the_limit_is_refused_then_overrides_with_a_reason() 
     tmux.until_shows("In progress 3/4");
     tmux.send(&["p"]);
     tmux.until_shows("FB-5 is now in In progress.");
-    tmux.until_shows("In progress 4/4 FULL");
+    tmux.until_shows("In progress 4/4 ● FULL");
     tmux.send(&["p"]);
     tmux.until_shows("In progress is at its limit (4 of 4)");
     tmux.type_text("P1 on renewals");
     tmux.until_shows("P1 on renewals▏");
     tmux.send(&["Enter"]);
-    tmux.until_shows("In progress 5/4 OVER");
+    tmux.until_shows("In progress 5/4 ▲ OVER");
     tmux.until_shows("override: P1 on renewals");
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");

@@ -81,6 +81,18 @@ impl Fixture {
         self
     }
 
+    /// Reloads the board from the store, as the shell does when another process writes.
+    fn reload(&mut self) {
+        let mut snapshot = tui::snapshot(&self.store, self.state.me.clone()).unwrap();
+        snapshot.at = now();
+        app::update(&mut self.state, Msg::Loaded(Box::new(snapshot)));
+    }
+
+    fn actor(&self, name: &str) -> firebreak::domain::Actor {
+        let person = self.state.people.iter().find(|p| p.name == name).unwrap();
+        firebreak::domain::Actor::person(person)
+    }
+
     fn act_as(&mut self, name: &str) {
         let person = self
             .state
@@ -241,6 +253,7 @@ fn kanban_pull_at_the_limit_asks_for_an_override_and_shows_it() {
     f.act_as("sam");
     f.keys(&[KeyCode::Char('3'), KeyCode::Char('p')]);
     insta::assert_snapshot!("kanban_override_prompt_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("kanban_override_prompt_120x40", f.screen(120, 40));
     f.typed("P1 on renewals").keys(&[KeyCode::Enter]);
     insta::assert_snapshot!("kanban_over_limit_120x40", f.screen(120, 40));
 }
@@ -302,4 +315,22 @@ fn sprint_tab_without_sprints() {
     let mut f = Fixture::empty();
     f.keys(&[KeyCode::Char('2')]);
     insta::assert_snapshot!("sprint_empty_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn kanban_says_when_there_is_room_to_pull() {
+    let mut f = Fixture::demo();
+    let (sam, lee) = (f.actor("sam"), f.actor("lee"));
+    use firebreak::domain::ItemId;
+    use firebreak::domain::kanban::Column;
+    f.store
+        .kanban_move(ItemId(11), Column::Done, None, &lee, now(), None)
+        .unwrap();
+    f.store
+        .kanban_move(ItemId(25), Column::Review, None, &sam, now(), None)
+        .unwrap();
+    f.reload();
+    f.act_as("sam");
+    f.keys(&[KeyCode::Char('3')]);
+    insta::assert_snapshot!("kanban_room_to_pull_80x24", f.screen(80, 24));
 }

@@ -24,6 +24,14 @@ fn clamp(s: &mut AppState) {
     s.kanban.row = s.kanban.row.min(cards.saturating_sub(1));
 }
 
+/// What the footer says when In progress has room and something waits in Ready.
+pub fn room_to_pull(s: &AppState) -> Option<String> {
+    let ready = s.board.columns.get(Column::Ready.index())?;
+    let doing = s.board.columns.get(Column::InProgress.index())?;
+    let waiting = ready.cards.iter().any(|&i| s.items[i].blocked.is_none());
+    (waiting && !doing.full()).then(|| "room to pull: p".to_string())
+}
+
 /// Puts the selection on an item's card, wherever it now is.
 pub(super) fn select(s: &mut AppState, id: crate::domain::ItemId) {
     for (c, column) in s.board.columns.iter().enumerate() {

@@ -8,7 +8,7 @@ pub mod form;
 pub mod format;
 pub mod input;
 pub mod kanban;
-mod kanban_update;
+pub mod kanban_update;
 pub mod keymap;
 pub mod sprint;
 mod sprint_update;

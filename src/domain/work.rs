@@ -172,3 +172,7 @@ fn unreachable_command(cmd: &ItemCommand) -> Result<(), DomainError> {
         cmd.name()
     )))
 }
+
+#[cfg(test)]
+#[path = "work_tests.rs"]
+mod tests;

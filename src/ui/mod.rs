@@ -123,6 +123,14 @@ fn draw_status(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 fn draw_footer(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1;
+    if s.context() == crate::app::keymap::Context::Kanban {
+        let room = crate::app::kanban_update::room_to_pull(s);
+        if let Some(text) = room {
+            width += text.chars().count() + 3;
+            spans.push(Span::styled(text, t.info()));
+            spans.push(Span::raw("   "));
+        }
+    }
     for (key, label) in s.keymap.hints(s.context()) {
         let piece = key.chars().count() + label.chars().count() + 3;
         if width + piece > area.width as usize {

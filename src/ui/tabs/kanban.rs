@@ -44,9 +44,9 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             .limit
             .map_or("-".to_string(), |l| l.to_string());
         let flag = if column.over() {
-            " OVER"
+            " ▲ OVER"
         } else if column.full() {
-            " FULL"
+            " ● FULL"
         } else {
             ""
         };
