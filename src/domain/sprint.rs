@@ -114,6 +114,24 @@ pub fn check_active(sprint: &Sprint) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// The sprint must be in `state` for the actor to do `doing` to it.
+fn guard(
+    sprint: &Sprint,
+    state: SprintState,
+    actor: &Actor,
+    doing: &str,
+    only: &str,
+) -> Result<(), DomainError> {
+    actor.require(&[Role::ProductOwner, Role::Developer], "sprints", doing)?;
+    if sprint.state != state {
+        return Err(DomainError::illegal(format!(
+            "{} is {}: {only}",
+            sprint.name, sprint.state
+        )));
+    }
+    Ok(())
+}
+
 /// Starts a sprint: one active per project; the commitment is what is planned into it now.
 pub fn start(
     sprint: &Sprint,
@@ -122,17 +140,13 @@ pub fn start(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Sprint, Event), DomainError> {
-    actor.require(
-        &[Role::ProductOwner, Role::Developer],
-        "sprints",
+    guard(
+        sprint,
+        SprintState::Future,
+        actor,
         "start a sprint",
+        "only a future sprint starts",
     )?;
-    if sprint.state != SprintState::Future {
-        return Err(DomainError::illegal(format!(
-            "{} is {}: only a future sprint starts",
-            sprint.name, sprint.state
-        )));
-    }
     if let Some(other) = active {
         return Err(DomainError::illegal(format!(
             "{other} is still active in {}: complete it before starting {}",
@@ -167,17 +181,13 @@ pub fn complete(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Sprint, Event), DomainError> {
-    actor.require(
-        &[Role::ProductOwner, Role::Developer],
-        "sprints",
+    guard(
+        sprint,
+        SprintState::Active,
+        actor,
         "complete a sprint",
+        "only the active sprint is completed",
     )?;
-    if sprint.state != SprintState::Active {
-        return Err(DomainError::illegal(format!(
-            "{} is {}: only the active sprint is completed",
-            sprint.name, sprint.state
-        )));
-    }
     let done: u32 = items
         .iter()
         .filter(|i| matches!(i.state, State::Done | State::Released))

@@ -1,6 +1,7 @@
 //! Drawing: `render` reads `&AppState` only (never the database, never the clock) and builds
 //! rows only for what is on screen, so a frame costs the same at 100 items or 100,000.
 
+mod card;
 mod overlays;
 mod tabs;
 pub mod theme;

@@ -101,33 +101,12 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, selected: bool) {
-    let marker = match (selected, s.ascii) {
-        (true, false) => "▶ ",
-        (true, true) => "> ",
-        _ => "  ",
-    };
-    let head = format!("{marker}{} {}", item.id, item.title);
-    lines.push(Line::from(Span::styled(
-        head,
-        if selected { t.selected() } else { t.title() },
-    )));
+    let facts = [
+        item.assignee.clone().unwrap_or_else(|| "-".into()),
+        format::age(item.entered, s.now),
+    ];
     let ageing = s.now - item.entered > Duration::days(i64::from(s.ageing_days));
-    let mut tail = vec![Span::raw(format!(
-        "  {} {} {}",
-        item.assignee.as_deref().unwrap_or("-"),
-        t.dot(),
-        format::age(item.entered, s.now)
-    ))];
-    if ageing {
-        tail.push(Span::styled(if s.ascii { " @" } else { " ◷" }, t.blocked()));
-    }
-    if let Some(reason) = &item.blocked {
-        tail.push(Span::styled(
-            format!(" {} {reason}", t.blocked_glyph()),
-            t.blocked(),
-        ));
-    }
-    lines.push(Line::from(tail));
+    crate::ui::card::card(lines, item, s, t, selected, &facts, ageing);
 }
 
 fn draw_lane(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {

@@ -116,31 +116,12 @@ fn draw_title(s: &AppState, sprint: &Sprint, t: &Theme, frame: &mut Frame<'_>, a
 }
 
 fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, selected: bool) {
-    let marker = match (selected, s.ascii) {
-        (true, false) => "▶ ",
-        (true, true) => "> ",
-        _ => "  ",
-    };
-    let head = format!("{marker}{} {}", item.id, item.title);
-    lines.push(Line::from(Span::styled(
-        head,
-        if selected { t.selected() } else { t.title() },
-    )));
-    let mut tail = vec![Span::raw(format!(
-        "  {} {} {} {} {}",
+    let facts = [
         item.points.map_or("-".to_string(), |p| format!("{p} pts")),
-        t.dot(),
-        item.assignee.as_deref().unwrap_or("-"),
-        t.dot(),
-        format::age(item.entered, s.now)
-    ))];
-    if let Some(reason) = &item.blocked {
-        tail.push(Span::styled(
-            format!(" {} {reason}", t.blocked_glyph()),
-            t.blocked(),
-        ));
-    }
-    lines.push(Line::from(tail));
+        item.assignee.clone().unwrap_or_else(|| "-".into()),
+        format::age(item.entered, s.now),
+    ];
+    crate::ui::card::card(lines, item, s, t, selected, &facts, false);
 }
 
 fn velocity_text(s: &AppState, sprint: &Sprint) -> String {
