@@ -806,6 +806,32 @@ mod kanban {
     }
 
     #[test]
+    fn an_empty_ready_column_says_what_to_do() {
+        let b = Board::new();
+        b.run(&[
+            "person",
+            "add",
+            "sam",
+            "--role",
+            "ams-engineer",
+            "--team",
+            "ams",
+        ])
+        .assert()
+        .success();
+        b.as_user("sam", &["kanban", "pull"])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(
+                "Nothing to pull: the Ready column is empty",
+            ));
+        b.run(&["kanban", "show"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("READY 0/-"));
+    }
+
+    #[test]
     fn queueing_feeds_the_ready_column() {
         let b = board();
         // FB-43 is a ready AMS item; FB-7 a ready delivery story.
