@@ -9,6 +9,7 @@ pub mod ids;
 pub mod item;
 pub mod kanban;
 pub mod measures;
+pub mod pipeline;
 pub mod policy;
 pub mod project;
 pub mod rank;
