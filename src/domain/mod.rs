@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod project;
 pub mod rank;
+pub mod release;
 pub mod sprint;
 pub mod vocab;
 pub mod work;

@@ -1,0 +1,528 @@
+//! A release on the path to live (domain.md 3.5): where it stands is derived from the steps it
+//! passed and the gates it cleared; each command is a pure function that returns the release's
+//! new state and its event, or a refusal that names the rule.
+
+use super::error::DomainError;
+use super::event::Event;
+use super::ids::ItemId;
+use super::pipeline::Pipeline;
+use super::policy::Actor;
+use super::vocab::{Role, Team, vocabulary};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+vocabulary!(
+    /// Where a release stands.
+    ReleaseState ("release state") {
+        Built = "built", Running = "running", Firebreak = "firebreak", Shadow = "shadow",
+        Live = "live", Halted = "halted", Abandoned = "abandoned", RolledBack = "rolled-back",
+        Standby = "standby",
+    }
+);
+
+vocabulary!(
+    /// A step's outcome.
+    Outcome ("result") { Pass = "pass", Fail = "fail" }
+);
+
+vocabulary!(
+    /// A go/no-go vote.
+    Vote ("vote") { Go = "go", NoGo = "no-go" }
+);
+
+/// The roles whose votes a go needs, one each.
+pub const VOTERS: [Role; 3] = [
+    Role::ProductOwner,
+    Role::ServiceManager,
+    Role::ReleaseManager,
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    pub version: String,
+    pub project: String,
+    /// Who cut it: never one of its approvers.
+    pub originator: String,
+    /// The team that owns its failures.
+    pub team: Team,
+    pub schema_change: bool,
+    pub items: Vec<ItemId>,
+    pub state: ReleaseState,
+    /// The production slot it occupies, once deployed there.
+    pub slot: Option<String>,
+    pub created: DateTime<Utc>,
+}
+
+/// A step's recorded outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRun {
+    pub env: String,
+    pub step: String,
+    pub outcome: Outcome,
+    pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub seconds: f64,
+}
+
+/// A firebreak party's answer, or a go/no-go vote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sign {
+    pub role: Role,
+    pub person: String,
+    /// Acceptance: accepted or rejected. Vote: go or no-go.
+    pub yes: bool,
+    pub comment: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything a release's next move depends on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    pub steps: Vec<StepRun>,
+    pub acceptances: Vec<Sign>,
+    pub votes: Vec<Sign>,
+    /// A release manager restarted the automation after the firebreak.
+    pub restarted: bool,
+}
+
+/// What happens next to a running release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// This step runs (or is reported) next.
+    Step { env: String, step: String },
+    /// It waits at the firebreak for its parties, then a restart.
+    Firebreak,
+    /// Every step passed: it is in the shadow slot, waiting for go/no-go.
+    Shadow,
+    /// A step failed.
+    Halted { env: String, step: String },
+}
+
+/// Where a release goes next, from the steps it passed and whether the firebreak holds it.
+pub fn next(pipeline: &Pipeline, progress: &Progress, firebreak_armed: bool) -> Next {
+    let firebreak = pipeline.firebreak_env().map(|e| e.name.clone());
+    for env in &pipeline.environments {
+        for step in env.steps() {
+            let run = progress
+                .steps
+                .iter()
+                .rev()
+                .find(|r| r.env == env.name && r.step == step.name);
+            match run.map(|r| r.outcome) {
+                Some(Outcome::Pass) => continue,
+                Some(Outcome::Fail) => {
+                    return Next::Halted {
+                        env: env.name.clone(),
+                        step: step.name.to_string(),
+                    };
+                }
+                None => {
+                    return Next::Step {
+                        env: env.name.clone(),
+                        step: step.name.to_string(),
+                    };
+                }
+            }
+        }
+        if firebreak_armed && firebreak.as_deref() == Some(env.name.as_str()) && !progress.restarted
+        {
+            return Next::Firebreak;
+        }
+    }
+    Next::Shadow
+}
+
+fn refuse(rule: &'static str, message: String) -> DomainError {
+    DomainError::not_allowed(rule, message)
+}
+
+/// Cuts a release from done items of a project.
+pub fn cut(
+    version: &str,
+    project: &str,
+    team: Team,
+    items: Vec<ItemId>,
+    schema_change: bool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Release, Event), DomainError> {
+    actor.require(
+        &[
+            Role::ReleaseManager,
+            Role::Developer,
+            Role::AmsEngineer,
+            Role::ProductOwner,
+        ],
+        "releases",
+        "cut a release",
+    )?;
+    let ok = !version.is_empty()
+        && version.len() <= 40
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c));
+    if !ok {
+        return Err(DomainError::invalid(format!(
+            "'{version}' is not a version: use letters, digits, '.', '-', '_' or '+', e.g. 1.4.0"
+        )));
+    }
+    if items.is_empty() {
+        return Err(DomainError::illegal(format!(
+            "{project} has no done items to release: finish work first, or name the items with --item"
+        )));
+    }
+    let r = Release {
+        version: version.to_string(),
+        project: project.to_string(),
+        originator: actor.name.clone(),
+        team,
+        schema_change,
+        items,
+        state: ReleaseState::Built,
+        slot: None,
+        created: now,
+    };
+    let ids: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
+    let e = Event::new(now, &actor.name, "release", version, "cut")
+        .from_to("", "built")
+        .details(json!({ "project": project, "items": ids, "schema_change": schema_change }));
+    Ok((r, e))
+}
+
+/// Records a step's outcome: only the automation (a runner, or an external CI reporting)
+/// does, and only for the step that is next.
+pub fn record(
+    release: &Release,
+    pipeline: &Pipeline,
+    progress: &Progress,
+    armed: bool,
+    run: &StepRun,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Release, Event), DomainError> {
+    if !actor.automation {
+        return Err(refuse(
+            "automation-records",
+            format!(
+                "Only the automation records step results; {} is a person",
+                actor.name
+            ),
+        ));
+    }
+    if !matches!(release.state, ReleaseState::Built | ReleaseState::Running) {
+        return Err(DomainError::illegal(format!(
+            "{} is {}: it runs no more steps",
+            release.version, release.state
+        )));
+    }
+    match next(pipeline, progress, armed) {
+        Next::Step { env, step } if env == run.env && step == run.step => {}
+        Next::Step { env, step } => {
+            return Err(DomainError::illegal(format!(
+                "the next step of {} is {env}/{step}, not {}/{}",
+                release.version, run.env, run.step
+            )));
+        }
+        Next::Firebreak => {
+            return Err(DomainError::illegal(format!(
+                "{} waits at the firebreak: its parties accept, then a release manager restarts it",
+                release.version
+            )));
+        }
+        other => {
+            return Err(DomainError::illegal(format!(
+                "{} has no step left to run ({other:?})",
+                release.version
+            )));
+        }
+    }
+    let mut after = progress.clone();
+    after.steps.push(run.clone());
+    let mut next_release = release.clone();
+    next_release.state = match next(pipeline, &after, armed) {
+        Next::Step { .. } => ReleaseState::Running,
+        Next::Firebreak => ReleaseState::Firebreak,
+        Next::Shadow => ReleaseState::Shadow,
+        Next::Halted { .. } => ReleaseState::Halted,
+    };
+    let e = Event::new(now, &actor.name, "release", &release.version, "step")
+        .from_to(release.state.as_str(), next_release.state.as_str())
+        .details(json!({ "env": run.env, "step": run.step, "result": run.outcome, "seconds": run.seconds }));
+    Ok((next_release, e))
+}
+
+/// A firebreak party accepts (or rejects, which halts the release).
+pub fn answer(
+    release: &Release,
+    parties: &[Role],
+    progress: &Progress,
+    accept: bool,
+    comment: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Release, Sign, Event), DomainError> {
+    if release.state != ReleaseState::Firebreak {
+        return Err(DomainError::illegal(format!(
+            "{} is {}, not waiting at the firebreak",
+            release.version, release.state
+        )));
+    }
+    let role = pick_role(
+        release,
+        parties,
+        &progress.acceptances,
+        actor,
+        "accept at the firebreak",
+    )?;
+    if !accept && comment.trim().is_empty() {
+        return Err(DomainError::invalid(
+            "a rejection needs a comment: say what is wrong",
+        ));
+    }
+    let sign = Sign {
+        role,
+        person: actor.name.clone(),
+        yes: accept,
+        comment: comment.trim().to_string(),
+        at: now,
+    };
+    let mut next = release.clone();
+    if !accept {
+        next.state = ReleaseState::Halted;
+    }
+    let e = Event::new(
+        now,
+        &actor.name,
+        "release",
+        &release.version,
+        if accept { "accept" } else { "reject" },
+    )
+    .from_to(release.state.as_str(), next.state.as_str())
+    .reason(Some(comment).filter(|c| !c.trim().is_empty()))
+    .details(json!({ "role": role }));
+    Ok((next, sign, e))
+}
+
+/// Which of `roles` the actor signs for: a role they hold that has not signed yet. Nobody
+/// signs for their own release, and one person counts once.
+fn pick_role(
+    release: &Release,
+    roles: &[Role],
+    signed: &[Sign],
+    actor: &Actor,
+    doing: &str,
+) -> Result<Role, DomainError> {
+    if actor.automation {
+        return Err(refuse(
+            "people-decide",
+            format!("The automation may not {doing}; a person must"),
+        ));
+    }
+    if actor.name == release.originator {
+        return Err(refuse(
+            "no-self-approval",
+            format!(
+                "{} cut {}: nobody approves their own release, so another person must {doing}",
+                actor.name, release.version
+            ),
+        ));
+    }
+    if signed.iter().any(|s| s.person == actor.name) {
+        return Err(refuse(
+            "one-person-once",
+            format!(
+                "{} has already signed for {}: one person counts once",
+                actor.name, release.version
+            ),
+        ));
+    }
+    roles
+        .iter()
+        .copied()
+        .find(|r| actor.has(*r) && !signed.iter().any(|s| s.role == *r))
+        .ok_or_else(|| {
+            let open: Vec<&str> = roles
+                .iter()
+                .filter(|r| !signed.iter().any(|s| s.role == **r))
+                .map(|r| r.as_str())
+                .collect();
+            refuse(
+                "parties",
+                format!(
+                    "{} is {}: {} still needs {}",
+                    actor.name,
+                    actor.roles_text(),
+                    release.version,
+                    if open.is_empty() {
+                        "nobody".to_string()
+                    } else {
+                        open.join(" and ")
+                    }
+                ),
+            )
+        })
+}
+
+/// Who the firebreak still waits on.
+pub fn waiting_on(parties: &[Role], progress: &Progress) -> Vec<Role> {
+    parties
+        .iter()
+        .copied()
+        .filter(|r| !progress.acceptances.iter().any(|s| s.role == *r && s.yes))
+        .collect()
+}
+
+/// A release manager restarts the automation once every party accepted.
+pub fn restart(
+    release: &Release,
+    parties: &[Role],
+    progress: &Progress,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Release, Event), DomainError> {
+    actor.require(
+        &[Role::ReleaseManager],
+        "restart",
+        "restart the automation after the firebreak",
+    )?;
+    if release.state != ReleaseState::Firebreak {
+        return Err(DomainError::illegal(format!(
+            "{} is {}, not at the firebreak",
+            release.version, release.state
+        )));
+    }
+    let waiting = waiting_on(parties, progress);
+    if !waiting.is_empty() {
+        let names: Vec<&str> = waiting.iter().map(|r| r.as_str()).collect();
+        return Err(refuse(
+            "firebreak",
+            format!(
+                "{} still waits on {}: restart it once they accept",
+                release.version,
+                names.join(" and ")
+            ),
+        ));
+    }
+    let mut next = release.clone();
+    next.state = ReleaseState::Running;
+    let e = Event::new(now, &actor.name, "release", &release.version, "restart")
+        .from_to("firebreak", "running");
+    Ok((next, e))
+}
+
+/// A go/no-go vote on a release in the shadow; one no-go abandons it.
+pub fn vote(
+    release: &Release,
+    progress: &Progress,
+    go: Vote,
+    comment: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Release, Sign, Event), DomainError> {
+    if release.state != ReleaseState::Shadow {
+        return Err(DomainError::illegal(format!(
+            "{} is {}: votes open when it is in the shadow",
+            release.version, release.state
+        )));
+    }
+    let role = pick_role(release, &VOTERS, &progress.votes, actor, "vote on it")?;
+    let sign = Sign {
+        role,
+        person: actor.name.clone(),
+        yes: go == Vote::Go,
+        comment: comment.trim().to_string(),
+        at: now,
+    };
+    let mut next = release.clone();
+    if go == Vote::NoGo {
+        next.state = ReleaseState::Abandoned;
+    }
+    let e = Event::new(now, &actor.name, "release", &release.version, "vote")
+        .from_to(release.state.as_str(), next.state.as_str())
+        .reason(Some(comment).filter(|c| !c.trim().is_empty()))
+        .details(json!({ "role": role, "vote": go }));
+    Ok((next, sign, e))
+}
+
+/// A release manager switches a release with every vote go into live.
+pub fn switch(
+    release: &Release,
+    progress: &Progress,
+    reason: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Release, Event), DomainError> {
+    actor.require(&[Role::ReleaseManager], "switch", "switch a release live")?;
+    if release.state != ReleaseState::Shadow {
+        return Err(DomainError::illegal(format!(
+            "{} is {}: only a release in the shadow is switched live",
+            release.version, release.state
+        )));
+    }
+    let missing: Vec<&str> = VOTERS
+        .iter()
+        .filter(|r| !progress.votes.iter().any(|v| v.role == **r && v.yes))
+        .map(|r| r.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(refuse(
+            "go-no-go",
+            format!(
+                "{} has no go from {} yet",
+                release.version,
+                missing.join(" and ")
+            ),
+        ));
+    }
+    need_reason(reason)?;
+    let mut next = release.clone();
+    next.state = ReleaseState::Live;
+    let e = Event::new(now, &actor.name, "release", &release.version, "switch")
+        .from_to("shadow", "live")
+        .reason(Some(reason));
+    Ok((next, e))
+}
+
+/// A release manager rolls a live release back to the standby slot.
+pub fn rollback(
+    release: &Release,
+    standby: Option<&Release>,
+    reason: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Release, Event), DomainError> {
+    actor.require(&[Role::ReleaseManager], "rollback", "roll a release back")?;
+    if release.state != ReleaseState::Live {
+        return Err(DomainError::illegal(format!(
+            "{} is {}: only the live release is rolled back",
+            release.version, release.state
+        )));
+    }
+    if standby.is_none() {
+        return Err(DomainError::illegal(format!(
+            "{} has no standby to roll back to: it is the first release live",
+            release.version
+        )));
+    }
+    need_reason(reason)?;
+    let mut next = release.clone();
+    next.state = ReleaseState::RolledBack;
+    let e = Event::new(now, &actor.name, "release", &release.version, "rollback")
+        .from_to("live", "rolled-back")
+        .reason(Some(reason));
+    Ok((next, e))
+}
+
+fn need_reason(reason: &str) -> Result<(), DomainError> {
+    if reason.trim().is_empty() {
+        return Err(DomainError::invalid(
+            "a production change needs a reason: add --reason",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "release_tests.rs"]
+mod tests;

@@ -1,0 +1,449 @@
+use super::*;
+use crate::domain::pipeline::Pipeline;
+use chrono::TimeZone;
+use proptest::prelude::*;
+
+const PIPELINE: &str = r#"
+[[environment]]
+name = "dev"
+deploy = "./deploy.sh"
+[[environment.test]]
+name = "smoke"
+kind = "functional"
+command = "./smoke.sh"
+
+[[environment]]
+name = "preprod"
+deploy = "./deploy.sh"
+firebreak = true
+
+[[environment]]
+name = "production"
+deploy = "./deploy.sh"
+blue_green = true
+"#;
+
+fn pipeline() -> Pipeline {
+    Pipeline::parse(PIPELINE).unwrap()
+}
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+fn who(name: &str, roles: &[Role]) -> Actor {
+    Actor {
+        name: name.into(),
+        roles: roles.to_vec(),
+        automation: false,
+    }
+}
+fn tom() -> Actor {
+    who("tom", &[Role::Developer])
+}
+const PARTIES: [Role; 2] = [Role::Tester, Role::ServiceManager];
+
+fn cut_release() -> Release {
+    cut(
+        "1.4.0",
+        "permits",
+        Team::Appdev,
+        vec![ItemId(1)],
+        false,
+        &tom(),
+        now(),
+    )
+    .unwrap()
+    .0
+}
+
+fn run(env: &str, step: &str, outcome: Outcome) -> StepRun {
+    StepRun {
+        env: env.into(),
+        step: step.into(),
+        outcome,
+        at: now(),
+        seconds: 1.0,
+    }
+}
+
+/// Records a step into both the release and its progress.
+fn step(
+    r: &mut Release,
+    p: &mut Progress,
+    env: &str,
+    name: &str,
+    outcome: Outcome,
+) -> Result<(), DomainError> {
+    let s = run(env, name, outcome);
+    let (next, _) = record(r, &pipeline(), p, true, &s, &Actor::automation(), now())?;
+    *r = next;
+    p.steps.push(s);
+    Ok(())
+}
+
+fn to_firebreak() -> (Release, Progress) {
+    let (mut r, mut p) = (cut_release(), Progress::default());
+    for (env, name) in [("dev", "deploy"), ("dev", "smoke"), ("preprod", "deploy")] {
+        step(&mut r, &mut p, env, name, Outcome::Pass).unwrap();
+    }
+    (r, p)
+}
+
+fn to_shadow() -> (Release, Progress) {
+    let (mut r, mut p) = to_firebreak();
+    for person in [
+        who("grace", &[Role::Tester]),
+        who("omar", &[Role::ServiceManager]),
+    ] {
+        let (n, sign, _) = answer(&r, &PARTIES, &p, true, "ok", &person, now()).unwrap();
+        r = n;
+        p.acceptances.push(sign);
+    }
+    r = restart(
+        &r,
+        &PARTIES,
+        &p,
+        &who("rita", &[Role::ReleaseManager]),
+        now(),
+    )
+    .unwrap()
+    .0;
+    p.restarted = true;
+    step(&mut r, &mut p, "production", "deploy", Outcome::Pass).unwrap();
+    (r, p)
+}
+
+#[test]
+fn a_release_runs_step_by_step_and_waits_at_the_armed_firebreak() {
+    let (mut r, mut p) = (cut_release(), Progress::default());
+    assert_eq!(
+        next(&pipeline(), &p, true),
+        Next::Step {
+            env: "dev".into(),
+            step: "deploy".into()
+        }
+    );
+    let err = step(&mut r, &mut p, "dev", "smoke", Outcome::Pass).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the next step of 1.4.0 is dev/deploy, not dev/smoke"
+    );
+    step(&mut r, &mut p, "dev", "deploy", Outcome::Pass).unwrap();
+    assert_eq!(r.state, ReleaseState::Running);
+    let (r, p) = to_firebreak();
+    assert_eq!(r.state, ReleaseState::Firebreak);
+    assert_eq!(
+        next(&pipeline(), &p, false),
+        Next::Step {
+            env: "production".into(),
+            step: "deploy".into()
+        },
+        "disarmed, it goes on"
+    );
+}
+
+#[test]
+fn a_failed_step_halts_the_release_for_good() {
+    let (mut r, mut p) = (cut_release(), Progress::default());
+    step(&mut r, &mut p, "dev", "deploy", Outcome::Pass).unwrap();
+    step(&mut r, &mut p, "dev", "smoke", Outcome::Fail).unwrap();
+    assert_eq!(r.state, ReleaseState::Halted);
+    assert_eq!(
+        next(&pipeline(), &p, true),
+        Next::Halted {
+            env: "dev".into(),
+            step: "smoke".into()
+        }
+    );
+    assert!(
+        step(&mut r, &mut p, "preprod", "deploy", Outcome::Pass)
+            .unwrap_err()
+            .to_string()
+            .contains("runs no more steps")
+    );
+}
+
+#[test]
+fn only_the_automation_records_results() {
+    let r = cut_release();
+    let err = record(
+        &r,
+        &pipeline(),
+        &Progress::default(),
+        true,
+        &run("dev", "deploy", Outcome::Pass),
+        &tom(),
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        DomainError::NotAllowed {
+            rule: "automation-records",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn firebreak_parties_accept_once_each_never_the_originator() {
+    let (r, mut p) = to_firebreak();
+    let err = answer(
+        &r,
+        &PARTIES,
+        &p,
+        true,
+        "",
+        &who("tom", &[Role::Tester, Role::Developer]),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tom cut 1.4.0: nobody approves their own release, so another person must accept at the firebreak"
+    );
+    let err = answer(
+        &r,
+        &PARTIES,
+        &p,
+        true,
+        "",
+        &who("priya", &[Role::ProductOwner]),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "priya is product-owner: 1.4.0 still needs tester and service-manager"
+    );
+    let both = who("grace", &[Role::Tester, Role::ServiceManager]);
+    let (_, sign, _) = answer(&r, &PARTIES, &p, true, "tested", &both, now()).unwrap();
+    p.acceptances.push(sign);
+    let err = answer(&r, &PARTIES, &p, true, "", &both, now()).unwrap_err();
+    assert!(err.to_string().contains("one person counts once"), "{err}");
+    let rm = who("rita", &[Role::ReleaseManager]);
+    let err = restart(&r, &PARTIES, &p, &rm, now()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1.4.0 still waits on service-manager: restart it once they accept"
+    );
+    assert!(matches!(
+        restart(&r, &PARTIES, &p, &tom(), now()),
+        Err(DomainError::NotAllowed { .. })
+    ));
+}
+
+#[test]
+fn a_rejection_halts_the_release_and_needs_a_comment() {
+    let (r, p) = to_firebreak();
+    let grace = who("grace", &[Role::Tester]);
+    assert!(answer(&r, &PARTIES, &p, false, " ", &grace, now()).is_err());
+    let (halted, _, e) = answer(
+        &r,
+        &PARTIES,
+        &p,
+        false,
+        "the schema migration locks the table",
+        &grace,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(halted.state, ReleaseState::Halted);
+    assert_eq!(e.action, "reject");
+}
+
+#[test]
+fn go_needs_three_different_people_and_one_no_go_abandons() {
+    let (r, mut p) = to_shadow();
+    assert_eq!(r.state, ReleaseState::Shadow);
+    let rita = who("rita", &[Role::ReleaseManager]);
+    assert!(
+        switch(&r, &p, "go", &rita, now())
+            .unwrap_err()
+            .to_string()
+            .contains("has no go from product-owner and service-manager and release-manager")
+    );
+    for person in [
+        who("priya", &[Role::ProductOwner]),
+        who("omar", &[Role::ServiceManager]),
+        rita.clone(),
+    ] {
+        let (_, sign, _) = vote(&r, &p, Vote::Go, "", &person, now()).unwrap();
+        p.votes.push(sign);
+    }
+    assert!(
+        switch(&r, &p, "", &rita, now()).is_err(),
+        "a switch needs a reason"
+    );
+    let (live, e) = switch(&r, &p, "all votes go", &rita, now()).unwrap();
+    assert_eq!(
+        (live.state, e.action.as_str()),
+        (ReleaseState::Live, "switch")
+    );
+    let (shadow, p) = to_shadow();
+    let (abandoned, _, _) = vote(
+        &shadow,
+        &p,
+        Vote::NoGo,
+        "not before the bank holiday",
+        &who("omar", &[Role::ServiceManager]),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(abandoned.state, ReleaseState::Abandoned);
+}
+
+#[test]
+fn only_a_release_manager_rolls_back_and_only_to_a_standby() {
+    let mut live = cut_release();
+    live.state = ReleaseState::Live;
+    let rita = who("rita", &[Role::ReleaseManager]);
+    assert!(
+        rollback(&live, None, "errors", &rita, now())
+            .unwrap_err()
+            .to_string()
+            .contains("no standby")
+    );
+    let mut old = cut_release();
+    old.version = "1.3.0".into();
+    old.state = ReleaseState::Standby;
+    assert!(matches!(
+        rollback(&live, Some(&old), "errors", &tom(), now()),
+        Err(DomainError::NotAllowed { .. })
+    ));
+    let (back, _) = rollback(&live, Some(&old), "error rate 12%", &rita, now()).unwrap();
+    assert_eq!(back.state, ReleaseState::RolledBack);
+}
+
+#[test]
+fn cutting_needs_a_version_and_items() {
+    assert!(
+        cut(
+            "1.4 beta",
+            "p",
+            Team::Appdev,
+            vec![ItemId(1)],
+            false,
+            &tom(),
+            now()
+        )
+        .is_err()
+    );
+    assert!(
+        cut("1.4.0", "p", Team::Appdev, vec![], false, &tom(), now())
+            .unwrap_err()
+            .to_string()
+            .contains("no done items")
+    );
+    assert!(
+        cut(
+            "1.4.0",
+            "p",
+            Team::Appdev,
+            vec![ItemId(1)],
+            false,
+            &who("grace", &[Role::Tester]),
+            now()
+        )
+        .is_err()
+    );
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Step(bool),
+    Accept(usize, bool),
+    Restart(usize),
+    Vote(usize, bool),
+    Switch(usize),
+}
+
+fn people() -> Vec<Actor> {
+    vec![
+        tom(),
+        who("grace", &[Role::Tester]),
+        who("omar", &[Role::ServiceManager]),
+        who("priya", &[Role::ProductOwner]),
+        who("rita", &[Role::ReleaseManager]),
+        who(
+            "sol",
+            &[
+                Role::Tester,
+                Role::ServiceManager,
+                Role::ReleaseManager,
+                Role::ProductOwner,
+            ],
+        ),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let person = 0..6usize;
+    prop_oneof![
+        4 => prop::bool::weighted(0.9).prop_map(Op::Step),
+        2 => (person.clone(), prop::bool::weighted(0.9)).prop_map(|(p, y)| Op::Accept(p, y)),
+        1 => person.clone().prop_map(Op::Restart),
+        2 => (person.clone(), prop::bool::weighted(0.9)).prop_map(|(p, y)| Op::Vote(p, y)),
+        1 => person.prop_map(Op::Switch),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn a_halted_or_abandoned_release_never_goes_live_and_nobody_approves_their_own(ops in prop::collection::vec(op(), 1..60)) {
+        let (mut r, mut p) = (cut_release(), Progress::default());
+        let people = people();
+        let mut failed = false;
+        for op in ops {
+            match op {
+                Op::Step(pass) => {
+                    if let Next::Step { env, step: name } = next(&pipeline(), &p, true) {
+                        let outcome = if pass { Outcome::Pass } else { Outcome::Fail };
+                        if step(&mut r, &mut p, &env, &name, outcome).is_ok() && !pass {
+                            failed = true;
+                        }
+                    }
+                }
+                Op::Accept(i, yes) => {
+                    if let Ok((n, sign, _)) = answer(&r, &PARTIES, &p, yes, "because", &people[i], now()) {
+                        failed |= !yes;
+                        r = n;
+                        p.acceptances.push(sign);
+                    }
+                }
+                Op::Restart(i) => {
+                    if let Ok((n, _)) = restart(&r, &PARTIES, &p, &people[i], now()) {
+                        r = n;
+                        p.restarted = true;
+                    }
+                }
+                Op::Vote(i, go) => {
+                    let v = if go { Vote::Go } else { Vote::NoGo };
+                    if let Ok((n, sign, _)) = vote(&r, &p, v, "", &people[i], now()) {
+                        failed |= !go;
+                        r = n;
+                        p.votes.push(sign);
+                    }
+                }
+                Op::Switch(i) => {
+                    if let Ok((n, _)) = switch(&r, &p, "go", &people[i], now()) {
+                        r = n;
+                    }
+                }
+            }
+            prop_assert!(!(failed && r.state == ReleaseState::Live), "a failed release went live");
+            let signers: Vec<&str> = p.acceptances.iter().chain(&p.votes).map(|s| s.person.as_str()).collect();
+            prop_assert!(!signers.contains(&"tom"), "the originator signed");
+            let mut accepted: Vec<&str> = p.acceptances.iter().map(|s| s.person.as_str()).collect();
+            accepted.sort();
+            accepted.dedup();
+            prop_assert_eq!(accepted.len(), p.acceptances.len(), "one person counted twice at the firebreak");
+            let mut voters: Vec<&str> = p.votes.iter().map(|s| s.person.as_str()).collect();
+            voters.sort();
+            voters.dedup();
+            prop_assert_eq!(voters.len(), p.votes.len(), "one person voted twice");
+            if r.state == ReleaseState::Live {
+                prop_assert_eq!(p.votes.iter().filter(|v| v.yes).count(), 3);
+            }
+        }
+    }
+}
