@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod runner;
 pub mod store;
 pub mod tui;
 pub mod ui;

@@ -12,6 +12,11 @@ fn main() {
     };
     let result = outcome.and_then(|outcome| match outcome {
         Outcome::Done => Ok(()),
+        Outcome::Exit(code) => {
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            std::process::exit(code)
+        }
         Outcome::OpenBoard(db) => tui::run(&tui::Options {
             db: &db,
             as_person: cli.as_person.as_deref(),

@@ -6,7 +6,9 @@ mod board;
 mod item;
 mod kanban;
 mod person;
+mod release;
 mod sprint;
+mod status;
 
 use crate::domain::{Actor, DomainError, Identity};
 use crate::store::{Store, StoreError};
@@ -62,6 +64,12 @@ pub enum Command {
     /// Pull, move and limit work on the maintenance team's Kanban board.
     #[command(subcommand)]
     Kanban(kanban::KanbanCmd),
+    /// Cut, run, gate and switch releases on the path to live.
+    #[command(subcommand)]
+    Release(release::ReleaseCmd),
+    /// The on-call view: releases in flight and whom they wait on, slots, columns over limit.
+    /// Exits 10 when something waits on a person.
+    Status(board::JsonArg),
     /// Write the whole board as JSON.
     Export(board::ExportArgs),
     /// Make a new board from an export, all or nothing.
@@ -190,6 +198,8 @@ pub enum Outcome {
     Done,
     /// Open the board at this path (the demo does).
     OpenBoard(PathBuf),
+    /// Done, with this exit code (status: 10 when something waits on a person).
+    Exit(i32),
 }
 
 /// Runs a command (not the board itself), writing its output to `out`.
@@ -214,6 +224,15 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Item(c) => item::run(&ctx, c, out),
         Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Sprint(c) => sprint::run(&ctx, c, out),
+        Command::Release(c) => release::run(&ctx, c, out),
+        Command::Status(a) => {
+            let code = status::run(&ctx, a.json, out)?;
+            return Ok(if code == 0 {
+                Outcome::Done
+            } else {
+                Outcome::Exit(code)
+            });
+        }
         Command::Export(a) => board::export(&ctx, a, out),
         Command::Import(a) => board::import(&ctx, a, out),
     }?;

@@ -39,6 +39,14 @@ pub enum ProjectCmd {
         /// Days of hypercare after go-live.
         #[arg(long, default_value_t = 14)]
         hypercare_days: u32,
+        /// Its pipeline definition (TOML): environments, steps, firebreak, slots.
+        #[arg(long, value_name = "FILE")]
+        pipeline: Option<std::path::PathBuf>,
+    },
+    /// Give a project (bau included) its pipeline definition file.
+    Pipeline {
+        name: String,
+        file: std::path::PathBuf,
     },
     /// The projects.
     List {
@@ -95,6 +103,7 @@ pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Resu
             firebreak,
             parties,
             hypercare_days,
+            pipeline,
         } => {
             let parties = parties
                 .iter()
@@ -102,8 +111,22 @@ pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Resu
                 .collect::<Result<_, _>>()?;
             let project = Project::delivery(name, *firebreak, parties, *hypercare_days)?;
             let actor = ctx.actor(&store)?;
+            if let Some(file) = pipeline {
+                // Checked before the project exists, so a bad file adds nothing.
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
+                crate::domain::pipeline::Pipeline::parse(&text)?;
+            }
             store.add_project(&project, &actor, ctx.now)?;
+            if let Some(file) = pipeline {
+                store.set_pipeline(name, file, &actor, ctx.now)?;
+            }
             writeln!(out, "Added the delivery project {name}.")?;
+        }
+        ProjectCmd::Pipeline { name, file } => {
+            let actor = ctx.actor(&store)?;
+            store.set_pipeline(name, file, &actor, ctx.now)?;
+            writeln!(out, "{name} now runs the pipeline in {}.", file.display())?;
         }
         ProjectCmd::List { json } => {
             let projects = store.projects()?;

@@ -148,6 +148,10 @@ pub enum ItemCommand {
     Carry {
         sprint: Option<String>,
     },
+    /// `done` to `released` when its release goes live: the automation does this.
+    Release {
+        version: String,
+    },
 }
 
 impl ItemCommand {
@@ -168,6 +172,7 @@ impl ItemCommand {
             ItemCommand::SendBack => "send-back",
             ItemCommand::Approve => "approve",
             ItemCommand::Carry { .. } => "carry",
+            ItemCommand::Release { .. } => "release",
         }
     }
 
@@ -337,6 +342,9 @@ pub fn apply(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Item, Event), DomainError> {
+    if let ItemCommand::Release { version } = cmd {
+        return release(item, version, actor, now);
+    }
     if actor.automation {
         return Err(DomainError::not_allowed(
             "people-decide",
@@ -442,6 +450,34 @@ pub fn apply(
         next.entered = now;
         event = event.from_to(item.state.as_str(), next.state.as_str());
     }
+    Ok((next, event))
+}
+
+/// A done item goes out with its release: only the automation records that.
+fn release(
+    item: &Item,
+    version: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Item, Event), DomainError> {
+    if !actor.automation {
+        return Err(DomainError::not_allowed(
+            "automation-releases",
+            "Items become released when their release goes live; nobody marks them by hand",
+        ));
+    }
+    if item.state != State::Done {
+        return Err(DomainError::illegal(format!(
+            "{} is {}: only done items go out with a release",
+            item.id, item.state
+        )));
+    }
+    let mut next = item.next_version(actor, now);
+    next.state = State::Released;
+    next.entered = now;
+    let event = Event::new(now, &actor.name, "item", item.id.to_string(), "release")
+        .from_to("done", "released")
+        .details(json!({ "release": version }));
     Ok((next, event))
 }
 

@@ -17,6 +17,9 @@ pub struct Project {
     /// The roles that must accept a release at the firebreak.
     pub parties: Vec<Role>,
     pub hypercare_days: u32,
+    /// The pipeline definition's file: its commands are read from there, never from the board.
+    #[serde(default)]
+    pub pipeline: Option<String>,
 }
 
 impl Project {
@@ -49,6 +52,7 @@ impl Project {
             firebreak,
             parties,
             hypercare_days,
+            pipeline: None,
         })
     }
 
@@ -59,6 +63,7 @@ impl Project {
             firebreak: false,
             parties: vec![Role::Tester, Role::ServiceManager],
             hypercare_days: 0,
+            pipeline: None,
         }
     }
 }

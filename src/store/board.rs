@@ -149,7 +149,7 @@ impl Store {
 
     pub fn projects(&self) -> Result<Vec<Project>, StoreError> {
         let mut stmt = self.conn().prepare(
-            "SELECT name, kind, firebreak, parties, hypercare_days FROM projects
+            "SELECT name, kind, firebreak, parties, hypercare_days, pipeline FROM projects
              ORDER BY kind = 'bau' DESC, name",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -163,6 +163,7 @@ impl Store {
                 firebreak: r.get(2)?,
                 parties: serde_json::from_str(&parties).unwrap_or_default(),
                 hypercare_days: r.get(4)?,
+                pipeline: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -218,8 +219,16 @@ pub(super) fn insert_project(
 ) -> Result<(), StoreError> {
     let parties = serde_json::to_string(&p.parties).unwrap_or_else(|_| "[]".into());
     tx.execute(
-        "INSERT INTO projects (name, kind, firebreak, parties, hypercare_days) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![p.name, p.kind.as_str(), p.firebreak, parties, p.hypercare_days],
+        "INSERT INTO projects (name, kind, firebreak, parties, hypercare_days, pipeline)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            p.name,
+            p.kind.as_str(),
+            p.firebreak,
+            parties,
+            p.hypercare_days,
+            p.pipeline
+        ],
     )?;
     Ok(())
 }

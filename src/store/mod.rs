@@ -6,6 +6,7 @@ mod error;
 mod items;
 mod kanban;
 mod migrations;
+pub mod release;
 mod sprint;
 pub mod transfer;
 

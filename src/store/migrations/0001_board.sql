@@ -22,7 +22,8 @@ CREATE TABLE projects (
     kind           TEXT NOT NULL CHECK (kind IN ('delivery', 'bau')),
     firebreak      INTEGER NOT NULL,
     parties        TEXT NOT NULL,
-    hypercare_days INTEGER NOT NULL
+    hypercare_days INTEGER NOT NULL,
+    pipeline       TEXT
 ) STRICT;
 
 CREATE TABLE items (
@@ -77,6 +78,61 @@ CREATE TABLE sprints (
 ) STRICT;
 
 CREATE UNIQUE INDEX one_active_sprint_per_project ON sprints (project) WHERE state = 'active';
+
+-- Releases on the path to live, the steps they ran, who signed for them, production's slots.
+CREATE TABLE releases (
+    version       TEXT PRIMARY KEY,
+    project       TEXT NOT NULL REFERENCES projects (name),
+    originator    TEXT NOT NULL,
+    team          TEXT NOT NULL,
+    schema_change INTEGER NOT NULL,
+    items         TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    slot          TEXT,
+    restarted     INTEGER NOT NULL DEFAULT 0,
+    created       TEXT NOT NULL,
+    updated       TEXT NOT NULL
+) STRICT;
+
+-- A step without an outcome is running, or was interrupted if no runner holds it.
+CREATE TABLE steps (
+    release  TEXT NOT NULL REFERENCES releases (version),
+    env      TEXT NOT NULL,
+    step     TEXT NOT NULL,
+    outcome  TEXT CHECK (outcome IN ('pass', 'fail')),
+    started  TEXT NOT NULL,
+    finished TEXT,
+    seconds  REAL NOT NULL DEFAULT 0,
+    log      TEXT NOT NULL DEFAULT '',
+    url      TEXT,
+    PRIMARY KEY (release, env, step)
+) STRICT;
+
+CREATE TABLE signs (
+    release TEXT NOT NULL REFERENCES releases (version),
+    kind    TEXT NOT NULL CHECK (kind IN ('firebreak', 'vote')),
+    role    TEXT NOT NULL,
+    person  TEXT NOT NULL,
+    yes     INTEGER NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    at      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE slots (
+    project TEXT NOT NULL REFERENCES projects (name),
+    slot    TEXT NOT NULL CHECK (slot IN ('blue', 'green')),
+    release TEXT REFERENCES releases (version),
+    live    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (project, slot)
+) STRICT;
+
+-- Tickets the automation raised, by fingerprint (project/env/step), and how often it failed.
+CREATE TABLE raised (
+    fingerprint TEXT NOT NULL,
+    item        INTEGER NOT NULL REFERENCES items (id),
+    occurrences INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (fingerprint, item)
+) STRICT;
 
 CREATE TABLE events (
     id         INTEGER PRIMARY KEY,

@@ -1,0 +1,389 @@
+//! `release` and `status`: cut a release, run it or report its steps, sign at its gates, switch
+//! it live or roll it back, and the on-call view of everything in flight.
+
+use super::person::parse;
+use super::{Ctx, Failure, print_json, print_table, to_json};
+use crate::domain::ItemId;
+use crate::domain::release::{Next, Outcome, ReleaseState, Vote, waiting_on};
+use crate::runner::{self, End};
+use clap::Subcommand;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum ReleaseCmd {
+    /// Cut a version from the project's done items (or the ones named).
+    Add {
+        version: String,
+        #[arg(long)]
+        project: String,
+        /// It changes a database schema: the firebreak holds it.
+        #[arg(long)]
+        schema_change: bool,
+        #[arg(long = "item", value_name = "ID")]
+        items: Vec<String>,
+    },
+    /// Run the automation until it halts, pauses or reaches the shadow.
+    Run { version: String },
+    /// Report a step's result from an external CI.
+    Report {
+        version: String,
+        #[arg(long)]
+        env: String,
+        #[arg(long)]
+        step: String,
+        #[arg(long)]
+        result: String,
+        /// A file holding the step's log.
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Accept a release at the firebreak, for your party.
+    Accept {
+        version: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Reject it at the firebreak: it halts.
+    Reject {
+        version: String,
+        #[arg(long)]
+        comment: String,
+    },
+    /// Resume the automation after every party accepted.
+    Restart { version: String },
+    /// Vote go or no-go on a release in the shadow.
+    Vote {
+        version: String,
+        vote: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Switch a go release live.
+    Switch {
+        version: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Roll the live release back to the standby slot.
+    Rollback {
+        version: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// A release: its steps, gate, slots and votes.
+    Show {
+        version: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every release, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut store = ctx.open()?;
+    match cmd {
+        ReleaseCmd::Add {
+            version,
+            project,
+            schema_change,
+            items,
+        } => {
+            let ids = if items.is_empty() {
+                None
+            } else {
+                Some(
+                    items
+                        .iter()
+                        .map(|i| parse::<ItemId>(i))
+                        .collect::<Result<Vec<_>, _>>()?,
+                )
+            };
+            let actor = ctx.actor(&store)?;
+            let r = store.cut_release(version, project, ids, *schema_change, &actor, ctx.now)?;
+            let ids: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
+            writeln!(
+                out,
+                "Cut {} of {} with {}.",
+                r.version,
+                r.project,
+                ids.join(", ")
+            )?;
+        }
+        ReleaseCmd::Run { version } => {
+            ctx.actor(&store)?;
+            let end = runner::run_release(&mut store, version, &mut |line| {
+                let _ = writeln!(out, "{line}");
+            })?;
+            return match end {
+                End::Halted { env, step, defect } => Err(Failure {
+                    code: 1,
+                    message: format!(
+                        "{version} halted at {env}/{step}{}",
+                        defect.map_or(String::new(), |d| format!("; {d} is on the backlog for it"))
+                    ),
+                }),
+                End::Firebreak => say(
+                    out,
+                    &format!(
+                        "{version} waits at the firebreak: its parties accept, then a release manager restarts it."
+                    ),
+                ),
+                End::Shadow { slot, url } => say(
+                    out,
+                    &format!(
+                        "{version} is in the shadow ({} slot{}): it waits for go/no-go.",
+                        slot.unwrap_or_default(),
+                        url.map_or(String::new(), |u| format!(", {u}"))
+                    ),
+                ),
+                End::Waits { env, step } => say(
+                    out,
+                    &format!(
+                        "{version} waits for {env}/{step} to be reported: firebreak release report {version} --env {env} --step {step} --result pass|fail"
+                    ),
+                ),
+                End::Done(state) => say(out, &format!("{version} is {state}: nothing to run.")),
+            };
+        }
+        ReleaseCmd::Report {
+            version,
+            env,
+            step,
+            result,
+            log,
+            url,
+        } => {
+            let outcome = parse::<Outcome>(result)?;
+            let log = match log {
+                Some(f) => std::fs::read_to_string(f)
+                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", f.display())))?,
+                None => String::new(),
+            };
+            let (r, defect) = store.report(
+                version,
+                env,
+                step,
+                outcome,
+                0.0,
+                &log,
+                url.as_deref(),
+                ctx.now,
+            )?;
+            writeln!(out, "{version}: {env}/{step} {outcome}; it is {}.", r.state)?;
+            if let Some(d) = defect {
+                writeln!(out, "{d} is on the backlog for the failure.")?;
+            }
+        }
+        ReleaseCmd::Accept { version, comment } | ReleaseCmd::Reject { version, comment } => {
+            let accept = matches!(cmd, ReleaseCmd::Accept { .. });
+            let actor = ctx.actor(&store)?;
+            let r = store.answer(version, accept, comment, &actor, ctx.now)?;
+            let view = store.release(version)?;
+            let parties = store
+                .projects()?
+                .into_iter()
+                .find(|p| p.name == r.project)
+                .map(|p| p.parties)
+                .unwrap_or_default();
+            let waiting = waiting_on(&parties, &view.progress());
+            if !accept {
+                writeln!(
+                    out,
+                    "{version} is halted: rejected at the firebreak by {}.",
+                    actor.name
+                )?;
+            } else if waiting.is_empty() {
+                writeln!(
+                    out,
+                    "Every party accepted {version}: a release manager restarts it."
+                )?;
+            } else {
+                let names: Vec<&str> = waiting.iter().map(|r| r.as_str()).collect();
+                writeln!(
+                    out,
+                    "{} accepted {version}; it still waits on {}.",
+                    actor.name,
+                    names.join(" and ")
+                )?;
+            }
+        }
+        ReleaseCmd::Restart { version } => {
+            let actor = ctx.actor(&store)?;
+            store.restart(version, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "{version} restarted: run it on with `firebreak release run {version}`."
+            )?;
+        }
+        ReleaseCmd::Vote {
+            version,
+            vote,
+            comment,
+        } => {
+            let vote = parse::<Vote>(vote)?;
+            let actor = ctx.actor(&store)?;
+            let r = store.vote(version, vote, comment, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "{} voted {vote} on {version}; it is {}.",
+                actor.name, r.state
+            )?;
+        }
+        ReleaseCmd::Switch { version, reason } | ReleaseCmd::Rollback { version, reason } => {
+            let which = if matches!(cmd, ReleaseCmd::Switch { .. }) {
+                "switch"
+            } else {
+                "rollback"
+            };
+            let actor = ctx.actor(&store)?;
+            let view = store.release(version)?;
+            // The rules first, so that a refused switch runs nothing in production.
+            check(&store, version, which, reason, &actor, ctx.now)?;
+            let (pipeline, _, _) = store.project_pipeline(&view.release.project)?;
+            if let Some(ran) =
+                runner::run_production_command(&store, &view.release, which, &pipeline)?
+                && ran.outcome == Outcome::Fail
+            {
+                return Err(Failure {
+                    code: 1,
+                    message: format!(
+                        "the {which} command failed, so nothing changed:\n{}",
+                        crate::store::release::tail(&ran.log, 2_000)
+                    ),
+                });
+            }
+            let r = if which == "switch" {
+                store.switch(version, reason, &actor, ctx.now)?
+            } else {
+                store.rollback(version, reason, &actor, ctx.now)?
+            };
+            writeln!(out, "{version} is {}.", r.state)?;
+        }
+        ReleaseCmd::Show { version, json } => {
+            let (view, pipeline, next) = store.next_step(version)?;
+            let slots = store.slots(&view.release.project)?;
+            if *json {
+                return print_json(
+                    out,
+                    vec![
+                        ("release", to_json(&view.release)),
+                        ("steps", to_json(&view.steps)),
+                        ("acceptances", to_json(&view.acceptances)),
+                        ("votes", to_json(&view.votes)),
+                        ("slots", to_json(&slots)),
+                        ("next", next_text(&next).into()),
+                    ],
+                );
+            }
+            let r = &view.release;
+            writeln!(
+                out,
+                "{} of {} ({}), cut by {}{}",
+                r.version,
+                r.project,
+                r.state,
+                r.originator,
+                if r.schema_change {
+                    ", schema change"
+                } else {
+                    ""
+                }
+            )?;
+            let items: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
+            writeln!(out, "Items: {}", items.join(", "))?;
+            for env in &pipeline.environments {
+                writeln!(out, "\n{}", env.name.to_uppercase())?;
+                let rows: Vec<Vec<String>> = env
+                    .steps()
+                    .iter()
+                    .map(|s| {
+                        let rec = view
+                            .steps
+                            .iter()
+                            .find(|x| x.env == env.name && x.step == s.name);
+                        vec![
+                            format!("  {}", s.name),
+                            rec.map_or("-".into(), |x| {
+                                x.outcome.map_or("running".into(), |o| o.to_string())
+                            }),
+                            rec.map_or(String::new(), |x| format!("{:.1} s", x.seconds)),
+                        ]
+                    })
+                    .collect();
+                print_table(out, &rows)?;
+            }
+            writeln!(out, "\nNext: {}", next_text(&next))?;
+        }
+        ReleaseCmd::List { json } => {
+            let all = store.releases()?;
+            if *json {
+                return print_json(out, vec![("releases", to_json(&all))]);
+            }
+            if all.is_empty() {
+                writeln!(
+                    out,
+                    "No releases. Cut one with `firebreak release add VERSION --project P`."
+                )?;
+            }
+            let mut rows = vec![
+                ["VERSION", "PROJECT", "STATE", "ORIGINATOR", "ITEMS"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
+            rows.extend(all.iter().map(|r| {
+                vec![
+                    r.version.clone(),
+                    r.project.clone(),
+                    r.state.to_string(),
+                    r.originator.clone(),
+                    r.items.len().to_string(),
+                ]
+            }));
+            print_table(out, &rows)?;
+        }
+    }
+    Ok(())
+}
+
+fn say(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
+    writeln!(out, "{text}")?;
+    Ok(())
+}
+
+fn next_text(next: &Next) -> String {
+    match next {
+        Next::Step { env, step } => format!("{env}/{step}"),
+        Next::Firebreak => "the firebreak".into(),
+        Next::Shadow => "go/no-go".into(),
+        Next::Halted { env, step } => format!("halted at {env}/{step}"),
+    }
+}
+
+/// The rules of a switch or rollback, checked before any command runs.
+fn check(
+    store: &crate::store::Store,
+    version: &str,
+    which: &str,
+    reason: &str,
+    actor: &crate::domain::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Failure> {
+    let view = store.release(version)?;
+    if which == "switch" {
+        crate::domain::release::switch(&view.release, &view.progress(), reason, actor, now)?;
+    } else {
+        let standby = store
+            .releases()?
+            .into_iter()
+            .find(|r| r.project == view.release.project && r.state == ReleaseState::Standby);
+        crate::domain::release::rollback(&view.release, standby.as_ref(), reason, actor, now)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! `status`: the on-call view over SSH. Releases in flight and whom they wait on, production's
+//! slots, Kanban columns over their limit. Exit 0 when nothing waits on a person, 10 when
+//! something does.
+
+use super::{Ctx, Failure, print_json};
+use crate::domain::Role;
+use crate::domain::release::{ReleaseState, VOTERS, waiting_on};
+use serde_json::json;
+use std::io::Write;
+
+/// The exit code when something waits on a person.
+pub const NEEDS_A_PERSON: i32 = 10;
+
+pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Failure> {
+    let store = ctx.open()?;
+    let projects = store.projects()?;
+    let mut rows = Vec::new();
+    let mut needs = Vec::new();
+    for r in store.releases()? {
+        if !matches!(
+            r.state,
+            ReleaseState::Built
+                | ReleaseState::Running
+                | ReleaseState::Firebreak
+                | ReleaseState::Shadow
+                | ReleaseState::Halted
+        ) {
+            continue;
+        }
+        let view = store.release(&r.version)?;
+        let progress = view.progress();
+        let on: Vec<String> = match r.state {
+            ReleaseState::Firebreak => {
+                let parties = projects
+                    .iter()
+                    .find(|p| p.name == r.project)
+                    .map(|p| p.parties.clone())
+                    .unwrap_or_default();
+                let waiting: Vec<Role> = waiting_on(&parties, &progress);
+                if waiting.is_empty() {
+                    vec!["release-manager (restart)".into()]
+                } else {
+                    waiting.iter().map(|r| r.to_string()).collect()
+                }
+            }
+            ReleaseState::Shadow => {
+                let missing: Vec<String> = VOTERS
+                    .iter()
+                    .filter(|v| !progress.votes.iter().any(|s| s.role == **v))
+                    .map(|v| format!("{v} (vote)"))
+                    .collect();
+                if missing.is_empty() {
+                    vec!["release-manager (switch)".into()]
+                } else {
+                    missing
+                }
+            }
+            ReleaseState::Halted => vec![format!("team {} (problem determination)", r.team)],
+            _ => vec![],
+        };
+        let at = view
+            .steps
+            .last()
+            .map(|s| format!("{}/{}", s.env, s.step))
+            .unwrap_or_else(|| "-".into());
+        if !on.is_empty() {
+            needs.push(format!("{} waits on {}", r.version, on.join(", ")));
+        }
+        rows.push(json!({ "version": r.version, "project": r.project, "state": r.state, "at": at, "waiting_on": on, "slot": r.slot }));
+    }
+    let mut slots = Vec::new();
+    for p in &projects {
+        for (slot, release, live) in store.slots(&p.name)? {
+            slots
+                .push(json!({ "project": p.name, "slot": slot, "release": release, "live": live }));
+        }
+    }
+    let limits = store.column_limits()?;
+    let items = store.kanban_items(None)?;
+    let board = crate::app::kanban::Board::of(&items, &limits);
+    let over: Vec<serde_json::Value> = board
+        .columns
+        .iter()
+        .filter(|c| c.over())
+        .map(|c| json!({ "column": c.limit.column, "count": c.count, "limit": c.limit.limit }))
+        .collect();
+    for c in board.columns.iter().filter(|c| c.over()) {
+        needs.push(format!(
+            "{} is over its limit ({} of {})",
+            c.limit.column.title(),
+            c.count,
+            c.limit.limit.unwrap_or(0)
+        ));
+    }
+    let code = if needs.is_empty() { 0 } else { NEEDS_A_PERSON };
+    if json_out {
+        print_json(
+            out,
+            vec![
+                ("releases", rows.into()),
+                ("slots", slots.into()),
+                ("over_limit", over.into()),
+                ("needs_a_person", needs.clone().into()),
+            ],
+        )?;
+        return Ok(code);
+    }
+    writeln!(out, "RELEASES IN FLIGHT")?;
+    if rows.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for r in &rows {
+        let on = r["waiting_on"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {:<10} {:<16} {:<10} at {:<20} {}",
+            r["version"].as_str().unwrap_or(""),
+            r["project"].as_str().unwrap_or(""),
+            r["state"].as_str().unwrap_or(""),
+            r["at"].as_str().unwrap_or(""),
+            if on.is_empty() {
+                String::new()
+            } else {
+                format!("waits on {on}")
+            }
+        )?;
+    }
+    writeln!(out, "PRODUCTION")?;
+    if slots.is_empty() {
+        writeln!(out, "  nothing deployed yet")?;
+    }
+    for s in &slots {
+        writeln!(
+            out,
+            "  {:<16} {:<6} {:<10} {}",
+            s["project"].as_str().unwrap_or(""),
+            s["slot"].as_str().unwrap_or(""),
+            s["release"].as_str().unwrap_or("-"),
+            if s["live"] == true {
+                "LIVE"
+            } else {
+                "shadow/standby"
+            }
+        )?;
+    }
+    writeln!(out, "KANBAN")?;
+    if over.is_empty() {
+        writeln!(out, "  every column within its limit")?;
+    }
+    for c in &over {
+        writeln!(
+            out,
+            "  {} over its limit: {} of {}",
+            c["column"].as_str().unwrap_or(""),
+            c["count"],
+            c["limit"]
+        )?;
+    }
+    if needs.is_empty() {
+        writeln!(out, "\nNothing waits on a person.")?;
+    } else {
+        writeln!(out, "\nWAITS ON A PERSON")?;
+        for n in &needs {
+            writeln!(out, "  {n}")?;
+        }
+    }
+    Ok(code)
+}

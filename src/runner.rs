@@ -1,0 +1,299 @@
+//! The automation: runs a release's steps as real child processes, one after another, in the
+//! pipeline file's folder, each with a timeout that kills its whole process group, and records
+//! each outcome through the store. Commands come from the pipeline file only; what varies per
+//! run reaches them as environment variables, never spliced into a command line.
+
+use crate::domain::ItemId;
+use crate::domain::pipeline::{Environment, Pipeline};
+use crate::domain::release::{Next, Outcome, Release, ReleaseState};
+use crate::store::{Store, StoreError};
+use chrono::Utc;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How much of a step's output is kept: the end of it.
+const KEEP: usize = 1 << 20;
+
+/// What one command did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ran {
+    pub outcome: Outcome,
+    pub seconds: f64,
+    pub log: String,
+}
+
+/// Runs `command` with `sh -c` in `dir`, with `vars` added to its environment; kills its
+/// process group after `timeout`.
+pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: Duration) -> Ran {
+    let started = Instant::now();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(command)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.process_group(0);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            return Ran {
+                outcome: Outcome::Fail,
+                seconds: 0.0,
+                log: format!("could not start `{command}`: {e}\n"),
+            };
+        }
+    };
+    let log = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|mut pipe| {
+        let log = Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut l = log.lock().unwrap_or_else(|p| p.into_inner());
+                l.extend_from_slice(&buf[..n]);
+                if l.len() > 2 * KEEP {
+                    let cut = l.len() - KEEP;
+                    l.drain(..cut);
+                }
+            }
+        })
+    })
+    .collect();
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() >= timeout => {
+                timed_out = true;
+                // The whole group: the shell and everything it started. SAFETY: killpg only
+                // signals the process group this child leads (process_group(0) above).
+                unsafe { libc::killpg(child.id() as libc::pid_t, libc::SIGKILL) };
+                break child.wait().ok();
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => break None,
+        }
+    };
+    for r in readers {
+        let _ = r.join();
+    }
+    let mut text =
+        String::from_utf8_lossy(&log.lock().unwrap_or_else(|p| p.into_inner())).to_string();
+    let ok = status.is_some_and(|s| s.success()) && !timed_out;
+    if timed_out {
+        text.push_str(&format!(
+            "\nfirebreak: killed after {} s, its timeout\n",
+            timeout.as_secs()
+        ));
+    } else if let Some(s) = status.filter(|s| !s.success()) {
+        text.push_str(&format!("\nfirebreak: exited with {s}\n"));
+    }
+    Ran {
+        outcome: if ok { Outcome::Pass } else { Outcome::Fail },
+        seconds: started.elapsed().as_secs_f64(),
+        log: crate::store::release::tail(&text, KEEP),
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum End {
+    /// A step failed: the release is halted and a defect is on the backlog.
+    Halted {
+        env: String,
+        step: String,
+        defect: Option<ItemId>,
+    },
+    /// It waits at the firebreak.
+    Firebreak,
+    /// It is in the shadow slot, waiting for go/no-go.
+    Shadow {
+        slot: Option<String>,
+        url: Option<String>,
+    },
+    /// The next step has no command: an external CI reports it.
+    Waits { env: String, step: String },
+    /// Nothing to run: it is past the automation (live, abandoned...).
+    Done(ReleaseState),
+}
+
+/// The variables a step's command sees.
+fn vars(release: &Release, env: &Environment, slot: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("FIREBREAK_VERSION", release.version.clone()),
+        ("FIREBREAK_ENV", env.name.clone()),
+    ];
+    if let Some(slot) = slot {
+        v.push(("FIREBREAK_SLOT", slot.to_string()));
+        if let Some(url) = env.shadow_url_of(slot) {
+            v.push(("FIREBREAK_URL", url));
+        }
+    } else if let Some(url) = &env.live_url {
+        v.push(("FIREBREAK_URL", url.clone()));
+    }
+    v
+}
+
+/// Runs a release's steps until it halts, pauses, waits on an external CI or reaches the
+/// shadow; `say` gets one line per step. A step left running by a crash is run again.
+pub fn run_release(
+    store: &mut Store,
+    version: &str,
+    say: &mut dyn FnMut(&str),
+) -> Result<End, StoreError> {
+    for (env, step) in store.interrupted(version)? {
+        say(&format!("{env}/{step} was interrupted: running it again"));
+    }
+    loop {
+        let (view, pipeline, next) = store.next_step(version)?;
+        let (env_name, step_name) = match next {
+            Next::Step { env, step } => (env, step),
+            Next::Firebreak => return Ok(End::Firebreak),
+            Next::Shadow => {
+                let slot = view.release.slot.clone();
+                let url = slot
+                    .as_deref()
+                    .and_then(|s| pipeline.production().shadow_url_of(s));
+                return Ok(End::Shadow { slot, url });
+            }
+            Next::Halted { env, step } => {
+                return Ok(End::Halted {
+                    env,
+                    step,
+                    defect: None,
+                });
+            }
+        };
+        if !matches!(
+            view.release.state,
+            ReleaseState::Built | ReleaseState::Running
+        ) {
+            return Ok(End::Done(view.release.state));
+        }
+        let env = pipeline
+            .environment(&env_name)
+            .cloned()
+            .unwrap_or_else(|| pipeline.production().clone());
+        let step = env
+            .steps()
+            .into_iter()
+            .find(|s| s.name == step_name)
+            .map(|s| (s.command.map(str::to_string), s.timeout));
+        let (Some(command), timeout) = step.unwrap_or((None, 0)) else {
+            return Ok(End::Waits {
+                env: env_name,
+                step: step_name,
+            });
+        };
+        let slot = if env.blue_green {
+            Some(store_slot(store, &view.release)?)
+        } else {
+            None
+        };
+        store.begin_step(version, &env_name, &step_name, Utc::now())?;
+        let dir = pipeline_dir(store, &view.release.project)?;
+        say(&format!("{env_name}/{step_name} …"));
+        let ran = run_command(
+            &command,
+            &dir,
+            &vars(&view.release, &env, slot.as_deref()),
+            Duration::from_secs(timeout),
+        );
+        let url = slot.as_deref().and_then(|s| env.shadow_url_of(s));
+        let (_, defect) = store.report(
+            version,
+            &env_name,
+            &step_name,
+            ran.outcome,
+            ran.seconds,
+            &ran.log,
+            url.as_deref(),
+            Utc::now(),
+        )?;
+        say(&format!(
+            "{env_name}/{step_name} {} ({:.1} s)",
+            ran.outcome, ran.seconds
+        ));
+        if ran.outcome == Outcome::Fail {
+            return Ok(End::Halted {
+                env: env_name,
+                step: step_name,
+                defect,
+            });
+        }
+    }
+}
+
+fn store_slot(store: &Store, release: &Release) -> Result<String, StoreError> {
+    if let Some(slot) = &release.slot {
+        return Ok(slot.clone());
+    }
+    let live = store
+        .slots(&release.project)?
+        .into_iter()
+        .find(|s| s.2)
+        .map(|s| s.0);
+    Ok(if live.as_deref() == Some("blue") {
+        "green"
+    } else {
+        "blue"
+    }
+    .to_string())
+}
+
+fn pipeline_dir(store: &Store, project: &str) -> Result<std::path::PathBuf, StoreError> {
+    let (_, path, _) = store.project_pipeline(project)?;
+    Ok(path
+        .as_deref()
+        .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| std::path::PathBuf::from(".")))
+}
+
+/// Runs production's `switch` (or `rollback`) command for a release's slot; the store's switch
+/// follows only if it passed.
+pub fn run_production_command(
+    store: &Store,
+    release: &Release,
+    which: &str,
+    pipeline: &Pipeline,
+) -> Result<Option<Ran>, StoreError> {
+    let prod = pipeline.production();
+    let command = if which == "switch" {
+        prod.switch.as_deref()
+    } else {
+        prod.rollback.as_deref()
+    };
+    let Some(command) = command else {
+        return Ok(None);
+    };
+    let dir = pipeline_dir(store, &release.project)?;
+    Ok(Some(run_command(
+        command,
+        &dir,
+        &vars(release, prod, release.slot.as_deref()),
+        Duration::from_secs(prod.timeout),
+    )))
+}

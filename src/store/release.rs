@@ -1,0 +1,756 @@
+//! Releases in the file: cutting them, recording their steps (raising a defect when one fails),
+//! the firebreak's signatures, votes, production's slots, switch and rollback, each in one
+//! transaction with its events.
+
+use super::items::{insert, load, update};
+use super::{Store, StoreError, append_event};
+use crate::domain::item::{self, ItemCommand, NewItem};
+use crate::domain::pipeline::Pipeline;
+use crate::domain::release::{
+    self, Next, Outcome, Progress, Release, ReleaseState, Sign, StepRun, Vote,
+};
+use crate::domain::{
+    Actor, DomainError, Event, ItemId, Kind, Origin, ProjectKind, State, Team, rank,
+};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+const COLS: &str = "version, project, originator, team, schema_change, items, state, slot, created";
+
+fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
+    let items: String = r.get(5)?;
+    Ok(Release {
+        version: r.get(0)?,
+        project: r.get(1)?,
+        originator: r.get(2)?,
+        team: r.get::<_, String>(3)?.parse().unwrap_or(Team::Appdev),
+        schema_change: r.get(4)?,
+        items: serde_json::from_str::<Vec<ItemId>>(&items).unwrap_or_default(),
+        state: r
+            .get::<_, String>(6)?
+            .parse()
+            .unwrap_or(ReleaseState::Built),
+        slot: r.get(7)?,
+        created: r.get(8)?,
+    })
+}
+
+/// A step as the store keeps it: with its log, and without an outcome while it runs.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StepRecord {
+    pub env: String,
+    pub step: String,
+    pub outcome: Option<Outcome>,
+    pub started: DateTime<Utc>,
+    pub seconds: f64,
+    pub log: String,
+    pub url: Option<String>,
+}
+
+/// A release with everything recorded about it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReleaseView {
+    pub release: Release,
+    pub steps: Vec<StepRecord>,
+    pub acceptances: Vec<Sign>,
+    pub votes: Vec<Sign>,
+    pub restarted: bool,
+}
+
+impl ReleaseView {
+    pub fn progress(&self) -> Progress {
+        Progress {
+            steps: self
+                .steps
+                .iter()
+                .filter_map(|s| {
+                    s.outcome.map(|outcome| StepRun {
+                        env: s.env.clone(),
+                        step: s.step.clone(),
+                        outcome,
+                        at: s.started,
+                        seconds: s.seconds,
+                    })
+                })
+                .collect(),
+            acceptances: self.acceptances.clone(),
+            votes: self.votes.clone(),
+            restarted: self.restarted,
+        }
+    }
+}
+
+fn not_found(version: &str) -> StoreError {
+    DomainError::not_found(format!(
+        "there is no release '{version}': see `firebreak release list`"
+    ))
+    .into()
+}
+
+fn load_view(conn: &rusqlite::Connection, version: &str) -> Result<ReleaseView, StoreError> {
+    let release = conn
+        .query_row(
+            &format!("SELECT {COLS} FROM releases WHERE version = ?1"),
+            [version],
+            release_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| not_found(version))?;
+    let restarted: bool = conn.query_row(
+        "SELECT restarted FROM releases WHERE version = ?1",
+        [version],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT env, step, outcome, started, seconds, log, url FROM steps WHERE release = ?1 ORDER BY started, rowid",
+    )?;
+    let steps = stmt
+        .query_map([version], |r| {
+            let outcome: Option<String> = r.get(2)?;
+            Ok(StepRecord {
+                env: r.get(0)?,
+                step: r.get(1)?,
+                outcome: outcome.and_then(|o| o.parse().ok()),
+                started: r.get(3)?,
+                seconds: r.get(4)?,
+                log: r.get(5)?,
+                url: r.get(6)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let signs = |kind: &str| -> Result<Vec<Sign>, StoreError> {
+        let mut stmt = conn.prepare(
+            "SELECT role, person, yes, comment, at FROM signs WHERE release = ?1 AND kind = ?2 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map(params![version, kind], |r| {
+            Ok(Sign {
+                role: r
+                    .get::<_, String>(0)?
+                    .parse()
+                    .unwrap_or(crate::domain::Role::Tester),
+                person: r.get(1)?,
+                yes: r.get(2)?,
+                comment: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    };
+    Ok(ReleaseView {
+        acceptances: signs("firebreak")?,
+        votes: signs("vote")?,
+        release,
+        steps,
+        restarted,
+    })
+}
+
+fn save(tx: &Transaction<'_>, r: &Release, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let items = serde_json::to_string(&r.items).unwrap_or_else(|_| "[]".into());
+    tx.execute(
+        "INSERT INTO releases (version, project, originator, team, schema_change, items, state, slot, created, updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (version) DO UPDATE SET state = ?7, slot = ?8, updated = ?10",
+        params![r.version, r.project, r.originator, r.team.as_str(), r.schema_change, items, r.state.as_str(), r.slot, r.created, now],
+    )?;
+    Ok(())
+}
+
+fn sign(tx: &Transaction<'_>, version: &str, kind: &str, s: &Sign) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO signs (release, kind, role, person, yes, comment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![version, kind, s.role.as_str(), s.person, s.yes, s.comment, s.at],
+    )?;
+    Ok(())
+}
+
+/// Reads a project's pipeline file.
+pub fn pipeline_of(path: Option<&str>, project: &str) -> Result<Pipeline, StoreError> {
+    let path = path.ok_or_else(|| {
+        DomainError::illegal(format!(
+            "{project} has no pipeline: give it one with `firebreak project pipeline {project} FILE`"
+        ))
+    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| DomainError::invalid(format!("cannot read the pipeline file {path}: {e}")))?;
+    Ok(Pipeline::parse(&text)?)
+}
+
+impl Store {
+    pub fn project_pipeline(
+        &self,
+        project: &str,
+    ) -> Result<(Pipeline, Option<String>, bool), StoreError> {
+        let p = self
+            .projects()?
+            .into_iter()
+            .find(|p| p.name == project)
+            .ok_or_else(|| DomainError::invalid(format!("there is no project '{project}'")))?;
+        Ok((
+            pipeline_of(p.pipeline.as_deref(), project)?,
+            p.pipeline,
+            p.firebreak,
+        ))
+    }
+
+    /// Sets the file a project's pipeline is read from; it must read cleanly now.
+    pub fn set_pipeline(
+        &mut self,
+        project: &str,
+        path: &std::path::Path,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        actor.require(
+            &[
+                crate::domain::Role::ReleaseManager,
+                crate::domain::Role::ProductOwner,
+            ],
+            "pipelines",
+            "set a project's pipeline",
+        )?;
+        let path = std::fs::canonicalize(path).map_err(|e| {
+            DomainError::invalid(format!(
+                "cannot read the pipeline file {}: {e}",
+                path.display()
+            ))
+        })?;
+        let shown = path.display().to_string();
+        pipeline_of(Some(&shown), project)?;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE projects SET pipeline = ?2 WHERE name = ?1",
+                params![project, shown],
+            )?;
+            if n == 0 {
+                return Err(
+                    DomainError::invalid(format!("there is no project '{project}'")).into(),
+                );
+            }
+            append_event(
+                tx,
+                &Event::new(now, &actor.name, "project", project, "pipeline")
+                    .details(serde_json::json!({ "file": shown })),
+            )
+        })
+    }
+
+    pub fn releases(&self) -> Result<Vec<Release>, StoreError> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLS} FROM releases ORDER BY created DESC, version"
+        ))?;
+        let rows = stmt.query_map([], release_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn release(&self, version: &str) -> Result<ReleaseView, StoreError> {
+        load_view(self.conn(), version)
+    }
+
+    /// Cuts a release from the project's done items not yet in another release, or from `ids`.
+    pub fn cut_release(
+        &mut self,
+        version: &str,
+        project: &str,
+        ids: Option<Vec<ItemId>>,
+        schema_change: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Release, StoreError> {
+        let proj = self
+            .projects()?
+            .into_iter()
+            .find(|p| p.name == project)
+            .ok_or_else(|| {
+                DomainError::invalid(format!(
+                    "there is no project '{project}': see `firebreak project list`"
+                ))
+            })?;
+        let team = if proj.kind == ProjectKind::Bau {
+            Team::Ams
+        } else {
+            Team::Appdev
+        };
+        let taken: Vec<ItemId> = self.releases()?.into_iter().flat_map(|r| r.items).collect();
+        self.write(|tx| {
+            if load_view(tx, version).is_ok() {
+                return Err(DomainError::invalid(format!("there is a release {version} already: a new version is the fix")).into());
+            }
+            let items = match &ids {
+                Some(ids) => {
+                    for id in ids {
+                        if taken.contains(id) {
+                            return Err(DomainError::illegal(format!(
+                                "{id} goes out with another release already: a release carries each item once"
+                            ))
+                            .into());
+                        }
+                        let i = load(tx, *id)?;
+                        if i.project != project || i.state != State::Done {
+                            return Err(DomainError::illegal(format!(
+                                "{id} is {} in {}: a release of {project} carries its done items",
+                                i.state, i.project
+                            ))
+                            .into());
+                        }
+                    }
+                    ids.clone()
+                }
+                None => super::items::select(tx, "project = ?1 AND state = 'done' ORDER BY rank", [project])?
+                    .into_iter()
+                    .map(|i| i.id)
+                    .filter(|id| !taken.contains(id))
+                    .collect(),
+            };
+            let (r, event) = release::cut(version, project, team, items, schema_change, actor, now)?;
+            save(tx, &r, now)?;
+            append_event(tx, &event)?;
+            Ok(r)
+        })
+    }
+
+    /// Where a release stands and what comes next.
+    pub fn next_step(&self, version: &str) -> Result<(ReleaseView, Pipeline, Next), StoreError> {
+        let view = self.release(version)?;
+        let (pipeline, _, armed) = self.project_pipeline(&view.release.project)?;
+        let armed = armed || view.release.schema_change;
+        let next = release::next(&pipeline, &view.progress(), armed);
+        Ok((view, pipeline, next))
+    }
+
+    /// Marks a step as running, so that a crash leaves it visibly interrupted.
+    pub fn begin_step(
+        &mut self,
+        version: &str,
+        env: &str,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (view, pipeline, next) = self.next_step(version)?;
+        match &next {
+            Next::Step { env: e, step: s } if e == env && s == step => {}
+            _ => {
+                return Err(DomainError::illegal(format!(
+                    "{env}/{step} is not the next step of {version}"
+                ))
+                .into());
+            }
+        }
+        self.write(|tx| {
+            hold(tx, &view.release, &pipeline, env)?;
+            let interrupted = tx
+                .query_row(
+                    "SELECT started FROM steps WHERE release = ?1 AND env = ?2 AND step = ?3 AND outcome IS NULL",
+                    params![version, env, step],
+                    |r| r.get::<_, DateTime<Utc>>(0),
+                )
+                .optional()?;
+            if let Some(started) = interrupted {
+                append_event(
+                    tx,
+                    &Event::new(now, crate::domain::policy::AUTOMATION, "release", version, "interrupted")
+                        .details(serde_json::json!({ "env": env, "step": step, "started": started })),
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO steps (release, env, step, started) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (release, env, step) DO UPDATE SET started = ?4, outcome = NULL, log = ''",
+                params![version, env, step, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Steps left running by a run that died: what `release run` resumes.
+    pub fn interrupted(&self, version: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT env, step FROM steps WHERE release = ?1 AND outcome IS NULL")?;
+        let rows = stmt.query_map([version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records a step's outcome (the automation's act). A failure halts the release and raises
+    /// a defect on the backlog, or adds an occurrence to the one still open for that step.
+    #[allow(clippy::too_many_arguments)]
+    pub fn report(
+        &mut self,
+        version: &str,
+        env: &str,
+        step: &str,
+        outcome: Outcome,
+        seconds: f64,
+        log: &str,
+        url: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Release, Option<ItemId>), StoreError> {
+        let (view, pipeline, _) = self.next_step(version)?;
+        let (_, _, armed) = self.project_pipeline(&view.release.project)?;
+        let armed = armed || view.release.schema_change;
+        let automation = Actor::automation();
+        let run = StepRun {
+            env: env.into(),
+            step: step.into(),
+            outcome,
+            at: now,
+            seconds,
+        };
+        let (mut next, event) = release::record(
+            &view.release,
+            &pipeline,
+            &view.progress(),
+            armed,
+            &run,
+            &automation,
+            now,
+        )?;
+        let log = tail(log, 200_000);
+        self.write(|tx| {
+            hold(tx, &view.release, &pipeline, env)?;
+            tx.execute(
+                "INSERT INTO steps (release, env, step, outcome, started, finished, seconds, log, url)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (release, env, step) DO UPDATE SET outcome = ?4, finished = ?5, seconds = ?6, log = ?7, url = ?8",
+                params![version, env, step, outcome.as_str(), now, seconds, log, url],
+            )?;
+            if next.state == ReleaseState::Shadow || (env == pipeline.production().name && step == "deploy") {
+                next.slot = Some(idle_slot(tx, &next.project)?);
+                if next.state == ReleaseState::Shadow {
+                    tx.execute(
+                        "INSERT INTO slots (project, slot, release, live) VALUES (?1, ?2, ?3, 0)
+                         ON CONFLICT (project, slot) DO UPDATE SET release = ?3",
+                        params![next.project, next.slot, next.version],
+                    )?;
+                }
+            }
+            save(tx, &next, now)?;
+            append_event(tx, &event)?;
+            let defect = if outcome == Outcome::Fail { Some(raise(tx, &next, env, step, &log, now)?) } else { None };
+            Ok((next, defect))
+        })
+    }
+
+    pub fn answer(
+        &mut self,
+        version: &str,
+        accept: bool,
+        comment: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Release, StoreError> {
+        let view = self.release(version)?;
+        let parties = self.parties(&view.release.project)?;
+        let (next, s, event) = release::answer(
+            &view.release,
+            &parties,
+            &view.progress(),
+            accept,
+            comment,
+            actor,
+            now,
+        )?;
+        self.write(|tx| {
+            sign(tx, version, "firebreak", &s)?;
+            save(tx, &next, now)?;
+            append_event(tx, &event)?;
+            Ok(next)
+        })
+    }
+
+    fn parties(&self, project: &str) -> Result<Vec<crate::domain::Role>, StoreError> {
+        Ok(self
+            .projects()?
+            .into_iter()
+            .find(|p| p.name == project)
+            .map(|p| p.parties)
+            .unwrap_or_default())
+    }
+
+    pub fn restart(
+        &mut self,
+        version: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Release, StoreError> {
+        let view = self.release(version)?;
+        let parties = self.parties(&view.release.project)?;
+        let (next, event) =
+            release::restart(&view.release, &parties, &view.progress(), actor, now)?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE releases SET restarted = 1 WHERE version = ?1",
+                [version],
+            )?;
+            save(tx, &next, now)?;
+            append_event(tx, &event)?;
+            Ok(next)
+        })
+    }
+
+    pub fn vote(
+        &mut self,
+        version: &str,
+        go: Vote,
+        comment: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Release, StoreError> {
+        let view = self.release(version)?;
+        let (next, s, event) =
+            release::vote(&view.release, &view.progress(), go, comment, actor, now)?;
+        self.write(|tx| {
+            sign(tx, version, "vote", &s)?;
+            save(tx, &next, now)?;
+            if next.state == ReleaseState::Abandoned {
+                tx.execute(
+                    "UPDATE slots SET release = NULL WHERE release = ?1 AND live = 0",
+                    [version],
+                )?;
+            }
+            append_event(tx, &event)?;
+            Ok(next)
+        })
+    }
+
+    /// Makes a go release live: its slot takes the traffic, the old live one stands by, and its
+    /// items become released. The runner has run the pipeline's `switch` command first.
+    pub fn switch(
+        &mut self,
+        version: &str,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Release, StoreError> {
+        let view = self.release(version)?;
+        let (next, event) = release::switch(&view.release, &view.progress(), reason, actor, now)?;
+        self.write(|tx| {
+            let old: Option<String> = tx
+                .query_row(
+                    "SELECT release FROM slots WHERE project = ?1 AND live = 1",
+                    [&next.project],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            if let Some(old) = old {
+                tx.execute(
+                    "UPDATE releases SET state = 'standby', updated = ?2 WHERE version = ?1",
+                    params![old, now],
+                )?;
+                append_event(
+                    tx,
+                    &Event::new(now, &actor.name, "release", &old, "standby")
+                        .from_to("live", "standby"),
+                )?;
+            }
+            tx.execute(
+                "UPDATE slots SET live = (release IS ?2) WHERE project = ?1",
+                params![next.project, next.version],
+            )?;
+            save(tx, &next, now)?;
+            append_event(tx, &event)?;
+            let automation = Actor::automation();
+            for id in &next.items {
+                let current = load(tx, *id)?;
+                if current.state == State::Done {
+                    let (item, e) = item::apply(
+                        &current,
+                        &ItemCommand::Release {
+                            version: version.to_string(),
+                        },
+                        &automation,
+                        now,
+                    )?;
+                    update(tx, &item, current.version)?;
+                    append_event(tx, &e)?;
+                }
+            }
+            Ok(next)
+        })
+    }
+
+    /// Rolls the live release back: the standby slot takes the traffic again.
+    pub fn rollback(
+        &mut self,
+        version: &str,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Release, StoreError> {
+        let view = self.release(version)?;
+        let standby: Option<Release> = self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLS} FROM releases WHERE project = ?1 AND state = 'standby' ORDER BY updated DESC LIMIT 1"),
+                [&view.release.project],
+                release_from_row,
+            )
+            .optional()?;
+        let (next, event) = release::rollback(&view.release, standby.as_ref(), reason, actor, now)?;
+        let standby = standby.unwrap_or_else(|| view.release.clone());
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE slots SET live = (release IS ?2) WHERE project = ?1",
+                params![next.project, standby.version],
+            )?;
+            tx.execute(
+                "UPDATE releases SET state = 'live', updated = ?2 WHERE version = ?1",
+                params![standby.version, now],
+            )?;
+            append_event(
+                tx,
+                &Event::new(now, &actor.name, "release", &standby.version, "restored")
+                    .from_to("standby", "live"),
+            )?;
+            save(tx, &next, now)?;
+            append_event(tx, &event)?;
+            Ok(next)
+        })
+    }
+
+    /// Production's two slots of a project: which release each holds and which is live.
+    pub fn slots(&self, project: &str) -> Result<Vec<(String, Option<String>, bool)>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT slot, release, live FROM slots WHERE project = ?1 ORDER BY slot")?;
+        let rows = stmt.query_map([project], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// The slot not serving traffic: blue when neither is live yet.
+fn idle_slot(tx: &Transaction<'_>, project: &str) -> Result<String, StoreError> {
+    let live: Option<String> = tx
+        .query_row(
+            "SELECT slot FROM slots WHERE project = ?1 AND live = 1",
+            [project],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(if live.as_deref() == Some("blue") {
+        "green"
+    } else {
+        "blue"
+    }
+    .to_string())
+}
+
+/// One release in an environment at a time: refuses when another release of the project
+/// stands there (running its steps, waiting at the firebreak there, or in the shadow).
+fn hold(
+    tx: &Transaction<'_>,
+    r: &Release,
+    pipeline: &Pipeline,
+    env: &str,
+) -> Result<(), StoreError> {
+    let others = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {COLS} FROM releases WHERE project = ?1 AND version != ?2 AND state IN ('running', 'firebreak', 'shadow')"
+        ))?;
+        stmt.query_map(params![r.project, r.version], release_from_row)?
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    for other in others {
+        let view = load_view(tx, &other.version)?;
+        let at = match release::next(pipeline, &view.progress(), true) {
+            Next::Step { env, .. } => Some(env),
+            Next::Firebreak => pipeline.firebreak_env().map(|e| e.name.clone()),
+            Next::Shadow => Some(pipeline.production().name.clone()),
+            Next::Halted { .. } => None,
+        };
+        let started_here = view.steps.iter().any(|s| s.env == env);
+        if at.as_deref() == Some(env) && (started_here || other.state != ReleaseState::Running) {
+            return Err(DomainError::illegal(format!(
+                "{env} is held by {} ({}): one release in an environment at a time; wait for it to move on",
+                other.version, other.state
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Raises the pipeline defect of a failed step, or counts another occurrence on the open one.
+fn raise(
+    tx: &Transaction<'_>,
+    r: &Release,
+    env: &str,
+    step: &str,
+    log: &str,
+    now: DateTime<Utc>,
+) -> Result<ItemId, StoreError> {
+    let fingerprint = format!("{}/{env}/{step}", r.project);
+    let open: Option<u32> = tx
+        .query_row(
+            "SELECT r.item FROM raised r JOIN items i ON i.id = r.item
+             WHERE r.fingerprint = ?1 AND i.state NOT IN ('done', 'released', 'cancelled') LIMIT 1",
+            [&fingerprint],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let automation = Actor::automation();
+    if let Some(id) = open {
+        tx.execute(
+            "UPDATE raised SET occurrences = occurrences + 1 WHERE fingerprint = ?1 AND item = ?2",
+            params![fingerprint, id],
+        )?;
+        append_event(
+            tx,
+            &Event::new(
+                now,
+                &automation.name,
+                "item",
+                ItemId(id).to_string(),
+                "occurrence",
+            )
+            .details(serde_json::json!({ "release": r.version, "env": env, "step": step })),
+        )?;
+        return Ok(ItemId(id));
+    }
+    let next: u32 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |row| {
+        row.get(0)
+    })?;
+    let last: Option<String> = tx
+        .query_row("SELECT max(rank) FROM items", [], |row| row.get(0))
+        .optional()?
+        .flatten();
+    let mut new = NewItem::titled(&format!(
+        "Pipeline: {step} failed in {env} for {}",
+        r.version
+    ));
+    new.kind = Kind::Defect;
+    new.origin = Origin::Pipeline;
+    new.team = Some(r.team);
+    new.project = r.project.clone();
+    new.description = format!(
+        "Raised by the automation: release {} stopped at {env}/{step}.\nFingerprint {fingerprint}.\n\nThe end of its log:\n{}",
+        r.version,
+        tail(log, 4_000)
+    );
+    let (item, event) = item::create(
+        new,
+        ItemId(next),
+        rank::between(last.as_deref(), None),
+        &automation,
+        now,
+    )?;
+    insert(tx, &item)?;
+    append_event(tx, &event.details(serde_json::json!({ "release": r.version, "env": env, "step": step, "fingerprint": fingerprint })))?;
+    tx.execute(
+        "INSERT INTO raised (fingerprint, item) VALUES (?1, ?2)",
+        params![fingerprint, next],
+    )?;
+    Ok(item.id)
+}
+
+/// The last `max` bytes of a log, cut at a character boundary.
+pub fn tail(log: &str, max: usize) -> String {
+    if log.len() <= max {
+        return log.to_string();
+    }
+    let mut start = log.len() - max;
+    while !log.is_char_boundary(start) {
+        start += 1;
+    }
+    format!("…{}", &log[start..])
+}

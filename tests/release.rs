@@ -1,0 +1,535 @@
+//! The path to live through the command line, with real scripts: the runner, the gates, the
+//! slots, the defects raised on failure, a crash in the middle, and `status`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+struct Board {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Board {
+    /// The demo board with the test pipeline `name` (a copy, so runs write only there).
+    fn with(pipeline: &str) -> Board {
+        let dir = tempfile::tempdir().unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pipeline");
+        let copy = dir.path().join("pipeline");
+        std::fs::create_dir(&copy).unwrap();
+        for f in std::fs::read_dir(&fixtures).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, copy.join(f.file_name().unwrap())).unwrap();
+        }
+        let db = dir.path().join("demo.db");
+        let b = Board { dir, db };
+        b.run(&["demo", "--no-tui"]).assert().success();
+        let file = copy.join(pipeline);
+        b.run(&[
+            "--as",
+            "rita",
+            "project",
+            "pipeline",
+            "permits-online",
+            file.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+        b
+    }
+
+    fn pipeline_dir(&self) -> PathBuf {
+        self.dir.path().join("pipeline")
+    }
+
+    fn run(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("firebreak").unwrap();
+        cmd.env("USER", "ci")
+            .env("FIREBREAK_DB", &self.db)
+            .env("NO_COLOR", "1")
+            .args(args);
+        cmd
+    }
+
+    fn as_(&self, who: &str, args: &[&str]) -> Command {
+        let mut all = vec!["--as", who];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn events(&self, action: &str) -> usize {
+        let export = self.json(&["export"]);
+        export["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == action)
+            .count()
+    }
+}
+
+fn to_firebreak(b: &Board) {
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success()
+    .stdout("Cut 1.0.0 of permits-online with FB-24, FB-50.\n");
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("dev/deploy pass")
+                .and(predicate::str::contains("preprod/load pass"))
+                .and(predicate::str::contains("waits at the firebreak")),
+        );
+}
+
+#[test]
+fn a_release_goes_from_cut_to_live_through_every_gate() {
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    // The firebreak: the originator may not accept; each party accepts once; then a restart.
+    b.as_("tom", &["release", "accept", "1.0.0"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "nobody approves their own release",
+        ));
+    b.as_("rita", &["release", "restart", "1.0.0"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "still waits on tester and service-manager",
+        ));
+    b.as_(
+        "grace",
+        &[
+            "release",
+            "accept",
+            "1.0.0",
+            "--comment",
+            "manual tests passed",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("still waits on service-manager"));
+    b.as_("grace", &["release", "accept", "1.0.0"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("one person counts once"));
+    b.as_("omar", &["release", "accept", "1.0.0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Every party accepted"));
+    b.as_("grace", &["release", "restart", "1.0.0"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "Only a release-manager may restart",
+        ));
+    b.as_("rita", &["release", "restart", "1.0.0"])
+        .assert()
+        .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("production/smoke pass").and(predicate::str::contains(
+                "in the shadow (blue slot, https://blue.permits.example)",
+            )),
+        );
+    let deployed = std::fs::read_to_string(b.pipeline_dir().join("deployed.log")).unwrap();
+    assert_eq!(
+        deployed,
+        "1.0.0 dev \n1.0.0 preprod \n1.0.0 production blue\n"
+    );
+    // Go/no-go: three different people, none the originator; then a release manager switches.
+    b.as_("rita", &["release", "switch", "1.0.0", "--reason", "go"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("has no go from"));
+    for who in ["priya", "omar", "rita"] {
+        b.as_(who, &["release", "vote", "1.0.0", "go"])
+            .assert()
+            .success();
+    }
+    b.as_("omar", &["release", "switch", "1.0.0", "--reason", "go"])
+        .assert()
+        .code(3);
+    b.as_(
+        "rita",
+        &["release", "switch", "1.0.0", "--reason", "all votes go"],
+    )
+    .assert()
+    .success()
+    .stdout("1.0.0 is live.\n");
+    assert_eq!(
+        std::fs::read_to_string(b.pipeline_dir().join("switched.log")).unwrap(),
+        "1.0.0 live on blue\n"
+    );
+    let item = b.json(&["item", "show", "FB-24", "--json"]);
+    assert_eq!(item["item"]["state"], "released");
+    assert_eq!(
+        item["history"].as_array().unwrap().last().unwrap()["actor"],
+        "automation"
+    );
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    assert_eq!(show["release"]["state"], "live");
+    assert_eq!(show["slots"][0], serde_json::json!(["blue", "1.0.0", true]));
+}
+
+#[test]
+fn a_failed_step_halts_the_release_and_raises_one_defect_however_often_it_fails() {
+    let b = Board::with("fail.toml");
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.0.0",
+            "--project",
+            "permits-online",
+            "--item",
+            "FB-24",
+        ],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("dev/smoke fail"))
+        .stderr(predicate::str::contains(
+            "1.0.0 halted at dev/smoke; FB-71 is on the backlog for it",
+        ));
+    let defect = b.json(&["item", "show", "FB-71", "--json"]);
+    assert_eq!(defect["item"]["origin"], "pipeline");
+    assert_eq!(defect["item"]["kind"], "defect");
+    assert_eq!(defect["item"]["team"], "appdev");
+    assert!(
+        defect["item"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("expected 200, got 502")
+    );
+    // Halted for good: no step runs again; a new version is the fix, and fails the same way.
+    b.as_("rita", &["release", "run", "1.0.0"]).assert().code(1);
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.0.1",
+            "--project",
+            "permits-online",
+            "--item",
+            "FB-50",
+        ],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("FB-71 is on the backlog"));
+    assert_eq!(b.events("occurrence"), 1);
+    let list = b.json(&["item", "list", "--kind", "defect", "--json"]);
+    assert_eq!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["origin"] == "pipeline")
+            .count(),
+        5,
+        "the demo's four and one raised"
+    );
+}
+
+#[test]
+fn a_step_past_its_timeout_is_killed_with_its_children() {
+    let b = Board::with("hang.toml");
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.0"]).assert().code(1);
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    let smoke = show["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "smoke")
+        .unwrap()
+        .clone();
+    assert!(
+        smoke["log"].as_str().unwrap().contains("killed after 1 s"),
+        "{smoke}"
+    );
+    let child: i32 = std::fs::read_to_string(b.pipeline_dir().join("hang.child"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // The background child was in the group: gone (or a zombie reaped by init) soon after.
+    let alive = Path::new(&format!("/proc/{child}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{child}/stat"))
+            .unwrap_or_default()
+            .contains(") Z ");
+    assert!(!alive, "the hung step's child {child} survived the timeout");
+}
+
+#[test]
+fn a_chatty_step_keeps_the_end_of_its_log() {
+    let b = Board::with("loud.toml");
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success();
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    let smoke = show["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "smoke")
+        .unwrap()
+        .clone();
+    let log = smoke["log"].as_str().unwrap();
+    assert!(
+        log.ends_with("the last line\n"),
+        "{}",
+        &log[log.len() - 80..]
+    );
+    assert!(log.len() <= 200_010);
+}
+
+#[test]
+fn titles_and_versions_never_reach_a_shell() {
+    let b = Board::with("ok.toml");
+    b.as_(
+        "tom",
+        &[
+            "item",
+            "edit",
+            "FB-24",
+            "--title",
+            "$(touch pwned); `touch pwned2`",
+        ],
+    )
+    .assert()
+    .success();
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.0.0;touch pwned3",
+            "--project",
+            "permits-online",
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("is not a version"));
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success();
+    for f in ["pwned", "pwned2", "pwned3"] {
+        assert!(!b.pipeline_dir().join(f).exists(), "{f} was created");
+    }
+}
+
+#[test]
+fn an_environment_without_commands_waits_for_an_external_ci_to_report() {
+    let b = Board::with("external.toml");
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "waits for preprod/deploy to be reported",
+        ));
+    b.run(&[
+        "release", "report", "1.0.0", "--env", "preprod", "--step", "load", "--result", "pass",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains(
+        "the next step of 1.0.0 is preprod/deploy, not preprod/load",
+    ));
+    b.run(&[
+        "release", "report", "1.0.0", "--env", "preprod", "--step", "deploy", "--result", "maybe",
+    ])
+    .assert()
+    .code(2);
+    b.run(&[
+        "release", "report", "1.0.0", "--env", "preprod", "--step", "deploy", "--result", "pass",
+    ])
+    .assert()
+    .success();
+    let log = b.dir.path().join("ci.log");
+    std::fs::write(&log, "k6: p95 2.3 s over the 2 s budget\n").unwrap();
+    b.run(&[
+        "release",
+        "report",
+        "1.0.0",
+        "--env",
+        "preprod",
+        "--step",
+        "load",
+        "--result",
+        "fail",
+        "--log",
+        log.to_str().unwrap(),
+    ])
+    .assert()
+    .success()
+    .stdout(
+        predicate::str::contains("it is halted")
+            .and(predicate::str::contains("FB-71 is on the backlog")),
+    );
+}
+
+#[test]
+fn one_release_in_an_environment_at_a_time() {
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.1.0",
+            "--project",
+            "permits-online",
+            "--item",
+            "FB-50",
+        ],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("FB-50"));
+    // 1.0.0 took every done item; make one more, release it and run it up to preprod.
+    b.as_("aisha", &["item", "move", "FB-40", "approve"])
+        .assert()
+        .success();
+    b.as_(
+        "tom",
+        &["release", "add", "1.1.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.1.0"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("dev/smoke pass"))
+        .stderr(predicate::str::contains(
+            "preprod is held by 1.0.0 (firebreak)",
+        ));
+}
+
+#[test]
+fn a_run_killed_in_the_middle_of_a_step_resumes_without_recording_anything_twice() {
+    let b = Board::with("slow.toml");
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    let bin = assert_cmd::cargo::cargo_bin("firebreak");
+    let mut child = std::process::Command::new(&bin)
+        .env("USER", "ci")
+        .env("FIREBREAK_DB", &b.db)
+        .args(["--as", "rita", "release", "run", "1.0.0"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait (polling, never a fixed sleep) until the slow step is running, then kill -9.
+    let started = b.pipeline_dir().join("slow.started");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !started.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slow step never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    let smoke = show["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "smoke")
+        .unwrap()
+        .clone();
+    assert!(
+        smoke["outcome"].is_null(),
+        "the killed step shows as running: {smoke}"
+    );
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("dev/smoke was interrupted: running it again")
+                .and(predicate::str::contains("dev/deploy").not()),
+        );
+    assert_eq!(b.events("interrupted"), 1);
+    // dev/deploy and dev/smoke once each, then preprod's two: four step events.
+    assert_eq!(b.events("step"), 4);
+}
+
+#[test]
+fn status_says_what_waits_on_a_person() {
+    let b = Board::with("ok.toml");
+    // The demo's Kanban columns are full, not over: nothing waits yet.
+    b.run(&["status"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Nothing waits on a person."));
+    to_firebreak(&b);
+    b.run(&["status"])
+        .assert()
+        .code(10)
+        .stdout(predicate::str::contains(
+            "1.0.0 waits on tester, service-manager",
+        ));
+    let out = b.run(&["status", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(10));
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["releases"][0]["state"], "firebreak");
+}
