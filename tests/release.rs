@@ -533,3 +533,147 @@ fn status_says_what_waits_on_a_person() {
     let status: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status["releases"][0]["state"], "firebreak");
 }
+
+#[test]
+fn a_rollback_puts_the_standby_back_live() {
+    let b = Board::with("ok.toml");
+    let live = |b: &Board, version: &str| {
+        b.as_("rita", &["release", "run", version])
+            .assert()
+            .success();
+        for who in ["grace", "omar"] {
+            b.as_(who, &["release", "accept", version])
+                .assert()
+                .success();
+        }
+        b.as_("rita", &["release", "restart", version])
+            .assert()
+            .success();
+        b.as_("rita", &["release", "run", version])
+            .assert()
+            .success();
+        for who in ["priya", "omar", "rita"] {
+            b.as_(who, &["release", "vote", version, "go"])
+                .assert()
+                .success();
+        }
+        b.as_("rita", &["release", "switch", version, "--reason", "go"])
+            .assert()
+            .success();
+    };
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.0.0",
+            "--project",
+            "permits-online",
+            "--item",
+            "FB-24",
+        ],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "rollback", "1.0.0", "--reason", "x"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("only the live release"));
+    live(&b, "1.0.0");
+    b.as_(
+        "rita",
+        &["release", "rollback", "1.0.0", "--reason", "errors"],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("no standby"));
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.1.0",
+            "--project",
+            "permits-online",
+            "--item",
+            "FB-50",
+        ],
+    )
+    .assert()
+    .success();
+    live(&b, "1.1.0");
+    let slots = b.json(&["release", "show", "1.1.0", "--json"])["slots"].clone();
+    assert_eq!(
+        slots,
+        serde_json::json!([["blue", "1.0.0", false], ["green", "1.1.0", true]])
+    );
+    b.as_(
+        "omar",
+        &["release", "rollback", "1.1.0", "--reason", "errors"],
+    )
+    .assert()
+    .code(3);
+    b.as_("rita", &["release", "rollback", "1.1.0"])
+        .assert()
+        .code(2);
+    b.as_(
+        "rita",
+        &["release", "rollback", "1.1.0", "--reason", "error rate 12%"],
+    )
+    .assert()
+    .success()
+    .stdout("1.1.0 is rolled-back.\n");
+    let slots = b.json(&["release", "show", "1.1.0", "--json"])["slots"].clone();
+    assert_eq!(
+        slots,
+        serde_json::json!([["blue", "1.0.0", true], ["green", "1.1.0", false]])
+    );
+    assert_eq!(
+        b.json(&["release", "show", "1.0.0", "--json"])["release"]["state"],
+        "live"
+    );
+}
+
+#[test]
+fn a_no_go_abandons_the_release_and_frees_its_items() {
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    for who in ["grace", "omar"] {
+        b.as_(who, &["release", "accept", "1.0.0"])
+            .assert()
+            .success();
+    }
+    b.as_("rita", &["release", "restart", "1.0.0"])
+        .assert()
+        .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success();
+    b.as_("tom", &["release", "vote", "1.0.0", "go"])
+        .assert()
+        .code(3);
+    b.as_(
+        "omar",
+        &[
+            "release",
+            "vote",
+            "1.0.0",
+            "no-go",
+            "--comment",
+            "not before the bank holiday",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("abandoned"));
+    b.as_("rita", &["release", "switch", "1.0.0", "--reason", "go"])
+        .assert()
+        .code(3);
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.1", "--project", "permits-online"],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("FB-24, FB-50"));
+}

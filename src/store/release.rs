@@ -271,7 +271,13 @@ impl Store {
         } else {
             Team::Appdev
         };
-        let taken: Vec<ItemId> = self.releases()?.into_iter().flat_map(|r| r.items).collect();
+        // A halted or abandoned release gives its items back: a new version is the fix.
+        let taken: Vec<ItemId> = self
+            .releases()?
+            .into_iter()
+            .filter(|r| !matches!(r.state, ReleaseState::Halted | ReleaseState::Abandoned))
+            .flat_map(|r| r.items)
+            .collect();
         self.write(|tx| {
             if load_view(tx, version).is_ok() {
                 return Err(DomainError::invalid(format!("there is a release {version} already: a new version is the fix")).into());
