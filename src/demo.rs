@@ -252,6 +252,153 @@ fn sprints(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
+/// The demo's pipeline: small real scripts, written beside the demo board.
+const PIPELINE: [(&str, &str); 4] = [
+    (
+        "pipeline.toml",
+        include_str!("../assets/demo-pipeline/pipeline.toml"),
+    ),
+    (
+        "deploy.sh",
+        include_str!("../assets/demo-pipeline/deploy.sh"),
+    ),
+    ("check.sh", include_str!("../assets/demo-pipeline/check.sh")),
+    (
+        "switch.sh",
+        include_str!("../assets/demo-pipeline/switch.sh"),
+    ),
+];
+
+/// Where the demo's pipeline lives: `demo-pipeline/` beside `demo.db`.
+pub fn pipeline_dir(db: &std::path::Path) -> std::path::PathBuf {
+    let stem = db
+        .file_stem()
+        .map_or("demo".into(), |s| s.to_string_lossy().to_string());
+    db.with_file_name(format!("{stem}-pipeline"))
+}
+
+/// Runs every step of a release up to where it stops, as a CI reporting them would; the step
+/// `fail` fails.
+fn report_until(
+    store: &mut Store,
+    version: &str,
+    fail: Option<(&str, &str)>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::domain::release::{Next, Outcome};
+    let mut at = at;
+    while let (_, _, Next::Step { env, step }) = store.next_step(version)? {
+        let failed = fail == Some((env.as_str(), step.as_str()));
+        let outcome = if failed { Outcome::Fail } else { Outcome::Pass };
+        let log = if failed {
+            format!(
+                "running the {step} checks of permits {version} in {env}\nFAILED: renewal journey returned 502 at step 3 of 5\n"
+            )
+        } else {
+            format!("running the {step} of permits {version} in {env}\nall {step} checks passed\n")
+        };
+        at += Duration::minutes(3);
+        store.report(version, &env, &step, outcome, 1.2, &log, None, at)?;
+        if failed {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The path to live: the maintenance team's 2.3.0 live and 2.4.0 in the shadow with one vote;
+/// the delivery team's 1.0.0 live, 1.1.0 halted in test with its defect, and the fix 1.1.1
+/// waiting at the firebreak for the service manager.
+fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
+    let dir = pipeline_dir(store.path());
+    std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
+        path: dir.clone(),
+        source: e,
+    })?;
+    for (name, text) in PIPELINE {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| StoreError::Io { path, source: e })?;
+    }
+    let who = |name: &str| {
+        people
+            .iter()
+            .find(|p| p.name == name)
+            .map(Actor::person)
+            .unwrap_or_else(|| Actor::person(&people[0]))
+    };
+    let (po, sam, tom, grace, omar, rita) = (
+        who("priya"),
+        who("sam"),
+        who("tom"),
+        who("grace"),
+        who("omar"),
+        who("rita"),
+    );
+    let file = dir.join("pipeline.toml");
+    store.set_pipeline(
+        crate::domain::project::BAU,
+        &file,
+        &rita,
+        now - Duration::days(30),
+    )?;
+    store.set_pipeline(PROJECT, &file, &rita, now - Duration::days(30))?;
+    let ago = |d: i64| now - Duration::days(d);
+    let id = crate::domain::ItemId;
+    let go = |store: &mut Store, v: &str, at: DateTime<Utc>| -> Result<(), StoreError> {
+        for voter in [&po, &omar, &rita] {
+            store.vote(v, crate::domain::release::Vote::Go, "", voter, at)?;
+        }
+        store.switch(v, "every vote go", &rita, at + Duration::minutes(30))?;
+        Ok(())
+    };
+    store.cut_release(
+        "2.3.0",
+        crate::domain::project::BAU,
+        Some(vec![id(23), id(38), id(65), id(66), id(67)]),
+        false,
+        &sam,
+        ago(12),
+    )?;
+    report_until(store, "2.3.0", None, ago(12))?;
+    go(store, "2.3.0", ago(11))?;
+    store.cut_release("1.0.0", PROJECT, Some(vec![id(24)]), false, &tom, ago(9))?;
+    report_until(store, "1.0.0", None, ago(9))?;
+    for party in [&grace, &omar] {
+        store.answer("1.0.0", true, "manual checks passed", party, ago(8))?;
+    }
+    store.restart("1.0.0", &rita, ago(8))?;
+    report_until(store, "1.0.0", None, ago(8))?;
+    go(store, "1.0.0", ago(7))?;
+    store.cut_release("1.1.0", PROJECT, Some(vec![id(50)]), false, &tom, ago(2))?;
+    report_until(store, "1.1.0", Some(("test", "smoke")), ago(2))?;
+    store.cut_release("1.1.1", PROJECT, Some(vec![id(50)]), false, &tom, ago(1))?;
+    report_until(store, "1.1.1", None, ago(1))?;
+    store.answer(
+        "1.1.1",
+        true,
+        "renewal journey tested by hand on preprod",
+        &grace,
+        now - Duration::hours(5),
+    )?;
+    store.cut_release(
+        "2.4.0",
+        crate::domain::project::BAU,
+        Some(vec![id(68), id(69)]),
+        false,
+        &sam,
+        ago(1),
+    )?;
+    report_until(store, "2.4.0", None, ago(1))?;
+    store.vote(
+        "2.4.0",
+        crate::domain::release::Vote::Go,
+        "fixes look good",
+        &po,
+        now - Duration::hours(3),
+    )?;
+    Ok(())
+}
+
 /// Builds the demo on a new, empty store, every change through the domain and with its event.
 pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     let people = people();
@@ -336,7 +483,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
         }
         let on_kanban = matches!(
             state,
-            State::Queued | State::InProgress | State::Review | State::Done
+            State::Queued | State::InProgress | State::Review | State::Done | State::Released
         );
         if team == Team::Ams && on_kanban {
             step(store, ItemCommand::Queue, &po, &mut at)?;
@@ -346,14 +493,6 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
         if team == Team::Appdev && on_kanban | (state == State::Planned) {
             // The delivery team's work happens in the sprints, below.
             continue;
-        }
-        if !matches!(
-            state,
-            State::Triage | State::Backlog | State::Ready | State::Cancelled
-        ) {
-            // Releases come with the path to live; until then the demo seeds them.
-            at += Duration::hours(3);
-            store.seed_state(id, state, &po, at)?;
         }
         if let Some(reason) = blocked {
             step(
@@ -369,7 +508,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     // The maintenance team's work, finished first, so the columns end at their limits
     // without an override: done, then in review, then in progress.
     later.sort_by_key(|(_, state, ..)| match state {
-        State::Done => 0,
+        State::Done | State::Released => 0,
         State::Review => 1,
         _ => 2,
     });
@@ -383,7 +522,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
         let moves: &[(Column, &Actor)] = match state {
             State::InProgress => &[(Column::InProgress, worker)],
             State::Review => &[(Column::InProgress, worker), (Column::Review, worker)],
-            State::Done => &[
+            State::Done | State::Released => &[
                 (Column::InProgress, worker),
                 (Column::Review, worker),
                 (Column::Done, reviewer),
@@ -405,6 +544,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
         }
     }
     sprints(store, &people, now)?;
+    releases(store, &people, now)?;
     // The product owner's ranking: expedite first, then the delivery team's big bets.
     let top: Vec<_> = store
         .backlog()?

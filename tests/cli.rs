@@ -801,7 +801,8 @@ mod kanban {
             "--json",
         ]);
         let ids = super::ids(&done);
-        assert_eq!(ids.len(), 8);
+        // Eight finished, three gone out with 2.3.0; 2.4.0's two stay done until it is live.
+        assert_eq!(ids.len(), 5);
         assert!(ids.contains(&"FB-19".to_string()));
     }
 

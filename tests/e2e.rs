@@ -138,20 +138,20 @@ fn filter_then_move_an_item_to_the_top_with_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("rank", 100, 30, &board_command(&db, ""));
-    tmux.until_shows("Backlog · all teams · 70 of 70 items");
+    tmux.until_shows("Backlog · all teams · 71 of 71 items");
 
     tmux.send(&["/"]);
     tmux.until_shows("filter: ▏");
     tmux.type_text("vehicle history");
     tmux.until("the filter to narrow to one item", |s| {
-        s.contains("1 of 70 items") && s.contains("FB-15")
+        s.contains("1 of 71 items") && s.contains("FB-15")
     });
     tmux.send(&["Enter"]);
     tmux.until_shows("J rank ↓");
     // Clearing the filter keeps the selection on FB-15, now in the whole backlog.
     tmux.send(&["Escape"]);
     tmux.until("the whole backlog with FB-15 selected", |s| {
-        s.contains("70 of 70 items") && s.lines().any(|l| l.starts_with("▶") && l.contains("FB-15"))
+        s.contains("71 of 71 items") && s.lines().any(|l| l.starts_with("▶") && l.contains("FB-15"))
     });
     tmux.send(&["t"]);
     tmux.until_shows("FB-15 moved to the top.");
@@ -175,7 +175,7 @@ fn an_open_board_shows_another_processs_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("share", 120, 30, &board_command(&db, ""));
-    tmux.until_shows("70 of 70 items");
+    tmux.until_shows("71 of 71 items");
     cli_ok(
         &db,
         &[
@@ -186,11 +186,11 @@ fn an_open_board_shows_another_processs_change() {
             "appdev",
         ],
     );
-    cli_ok(&db, &["item", "rank", "FB-71", "--top"]);
+    cli_ok(&db, &["item", "rank", "FB-72", "--top"]);
     tmux.until("the CLI's new item at the top", |s| {
-        s.contains("71 of 71 items")
+        s.contains("72 of 72 items")
             && s.lines()
-                .any(|l| l.contains(" 1  FB-71") && l.contains("direct debit"))
+                .any(|l| l.contains(" 1  FB-72") && l.contains("direct debit"))
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
@@ -206,7 +206,7 @@ fn a_too_small_terminal_gets_a_message_until_it_grows() {
         .args(["resize-window", "-t", "main", "-x", "90", "-y", "25"])
         .status()
         .unwrap();
-    tmux.until_shows("70 of 70 items");
+    tmux.until_shows("71 of 71 items");
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
@@ -245,10 +245,10 @@ fn a_large_board_paints_its_first_screen_then_loads_the_rest() {
         String::from_utf8_lossy(&out.stderr)
     );
     let tmux = Tmux::start("large", 120, 30, &board_command(&db, ""));
-    tmux.until_shows("5070 of 5070 items");
+    tmux.until_shows("5071 of 5071 items");
     tmux.send(&["G"]);
     tmux.until("the last item selected", |s| {
-        s.lines().any(|l| l.starts_with("▶ 5070"))
+        s.lines().any(|l| l.starts_with("▶ 5071"))
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
@@ -261,7 +261,7 @@ fn an_ams_engineer_pulls_to_the_limit_is_refused_then_overrides_with_a_reason() 
     // Room for one more in progress, set through the CLI.
     cli_ok(&db, &["--as", "sam", "kanban", "wip", "in-progress", "4"]);
     let tmux = Tmux::start("pull", 120, 32, &board_command(&db, "--as sam"));
-    tmux.until_shows("70 of 70 items");
+    tmux.until_shows("71 of 71 items");
     tmux.send(&["3"]);
     tmux.until_shows("In progress 3/4");
     tmux.send(&["p"]);
@@ -295,7 +295,7 @@ fn the_product_owner_plans_and_starts_a_sprint_and_the_team_takes_a_card_to_done
         &["sprint", "complete", "Sprint 2", "--carry", "backlog"],
     );
     let tmux = Tmux::start("sprint", 120, 40, &board_command(&db, ""));
-    tmux.until_shows("70 of 70 items");
+    tmux.until_shows("71 of 71 items");
     // Priya plans FB-7 ("Refund a permit cancelled within 14 days") from the backlog.
     tmux.send(&["/"]);
     tmux.until_shows("filter: ▏");

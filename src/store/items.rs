@@ -317,32 +317,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Puts an item straight into a later state, with an event that says so. Only the demo
-    /// uses it, for the states whose transitions belong to the sprint and Kanban boards.
-    pub(crate) fn seed_state(
-        &mut self,
-        id: ItemId,
-        state: crate::domain::State,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Item, StoreError> {
-        self.write(|tx| {
-            let current = load(tx, id)?;
-            let mut next = current.next_version(actor, now);
-            next.state = state;
-            update(tx, &next, current.version)?;
-            append_event(
-                tx,
-                &Event::new(now, &actor.name, "item", id.to_string(), "seed")
-                    .from_to(current.state.as_str(), state.as_str())
-                    .reason(Some("demo data")),
-            )?;
-            Ok(next)
-        })
-    }
-}
-
 /// The keys of the neighbours `item` lands between, or `None` when it stays where it is.
 type Slot = Option<(Option<String>, Option<String>)>;
 
