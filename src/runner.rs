@@ -297,3 +297,54 @@ pub fn run_production_command(
         Duration::from_secs(prod.timeout),
     )))
 }
+
+/// Which production change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Switch,
+    Rollback,
+}
+
+/// A switch or a rollback: the rules first, then production's command, then the slots. A
+/// refusal or a failed command changes nothing.
+pub fn change_production(
+    store: &mut Store,
+    version: &str,
+    change: Change,
+    reason: &str,
+    actor: &crate::domain::Actor,
+    now: chrono::DateTime<Utc>,
+) -> Result<Release, StoreError> {
+    let view = store.release(version)?;
+    match change {
+        Change::Switch => {
+            crate::domain::release::switch(&view.release, &view.progress(), reason, actor, now)?;
+        }
+        Change::Rollback => {
+            let standby = store
+                .releases()?
+                .into_iter()
+                .find(|r| r.project == view.release.project && r.state == ReleaseState::Standby);
+            crate::domain::release::rollback(&view.release, standby.as_ref(), reason, actor, now)?;
+        }
+    }
+    let (pipeline, _, _) = store.project_pipeline(&view.release.project)?;
+    let which = if change == Change::Switch {
+        "switch"
+    } else {
+        "rollback"
+    };
+    if let Some(ran) = run_production_command(store, &view.release, which, &pipeline)?
+        && ran.outcome == Outcome::Fail
+    {
+        return Err(crate::domain::DomainError::illegal(format!(
+            "the {which} command failed, so nothing changed: {}",
+            crate::store::release::tail(&ran.log, 2_000).trim()
+        ))
+        .into());
+    }
+    match change {
+        Change::Switch => store.switch(version, reason, actor, now),
+        Change::Rollback => store.rollback(version, reason, actor, now),
+    }
+}

@@ -4,7 +4,7 @@
 use super::person::parse;
 use super::{Ctx, Failure, print_json, print_table, to_json};
 use crate::domain::ItemId;
-use crate::domain::release::{Next, Outcome, ReleaseState, Vote, waiting_on};
+use crate::domain::release::{Next, Outcome, Vote, waiting_on};
 use crate::runner::{self, End};
 use clap::Subcommand;
 use std::io::Write;
@@ -237,33 +237,14 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             )?;
         }
         ReleaseCmd::Switch { version, reason } | ReleaseCmd::Rollback { version, reason } => {
-            let which = if matches!(cmd, ReleaseCmd::Switch { .. }) {
-                "switch"
+            let change = if matches!(cmd, ReleaseCmd::Switch { .. }) {
+                runner::Change::Switch
             } else {
-                "rollback"
+                runner::Change::Rollback
             };
             let actor = ctx.actor(&store)?;
-            let view = store.release(version)?;
-            // The rules first, so that a refused switch runs nothing in production.
-            check(&store, version, which, reason, &actor, ctx.now)?;
-            let (pipeline, _, _) = store.project_pipeline(&view.release.project)?;
-            if let Some(ran) =
-                runner::run_production_command(&store, &view.release, which, &pipeline)?
-                && ran.outcome == Outcome::Fail
-            {
-                return Err(Failure {
-                    code: 1,
-                    message: format!(
-                        "the {which} command failed, so nothing changed:\n{}",
-                        crate::store::release::tail(&ran.log, 2_000)
-                    ),
-                });
-            }
-            let r = if which == "switch" {
-                store.switch(version, reason, &actor, ctx.now)?
-            } else {
-                store.rollback(version, reason, &actor, ctx.now)?
-            };
+            let r =
+                runner::change_production(&mut store, version, change, reason, &actor, ctx.now)?;
             writeln!(out, "{version} is {}.", r.state)?;
         }
         ReleaseCmd::Show { version, json } => {
@@ -364,26 +345,4 @@ fn next_text(next: &Next) -> String {
         Next::Shadow => "go/no-go".into(),
         Next::Halted { env, step } => format!("halted at {env}/{step}"),
     }
-}
-
-/// The rules of a switch or rollback, checked before any command runs.
-fn check(
-    store: &crate::store::Store,
-    version: &str,
-    which: &str,
-    reason: &str,
-    actor: &crate::domain::Actor,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), Failure> {
-    let view = store.release(version)?;
-    if which == "switch" {
-        crate::domain::release::switch(&view.release, &view.progress(), reason, actor, now)?;
-    } else {
-        let standby = store
-            .releases()?
-            .into_iter()
-            .find(|r| r.project == view.release.project && r.state == ReleaseState::Standby);
-        crate::domain::release::rollback(&view.release, standby.as_ref(), reason, actor, now)?;
-    }
-    Ok(())
 }

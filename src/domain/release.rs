@@ -86,6 +86,51 @@ pub struct Progress {
     pub restarted: bool,
 }
 
+/// A step as the store keeps it: with its log, and without an outcome while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepRecord {
+    pub env: String,
+    pub step: String,
+    pub outcome: Option<Outcome>,
+    pub started: DateTime<Utc>,
+    pub seconds: f64,
+    pub log: String,
+    pub url: Option<String>,
+}
+
+/// A release with everything recorded about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseView {
+    pub release: Release,
+    pub steps: Vec<StepRecord>,
+    pub acceptances: Vec<Sign>,
+    pub votes: Vec<Sign>,
+    pub restarted: bool,
+}
+
+impl ReleaseView {
+    pub fn progress(&self) -> Progress {
+        Progress {
+            steps: self
+                .steps
+                .iter()
+                .filter_map(|s| {
+                    s.outcome.map(|outcome| StepRun {
+                        env: s.env.clone(),
+                        step: s.step.clone(),
+                        outcome,
+                        at: s.started,
+                        seconds: s.seconds,
+                    })
+                })
+                .collect(),
+            acceptances: self.acceptances.clone(),
+            votes: self.votes.clone(),
+            restarted: self.restarted,
+        }
+    }
+}
+
 /// What happens next to a running release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {

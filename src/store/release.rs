@@ -7,7 +7,7 @@ use super::{Store, StoreError, append_event};
 use crate::domain::item::{self, ItemCommand, NewItem};
 use crate::domain::pipeline::Pipeline;
 use crate::domain::release::{
-    self, Next, Outcome, Progress, Release, ReleaseState, Sign, StepRun, Vote,
+    self, Next, Outcome, Release, ReleaseState, ReleaseView, Sign, StepRecord, StepRun, Vote,
 };
 use crate::domain::{
     Actor, DomainError, Event, ItemId, Kind, Origin, ProjectKind, State, Team, rank,
@@ -33,51 +33,6 @@ fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
         slot: r.get(7)?,
         created: r.get(8)?,
     })
-}
-
-/// A step as the store keeps it: with its log, and without an outcome while it runs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct StepRecord {
-    pub env: String,
-    pub step: String,
-    pub outcome: Option<Outcome>,
-    pub started: DateTime<Utc>,
-    pub seconds: f64,
-    pub log: String,
-    pub url: Option<String>,
-}
-
-/// A release with everything recorded about it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ReleaseView {
-    pub release: Release,
-    pub steps: Vec<StepRecord>,
-    pub acceptances: Vec<Sign>,
-    pub votes: Vec<Sign>,
-    pub restarted: bool,
-}
-
-impl ReleaseView {
-    pub fn progress(&self) -> Progress {
-        Progress {
-            steps: self
-                .steps
-                .iter()
-                .filter_map(|s| {
-                    s.outcome.map(|outcome| StepRun {
-                        env: s.env.clone(),
-                        step: s.step.clone(),
-                        outcome,
-                        at: s.started,
-                        seconds: s.seconds,
-                    })
-                })
-                .collect(),
-            acceptances: self.acceptances.clone(),
-            votes: self.votes.clone(),
-            restarted: self.restarted,
-        }
-    }
 }
 
 fn not_found(version: &str) -> StoreError {
