@@ -334,3 +334,67 @@ fn kanban_says_when_there_is_room_to_pull() {
     f.keys(&[KeyCode::Char('3')]);
     insta::assert_snapshot!("kanban_room_to_pull_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn pipeline_tab_in_every_state() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('4')]);
+    insta::assert_snapshot!("pipeline_firebreak_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("pipeline_firebreak_120x40", f.screen(120, 40));
+    f.keys(&[KeyCode::Char('j')]);
+    insta::assert_snapshot!("pipeline_shadow_with_votes_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("pipeline_shadow_with_votes_120x40", f.screen(120, 40));
+    f.keys(&[KeyCode::Char('j')]);
+    insta::assert_snapshot!("pipeline_halted_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("pipeline_halted_120x40", f.screen(120, 40));
+    f.keys(&[KeyCode::Char('l')]);
+    insta::assert_snapshot!("pipeline_halted_log_80x24", f.screen(80, 24));
+    f.keys(&[KeyCode::Esc, KeyCode::Char('j')]);
+    insta::assert_snapshot!("pipeline_live_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("pipeline_live_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn pipeline_tab_while_a_release_runs() {
+    let mut f = Fixture::demo();
+    let sam = f.actor("sam");
+    use firebreak::domain::ItemId;
+    use firebreak::domain::release::Outcome;
+    f.store
+        .cut_release(
+            "2.5.0",
+            "bau",
+            Some(vec![ItemId(19), ItemId(21)]),
+            false,
+            &sam,
+            now(),
+        )
+        .unwrap();
+    f.store
+        .report(
+            "2.5.0",
+            "dev",
+            "deploy",
+            Outcome::Pass,
+            1.0,
+            "deployed\n",
+            None,
+            now(),
+        )
+        .unwrap();
+    f.store.begin_step("2.5.0", "dev", "unit", now()).unwrap();
+    f.reload();
+    f.keys(&[KeyCode::Char('4')]);
+    insta::assert_snapshot!("pipeline_running_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("pipeline_running_120x40", f.screen(120, 40));
+}
+
+#[test]
+fn pipeline_switch_asks_for_the_version_then_why() {
+    let mut f = Fixture::demo();
+    f.act_as("rita");
+    f.keys(&[KeyCode::Char('4'), KeyCode::Char('j'), KeyCode::Char('S')]);
+    insta::assert_snapshot!("pipeline_switch_type_version_80x24", f.screen(80, 24));
+    f.typed("2.4.1").keys(&[KeyCode::Enter]);
+    insta::assert_snapshot!("pipeline_switch_wrong_version_80x24", f.screen(80, 24));
+}

@@ -12,7 +12,9 @@ vocabulary!(
         BacklogTab = "tab-backlog", KanbanTab = "tab-kanban", Refresh = "refresh",
         SwitchPerson = "switch-person", Left = "left", Right = "right",
         CardLeft = "card-left", CardRight = "card-right", Pull = "pull", Wip = "wip",
-        Queue = "queue", Plan = "plan", Ageing = "ageing", SprintTab = "tab-sprint", NextSprint = "next-sprint",
+        Queue = "queue", Plan = "plan", Ageing = "ageing", PipelineTab = "tab-pipeline",
+        Log = "log", Run = "run", Reject = "reject", Restart = "restart", VoteGo = "vote-go",
+        VoteNoGo = "vote-no-go", Switch = "switch", Rollback = "rollback", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
         CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
         Down = "down", Up = "up", First = "first", Last = "last",
@@ -31,8 +33,8 @@ vocabulary!(
 vocabulary!(
     /// Where the keyboard is: derived from the state by `app::context`.
     Context ("context") {
-        Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban", Move = "move",
-        Filter = "filter",
+        Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban",
+        Pipeline = "pipeline", Move = "move", Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
     }
@@ -164,6 +166,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "1", C::BacklogTab, "the Backlog tab", ""),
         (Global, "2", C::SprintTab, "the Sprint tab", ""),
         (Global, "3", C::KanbanTab, "the Kanban tab", ""),
+        (Global, "4", C::PipelineTab, "the Pipeline tab", ""),
         (Global, "tab", C::NextTab, "next tab", ""),
         (Global, "backtab", C::PrevTab, "previous tab", ""),
         (Global, "r", C::Refresh, "reload the board now", ""),
@@ -214,6 +217,24 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Kanban, "p", C::Pull, "pull the selected Ready card, or the next in the pull order", "pull"),
         (Kanban, "w", C::Wip, "set the selected column's WIP limit and mode", "limit"),
         (Kanban, "a", C::Ageing, "set after how many days a card counts as ageing", ""),
+        (Pipeline, "j down", C::Down, "select the next release", ""),
+        (Pipeline, "k up", C::Up, "select the previous release", ""),
+        (Pipeline, "g home", C::First, "select the newest release", ""),
+        (Pipeline, "G end", C::Last, "select the oldest release", ""),
+        (Pipeline, "h left", C::Left, "the previous step on its path", ""),
+        (Pipeline, "right", C::Right, "the next step on its path", ""),
+        (Pipeline, "l enter", C::Log, "open the step's whole log", "log"),
+        (Pipeline, "R", C::Run, "run the automation until it halts, pauses or reaches the shadow", "run"),
+        (Pipeline, "a", C::Accept, "accept it at the firebreak, for your party", "accept"),
+        (Pipeline, "X", C::Reject, "reject it at the firebreak (asks why)", ""),
+        (Pipeline, "s", C::Restart, "restart the automation after the firebreak", ""),
+        (Pipeline, "v", C::VoteGo, "vote go", "go"),
+        (Pipeline, "V", C::VoteNoGo, "vote no-go (asks why)", ""),
+        (Pipeline, "S", C::Switch, "switch it live (type its version, then why)", ""),
+        (Pipeline, "B", C::Rollback, "roll it back (type its version, then why)", ""),
+        (Log, "j down", C::Down, "scroll down", ""),
+        (Log, "k up", C::Up, "scroll up", ""),
+        (Log, "esc q l", C::Back, "close the log", "close"),
         (Move, "j down", C::Down, "move it down", "move it down"),
         (Move, "k up", C::Up, "move it up", "move it up"),
         (Move, "g home", C::First, "move it to the top", ""),
@@ -283,7 +304,11 @@ impl Keymap {
         find(context).or_else(|| {
             let falls_through = matches!(
                 context,
-                Context::Backlog | Context::Sprint | Context::Kanban | Context::Move
+                Context::Backlog
+                    | Context::Sprint
+                    | Context::Kanban
+                    | Context::Pipeline
+                    | Context::Move
             );
             if falls_through {
                 find(Context::Global)
@@ -306,7 +331,11 @@ impl Keymap {
         let mut out: Vec<(String, &'static str)> = of(context).collect();
         if matches!(
             context,
-            Context::Backlog | Context::Sprint | Context::Kanban | Context::Move
+            Context::Backlog
+                | Context::Sprint
+                | Context::Kanban
+                | Context::Pipeline
+                | Context::Move
         ) {
             out.extend(of(Context::Global));
         }

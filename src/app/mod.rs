@@ -10,6 +10,8 @@ pub mod input;
 pub mod kanban;
 pub mod kanban_update;
 pub mod keymap;
+pub mod pipeline;
+pub mod pipeline_update;
 pub mod sprint;
 mod sprint_update;
 mod update;
@@ -20,8 +22,10 @@ use crate::domain::backlog::RankMove;
 use crate::domain::burndown::Burndown;
 use crate::domain::kanban::{Column, ColumnLimit, Override};
 use crate::domain::measures::Flow;
+use crate::domain::release::Vote;
 use crate::domain::sprint::{Carry, Sprint};
 use crate::domain::{Actor, Event, Identity, Item, ItemCommand, ItemId, NewItem, Person};
+use crate::runner::Change;
 use backlog::BacklogView;
 use chrono::{DateTime, Utc};
 use form::Form;
@@ -29,6 +33,7 @@ use form::NewSprint;
 use input::LineInput;
 use kanban::{Board, KanbanView};
 use keymap::{Context, Keymap};
+use pipeline::{PipelineView, Releases};
 use ratatui::crossterm::event::KeyEvent;
 use sprint::{SprintBoard, SprintView};
 use std::sync::Arc;
@@ -39,16 +44,18 @@ pub enum Tab {
     Backlog,
     Sprint,
     Kanban,
+    Pipeline,
 }
 
 impl Tab {
-    pub const ALL: &'static [Tab] = &[Tab::Backlog, Tab::Sprint, Tab::Kanban];
+    pub const ALL: &'static [Tab] = &[Tab::Backlog, Tab::Sprint, Tab::Kanban, Tab::Pipeline];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Backlog => "Backlog",
             Tab::Sprint => "Sprint",
             Tab::Kanban => "Kanban",
+            Tab::Pipeline => "Pipeline",
         }
     }
 
@@ -58,6 +65,7 @@ impl Tab {
             Tab::Backlog => 1,
             Tab::Sprint => 2,
             Tab::Kanban => 3,
+            Tab::Pipeline => 4,
         }
     }
 
@@ -92,6 +100,8 @@ pub struct Snapshot {
     /// The Kanban board's column limits and the latest override of each.
     pub columns: Vec<ColumnLimit>,
     pub overrides: Vec<Override>,
+    /// Releases with their steps and signatures, pipelines, production's slots.
+    pub releases: Releases,
     pub at: DateTime<Utc>,
 }
 
@@ -108,6 +118,20 @@ pub enum Pending {
     Complete(String),
     /// After how many days Kanban cards count as ageing.
     Ageing,
+    /// A rejection at the firebreak: its comment.
+    Reject(String),
+    /// A no-go vote: its comment.
+    NoGo(String),
+    /// A production change: the version typed to confirm it.
+    TypeVersion {
+        version: String,
+        change: Change,
+    },
+    /// A production change: its reason.
+    ProductionReason {
+        version: String,
+        change: Change,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +149,10 @@ pub enum Overlay {
         then: Pending,
     },
     Form(Box<Form>),
+    /// The whole log of the step under the Pipeline tab's cursor.
+    Log {
+        scroll: usize,
+    },
     People {
         selected: usize,
     },
@@ -154,6 +182,13 @@ pub enum Msg {
     Burndown(String, Box<Burndown>),
     /// Something to say in the status line.
     Said(String),
+    /// A line from the automation running on its thread.
+    RunLine(String),
+    /// The automation's run ended: what to say, and whether it failed.
+    RunEnded {
+        text: String,
+        failed: bool,
+    },
     /// The Kanban board's limits and overrides changed, and what to say.
     Columns {
         columns: Vec<ColumnLimit>,
@@ -210,6 +245,24 @@ pub enum Effect {
         carry: Carry,
     },
     SetAgeing(u32),
+    /// Run the automation on a thread of its own, reporting back line by line.
+    RunRelease(String),
+    Answer {
+        version: String,
+        accept: bool,
+        comment: String,
+    },
+    Restart(String),
+    Vote {
+        version: String,
+        vote: Vote,
+        comment: String,
+    },
+    Production {
+        version: String,
+        change: Change,
+        reason: String,
+    },
 }
 
 /// The whole state of the board on screen.
@@ -242,6 +295,10 @@ pub struct AppState {
     pub ageing_days: u32,
     /// The maintenance team's flow, once the Kanban tab has asked for it.
     pub flow: Option<Flow>,
+    pub releases: Releases,
+    pub pipeline: PipelineView,
+    /// The release the automation runs for this board right now.
+    pub running: Option<String>,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
@@ -287,6 +344,9 @@ impl AppState {
             kanban: KanbanView::default(),
             ageing_days: crate::domain::kanban::DEFAULT_AGEING_DAYS,
             flow: None,
+            releases: Releases::default(),
+            pipeline: PipelineView::default(),
+            running: None,
             tab: Tab::Backlog,
             overlay: None,
             flash: None,
@@ -307,8 +367,10 @@ impl AppState {
             Some(Overlay::Prompt { .. }) => Context::Prompt,
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::People { .. }) => Context::People,
+            Some(Overlay::Log { .. }) => Context::Log,
             None if self.tab == Tab::Kanban => Context::Kanban,
             None if self.tab == Tab::Sprint => Context::Sprint,
+            None if self.tab == Tab::Pipeline => Context::Pipeline,
             None if self.backlog.filtering => Context::Filter,
             None if self.backlog.moving.is_some() => Context::Move,
             None => Context::Backlog,

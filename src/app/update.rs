@@ -50,6 +50,19 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             flash(s, text);
             vec![]
         }
+        Msg::RunLine(line) => {
+            flash(s, line);
+            vec![]
+        }
+        Msg::RunEnded { text, failed } => {
+            s.running = None;
+            if failed {
+                flash_error(s, text)
+            } else {
+                flash(s, text)
+            }
+            vec![]
+        }
         Msg::Columns {
             columns,
             overrides,
@@ -118,6 +131,21 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.delivery_projects = snap.delivery_projects;
     s.sprints = snap.sprints;
     s.ageing_days = snap.ageing_days;
+    let shown =
+        super::pipeline_update::selected(s).map(|r| (r.release.version.clone(), r.steps.len()));
+    s.releases = snap.releases;
+    if let Some((v, _)) = &shown
+        && let Some(i) = s.releases.list.iter().position(|r| &r.release.version == v)
+    {
+        s.pipeline.selected = i;
+    }
+    super::pipeline_update::clamp(s);
+    // A new release, or new steps of this one: the cursor follows the run.
+    let now =
+        super::pipeline_update::selected(s).map(|r| (r.release.version.clone(), r.steps.len()));
+    if now != shown {
+        super::pipeline_update::follow(s);
+    }
     s.columns = snap.columns;
     s.overrides = snap.overrides;
     s.loading = (snap.total > snap.items.len()).then_some(snap.total);
@@ -249,6 +277,18 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::Move => move_key(s, cmd),
         Context::Kanban => super::kanban_update::key(s, cmd),
         Context::Sprint => super::sprint_update::key(s, cmd),
+        Context::Pipeline => super::pipeline_update::key(s, cmd),
+        Context::Log => {
+            if let Some(Overlay::Log { scroll }) = &mut s.overlay {
+                match cmd {
+                    Some(Command::Back) => s.overlay = None,
+                    Some(Command::Down) => *scroll += 1,
+                    Some(Command::Up) => *scroll = scroll.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            vec![]
+        }
         _ => cmd.map(|c| command(s, c)).unwrap_or_default(),
     }
 }
@@ -265,11 +305,13 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         | Command::PrevTab
         | Command::BacklogTab
         | Command::SprintTab
-        | Command::KanbanTab => {
+        | Command::KanbanTab
+        | Command::PipelineTab => {
             s.tab = match cmd {
                 Command::NextTab => s.tab.step(true),
                 Command::PrevTab => s.tab.step(false),
                 Command::KanbanTab => Tab::Kanban,
+                Command::PipelineTab => Tab::Pipeline,
                 Command::SprintTab => Tab::Sprint,
                 _ => Tab::Backlog,
             };
@@ -633,6 +675,49 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                             version,
                         },
                         other => other,
+                    }];
+                }
+                Pending::Reject(version) => {
+                    return vec![Effect::Answer {
+                        version,
+                        accept: false,
+                        comment: reason,
+                    }];
+                }
+                Pending::NoGo(version) => {
+                    return vec![Effect::Vote {
+                        version,
+                        vote: crate::domain::release::Vote::NoGo,
+                        comment: reason,
+                    }];
+                }
+                Pending::TypeVersion { version, change } => {
+                    if reason != version {
+                        flash_error(
+                            s,
+                            format!("You typed {reason}, not {version}: nothing was changed."),
+                        );
+                        return vec![];
+                    }
+                    s.overlay = Some(Overlay::Prompt {
+                        question: format!(
+                            "Why {} {version}?",
+                            if change == crate::runner::Change::Switch {
+                                "switch"
+                            } else {
+                                "roll back"
+                            }
+                        ),
+                        input: LineInput::default(),
+                        then: Pending::ProductionReason { version, change },
+                    });
+                    return vec![];
+                }
+                Pending::ProductionReason { version, change } => {
+                    return vec![Effect::Production {
+                        version,
+                        change,
+                        reason,
                     }];
                 }
                 Pending::Ageing => {

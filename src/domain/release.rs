@@ -106,6 +106,8 @@ pub struct ReleaseView {
     pub acceptances: Vec<Sign>,
     pub votes: Vec<Sign>,
     pub restarted: bool,
+    /// The defect the automation raised when it halted.
+    pub defect: Option<ItemId>,
 }
 
 impl ReleaseView {

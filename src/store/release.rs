@@ -91,12 +91,25 @@ fn load_view(conn: &rusqlite::Connection, version: &str) -> Result<ReleaseView, 
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     };
+    let failed = steps.iter().find(|s| s.outcome == Some(Outcome::Fail));
+    let defect = match failed {
+        Some(f) => conn
+            .query_row(
+                "SELECT item FROM raised WHERE fingerprint = ?1 ORDER BY item DESC LIMIT 1",
+                [format!("{}/{}/{}", release.project, f.env, f.step)],
+                |r| r.get::<_, u32>(0),
+            )
+            .optional()?
+            .map(ItemId),
+        None => None,
+    };
     Ok(ReleaseView {
         acceptances: signs("firebreak")?,
         votes: signs("vote")?,
         release,
         steps,
         restarted,
+        defect,
     })
 }
 

@@ -116,6 +116,7 @@ fn snapshot_of(
 ) -> Result<Snapshot, StoreError> {
     let info = store.info()?;
     let projects = store.projects()?;
+    let projects_full = projects.clone();
     Ok(Snapshot {
         title: info.title,
         identity: info.identity,
@@ -129,8 +130,88 @@ fn snapshot_of(
         ageing_days: info.ageing_days,
         columns: store.column_limits()?,
         overrides: store.overrides()?,
+        releases: releases(store, &projects_full)?,
         at: Utc::now(),
     })
+}
+
+/// The releases with their steps, each project's pipeline (read from its file), the slots.
+fn releases(
+    store: &Store,
+    projects: &[crate::domain::Project],
+) -> Result<app::pipeline::Releases, StoreError> {
+    let list = store
+        .releases()?
+        .into_iter()
+        .map(|r| store.release(&r.version))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut pipelines = Vec::new();
+    let mut slots = Vec::new();
+    for p in projects {
+        if let Ok(pipeline) = crate::store::release::pipeline_of(p.pipeline.as_deref(), &p.name) {
+            pipelines.push((p.name.clone(), pipeline));
+        }
+        for (slot, release, live) in store.slots(&p.name)? {
+            slots.push(app::pipeline::Slot {
+                project: p.name.clone(),
+                slot,
+                release,
+                live,
+            });
+        }
+    }
+    let parties = projects
+        .iter()
+        .map(|p| (p.name.clone(), p.parties.clone()))
+        .collect();
+    Ok(app::pipeline::Releases {
+        list,
+        pipelines,
+        slots,
+        parties,
+    })
+}
+
+/// Runs the automation on a thread of its own connection; its writes reach the board through
+/// `PRAGMA data_version` like any other process's, and its lines through the channel.
+fn run_behind(db: &Path, version: String) -> std::sync::mpsc::Receiver<Msg> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let db = db.to_path_buf();
+    std::thread::spawn(move || {
+        let said = tx.clone();
+        let end = Store::open(&db, false).and_then(|mut store| {
+            crate::runner::run_release(&mut store, &version, &mut |line| {
+                let _ = said.send(Msg::RunLine(format!("{version}: {line}")));
+            })
+        });
+        let (text, failed) = match end {
+            Ok(crate::runner::End::Halted { env, step, defect }) => (
+                format!(
+                    "{version} halted at {env}/{step}{}",
+                    defect.map_or(String::new(), |d| format!("; {d} is on the backlog"))
+                ),
+                true,
+            ),
+            Ok(crate::runner::End::Firebreak) => {
+                (format!("{version} waits at the firebreak."), false)
+            }
+            Ok(crate::runner::End::Shadow { slot, .. }) => (
+                format!(
+                    "{version} is in the shadow ({} slot): it waits for go/no-go.",
+                    slot.unwrap_or_default()
+                ),
+                false,
+            ),
+            Ok(crate::runner::End::Waits { env, step }) => (
+                format!("{version} waits for {env}/{step} from an external CI."),
+                false,
+            ),
+            Ok(crate::runner::End::Done(state)) => (format!("{version} is {state}."), false),
+            Err(e) => (e.to_string(), true),
+        };
+        let _ = tx.send(Msg::RunEnded { text, failed });
+    });
+    rx
 }
 
 /// Loads the whole board on a thread of its own, with its own connection.
@@ -179,6 +260,7 @@ where
     app::update(&mut state, Msg::Resize(size.width, size.height));
     let mut seen = store.data_version()?;
     let mut wrote = false;
+    let mut run: Option<std::sync::mpsc::Receiver<Msg>> = None;
     loop {
         terminal
             .draw(|f| ui::render(&state, f))
@@ -187,7 +269,7 @@ where
                 message: e.to_string(),
             })?;
         let mut queue = VecDeque::new();
-        let wait = if loader.is_some() {
+        let wait = if loader.is_some() || run.is_some() {
             Duration::from_millis(15)
         } else {
             POLL
@@ -198,6 +280,13 @@ where
             _ => {}
         }
         queue.push_back(Msg::Tick(Utc::now()));
+        if let Some(rx) = &run {
+            let msgs: Vec<Msg> = rx.try_iter().collect();
+            if msgs.iter().any(|m| matches!(m, Msg::RunEnded { .. })) {
+                run = None;
+            }
+            queue.extend(msgs);
+        }
         if let Some(rx) = &loader {
             match rx.try_recv() {
                 Ok(loaded) => {
@@ -219,6 +308,11 @@ where
         }
         while let Some(msg) = queue.pop_front() {
             for effect in app::update(&mut state, msg) {
+                if let Effect::RunRelease(version) = &effect {
+                    state.running = Some(version.clone());
+                    run = Some(run_behind(store.path(), version.clone()));
+                    continue;
+                }
                 wrote |= matches!(
                     effect,
                     Effect::Rank { .. } | Effect::Apply { .. } | Effect::Create(_)
@@ -372,6 +466,57 @@ pub fn carry_out(
             let text = format!("Kanban cards older than {days} days are marked ◷.");
             Ok(vec![reload(store, me)?, Msg::Said(text)])
         }),
+        Effect::RunRelease(version) => {
+            Ok(vec![Msg::Said(format!("{version} runs from the board."))])
+        }
+        Effect::Answer {
+            version,
+            accept,
+            comment,
+        } => store
+            .answer(&version, accept, &comment, me, now)
+            .and_then(|r| {
+                let text = if accept {
+                    format!("{} accepted {version}.", me.name)
+                } else {
+                    format!("{version} is halted: rejected by {}.", me.name)
+                };
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("{text} It is {}.", r.state)),
+                ])
+            }),
+        Effect::Restart(version) => store.restart(&version, me, now).and_then(|_| {
+            Ok(vec![
+                reload(store, me)?,
+                Msg::Said(format!("{version} restarted: R runs it on.")),
+            ])
+        }),
+        Effect::Vote {
+            version,
+            vote,
+            comment,
+        } => store.vote(&version, vote, &comment, me, now).and_then(|r| {
+            Ok(vec![
+                reload(store, me)?,
+                Msg::Said(format!(
+                    "{} voted {vote} on {version}; it is {}.",
+                    me.name, r.state
+                )),
+            ])
+        }),
+        Effect::Production {
+            version,
+            change,
+            reason,
+        } => crate::runner::change_production(store, &version, change, &reason, me, now).and_then(
+            |r| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("{version} is {}.", r.state)),
+                ])
+            },
+        ),
         Effect::LoadFlow => store
             .kanban_flow(now.date_naive())
             .map(|f| vec![Msg::Flow(Box::new(f))]),

@@ -46,6 +46,7 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
         Tab::Backlog => tabs::backlog::draw(s, &theme, frame, body),
         Tab::Sprint => tabs::sprint::draw(s, &theme, frame, body),
         Tab::Kanban => tabs::kanban::draw(s, &theme, frame, body),
+        Tab::Pipeline => tabs::pipeline::draw(s, &theme, frame, body),
     }
     draw_status(s, &theme, frame, status);
     draw_footer(s, &theme, frame, footer);

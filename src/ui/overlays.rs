@@ -13,6 +13,27 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     match &s.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => help(s, t, frame, area, *scroll),
+        Some(Overlay::Log { scroll }) => {
+            let (title, text) = crate::ui::tabs::pipeline::step_log(s);
+            let height = area.height.saturating_sub(2);
+            let lines: Vec<Line> = text
+                .lines()
+                .skip(*scroll)
+                .map(|l| Line::raw(l.to_string()))
+                .collect();
+            boxed(
+                t,
+                frame,
+                area,
+                BoxSpec {
+                    title: &title,
+                    w: area.width.saturating_sub(4),
+                    h: height,
+                    wrap: false,
+                },
+                lines,
+            );
+        }
         Some(Overlay::Confirm { question, .. }) => {
             let lines = vec![
                 Line::raw(question.clone()),
@@ -47,6 +68,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::Override(_) => " Over the limit: why? ",
                 Pending::Complete(_) => " Complete the sprint ",
                 Pending::Ageing => " Ageing cards ",
+                Pending::Reject(_) => " Reject at the firebreak ",
+                Pending::NoGo(_) => " No-go ",
+                Pending::TypeVersion { .. } => " Production: type the version ",
+                Pending::ProductionReason { .. } => " Production: why? ",
                 Pending::Cancel(..) | Pending::Block(..) => " Why? ",
             };
             let lines = vec![
@@ -153,6 +178,8 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
         (Context::Backlog, "Backlog"),
         (Context::Sprint, "Sprint"),
         (Context::Kanban, "Kanban"),
+        (Context::Pipeline, "Pipeline"),
+        (Context::Log, "A step's log (l)"),
         (Context::Move, "Move mode (m)"),
         (Context::Filter, "Filter (/)"),
         (Context::Form, "Item form (a, e)"),

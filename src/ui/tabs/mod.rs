@@ -3,4 +3,5 @@
 pub mod backlog;
 pub mod flow;
 pub mod kanban;
+pub mod pipeline;
 pub mod sprint;

@@ -1,0 +1,157 @@
+//! What keys do on the Pipeline tab: pick a release and a step, run it, sign at its gates,
+//! switch it live or roll it back (typing its version and a reason first).
+
+use super::input::LineInput;
+use super::keymap::Command;
+use super::pipeline::path;
+use super::{AppState, Effect, Overlay, Pending};
+use crate::domain::release::{ReleaseState, ReleaseView, Vote};
+use crate::runner::Change;
+
+pub fn selected(s: &AppState) -> Option<&ReleaseView> {
+    s.releases.list.get(s.pipeline.selected)
+}
+
+/// The (environment, step) under the cursor.
+pub fn step(s: &AppState) -> Option<(String, String)> {
+    let r = selected(s)?;
+    let p = s.releases.pipeline(&r.release.project)?;
+    path(p).get(s.pipeline.step).cloned()
+}
+
+pub(super) fn clamp(s: &mut AppState) {
+    let n = s.releases.list.len();
+    s.pipeline.selected = s.pipeline.selected.min(n.saturating_sub(1));
+    let steps = selected(s)
+        .and_then(|r| s.releases.pipeline(&r.release.project))
+        .map_or(0, |p| path(p).len());
+    s.pipeline.step = s.pipeline.step.min(steps.saturating_sub(1));
+}
+
+/// Puts the cursor on the last step the selected release ran.
+pub(super) fn follow(s: &mut AppState) {
+    let Some(r) = selected(s) else { return };
+    let Some(p) = s.releases.pipeline(&r.release.project) else {
+        return;
+    };
+    let last = r.steps.last().map(|x| (x.env.clone(), x.step.clone()));
+    s.pipeline.step = last
+        .and_then(|l| path(p).iter().position(|x| *x == l))
+        .unwrap_or(0);
+}
+
+pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let before = s.pipeline.selected;
+    match cmd {
+        Some(Command::Down) => s.pipeline.selected += 1,
+        Some(Command::Up) => s.pipeline.selected = s.pipeline.selected.saturating_sub(1),
+        Some(Command::First) => s.pipeline.selected = 0,
+        Some(Command::Last) => s.pipeline.selected = usize::MAX,
+        Some(Command::Left) => s.pipeline.step = s.pipeline.step.saturating_sub(1),
+        Some(Command::Right) => s.pipeline.step += 1,
+        Some(Command::Log) if step(s).is_some() => {
+            s.overlay = Some(Overlay::Log { scroll: 0 });
+        }
+        Some(Command::Run) => return run(s),
+        Some(Command::Accept) => return sign(s, true),
+        Some(Command::Reject) => return sign(s, false),
+        Some(Command::Restart) => return with(s, |v| vec![Effect::Restart(v)]),
+        Some(Command::VoteGo) => {
+            return with(s, |v| {
+                vec![Effect::Vote {
+                    version: v,
+                    vote: Vote::Go,
+                    comment: String::new(),
+                }]
+            });
+        }
+        Some(Command::VoteNoGo) => ask(
+            s,
+            Pending::NoGo,
+            "Why no-go? One no-go abandons the release.",
+        ),
+        Some(Command::Switch) => production(s, Change::Switch),
+        Some(Command::Rollback) => production(s, Change::Rollback),
+        Some(other) => return super::update::command(s, other),
+        None => {}
+    }
+    clamp(s);
+    if s.pipeline.selected != before {
+        follow(s);
+    }
+    vec![]
+}
+
+/// The selected release's version, when the board may be written.
+fn version(s: &mut AppState) -> Option<String> {
+    let v = selected(s).map(|r| r.release.version.clone())?;
+    super::update::writable(s).then_some(v)
+}
+
+fn with(s: &mut AppState, effect: impl FnOnce(String) -> Vec<Effect>) -> Vec<Effect> {
+    version(s).map(effect).unwrap_or_default()
+}
+
+fn ask(s: &mut AppState, pending: impl FnOnce(String) -> Pending, question: &str) {
+    if let Some(v) = version(s) {
+        s.overlay = Some(Overlay::Prompt {
+            question: format!("{v}: {question}"),
+            input: LineInput::default(),
+            then: pending(v),
+        });
+    }
+}
+
+fn run(s: &mut AppState) -> Vec<Effect> {
+    if let Some(v) = &s.running {
+        super::update::flash_error(
+            s,
+            format!("{v} is running: one run at a time from this board."),
+        );
+        return vec![];
+    }
+    let Some(r) = selected(s) else { return vec![] };
+    if !matches!(r.release.state, ReleaseState::Built | ReleaseState::Running) {
+        let text = format!(
+            "{} is {}: there is nothing for the automation to run.",
+            r.release.version, r.release.state
+        );
+        super::update::flash_error(s, text);
+        return vec![];
+    }
+    with(s, |v| vec![Effect::RunRelease(v)])
+}
+
+fn sign(s: &mut AppState, accept: bool) -> Vec<Effect> {
+    if accept {
+        return with(s, |v| {
+            vec![Effect::Answer {
+                version: v,
+                accept: true,
+                comment: String::new(),
+            }]
+        });
+    }
+    ask(
+        s,
+        Pending::Reject,
+        "Why reject it at the firebreak? It halts the release.",
+    );
+    vec![]
+}
+
+/// Production changes are typed: the version first, then a reason.
+fn production(s: &mut AppState, change: Change) {
+    let what = if change == Change::Switch {
+        "switch live"
+    } else {
+        "roll back"
+    };
+    if let Some(v) = version(s) {
+        s.overlay = Some(Overlay::Prompt {
+            question: format!("Type the version to {what} ({v}) to confirm"),
+            input: LineInput::default(),
+            then: Pending::TypeVersion { version: v, change },
+        });
+    }
+}

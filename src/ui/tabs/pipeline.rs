@@ -1,0 +1,321 @@
+//! The Pipeline tab, the on-call screen: releases on the left; on the right the selected
+//! release's lane per environment with each step's glyph and time, the firebreak, production's
+//! slots, the votes, and the end of the log of the step under the cursor.
+
+use crate::app::pipeline::glyph;
+use crate::app::pipeline_update::{selected, step};
+use crate::app::{AppState, format};
+use crate::domain::release::{Outcome, ReleaseState, ReleaseView, VOTERS, waiting_on};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    if s.releases.list.is_empty() {
+        let text = vec![
+            Line::raw(""),
+            Line::raw(" No release yet."),
+            Line::raw(""),
+            Line::raw(" Give a project its pipeline, then cut a release from its done items:"),
+            Line::raw("   firebreak project pipeline NAME pipeline.toml"),
+            Line::raw("   firebreak release add 1.0.0 --project NAME"),
+            Line::raw(" and run it here with R, or with `firebreak release run 1.0.0`."),
+        ];
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    draw_list(s, t, frame, list);
+    if let Some(r) = selected(s) {
+        draw_release(s, r, t, frame, detail);
+    }
+}
+
+fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(" Releases ", t.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let room = inner.height as usize;
+    let first = s.pipeline.selected.saturating_sub(room.saturating_sub(1));
+    let lines: Vec<Line> = s
+        .releases
+        .list
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(room)
+        .map(|(i, v)| {
+            let r = &v.release;
+            let marker = if i == s.pipeline.selected {
+                if s.ascii { "> " } else { "▶ " }
+            } else {
+                "  "
+            };
+            let running = s.running.as_deref() == Some(r.version.as_str());
+            let text = format!(
+                "{marker}{:<8} {} {:<11} {:<9} {}",
+                r.version,
+                glyph(r.state, s.ascii),
+                if running {
+                    "running…".to_string()
+                } else {
+                    r.state.to_string()
+                },
+                short(&r.project, 9),
+                format::age(r.created, s.now)
+            );
+            let style = match (i == s.pipeline.selected, r.state) {
+                (true, _) => t.selected(),
+                (_, ReleaseState::Halted | ReleaseState::Abandoned | ReleaseState::RolledBack) => {
+                    t.blocked()
+                }
+                _ => t.dim(),
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn short(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(n - 1).collect::<String>())
+    }
+}
+
+fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let r = &v.release;
+    let dot = t.dot();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(
+            format!(
+                " {} of {} {dot} {} {} ",
+                r.version,
+                r.project,
+                glyph(r.state, s.ascii),
+                r.state
+            ),
+            t.title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let items: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
+    let mut lines = vec![Line::raw(format!(
+        "cut by {} {dot} {} {dot} items {}{}",
+        r.originator,
+        format::when(r.created),
+        items.join(" "),
+        if r.schema_change {
+            format!(" {dot} schema change")
+        } else {
+            String::new()
+        }
+    ))];
+    let Some(pipeline) = s.releases.pipeline(&r.project) else {
+        lines.push(Line::from(Span::styled(
+            format!("{} has no pipeline file that reads.", r.project),
+            t.error(),
+        )));
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    };
+    let cursor = step(s);
+    lines.push(Line::raw(""));
+    for env in &pipeline.environments {
+        let mut spans = vec![Span::styled(
+            format!("{:<11}", short(&env.name, 10)),
+            t.column_header(),
+        )];
+        for st in env.steps() {
+            let rec = v
+                .steps
+                .iter()
+                .find(|x| x.env == env.name && x.step == st.name);
+            let (g, style) = match rec.map(|x| x.outcome) {
+                Some(Some(Outcome::Pass)) => (if s.ascii { "+" } else { "✔" }, t.info()),
+                Some(Some(Outcome::Fail)) => (if s.ascii { "x" } else { "✖" }, t.error()),
+                Some(None) => (if s.ascii { ">" } else { "»" }, t.key()),
+                None => (if s.ascii { "." } else { "·" }, t.dim()),
+            };
+            let time = rec
+                .filter(|x| x.outcome.is_some())
+                .map_or(String::new(), |x| format!(" {:.0}s", x.seconds));
+            let here = cursor.as_ref() == Some(&(env.name.clone(), st.name.to_string()));
+            let style = if here { t.selected() } else { style };
+            spans.push(Span::styled(format!("{g} {}{time}", st.name), style));
+            spans.push(Span::raw("  "));
+        }
+        if pipeline.firebreak_env().is_some_and(|f| f.name == env.name) {
+            spans.push(Span::styled("‖ firebreak", t.title()));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    if let (ReleaseState::Halted, Some(failed)) = (
+        r.state,
+        v.steps.iter().find(|x| x.outcome == Some(Outcome::Fail)),
+    ) {
+        let defect = v
+            .defect
+            .map_or(String::new(), |d| format!(": {d} is on the Backlog for it"));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Halted for good at {}/{}{defect}. A new version is the fix.",
+                failed.env, failed.step
+            ),
+            t.error(),
+        )));
+    }
+    lines.extend(gate(s, v, t));
+    lines.extend(slots(s, &r.project, pipeline, t));
+    lines.extend(votes(v, t));
+    let used = lines.len() as u16 + 1;
+    frame.render_widget(Paragraph::new(lines), inner);
+    if inner.height > used + 3 {
+        let log_area = Rect {
+            y: inner.y + used,
+            height: inner.height - used,
+            ..inner
+        };
+        let (title, text) = step_log(s);
+        let room = log_area.height.saturating_sub(1) as usize;
+        let all: Vec<&str> = text.lines().collect();
+        let tail: Vec<Line> = all[all.len().saturating_sub(room)..]
+            .iter()
+            .map(|l| Line::raw(l.to_string()))
+            .collect();
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_set(t.border())
+            .title(Span::styled(format!("{title} (l: all of it)"), t.dim()));
+        frame.render_widget(Paragraph::new(tail).block(block), log_area);
+    }
+}
+
+fn gate(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
+    let r = &v.release;
+    let parties = s.releases.parties(&r.project);
+    let accepted: Vec<String> = v
+        .acceptances
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} ({})",
+                if a.yes { "accepted by" } else { "REJECTED by" },
+                a.person,
+                a.role
+            )
+        })
+        .collect();
+    let waiting: Vec<&str> = waiting_on(parties, &v.progress())
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    let mut text = if accepted.is_empty() {
+        "no one has signed".to_string()
+    } else {
+        accepted.join(", ")
+    };
+    match r.state {
+        ReleaseState::Firebreak if waiting.is_empty() => {
+            text.push_str(" · every party accepted: a release manager restarts it (s)")
+        }
+        ReleaseState::Firebreak => text.push_str(&format!(" · WAITS ON {}", waiting.join(" and "))),
+        _ if v.acceptances.is_empty() && !v.restarted => return vec![],
+        _ => {}
+    }
+    let style = if r.state == ReleaseState::Firebreak {
+        t.key()
+    } else {
+        t.dim()
+    };
+    vec![Line::from(vec![
+        Span::styled("Firebreak: ", t.column_header()),
+        Span::styled(text, style),
+    ])]
+}
+
+fn slots(
+    s: &AppState,
+    project: &str,
+    pipeline: &crate::domain::pipeline::Pipeline,
+    t: &Theme,
+) -> Vec<Line<'static>> {
+    let prod = pipeline.production();
+    let mut spans = vec![Span::styled("Production: ", t.column_header())];
+    let slots: Vec<_> = s
+        .releases
+        .slots
+        .iter()
+        .filter(|x| x.project == project)
+        .collect();
+    if slots.is_empty() {
+        spans.push(Span::styled("nothing deployed yet", t.dim()));
+    }
+    for x in slots {
+        let url = if x.live {
+            prod.live_url.clone()
+        } else {
+            prod.shadow_url_of(&x.slot)
+        };
+        let role = if x.live { "LIVE" } else { "shadow/standby" };
+        spans.push(Span::styled(
+            format!(
+                "{} {role} {} {}   ",
+                x.slot,
+                x.release.as_deref().unwrap_or("-"),
+                url.unwrap_or_default()
+            ),
+            if x.live { t.info() } else { t.dim() },
+        ));
+    }
+    vec![Line::from(spans)]
+}
+
+fn votes(v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
+    if v.votes.is_empty() && v.release.state != ReleaseState::Shadow {
+        return vec![];
+    }
+    let mut spans = vec![Span::styled("Go/no-go: ", t.column_header())];
+    for role in VOTERS {
+        let text = match v.votes.iter().find(|x| x.role == role) {
+            Some(x) => format!(
+                "{role} {} {}   ",
+                x.person,
+                if x.yes { "go" } else { "NO-GO" }
+            ),
+            None => format!("{role} waits   "),
+        };
+        spans.push(Span::raw(text));
+    }
+    vec![Line::from(spans)]
+}
+
+/// The step under the cursor's title and its whole log.
+pub fn step_log(s: &AppState) -> (String, String) {
+    let Some(v) = selected(s) else {
+        return (" Log ".into(), String::new());
+    };
+    let Some((env, name)) = step(s) else {
+        return (" Log ".into(), String::new());
+    };
+    let rec = v.steps.iter().find(|x| x.env == env && x.step == name);
+    let title = format!(" {} {env}/{name} ", v.release.version);
+    let text = match rec {
+        Some(x) if x.log.is_empty() && x.outcome.is_none() => "running…".into(),
+        Some(x) if x.log.is_empty() => "(no output)".into(),
+        Some(x) => x.log.clone(),
+        None => "not run yet".into(),
+    };
+    (title, text)
+}
