@@ -83,6 +83,8 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
     })
     .collect();
     let mut timed_out = false;
+    // Quick commands are seen to end quickly; long ones are polled less often.
+    let mut nap = Duration::from_millis(1);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -93,7 +95,10 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
                 unsafe { libc::killpg(child.id() as libc::pid_t, libc::SIGKILL) };
                 break child.wait().ok();
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                std::thread::sleep(nap);
+                nap = (nap * 2).min(Duration::from_millis(25));
+            }
             Err(_) => break None,
         }
     };

@@ -351,3 +351,54 @@ fn the_product_owner_plans_and_starts_a_sprint_and_the_team_takes_a_card_to_done
         .collect();
     assert_eq!(actors, ["aisha", "tom", "tom", "priya"]);
 }
+
+#[test]
+fn the_pipeline_tab_shows_a_cli_run_live_then_its_failure_and_defect() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    cli_ok(
+        &db,
+        &["--as", "sam", "release", "add", "2.5.0", "--project", "bau"],
+    );
+    // The demo's checks fail when a file names them.
+    std::fs::write(dir.path().join("demo-pipeline").join("fail-smoke"), "").unwrap();
+    let tmux = Tmux::start("pipeline", 120, 40, &board_command(&db, ""));
+    tmux.until_shows("71 of 71 items");
+    tmux.send(&["4"]);
+    tmux.until_shows("2.5.0    · built");
+    let mut run = Command::new(BIN)
+        .env("USER", "ci")
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--as",
+            "rita",
+            "release",
+            "run",
+            "2.5.0",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Another process runs it: the board follows, step by step.
+    tmux.until_shows("» running");
+    tmux.until("dev's steps to pass", |s| {
+        s.contains("✔ deploy") && s.contains("✔ unit")
+    });
+    tmux.until_shows("✖ smoke");
+    tmux.until_shows("Halted for good at test/smoke: FB-72 is on the Backlog for it.");
+    assert_eq!(run.wait().unwrap().code(), Some(1));
+    tmux.send(&["1"]);
+    tmux.until_shows("72 of 72 items");
+    tmux.send(&["G"]);
+    tmux.until("the defect at the bottom of the backlog", |s| {
+        s.lines().any(|l| {
+            l.contains("FB-72")
+                && l.contains("Pipeline: smoke failed in test for 2.5.0")
+                && l.contains("pipeline")
+        })
+    });
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+}

@@ -1,0 +1,94 @@
+//! The path to live: the runner's overhead for one step (a `true` command), and `status` on a
+//! board with 1,000 releases. Figures: docs/performance.md.
+
+use chrono::Utc;
+use clap::Parser;
+use criterion::{Criterion, criterion_group, criterion_main};
+use firebreak::cli::{Cli, run};
+use firebreak::domain::release::Outcome;
+use firebreak::domain::{Actor, ItemId};
+use firebreak::runner::run_command;
+use firebreak::store::Store;
+use std::hint::black_box;
+use std::time::Duration;
+
+const RELEASES: usize = 1_000;
+
+fn runner(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = vec![
+        ("FIREBREAK_VERSION", "1.0.0".to_string()),
+        ("FIREBREAK_ENV", "dev".to_string()),
+    ];
+    let mut g = c.benchmark_group("runner");
+    g.sample_size(50);
+    g.bench_function("one_step_of_true", |b| {
+        b.iter(|| {
+            black_box(run_command(
+                "true",
+                dir.path(),
+                &vars,
+                Duration::from_secs(10),
+            ))
+        })
+    });
+    g.finish();
+}
+
+fn status(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let mut store = Store::create(&db).unwrap();
+    let now = Utc::now();
+    firebreak::demo::build(&mut store, now).unwrap();
+    let sam = Actor::person(
+        firebreak::demo::people()
+            .iter()
+            .find(|p| p.name == "sam")
+            .unwrap(),
+    );
+    // A thousand versions of one fix, each halted at its first step: every one is in the
+    // on-call view, the worst case for `status`.
+    for n in 0..RELEASES {
+        let version = format!("3.0.{n}");
+        store
+            .cut_release(&version, "bau", Some(vec![ItemId(70)]), false, &sam, now)
+            .unwrap();
+        store
+            .report(
+                &version,
+                "dev",
+                "deploy",
+                Outcome::Fail,
+                0.1,
+                "failed\n",
+                None,
+                now,
+            )
+            .unwrap();
+    }
+    drop(store);
+    let cli = Cli::parse_from([
+        "firebreak",
+        "--db",
+        db.to_str().unwrap(),
+        "--as",
+        "sam",
+        "status",
+        "--json",
+    ]);
+    let command = cli.command.as_ref().unwrap();
+    let mut g = c.benchmark_group("status_1000_releases");
+    g.sample_size(20);
+    g.bench_function("status_json", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            black_box(run(&cli, command, &mut out).unwrap());
+            out
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, runner, status);
+criterion_main!(benches);
