@@ -745,3 +745,69 @@ fn a_no_go_abandons_the_release_and_frees_its_items() {
     .success()
     .stdout(predicate::str::contains("FB-1, FB-2"));
 }
+
+#[test]
+fn a_malformed_pipeline_file_is_refused_with_its_line_and_changes_nothing() {
+    let b = Board::with("ok.toml");
+    let bad = b.dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[environment]]\nname = \"dev\"\ndeploy = 3\n").unwrap();
+    b.as_(
+        "rita",
+        &[
+            "project",
+            "pipeline",
+            "permits-online",
+            bad.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("malformed at line 3"));
+    b.as_(
+        "priya",
+        &[
+            "project",
+            "add",
+            "parking-app",
+            "--pipeline",
+            bad.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("malformed at line 3"));
+    let projects = b.json(&["project", "list", "--json"]);
+    assert_eq!(
+        projects["projects"].as_array().unwrap().len(),
+        2,
+        "no project was added"
+    );
+    assert!(
+        projects["projects"][1]["pipeline"]
+            .as_str()
+            .unwrap()
+            .ends_with("ok.toml")
+    );
+    let good = b.pipeline_dir().join("ok.toml");
+    b.as_(
+        "priya",
+        &[
+            "project",
+            "add",
+            "parking-app",
+            "--pipeline",
+            good.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .success();
+    b.as_(
+        "tom",
+        &["release", "add", "0.1.0", "--project", "parking-app"],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains(
+        "parking-app has no done items to release",
+    ));
+}
