@@ -5,6 +5,7 @@ pub mod backlog;
 pub mod burndown;
 pub mod error;
 pub mod event;
+pub mod handover;
 pub mod ids;
 pub mod item;
 pub mod kanban;
