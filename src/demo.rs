@@ -367,6 +367,7 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
         store.answer("1.0.0", true, "manual checks passed", party, ago(8))?;
     }
     store.restart("1.0.0", &rita, ago(8))?;
+    handover(store, people, ago(8) + Duration::hours(2), now)?;
     report_until(store, "1.0.0", None, ago(8))?;
     go(store, "1.0.0", ago(7))?;
     store.cut_release("1.1.0", PROJECT, Some(vec![id(50)]), false, &tom, ago(2))?;
@@ -396,6 +397,64 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
         &po,
         now - Duration::hours(3),
     )?;
+    Ok(())
+}
+
+/// The delivery project's handover: the team's evidence, the service manager's answers; the
+/// security review waived until after go-live, the optional capacity report sent back.
+fn handover(
+    store: &mut Store,
+    people: &[Person],
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::domain::handover::Act;
+    let who = |name: &str| {
+        people
+            .iter()
+            .find(|p| p.name == name)
+            .map(Actor::person)
+            .unwrap_or_else(|| Actor::person(&people[0]))
+    };
+    let (tom, omar) = (who("tom"), who("omar"));
+    let h = store.start_handover(PROJECT, None, &tom, at)?;
+    for (n, check) in h.checks.iter().enumerate() {
+        let t = at + Duration::minutes(10 * n as i64);
+        if check.key == "security" {
+            let until = (now + Duration::days(6)).date_naive();
+            store.handover_act(
+                PROJECT,
+                &check.key,
+                &Act::Waive {
+                    reason: "the penetration test is booked for next week".into(),
+                    until,
+                },
+                &omar,
+                t,
+            )?;
+            continue;
+        }
+        let evidence = format!(
+            "{} for permits-online: see the service wiki, section {}",
+            check.title,
+            n + 1
+        );
+        store.handover_act(PROJECT, &check.key, &Act::Submit { evidence }, &tom, t)?;
+        let answer = if check.key == "capacity" {
+            Act::Reject {
+                reason: "the load test stops at half of the April peak".into(),
+            }
+        } else {
+            Act::Accept
+        };
+        store.handover_act(
+            PROJECT,
+            &check.key,
+            &answer,
+            &omar,
+            t + Duration::minutes(5),
+        )?;
+    }
     Ok(())
 }
 

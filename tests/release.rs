@@ -147,6 +147,44 @@ impl Board {
     }
 }
 
+/// Hands permits-online over: started, then every item waived until tomorrow.
+fn hand_over(b: &Board) {
+    b.as_("tom", &["handover", "start", "permits-online"])
+        .assert()
+        .success();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    for key in [
+        "runbooks",
+        "monitoring",
+        "contacts",
+        "known-errors",
+        "documentation",
+        "access",
+        "service-levels",
+        "backup-restore",
+        "security",
+        "hypercare",
+    ] {
+        b.as_(
+            "omar",
+            &[
+                "handover",
+                "waive",
+                "permits-online",
+                key,
+                "--reason",
+                "after go-live",
+                "--until",
+                &tomorrow,
+            ],
+        )
+        .assert()
+        .success();
+    }
+}
+
 fn to_firebreak(b: &Board) {
     b.as_(
         "tom",
@@ -225,7 +263,14 @@ fn a_release_goes_from_cut_to_live_through_every_gate() {
         deployed,
         "1.0.0 dev \n1.0.0 preprod \n1.0.0 production blue\n"
     );
-    // Go/no-go: three different people, none the originator; then a release manager switches.
+    // Go/no-go: three different people, none the originator, once the handover is accepted.
+    b.as_("priya", &["release", "vote", "1.0.0", "go"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "the handover of permits-online is not accepted",
+        ));
+    hand_over(&b);
     b.as_("rita", &["release", "switch", "1.0.0", "--reason", "go"])
         .assert()
         .code(3)
@@ -620,6 +665,11 @@ fn a_rollback_puts_the_standby_back_live() {
         b.as_("rita", &["release", "run", version])
             .assert()
             .success();
+        if b.json(&["handover", "show", "permits-online", "--json"])["handover"]["state"]
+            == "not-started"
+        {
+            hand_over(b);
+        }
         for who in ["priya", "omar", "rita"] {
             b.as_(who, &["release", "vote", version, "go"])
                 .assert()

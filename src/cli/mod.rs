@@ -3,6 +3,7 @@
 //! the acting person, and turns every failure into one sentence and the contract's exit code.
 
 mod board;
+mod handover;
 mod item;
 mod kanban;
 mod person;
@@ -64,6 +65,9 @@ pub enum Command {
     /// Pull, move and limit work on the maintenance team's Kanban board.
     #[command(subcommand)]
     Kanban(kanban::KanbanCmd),
+    /// The checklist a delivery project hands to service management.
+    #[command(subcommand)]
+    Handover(handover::HandoverCmd),
     /// Cut, run, gate and switch releases on the path to live.
     #[command(subcommand)]
     Release(release::ReleaseCmd),
@@ -225,6 +229,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Release(c) => release::run(&ctx, c, out),
+        Command::Handover(c) => handover::run(&ctx, c, out),
         Command::Status(a) => {
             let code = status::run(&ctx, a.json, out)?;
             return Ok(if code == 0 {

@@ -458,12 +458,15 @@ pub fn restart(
     Ok((next, e))
 }
 
-/// A go/no-go vote on a release in the shadow; one no-go abandons it.
+/// A go/no-go vote on a release in the shadow; one no-go abandons it. A go needs the
+/// project's handover accepted: `handover_open` lists what is still open (`None`: no handover
+/// applies, as for the maintenance team's own releases).
 pub fn vote(
     release: &Release,
     progress: &Progress,
     go: Vote,
     comment: &str,
+    handover_open: Option<&[String]>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Release, Sign, Event), DomainError> {
@@ -474,6 +477,17 @@ pub fn vote(
         )));
     }
     let role = pick_role(release, &VOTERS, &progress.votes, actor, "vote on it")?;
+    if let Some(open) = handover_open.filter(|o| go == Vote::Go && !o.is_empty()) {
+        return Err(refuse(
+            "handover",
+            format!(
+                "{} cannot have a go while the handover of {} is not accepted: still open {}",
+                release.version,
+                release.project,
+                open.join(", ")
+            ),
+        ));
+    }
     let sign = Sign {
         role,
         person: actor.name.clone(),

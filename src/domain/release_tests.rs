@@ -267,7 +267,7 @@ fn go_needs_three_different_people_and_one_no_go_abandons() {
         who("omar", &[Role::ServiceManager]),
         rita.clone(),
     ] {
-        let (_, sign, _) = vote(&r, &p, Vote::Go, "", &person, now()).unwrap();
+        let (_, sign, _) = vote(&r, &p, Vote::Go, "", None, &person, now()).unwrap();
         p.votes.push(sign);
     }
     assert!(
@@ -285,6 +285,50 @@ fn go_needs_three_different_people_and_one_no_go_abandons() {
         &p,
         Vote::NoGo,
         "not before the bank holiday",
+        None,
+        &who("omar", &[Role::ServiceManager]),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(abandoned.state, ReleaseState::Abandoned);
+}
+
+#[test]
+fn a_go_waits_for_the_handover_but_a_no_go_does_not() {
+    let (r, p) = to_shadow();
+    let open = vec!["Runbooks".to_string(), "Security review".to_string()];
+    let err = vote(
+        &r,
+        &p,
+        Vote::Go,
+        "",
+        Some(&open),
+        &who("priya", &[Role::ProductOwner]),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1.4.0 cannot have a go while the handover of permits is not accepted: still open Runbooks, Security review"
+    );
+    assert!(
+        vote(
+            &r,
+            &p,
+            Vote::Go,
+            "",
+            Some(&[]),
+            &who("priya", &[Role::ProductOwner]),
+            now()
+        )
+        .is_ok()
+    );
+    let (abandoned, _, _) = vote(
+        &r,
+        &p,
+        Vote::NoGo,
+        "not ready",
+        Some(&open),
         &who("omar", &[Role::ServiceManager]),
         now(),
     )
@@ -418,7 +462,7 @@ proptest! {
                 }
                 Op::Vote(i, go) => {
                     let v = if go { Vote::Go } else { Vote::NoGo };
-                    if let Ok((n, sign, _)) = vote(&r, &p, v, "", &people[i], now()) {
+                    if let Ok((n, sign, _)) = vote(&r, &p, v, "", None, &people[i], now()) {
                         failed |= !go;
                         r = n;
                         p.votes.push(sign);

@@ -3,6 +3,7 @@
 
 mod board;
 mod error;
+pub mod handover;
 mod items;
 mod kanban;
 mod migrations;

@@ -470,8 +470,24 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Release, StoreError> {
         let view = self.release(version)?;
-        let (next, s, event) =
-            release::vote(&view.release, &view.progress(), go, comment, actor, now)?;
+        let delivery = self
+            .projects()?
+            .into_iter()
+            .any(|p| p.name == view.release.project && p.kind == ProjectKind::Delivery);
+        let open = if delivery {
+            Some(self.handover(&view.release.project)?.open())
+        } else {
+            None
+        };
+        let (next, s, event) = release::vote(
+            &view.release,
+            &view.progress(),
+            go,
+            comment,
+            open.as_deref(),
+            actor,
+            now,
+        )?;
         self.write(|tx| {
             sign(tx, version, "vote", &s)?;
             save(tx, &next, now)?;

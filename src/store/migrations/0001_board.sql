@@ -134,6 +134,29 @@ CREATE TABLE raised (
     PRIMARY KEY (fingerprint, item)
 ) STRICT;
 
+-- Handovers to service management: a checklist per delivery project.
+CREATE TABLE handovers (
+    project TEXT PRIMARY KEY REFERENCES projects (name),
+    started TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE checks (
+    project   TEXT NOT NULL REFERENCES handovers (project),
+    key       TEXT NOT NULL,
+    position  INTEGER NOT NULL,
+    title     TEXT NOT NULL,
+    why       TEXT NOT NULL,
+    expected  TEXT NOT NULL,
+    mandatory INTEGER NOT NULL,
+    state     TEXT NOT NULL,
+    evidence  TEXT,
+    submitter TEXT,
+    acceptor  TEXT,
+    reason    TEXT,
+    until     TEXT,
+    PRIMARY KEY (project, key)
+) STRICT;
+
 CREATE TABLE events (
     id         INTEGER PRIMARY KEY,
     at         TEXT NOT NULL,
