@@ -398,3 +398,24 @@ fn pipeline_switch_asks_for_the_version_then_why() {
     f.typed("2.4.1").keys(&[KeyCode::Enter]);
     insta::assert_snapshot!("pipeline_switch_wrong_version_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn handover_tab() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('5')]);
+    insta::assert_snapshot!("handover_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("handover_120x40", f.screen(120, 40));
+    f.act_as("omar");
+    f.keys(&[
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('w'),
+    ]);
+    insta::assert_snapshot!("handover_waive_prompt_80x24", f.screen(80, 24));
+}

@@ -14,7 +14,8 @@ vocabulary!(
         CardLeft = "card-left", CardRight = "card-right", Pull = "pull", Wip = "wip",
         Queue = "queue", Plan = "plan", Ageing = "ageing", PipelineTab = "tab-pipeline",
         Log = "log", Run = "run", Reject = "reject", Restart = "restart", VoteGo = "vote-go",
-        VoteNoGo = "vote-no-go", Switch = "switch", Rollback = "rollback", SprintTab = "tab-sprint", NextSprint = "next-sprint",
+        VoteNoGo = "vote-no-go", Switch = "switch", Rollback = "rollback",
+        HandoverTab = "tab-handover", Waive = "waive", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
         CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
         Down = "down", Up = "up", First = "first", Last = "last",
@@ -34,7 +35,7 @@ vocabulary!(
     /// Where the keyboard is: derived from the state by `app::context`.
     Context ("context") {
         Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban",
-        Pipeline = "pipeline", Move = "move", Filter = "filter", Log = "log",
+        Pipeline = "pipeline", Handover = "handover", Move = "move", Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
     }
@@ -167,6 +168,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "2", C::SprintTab, "the Sprint tab", ""),
         (Global, "3", C::KanbanTab, "the Kanban tab", ""),
         (Global, "4", C::PipelineTab, "the Pipeline tab", ""),
+        (Global, "5", C::HandoverTab, "the Handover tab", ""),
         (Global, "tab", C::NextTab, "next tab", ""),
         (Global, "backtab", C::PrevTab, "previous tab", ""),
         (Global, "r", C::Refresh, "reload the board now", ""),
@@ -232,6 +234,15 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Pipeline, "V", C::VoteNoGo, "vote no-go (asks why)", ""),
         (Pipeline, "S", C::Switch, "switch it live (type its version, then why)", ""),
         (Pipeline, "B", C::Rollback, "roll it back (type its version, then why)", ""),
+        (Handover, "j down", C::Down, "select the next item", ""),
+        (Handover, "k up", C::Up, "select the previous item", ""),
+        (Handover, "]", C::NextSprint, "the next delivery project", "project"),
+        (Handover, "[", C::PrevSprint, "the previous delivery project", ""),
+        (Handover, "s", C::StartSprint, "start the handover (a release reached pre-production)", "start"),
+        (Handover, "u", C::Submit, "submit evidence for the item (delivery team)", "submit"),
+        (Handover, "a", C::Accept, "accept the item (a service manager, not its submitter)", "accept"),
+        (Handover, "X", C::Reject, "reject the item (asks why)", ""),
+        (Handover, "w", C::Waive, "waive the item until a date (asks until when and why)", "waive"),
         (Log, "j down", C::Down, "scroll down", ""),
         (Log, "k up", C::Up, "scroll up", ""),
         (Log, "esc q l", C::Back, "close the log", "close"),
@@ -308,6 +319,7 @@ impl Keymap {
                     | Context::Sprint
                     | Context::Kanban
                     | Context::Pipeline
+                    | Context::Handover
                     | Context::Move
             );
             if falls_through {
@@ -335,6 +347,7 @@ impl Keymap {
                 | Context::Sprint
                 | Context::Kanban
                 | Context::Pipeline
+                | Context::Handover
                 | Context::Move
         ) {
             out.extend(of(Context::Global));

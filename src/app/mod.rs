@@ -6,6 +6,7 @@
 pub mod backlog;
 pub mod form;
 pub mod format;
+pub mod handover_update;
 pub mod input;
 pub mod kanban;
 pub mod kanban_update;
@@ -20,6 +21,7 @@ pub use update::update;
 
 use crate::domain::backlog::RankMove;
 use crate::domain::burndown::Burndown;
+use crate::domain::handover::{Act, Handover};
 use crate::domain::kanban::{Column, ColumnLimit, Override};
 use crate::domain::measures::Flow;
 use crate::domain::release::Vote;
@@ -30,6 +32,7 @@ use backlog::BacklogView;
 use chrono::{DateTime, Utc};
 use form::Form;
 use form::NewSprint;
+use handover_update::HandoverView;
 use input::LineInput;
 use kanban::{Board, KanbanView};
 use keymap::{Context, Keymap};
@@ -45,10 +48,17 @@ pub enum Tab {
     Sprint,
     Kanban,
     Pipeline,
+    Handover,
 }
 
 impl Tab {
-    pub const ALL: &'static [Tab] = &[Tab::Backlog, Tab::Sprint, Tab::Kanban, Tab::Pipeline];
+    pub const ALL: &'static [Tab] = &[
+        Tab::Backlog,
+        Tab::Sprint,
+        Tab::Kanban,
+        Tab::Pipeline,
+        Tab::Handover,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -56,6 +66,7 @@ impl Tab {
             Tab::Sprint => "Sprint",
             Tab::Kanban => "Kanban",
             Tab::Pipeline => "Pipeline",
+            Tab::Handover => "Handover",
         }
     }
 
@@ -66,6 +77,7 @@ impl Tab {
             Tab::Sprint => 2,
             Tab::Kanban => 3,
             Tab::Pipeline => 4,
+            Tab::Handover => 5,
         }
     }
 
@@ -102,6 +114,8 @@ pub struct Snapshot {
     pub overrides: Vec<Override>,
     /// Releases with their steps and signatures, pipelines, production's slots.
     pub releases: Releases,
+    /// The delivery projects' handovers.
+    pub handovers: Vec<Handover>,
     pub at: DateTime<Utc>,
 }
 
@@ -132,6 +146,12 @@ pub enum Pending {
         version: String,
         change: Change,
     },
+    /// Handover evidence for (project, item).
+    Evidence(String, String),
+    /// Why a handover item is rejected.
+    RejectItem(String, String),
+    /// Until when, and why, a handover item is waived.
+    Waive(String, String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +283,12 @@ pub enum Effect {
         change: Change,
         reason: String,
     },
+    StartHandover(String),
+    HandoverAct {
+        project: String,
+        key: String,
+        act: Act,
+    },
 }
 
 /// The whole state of the board on screen.
@@ -299,6 +325,8 @@ pub struct AppState {
     pub pipeline: PipelineView,
     /// The release the automation runs for this board right now.
     pub running: Option<String>,
+    pub handovers: Vec<Handover>,
+    pub handover: HandoverView,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
@@ -347,6 +375,8 @@ impl AppState {
             releases: Releases::default(),
             pipeline: PipelineView::default(),
             running: None,
+            handovers: Vec::new(),
+            handover: HandoverView::default(),
             tab: Tab::Backlog,
             overlay: None,
             flash: None,
@@ -371,6 +401,7 @@ impl AppState {
             None if self.tab == Tab::Kanban => Context::Kanban,
             None if self.tab == Tab::Sprint => Context::Sprint,
             None if self.tab == Tab::Pipeline => Context::Pipeline,
+            None if self.tab == Tab::Handover => Context::Handover,
             None if self.backlog.filtering => Context::Filter,
             None if self.backlog.moving.is_some() => Context::Move,
             None => Context::Backlog,

@@ -134,6 +134,8 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     let shown =
         super::pipeline_update::selected(s).map(|r| (r.release.version.clone(), r.steps.len()));
     s.releases = snap.releases;
+    s.handovers = snap.handovers;
+    super::handover_update::clamp(s);
     if let Some((v, _)) = &shown
         && let Some(i) = s.releases.list.iter().position(|r| &r.release.version == v)
     {
@@ -278,6 +280,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::Kanban => super::kanban_update::key(s, cmd),
         Context::Sprint => super::sprint_update::key(s, cmd),
         Context::Pipeline => super::pipeline_update::key(s, cmd),
+        Context::Handover => super::handover_update::key(s, cmd),
         Context::Log => {
             if let Some(Overlay::Log { scroll }) = &mut s.overlay {
                 match cmd {
@@ -306,12 +309,14 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         | Command::BacklogTab
         | Command::SprintTab
         | Command::KanbanTab
-        | Command::PipelineTab => {
+        | Command::PipelineTab
+        | Command::HandoverTab => {
             s.tab = match cmd {
                 Command::NextTab => s.tab.step(true),
                 Command::PrevTab => s.tab.step(false),
                 Command::KanbanTab => Tab::Kanban,
                 Command::PipelineTab => Tab::Pipeline,
+                Command::HandoverTab => Tab::Handover,
                 Command::SprintTab => Tab::Sprint,
                 _ => Tab::Backlog,
             };
@@ -712,6 +717,23 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         then: Pending::ProductionReason { version, change },
                     });
                     return vec![];
+                }
+                Pending::Evidence(project, key) => {
+                    let act = crate::domain::handover::Act::Submit { evidence: reason };
+                    return vec![Effect::HandoverAct { project, key, act }];
+                }
+                Pending::RejectItem(project, key) => {
+                    let act = crate::domain::handover::Act::Reject { reason };
+                    return vec![Effect::HandoverAct { project, key, act }];
+                }
+                Pending::Waive(project, key) => {
+                    return match super::handover_update::waiver(&reason) {
+                        Ok(act) => vec![Effect::HandoverAct { project, key, act }],
+                        Err(message) => {
+                            flash_error(s, message);
+                            vec![]
+                        }
+                    };
                 }
                 Pending::ProductionReason { version, change } => {
                     return vec![Effect::Production {

@@ -2,8 +2,8 @@
 //! items, show it, and export the handover pack as Markdown.
 
 use super::{Ctx, Failure, print_json, print_table, to_json};
+use crate::domain::handover::Handover;
 use crate::domain::handover::{Act, CheckState, Template};
-use crate::store::handover::Handover;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use std::io::Write;

@@ -148,6 +148,25 @@ pub fn open(checks: &[Check]) -> Vec<&Check> {
         .collect()
 }
 
+/// A project's handover as the board shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Handover {
+    pub project: String,
+    pub state: HandoverState,
+    pub started: Option<DateTime<Utc>>,
+    pub checks: Vec<Check>,
+}
+
+impl Handover {
+    /// The titles of the mandatory items still open.
+    pub fn open(&self) -> Vec<String> {
+        if self.state == HandoverState::NotStarted {
+            return vec!["the whole checklist (not started)".into()];
+        }
+        open(&self.checks).iter().map(|c| c.title.clone()).collect()
+    }
+}
+
 /// Starting needs a release of the project to have reached pre-production.
 pub fn start(
     project: &str,

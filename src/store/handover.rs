@@ -1,32 +1,10 @@
 //! Handovers in the file: the checklist of each delivery project and what was done to it.
 
 use super::{Store, StoreError, append_event};
-use crate::domain::handover::{self, Act, Check, CheckState, HandoverState, Template};
+use crate::domain::handover::{self, Act, Check, CheckState, Handover, Template};
 use crate::domain::{Actor, DomainError, ProjectKind};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
-
-/// A project's handover as the board shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Handover {
-    pub project: String,
-    pub state: HandoverState,
-    pub started: Option<DateTime<Utc>>,
-    pub checks: Vec<Check>,
-}
-
-impl Handover {
-    /// The titles of the mandatory items still open.
-    pub fn open(&self) -> Vec<String> {
-        if self.state == HandoverState::NotStarted {
-            return vec!["the whole checklist (not started)".into()];
-        }
-        handover::open(&self.checks)
-            .iter()
-            .map(|c| c.title.clone())
-            .collect()
-    }
-}
 
 impl Store {
     pub fn handover(&self, project: &str) -> Result<Handover, StoreError> {

@@ -131,6 +131,11 @@ fn snapshot_of(
         columns: store.column_limits()?,
         overrides: store.overrides()?,
         releases: releases(store, &projects_full)?,
+        handovers: projects_full
+            .iter()
+            .filter(|p| p.kind == crate::domain::ProjectKind::Delivery)
+            .map(|p| store.handover(&p.name))
+            .collect::<Result<_, _>>()?,
         at: Utc::now(),
     })
 }
@@ -517,6 +522,25 @@ pub fn carry_out(
                 ])
             },
         ),
+        Effect::StartHandover(project) => {
+            store.start_handover(&project, None, me, now).and_then(|h| {
+                let text = format!(
+                    "Started the handover of {project}: {} items.",
+                    h.checks.len()
+                );
+                Ok(vec![reload(store, me)?, Msg::Said(text)])
+            })
+        }
+        Effect::HandoverAct { project, key, act } => store
+            .handover_act(&project, &key, &act, me, now)
+            .and_then(|c| {
+                let state = store.handover(&project)?.state;
+                let text = format!(
+                    "{} is {}; the handover of {project} is {state}.",
+                    c.title, c.state
+                );
+                Ok(vec![reload(store, me)?, Msg::Said(text)])
+            }),
         Effect::LoadFlow => store
             .kanban_flow(now.date_naive())
             .map(|f| vec![Msg::Flow(Box::new(f))]),

@@ -72,6 +72,9 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::NoGo(_) => " No-go ",
                 Pending::TypeVersion { .. } => " Production: type the version ",
                 Pending::ProductionReason { .. } => " Production: why? ",
+                Pending::Evidence(..) => " Handover evidence ",
+                Pending::RejectItem(..) => " Reject the item ",
+                Pending::Waive(..) => " Waive the item ",
                 Pending::Cancel(..) | Pending::Block(..) => " Why? ",
             };
             let lines = vec![
@@ -179,6 +182,7 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
         (Context::Sprint, "Sprint"),
         (Context::Kanban, "Kanban"),
         (Context::Pipeline, "Pipeline"),
+        (Context::Handover, "Handover"),
         (Context::Log, "A step's log (l)"),
         (Context::Move, "Move mode (m)"),
         (Context::Filter, "Filter (/)"),

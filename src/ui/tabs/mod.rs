@@ -2,6 +2,7 @@
 
 pub mod backlog;
 pub mod flow;
+pub mod handover;
 pub mod kanban;
 pub mod pipeline;
 pub mod sprint;

@@ -1,0 +1,156 @@
+//! The Handover tab: the delivery projects and their handover state; the checklist with a glyph
+//! per item's state, its evidence, who submitted and who decided; what blocks acceptance; and
+//! why the selected item matters.
+
+use crate::app::AppState;
+use crate::app::handover_update::{selected, shown};
+use crate::domain::handover::{CheckState, HandoverState};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+fn glyph(state: CheckState, ascii: bool) -> &'static str {
+    match (state, ascii) {
+        (CheckState::Pending, _) => "·",
+        (CheckState::Submitted, false) => "↑",
+        (CheckState::Accepted, false) => "✔",
+        (CheckState::Rejected, false) => "✖",
+        (CheckState::Waived, _) => "~",
+        (CheckState::Submitted, true) => "^",
+        (CheckState::Accepted, true) => "+",
+        (CheckState::Rejected, true) => "x",
+    }
+}
+
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let Some(h) = shown(s) else {
+        let text = vec![
+            Line::raw(""),
+            Line::raw(
+                " No delivery project: handovers are how a delivery project hands its service over.",
+            ),
+            Line::raw("   firebreak project add NAME --firebreak --pipeline pipeline.toml"),
+        ];
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    };
+    let side = (area.width / 3).clamp(20, 42);
+    let [projects, body] =
+        Layout::horizontal([Constraint::Length(side), Constraint::Fill(1)]).areas(area);
+    let lines: Vec<Line> = s
+        .handovers
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let marker = if i == s.handover.project {
+                "▶ "
+            } else {
+                "  "
+            };
+            let style = if i == s.handover.project {
+                t.selected()
+            } else {
+                t.dim()
+            };
+            Line::from(Span::styled(
+                format!("{marker}{:<16} {}", x.project, x.state),
+                style,
+            ))
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(" Projects ([ ]) ", t.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), projects);
+
+    let title = format!(" Handover of {} · {} ", h.project, h.state);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(title, t.title()));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    if h.state == HandoverState::NotStarted {
+        let text = vec![
+            Line::raw(
+                "Not started. It starts once a release of the project has reached pre-production:",
+            ),
+            Line::raw("press s, or `firebreak handover start PROJECT`."),
+        ];
+        frame.render_widget(Paragraph::new(text), inner);
+        return;
+    }
+    let mut lines = Vec::new();
+    for (i, c) in h.checks.iter().enumerate() {
+        let here = i == s.handover.item;
+        let marker = if here {
+            if s.ascii { "> " } else { "▶ " }
+        } else {
+            "  "
+        };
+        let who = [c.submitter.as_deref(), c.acceptor.as_deref()]
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" → ");
+        let note = match c.state {
+            CheckState::Waived => {
+                format!("until {}", c.until.map_or("-".into(), |d| d.to_string()))
+            }
+            CheckState::Rejected => c.reason.clone().unwrap_or_default(),
+            _ => c.evidence.clone().unwrap_or_default(),
+        };
+        let text = format!(
+            "{marker}{} {:<34} {:<10} {:<12} {note}",
+            glyph(c.state, s.ascii),
+            format!(
+                "{}{}",
+                c.title,
+                if c.mandatory { "" } else { " (optional)" }
+            ),
+            c.state.as_str(),
+            who
+        );
+        let style = match (here, c.state) {
+            (true, _) => t.selected(),
+            (_, CheckState::Rejected) => t.blocked(),
+            (_, CheckState::Accepted) => t.info(),
+            _ => t.dim(),
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    let rows = lines.len() as u16;
+    frame.render_widget(Paragraph::new(lines), inner);
+    let mut lines = Vec::new();
+    let open = h.open();
+    if open.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Nothing blocks acceptance: a go vote may follow.",
+            t.info(),
+        )));
+    } else {
+        lines.push(Line::from(Span::styled(
+            format!("Blocks acceptance (and a go vote): {}", open.join(", ")),
+            t.error(),
+        )));
+    }
+    if let Some(c) = selected(s) {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled(c.title.clone(), t.column_header())));
+        lines.push(Line::raw(format!("Why: {}", c.why)));
+        lines.push(Line::raw(format!("Evidence expected: {}", c.expected)));
+        if let Some(r) = &c.reason {
+            lines.push(Line::raw(format!("Note: {r}")));
+        }
+    }
+    let rest = Rect {
+        y: inner.y + rows + 1,
+        height: inner.height.saturating_sub(rows + 1),
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+}
