@@ -402,3 +402,66 @@ fn the_pipeline_tab_shows_a_cli_run_live_then_its_failure_and_defect() {
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
+
+#[test]
+fn a_service_manager_accepts_a_handover_item_in_the_board_which_unblocks_a_go_vote() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    // The security review was waived; new evidence reopens it, so the handover is not accepted.
+    cli_ok(
+        &db,
+        &[
+            "--as",
+            "tom",
+            "handover",
+            "submit",
+            "permits-online",
+            "security",
+            "--evidence",
+            "pen test report v2",
+        ],
+    );
+    // 1.1.1 goes on from the firebreak to the shadow.
+    cli_ok(&db, &["--as", "omar", "release", "accept", "1.1.1"]);
+    cli_ok(&db, &["--as", "rita", "release", "restart", "1.1.1"]);
+    cli_ok(&db, &["--as", "rita", "release", "run", "1.1.1"]);
+    let vote = |who: &str| {
+        Command::new(BIN)
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "--as",
+                who,
+                "release",
+                "vote",
+                "1.1.1",
+                "go",
+            ])
+            .output()
+            .unwrap()
+    };
+    let refused = vote("priya");
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("still open Security review"));
+
+    let tmux = Tmux::start("handover", 120, 40, &board_command(&db, "--as omar"));
+    tmux.until_shows("71 of 71 items");
+    tmux.send(&["5"]);
+    tmux.until_shows("Blocks acceptance (and a go vote): Security review");
+    for _ in 0..9 {
+        tmux.send(&["j"]);
+    }
+    tmux.until("the security review selected", |s| {
+        s.lines().any(|l| l.contains("▶ ↑ Security review"))
+    });
+    tmux.send(&["a"]);
+    tmux.until_shows("Security review is accepted; the handover of permits-online is accepted.");
+    tmux.until_shows("Nothing blocks acceptance");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+
+    assert!(
+        vote("priya").status.success(),
+        "the go vote goes through once the handover is accepted"
+    );
+}
