@@ -750,6 +750,19 @@ fn a_rollback_puts_the_standby_back_live() {
         b.json(&["release", "show", "1.0.0", "--json"])["release"]["state"],
         "live"
     );
+    // A rollback is a failed change: it opened a P1 incident on the release, for the team in
+    // hypercare.
+    let incidents = b.json(&["incident", "list", "--json"]);
+    let inc = &incidents["incidents"][0];
+    assert_eq!(inc["title"], "Release 1.1.0 rolled back: error rate 12%");
+    assert_eq!(
+        (
+            inc["priority"].as_str(),
+            inc["team"].as_str(),
+            inc["opened_by"].as_str()
+        ),
+        (Some("P1"), Some("appdev"), Some("automation"))
+    );
 }
 
 #[test]

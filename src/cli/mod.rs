@@ -4,6 +4,7 @@
 
 mod board;
 mod handover;
+mod incident;
 mod item;
 mod kanban;
 mod person;
@@ -68,6 +69,16 @@ pub enum Command {
     /// The checklist a delivery project hands to service management.
     #[command(subcommand)]
     Handover(handover::HandoverCmd),
+    /// Log and work the live service's incidents; raise tickets from them.
+    #[command(subcommand)]
+    Incident(incident::IncidentCmd),
+    /// The audit trail: every event, oldest first.
+    Audit {
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Cut, run, gate and switch releases on the path to live.
     #[command(subcommand)]
     Release(release::ReleaseCmd),
@@ -230,6 +241,8 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Release(c) => release::run(&ctx, c, out),
         Command::Handover(c) => handover::run(&ctx, c, out),
+        Command::Incident(c) => incident::run(&ctx, c, out),
+        Command::Audit { since, json } => incident::audit(&ctx, since.as_deref(), *json, out),
         Command::Status(a) => {
             let code = status::run(&ctx, a.json, out)?;
             return Ok(if code == 0 {

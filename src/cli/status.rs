@@ -92,6 +92,21 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             c.limit.limit.unwrap_or(0)
         ));
     }
+    let urgent: Vec<serde_json::Value> = store
+        .incidents()?
+        .into_iter()
+        .filter(|i| {
+            i.is_open()
+                && matches!(
+                    i.priority,
+                    crate::domain::incident::Priority::P1 | crate::domain::incident::Priority::P2
+                )
+        })
+        .map(|i| {
+            needs.push(format!("{} ({}) is open: {}", i.id, i.priority, i.title));
+            json!({ "id": i.id, "priority": i.priority, "state": i.state, "title": i.title, "team": i.team })
+        })
+        .collect();
     let code = if needs.is_empty() { 0 } else { NEEDS_A_PERSON };
     if json_out {
         print_json(
@@ -100,6 +115,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
                 ("releases", rows.into()),
                 ("slots", slots.into()),
                 ("over_limit", over.into()),
+                ("incidents", urgent.clone().into()),
                 ("needs_a_person", needs.clone().into()),
             ],
         )?;
@@ -149,6 +165,21 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             } else {
                 "shadow/standby"
             }
+        )?;
+    }
+    writeln!(out, "INCIDENTS (P1, P2)")?;
+    if urgent.is_empty() {
+        writeln!(out, "  none open")?;
+    }
+    for i in &urgent {
+        let field = |k: &str| i[k].as_str().unwrap_or("").to_string();
+        writeln!(
+            out,
+            "  {} {} {} {}",
+            field("id"),
+            field("priority"),
+            field("state"),
+            field("title")
         )?;
     }
     writeln!(out, "KANBAN")?;

@@ -7,6 +7,7 @@ pub mod error;
 pub mod event;
 pub mod handover;
 pub mod ids;
+pub mod incident;
 pub mod item;
 pub mod kanban;
 pub mod measures;

@@ -4,6 +4,7 @@
 mod board;
 mod error;
 pub mod handover;
+mod incident;
 mod items;
 mod kanban;
 mod migrations;

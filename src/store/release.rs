@@ -592,6 +592,16 @@ impl Store {
                 &Event::new(now, &actor.name, "release", &standby.version, "restored")
                     .from_to("standby", "live"),
             )?;
+            // A rollback is a failed change: it opens an incident on the release.
+            super::incident::log(
+                tx,
+                &format!("Release {} rolled back: {}", next.version, reason.trim()),
+                crate::domain::incident::Priority::P1,
+                &next.project,
+                Some(&next.version),
+                &Actor::automation(),
+                now,
+            )?;
             save(tx, &next, now)?;
             append_event(tx, &event)?;
             Ok(next)

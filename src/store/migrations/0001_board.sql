@@ -157,6 +157,29 @@ CREATE TABLE checks (
     PRIMARY KEY (project, key)
 ) STRICT;
 
+-- Incidents of the live service, and the backlog tickets raised from them.
+CREATE TABLE incidents (
+    id        TEXT PRIMARY KEY,
+    title     TEXT NOT NULL,
+    priority  TEXT NOT NULL CHECK (priority IN ('P1', 'P2', 'P3', 'P4')),
+    project   TEXT NOT NULL REFERENCES projects (name),
+    release   TEXT,
+    team      TEXT NOT NULL,
+    state     TEXT NOT NULL,
+    assignee  TEXT,
+    hold      TEXT,
+    opened    TEXT NOT NULL,
+    resolved  TEXT,
+    opened_by TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE links (
+    item   INTEGER NOT NULL REFERENCES items (id),
+    kind   TEXT NOT NULL CHECK (kind IN ('incident', 'problem')),
+    target TEXT NOT NULL,
+    PRIMARY KEY (item, kind, target)
+) STRICT;
+
 CREATE TABLE events (
     id         INTEGER PRIMARY KEY,
     at         TEXT NOT NULL,

@@ -1,0 +1,208 @@
+//! `incident` and `audit`: the live service's incidents, the tickets raised from them, and the
+//! whole audit trail.
+
+use super::person::parse;
+use super::{Ctx, Failure, print_json, print_table, to_json};
+use crate::app::format;
+use crate::domain::Kind;
+use crate::domain::incident::{Priority, Step};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCmd {
+    /// Log an incident.
+    Add {
+        title: String,
+        #[arg(long)]
+        priority: String,
+        /// The release it is about (its project follows).
+        #[arg(long, value_name = "VERSION")]
+        release: Option<String>,
+        #[arg(long)]
+        project: Option<String>,
+    },
+    /// Every incident, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One incident with its history and tickets.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work it: take, hold (with --reason), resolve, close.
+    Move {
+        id: String,
+        command: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Raise a linked backlog ticket (a service manager).
+    Ticket {
+        id: String,
+        #[arg(long, default_value = "defect")]
+        kind: String,
+    },
+}
+
+pub fn run(ctx: &Ctx<'_>, cmd: &IncidentCmd, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut store = ctx.open()?;
+    match cmd {
+        IncidentCmd::Add {
+            title,
+            priority,
+            release,
+            project,
+        } => {
+            let priority = parse::<Priority>(priority)?;
+            let actor = ctx.actor(&store)?;
+            let i = store.log_incident(
+                title,
+                priority,
+                project.as_deref(),
+                release.as_deref(),
+                &actor,
+                ctx.now,
+            )?;
+            writeln!(
+                out,
+                "{} logged ({}), for team {}.",
+                i.id, i.priority, i.team
+            )?;
+        }
+        IncidentCmd::List { json } => {
+            let all = store.incidents()?;
+            if *json {
+                return print_json(out, vec![("incidents", to_json(&all))]);
+            }
+            if all.is_empty() {
+                writeln!(
+                    out,
+                    "No incidents. Log one with `firebreak incident add TITLE --priority P3`."
+                )?;
+                return Ok(());
+            }
+            let mut rows = vec![
+                ["ID", "PRI", "STATE", "TEAM", "RELEASE", "AGE", "TITLE"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
+            rows.extend(all.iter().map(|i| {
+                vec![
+                    i.id.clone(),
+                    i.priority.to_string(),
+                    i.state.to_string(),
+                    i.team.to_string(),
+                    i.release.clone().unwrap_or_else(|| "-".into()),
+                    format::age(i.opened, ctx.now),
+                    i.title.clone(),
+                ]
+            }));
+            print_table(out, &rows)?;
+        }
+        IncidentCmd::Show { id, json } => {
+            let i = store.incident(id)?;
+            let history = store.history("incident", &i.id)?;
+            let tickets: Vec<String> = store
+                .tickets_of("incident", &i.id)?
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+            if *json {
+                return print_json(
+                    out,
+                    vec![
+                        ("incident", to_json(&i)),
+                        ("tickets", to_json(&tickets)),
+                        ("history", to_json(&history)),
+                    ],
+                );
+            }
+            writeln!(
+                out,
+                "{} {} · {} · {} · team {}",
+                i.id, i.title, i.priority, i.state, i.team
+            )?;
+            if let Some(v) = &i.release {
+                writeln!(out, "Release {v}")?;
+            }
+            if !tickets.is_empty() {
+                writeln!(out, "Tickets: {}", tickets.join(", "))?;
+            }
+            for e in history {
+                writeln!(
+                    out,
+                    "  {}  {:<10} {}",
+                    format::when(e.at),
+                    e.actor,
+                    format::event_line(&e)
+                )?;
+            }
+        }
+        IncidentCmd::Move {
+            id,
+            command,
+            reason,
+        } => {
+            let step = Step::parse(command, reason.as_deref())?;
+            let actor = ctx.actor(&store)?;
+            let i = store.step_incident(id, &step, &actor, ctx.now)?;
+            writeln!(out, "{} is {}.", i.id, i.state)?;
+        }
+        IncidentCmd::Ticket { id, kind } => {
+            let kind = parse::<Kind>(kind)?;
+            let actor = ctx.actor(&store)?;
+            let item = store.incident_ticket(id, kind, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "{} raised in triage from {}: the product owner ranks it.",
+                item.id,
+                id.to_ascii_uppercase()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `audit`: every event, oldest first, since a date.
+pub fn audit(
+    ctx: &Ctx<'_>,
+    since: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let store = ctx.open()?;
+    let since = since
+        .map(|d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| Failure::usage(format!("'{d}' is not a date: write it as YYYY-MM-DD")))
+        })
+        .transpose()?;
+    let mut events: Vec<crate::domain::Event> = store
+        .export()?
+        .events
+        .into_iter()
+        .filter(|e| since.is_none_or(|d| e.at.date_naive() >= d))
+        .collect();
+    // Newest last: by time, and in the order written when two share a moment.
+    events.sort_by_key(|e| e.at);
+    if json {
+        return print_json(out, vec![("events", to_json(&events))]);
+    }
+    for e in &events {
+        writeln!(
+            out,
+            "{}  {:<10} {:<9} {:<16} {}",
+            format::when(e.at),
+            e.actor,
+            e.entity,
+            e.entity_id,
+            format::event_line(e)
+        )?;
+    }
+    Ok(())
+}

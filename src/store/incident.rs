@@ -1,0 +1,234 @@
+//! Incidents in the file: logging them (routed to the delivery team during hypercare), working
+//! them, and the backlog tickets a service manager raises from them, linked both ways.
+
+use super::items::insert;
+use super::{Store, StoreError, append_event};
+use crate::domain::incident::{self, Incident, IncidentState, Priority, Step};
+use crate::domain::item::{self, NewItem};
+use crate::domain::{
+    Actor, DomainError, Event, Item, ItemId, Kind, Origin, ProjectKind, Team, rank,
+};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+const COLS: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
+    Ok(Incident {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        priority: r.get::<_, String>(2)?.parse().unwrap_or(Priority::P3),
+        project: r.get(3)?,
+        release: r.get(4)?,
+        team: r.get::<_, String>(5)?.parse().unwrap_or(Team::Ams),
+        state: r.get::<_, String>(6)?.parse().unwrap_or(IncidentState::New),
+        assignee: r.get(7)?,
+        hold: r.get(8)?,
+        opened: r.get(9)?,
+        resolved: r.get(10)?,
+        opened_by: r.get(11)?,
+    })
+}
+
+fn save(tx: &Transaction<'_>, i: &Incident) -> Result<(), StoreError> {
+    tx.execute(
+        &format!(
+            "INSERT INTO incidents ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (id) DO UPDATE SET state = ?7, assignee = ?8, hold = ?9, resolved = ?11"
+        ),
+        params![i.id, i.title, i.priority.as_str(), i.project, i.release, i.team.as_str(), i.state.as_str(), i.assignee, i.hold, i.opened, i.resolved, i.opened_by],
+    )?;
+    Ok(())
+}
+
+/// Logs an incident in a transaction: during a delivery release's hypercare it goes to the
+/// delivery team, otherwise to the maintenance team.
+pub(super) fn log(
+    tx: &Transaction<'_>,
+    title: &str,
+    priority: Priority,
+    project: &str,
+    release: Option<&str>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Incident, StoreError> {
+    let (kind, days): (String, i64) = tx
+        .query_row(
+            "SELECT kind, hypercare_days FROM projects WHERE name = ?1",
+            [project],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| {
+            DomainError::invalid(format!(
+                "there is no project '{project}': see `firebreak project list`"
+            ))
+        })?;
+    let live_since: Option<DateTime<Utc>> = match release {
+        Some(v) => tx
+            .query_row(
+                "SELECT at FROM events WHERE entity = 'release' AND entity_id = ?1 AND action = 'switch' ORDER BY id DESC LIMIT 1",
+                [v],
+                |r| r.get(0),
+            )
+            .optional()?,
+        None => None,
+    };
+    let hypercare = kind == ProjectKind::Delivery.as_str()
+        && live_since.is_some_and(|at| now < at + Duration::days(days));
+    let team = if hypercare { Team::Appdev } else { Team::Ams };
+    let n: u32 = tx.query_row("SELECT count(*) + 1 FROM incidents", [], |r| r.get(0))?;
+    let new = incident::NewIncident {
+        id: format!("INC-{n}"),
+        title,
+        priority,
+        project,
+        release,
+        team,
+    };
+    let (i, event) = incident::log(new, actor, now)?;
+    save(tx, &i)?;
+    append_event(tx, &event.details(serde_json::json!({ "title": i.title, "priority": priority, "release": release, "team": team, "hypercare": hypercare })))?;
+    Ok(i)
+}
+
+impl Store {
+    pub fn incidents(&self) -> Result<Vec<Incident>, StoreError> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLS} FROM incidents ORDER BY opened DESC, id"
+        ))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn incident(&self, id: &str) -> Result<Incident, StoreError> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLS} FROM incidents WHERE id = ?1"),
+                [id.to_ascii_uppercase()],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| {
+                DomainError::not_found(format!(
+                    "there is no incident '{id}': see `firebreak incident list`"
+                ))
+                .into()
+            })
+    }
+
+    /// The tickets raised from an incident.
+    pub fn tickets_of(&self, kind: &str, target: &str) -> Result<Vec<ItemId>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT item FROM links WHERE kind = ?1 AND target = ?2 ORDER BY item")?;
+        let rows = stmt.query_map([kind, target], |r| r.get::<_, u32>(0).map(ItemId))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn log_incident(
+        &mut self,
+        title: &str,
+        priority: Priority,
+        project: Option<&str>,
+        release: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Incident, StoreError> {
+        let project = match (project, release) {
+            (Some(p), _) => p.to_string(),
+            (None, Some(v)) => self.release(v)?.release.project,
+            (None, None) => crate::domain::project::BAU.to_string(),
+        };
+        if let Some(v) = release {
+            self.release(v)?;
+        }
+        self.write(|tx| log(tx, title, priority, &project, release, actor, now))
+    }
+
+    pub fn step_incident(
+        &mut self,
+        id: &str,
+        step: &Step,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Incident, StoreError> {
+        let current = self.incident(id)?;
+        let (next, event) = incident::step(&current, step, actor, now)?;
+        self.write(|tx| {
+            save(tx, &next)?;
+            append_event(tx, &event)?;
+            Ok(next)
+        })
+    }
+
+    /// A service manager raises a backlog ticket from an incident: in triage for the product
+    /// owner, linked both ways.
+    pub fn incident_ticket(
+        &mut self,
+        id: &str,
+        kind: Kind,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Item, StoreError> {
+        incident::may_raise_ticket(actor)?;
+        if !matches!(kind, Kind::Defect | Kind::Enhancement) {
+            return Err(DomainError::invalid(
+                "a ticket from an incident is a defect or an enhancement",
+            )
+            .into());
+        }
+        let inc = self.incident(id)?;
+        self.write(|tx| {
+            let next: u32 =
+                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
+                    r.get(0)
+                })?;
+            let last: Option<String> = tx
+                .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
+                .optional()?
+                .flatten();
+            let mut new = NewItem::titled(&format!("{}: {}", inc.id, inc.title));
+            new.kind = kind;
+            new.origin = Origin::Incident;
+            new.team = Some(inc.team);
+            new.project = inc.project.clone();
+            new.description = format!(
+                "Raised by {} from incident {} ({}, {}{}).",
+                actor.name,
+                inc.id,
+                inc.priority,
+                inc.state,
+                inc.release
+                    .as_deref()
+                    .map_or(String::new(), |v| format!(", release {v}"))
+            );
+            let (mut item, event) = item::create(
+                new,
+                ItemId(next),
+                rank::between(last.as_deref(), None),
+                actor,
+                now,
+            )?;
+            // It lands in triage for the product owner to rank, whoever raised it.
+            item.state = crate::domain::State::Triage;
+            let event = Event {
+                to: Some("triage".into()),
+                ..event
+            }
+            .details(serde_json::json!({ "incident": inc.id, "kind": kind }));
+            insert(tx, &item)?;
+            append_event(tx, &event)?;
+            tx.execute(
+                "INSERT INTO links (item, kind, target) VALUES (?1, 'incident', ?2)",
+                params![next, inc.id],
+            )?;
+            append_event(
+                tx,
+                &Event::new(now, &actor.name, "incident", &inc.id, "ticket")
+                    .details(serde_json::json!({ "item": item.id.to_string() })),
+            )?;
+            Ok(item)
+        })
+    }
+}
