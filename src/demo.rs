@@ -459,6 +459,75 @@ fn handover(
 }
 
 /// Builds the demo on a new, empty store, every change through the domain and with its event.
+/// The service desk's week: one incident in the delivery project's hypercare (so its team
+/// works it), the maintenance team's queue, one on hold, one closed, and a ticket raised.
+fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
+    use crate::domain::incident::{Priority, Step};
+    let who = |name: &str| {
+        people
+            .iter()
+            .find(|p| p.name == name)
+            .map(Actor::person)
+            .unwrap_or_else(|| Actor::person(&people[0]))
+    };
+    let (tom, sam, lee, omar) = (who("tom"), who("sam"), who("lee"), who("omar"));
+    let hours = |h: i64| now - Duration::hours(h);
+    let bau = Some(crate::domain::project::BAU);
+    let outage = store.log_incident(
+        "Sign-in outage 02:10 to 02:25",
+        Priority::P1,
+        bau,
+        None,
+        &omar,
+        hours(100),
+    )?;
+    for (step, at) in [(Step::Take, 99), (Step::Resolve, 97), (Step::Close, 90)] {
+        let actor = if step == Step::Close { &omar } else { &sam };
+        store.step_incident(&outage.id, &step, actor, hours(at))?;
+    }
+    let twice = store.log_incident(
+        "Renewal confirmation emails arrive twice",
+        Priority::P3,
+        None,
+        Some("1.0.0"),
+        &omar,
+        hours(30),
+    )?;
+    store.step_incident(&twice.id, &Step::Take, &tom, hours(28))?;
+    let slow = store.log_incident(
+        "Payment page slow at the end of the month",
+        Priority::P2,
+        bau,
+        None,
+        &omar,
+        hours(6),
+    )?;
+    store.step_incident(&slow.id, &Step::Take, &lee, hours(5))?;
+    store.incident_ticket(&slow.id, Kind::Defect, &omar, hours(4))?;
+    let pdf = store.log_incident(
+        "Permit PDF will not download for one resident",
+        Priority::P4,
+        bau,
+        None,
+        &omar,
+        hours(20),
+    )?;
+    store.step_incident(&pdf.id, &Step::Take, &sam, hours(19))?;
+    let hold = Step::Hold {
+        reason: "waiting on the resident's browser details".into(),
+    };
+    store.step_incident(&pdf.id, &hold, &sam, hours(18))?;
+    store.log_incident(
+        "Zone map tiles missing on mobile",
+        Priority::P3,
+        bau,
+        None,
+        &omar,
+        hours(2),
+    )?;
+    Ok(())
+}
+
 pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     let people = people();
     let start = now - Duration::days(60);
@@ -604,6 +673,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     }
     sprints(store, &people, now)?;
     releases(store, &people, now)?;
+    incidents(store, &people, now)?;
     // The product owner's ranking: expedite first, then the delivery team's big bets.
     let top: Vec<_> = store
         .backlog()?

@@ -1266,6 +1266,7 @@ mod handover {
 mod incidents {
     use super::*;
 
+    // The demo already holds INC-1 to INC-5 and FB-72.
     #[test]
     fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket() {
         let b = Board::demo();
@@ -1282,7 +1283,7 @@ mod incidents {
         ])
         .assert()
         .success()
-        .stdout("INC-1 logged (P2), for team appdev.\n");
+        .stdout("INC-6 logged (P2), for team appdev.\n");
         b.run(&[
             "--as",
             "lee",
@@ -1296,7 +1297,7 @@ mod incidents {
         ])
         .assert()
         .success()
-        .stdout("INC-2 logged (P4), for team ams.\n");
+        .stdout("INC-7 logged (P4), for team ams.\n");
         b.run(&["--as", "lee", "incident", "add", "x", "--priority", "P9"])
             .assert()
             .code(2)
@@ -1315,27 +1316,27 @@ mod incidents {
         .assert()
         .code(2);
         // Working it.
-        b.run(&["--as", "tom", "incident", "move", "INC-1", "take"])
+        b.run(&["--as", "tom", "incident", "move", "INC-6", "take"])
             .assert()
             .success()
-            .stdout("INC-1 is in-progress.\n");
-        b.run(&["--as", "tom", "incident", "move", "INC-1", "hold"])
+            .stdout("INC-6 is in-progress.\n");
+        b.run(&["--as", "tom", "incident", "move", "INC-6", "hold"])
             .assert()
             .code(2)
             .stderr(predicate::str::contains("needs a reason"));
-        b.run(&["--as", "tom", "incident", "move", "INC-1", "close"])
+        b.run(&["--as", "tom", "incident", "move", "INC-6", "close"])
             .assert()
             .code(3);
         // A ticket: only a service manager raises it; it lands in triage, linked both ways.
-        b.run(&["--as", "tom", "incident", "ticket", "INC-1"])
+        b.run(&["--as", "tom", "incident", "ticket", "INC-6"])
             .assert()
             .code(3)
             .stderr(predicate::str::contains("Only a service-manager may raise"));
-        b.run(&["--as", "omar", "incident", "ticket", "INC-1"])
+        b.run(&["--as", "omar", "incident", "ticket", "INC-6"])
             .assert()
             .success()
-            .stdout("FB-72 raised in triage from INC-1: the product owner ranks it.\n");
-        let item = b.json(&["item", "show", "FB-72", "--json"]);
+            .stdout("FB-73 raised in triage from INC-6: the product owner ranks it.\n");
+        let item = b.json(&["item", "show", "FB-73", "--json"]);
         assert_eq!(
             (
                 item["item"]["state"].as_str(),
@@ -1343,24 +1344,24 @@ mod incidents {
             ),
             (Some("triage"), Some("incident"))
         );
-        assert_eq!(item["history"][0]["details"]["incident"], "INC-1");
-        let inc = b.json(&["incident", "show", "INC-1", "--json"]);
-        assert_eq!(inc["tickets"][0], "FB-72");
+        assert_eq!(item["history"][0]["details"]["incident"], "INC-6");
+        let inc = b.json(&["incident", "show", "INC-6", "--json"]);
+        assert_eq!(inc["tickets"][0], "FB-73");
         assert_eq!(inc["incident"]["team"], "appdev");
         // P1 and P2 incidents wait on a person.
         let out = b.run(&["status"]).output().unwrap();
         assert_eq!(out.status.code(), Some(10));
         assert!(
             String::from_utf8_lossy(&out.stdout)
-                .contains("INC-1 P2 in-progress Renewals fail at step 3")
+                .contains("INC-6 P2 in-progress Renewals fail at step 3")
         );
-        b.run(&["--as", "tom", "incident", "move", "INC-1", "resolve"])
+        b.run(&["--as", "tom", "incident", "move", "INC-6", "resolve"])
             .assert()
             .success();
-        b.run(&["--as", "omar", "incident", "move", "INC-1", "close"])
+        b.run(&["--as", "omar", "incident", "move", "INC-6", "close"])
             .assert()
             .success()
-            .stdout("INC-1 is closed.\n");
+            .stdout("INC-6 is closed.\n");
         b.run(&["incident", "list"])
             .assert()
             .success()

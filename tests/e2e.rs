@@ -138,20 +138,20 @@ fn filter_then_move_an_item_to_the_top_with_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("rank", 100, 30, &board_command(&db, ""));
-    tmux.until_shows("Backlog · all teams · 71 of 71 items");
+    tmux.until_shows("Backlog · all teams · 72 of 72 items");
 
     tmux.send(&["/"]);
     tmux.until_shows("filter: ▏");
     tmux.type_text("vehicle history");
     tmux.until("the filter to narrow to one item", |s| {
-        s.contains("1 of 71 items") && s.contains("FB-15")
+        s.contains("1 of 72 items") && s.contains("FB-15")
     });
     tmux.send(&["Enter"]);
     tmux.until_shows("J rank ↓");
     // Clearing the filter keeps the selection on FB-15, now in the whole backlog.
     tmux.send(&["Escape"]);
     tmux.until("the whole backlog with FB-15 selected", |s| {
-        s.contains("71 of 71 items") && s.lines().any(|l| l.starts_with("▶") && l.contains("FB-15"))
+        s.contains("72 of 72 items") && s.lines().any(|l| l.starts_with("▶") && l.contains("FB-15"))
     });
     tmux.send(&["t"]);
     tmux.until_shows("FB-15 moved to the top.");
@@ -175,7 +175,7 @@ fn an_open_board_shows_another_processs_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("share", 120, 30, &board_command(&db, ""));
-    tmux.until_shows("71 of 71 items");
+    tmux.until_shows("72 of 72 items");
     cli_ok(
         &db,
         &[
@@ -186,11 +186,11 @@ fn an_open_board_shows_another_processs_change() {
             "appdev",
         ],
     );
-    cli_ok(&db, &["item", "rank", "FB-72", "--top"]);
+    cli_ok(&db, &["item", "rank", "FB-73", "--top"]);
     tmux.until("the CLI's new item at the top", |s| {
-        s.contains("72 of 72 items")
+        s.contains("73 of 73 items")
             && s.lines()
-                .any(|l| l.contains(" 1  FB-72") && l.contains("direct debit"))
+                .any(|l| l.contains(" 1  FB-73") && l.contains("direct debit"))
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
@@ -206,7 +206,7 @@ fn a_too_small_terminal_gets_a_message_until_it_grows() {
         .args(["resize-window", "-t", "main", "-x", "90", "-y", "25"])
         .status()
         .unwrap();
-    tmux.until_shows("71 of 71 items");
+    tmux.until_shows("72 of 72 items");
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
@@ -245,10 +245,10 @@ fn a_large_board_paints_its_first_screen_then_loads_the_rest() {
         String::from_utf8_lossy(&out.stderr)
     );
     let tmux = Tmux::start("large", 120, 30, &board_command(&db, ""));
-    tmux.until_shows("5071 of 5071 items");
+    tmux.until_shows("5072 of 5072 items");
     tmux.send(&["G"]);
     tmux.until("the last item selected", |s| {
-        s.lines().any(|l| l.starts_with("▶ 5071"))
+        s.lines().any(|l| l.starts_with("▶ 5072"))
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
@@ -261,7 +261,7 @@ fn an_ams_engineer_pulls_to_the_limit_is_refused_then_overrides_with_a_reason() 
     // Room for one more in progress, set through the CLI.
     cli_ok(&db, &["--as", "sam", "kanban", "wip", "in-progress", "4"]);
     let tmux = Tmux::start("pull", 120, 32, &board_command(&db, "--as sam"));
-    tmux.until_shows("71 of 71 items");
+    tmux.until_shows("72 of 72 items");
     tmux.send(&["3"]);
     tmux.until_shows("In progress 3/4");
     tmux.send(&["p"]);
@@ -295,7 +295,7 @@ fn the_product_owner_plans_and_starts_a_sprint_and_the_team_takes_a_card_to_done
         &["sprint", "complete", "Sprint 2", "--carry", "backlog"],
     );
     let tmux = Tmux::start("sprint", 120, 40, &board_command(&db, ""));
-    tmux.until_shows("71 of 71 items");
+    tmux.until_shows("72 of 72 items");
     // Priya plans FB-7 ("Refund a permit cancelled within 14 days") from the backlog.
     tmux.send(&["/"]);
     tmux.until_shows("filter: ▏");
@@ -363,7 +363,7 @@ fn the_pipeline_tab_shows_a_cli_run_live_then_its_failure_and_defect() {
     // The demo's checks fail when a file names them.
     std::fs::write(dir.path().join("demo-pipeline").join("fail-smoke"), "").unwrap();
     let tmux = Tmux::start("pipeline", 120, 40, &board_command(&db, ""));
-    tmux.until_shows("71 of 71 items");
+    tmux.until_shows("72 of 72 items");
     tmux.send(&["4"]);
     tmux.until_shows("2.5.0    · built");
     let mut run = Command::new(BIN)
@@ -387,14 +387,14 @@ fn the_pipeline_tab_shows_a_cli_run_live_then_its_failure_and_defect() {
         s.contains("✔ deploy") && s.contains("✔ unit")
     });
     tmux.until_shows("✖ smoke");
-    tmux.until_shows("Halted for good at test/smoke: FB-72 is on the Backlog for it.");
+    tmux.until_shows("Halted for good at test/smoke: FB-73 is on the Backlog for it.");
     assert_eq!(run.wait().unwrap().code(), Some(1));
     tmux.send(&["1"]);
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("73 of 73 items");
     tmux.send(&["G"]);
     tmux.until("the defect at the bottom of the backlog", |s| {
         s.lines().any(|l| {
-            l.contains("FB-72")
+            l.contains("FB-73")
                 && l.contains("Pipeline: smoke failed in test for 2.5.0")
                 && l.contains("pipeline")
         })
@@ -445,7 +445,7 @@ fn a_service_manager_accepts_a_handover_item_in_the_board_which_unblocks_a_go_vo
     assert!(String::from_utf8_lossy(&refused.stderr).contains("still open Security review"));
 
     let tmux = Tmux::start("handover", 120, 40, &board_command(&db, "--as omar"));
-    tmux.until_shows("71 of 71 items");
+    tmux.until_shows("72 of 72 items");
     tmux.send(&["5"]);
     tmux.until_shows("Blocks acceptance (and a go vote): Security review");
     for _ in 0..9 {
@@ -464,4 +464,46 @@ fn a_service_manager_accepts_a_handover_item_in_the_board_which_unblocks_a_go_vo
         vote("priya").status.success(),
         "the go vote goes through once the handover is accepted"
     );
+}
+
+#[test]
+fn an_incident_logged_in_the_board_raises_a_ticket_seen_in_triage_on_the_backlog() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("service", 120, 40, &board_command(&db, "--as omar"));
+    tmux.until_shows("72 of 72 items");
+    tmux.send(&["6"]);
+    tmux.until_shows("INC-5");
+    // Log one: its priority, then its title, in one line.
+    tmux.send(&["n"]);
+    tmux.until_shows("its priority (P1 to P4), then its title");
+    tmux.send(&["BSpace", "BSpace", "BSpace"]);
+    tmux.type_text("P2 Renewal emails bounce");
+    tmux.until_shows("P2 Renewal emails bounce▏");
+    tmux.send(&["Enter"]);
+    tmux.until_shows("INC-6 logged (P2), for team ams.");
+    tmux.until("the new incident selected at the top", |s| {
+        s.lines()
+            .any(|l| l.contains("▶ INC-6") && l.contains("Renewal emails bounce"))
+    });
+    tmux.send(&["T"]);
+    tmux.until_shows("FB-73 raised in triage from INC-6: the product owner ranks it.");
+    tmux.until_shows("Tickets on the backlog: FB-73");
+    tmux.send(&["1"]);
+    tmux.until_shows("73 of 73 items");
+    tmux.send(&["G"]);
+    tmux.until("the ticket at the bottom of the backlog, in triage", |s| {
+        s.lines().any(|l| {
+            l.starts_with("▶")
+                && l.contains("FB-73")
+                && l.contains("INC-6: Renewal emails bounce")
+                && l.contains("triage")
+                && l.contains("incident")
+        })
+    });
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+    let inc = cli(&db, &["incident", "show", "INC-6", "--json"]);
+    assert_eq!(inc["tickets"][0], "FB-73");
+    assert_eq!(inc["incident"]["opened_by"], "omar");
 }

@@ -419,3 +419,21 @@ fn handover_tab() {
     ]);
     insta::assert_snapshot!("handover_waive_prompt_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn service_tab() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('6')]);
+    insta::assert_snapshot!("service_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("service_120x40", f.screen(120, 40));
+    f.act_as("sam");
+    f.keys(&[KeyCode::Char('j'), KeyCode::Char('z')]);
+    insta::assert_snapshot!("service_hold_prompt_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn service_tab_without_incidents() {
+    let mut f = Fixture::empty();
+    f.keys(&[KeyCode::Char('6')]);
+    insta::assert_snapshot!("service_empty_80x24", f.screen(80, 24));
+}

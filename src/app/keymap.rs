@@ -15,7 +15,9 @@ vocabulary!(
         Queue = "queue", Plan = "plan", Ageing = "ageing", PipelineTab = "tab-pipeline",
         Log = "log", Run = "run", Reject = "reject", Restart = "restart", VoteGo = "vote-go",
         VoteNoGo = "vote-no-go", Switch = "switch", Rollback = "rollback",
-        HandoverTab = "tab-handover", Waive = "waive", SprintTab = "tab-sprint", NextSprint = "next-sprint",
+        HandoverTab = "tab-handover", Waive = "waive", ServiceTab = "tab-service",
+        NewIncident = "new-incident", Take = "take", Hold = "hold", Resolve = "resolve",
+        CloseIncident = "close-incident", Ticket = "ticket", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
         CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
         Down = "down", Up = "up", First = "first", Last = "last",
@@ -35,7 +37,8 @@ vocabulary!(
     /// Where the keyboard is: derived from the state by `app::context`.
     Context ("context") {
         Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban",
-        Pipeline = "pipeline", Handover = "handover", Move = "move", Filter = "filter", Log = "log",
+        Pipeline = "pipeline", Handover = "handover", Service = "service", Move = "move",
+        Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
     }
@@ -169,6 +172,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "3", C::KanbanTab, "the Kanban tab", ""),
         (Global, "4", C::PipelineTab, "the Pipeline tab", ""),
         (Global, "5", C::HandoverTab, "the Handover tab", ""),
+        (Global, "6", C::ServiceTab, "the Service tab", ""),
         (Global, "tab", C::NextTab, "next tab", ""),
         (Global, "backtab", C::PrevTab, "previous tab", ""),
         (Global, "r", C::Refresh, "reload the board now", ""),
@@ -243,6 +247,15 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Handover, "a", C::Accept, "accept the item (a service manager, not its submitter)", "accept"),
         (Handover, "X", C::Reject, "reject the item (asks why)", ""),
         (Handover, "w", C::Waive, "waive the item until a date (asks until when and why)", "waive"),
+        (Service, "j down", C::Down, "select the next incident", ""),
+        (Service, "k up", C::Up, "select the previous incident", ""),
+        (Service, "n", C::NewIncident, "log an incident (its priority, then its title)", "new"),
+        (Service, "t", C::Take, "take the incident: it is yours, in progress", "take"),
+        (Service, "z", C::Hold, "put it on hold (asks why)", ""),
+        (Service, "R", C::Resolve, "resolve it", "resolve"),
+        (Service, "C", C::CloseIncident, "close a resolved incident (a service manager)", ""),
+        (Service, "T", C::Ticket, "raise a defect on the backlog from it (a service manager)", "ticket"),
+        (Service, "E", C::EnhancementTicket, "raise an enhancement on the backlog from it", ""),
         (Log, "j down", C::Down, "scroll down", ""),
         (Log, "k up", C::Up, "scroll up", ""),
         (Log, "esc q l", C::Back, "close the log", "close"),
@@ -320,6 +333,7 @@ impl Keymap {
                     | Context::Kanban
                     | Context::Pipeline
                     | Context::Handover
+                    | Context::Service
                     | Context::Move
             );
             if falls_through {
@@ -348,6 +362,7 @@ impl Keymap {
                 | Context::Kanban
                 | Context::Pipeline
                 | Context::Handover
+                | Context::Service
                 | Context::Move
         ) {
             out.extend(of(Context::Global));

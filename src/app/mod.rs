@@ -13,6 +13,7 @@ pub mod kanban_update;
 pub mod keymap;
 pub mod pipeline;
 pub mod pipeline_update;
+pub mod service_update;
 pub mod sprint;
 mod sprint_update;
 mod update;
@@ -22,6 +23,7 @@ pub use update::update;
 use crate::domain::backlog::RankMove;
 use crate::domain::burndown::Burndown;
 use crate::domain::handover::{Act, Handover};
+use crate::domain::incident::{Incident, Priority, Step};
 use crate::domain::kanban::{Column, ColumnLimit, Override};
 use crate::domain::measures::Flow;
 use crate::domain::release::Vote;
@@ -49,6 +51,7 @@ pub enum Tab {
     Kanban,
     Pipeline,
     Handover,
+    Service,
 }
 
 impl Tab {
@@ -58,6 +61,7 @@ impl Tab {
         Tab::Kanban,
         Tab::Pipeline,
         Tab::Handover,
+        Tab::Service,
     ];
 
     pub fn title(self) -> &'static str {
@@ -67,6 +71,7 @@ impl Tab {
             Tab::Kanban => "Kanban",
             Tab::Pipeline => "Pipeline",
             Tab::Handover => "Handover",
+            Tab::Service => "Service",
         }
     }
 
@@ -78,6 +83,7 @@ impl Tab {
             Tab::Kanban => 3,
             Tab::Pipeline => 4,
             Tab::Handover => 5,
+            Tab::Service => 6,
         }
     }
 
@@ -116,6 +122,9 @@ pub struct Snapshot {
     pub releases: Releases,
     /// The delivery projects' handovers.
     pub handovers: Vec<Handover>,
+    /// The incidents, newest first, with the tickets raised from each.
+    pub incidents: Vec<Incident>,
+    pub tickets: Vec<(String, Vec<ItemId>)>,
     pub at: DateTime<Utc>,
 }
 
@@ -152,6 +161,10 @@ pub enum Pending {
     RejectItem(String, String),
     /// Until when, and why, a handover item is waived.
     Waive(String, String),
+    /// A new incident: "P2 its title".
+    NewIncident,
+    /// Why an incident is on hold.
+    Hold(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,6 +297,18 @@ pub enum Effect {
         reason: String,
     },
     StartHandover(String),
+    LogIncident {
+        priority: Priority,
+        title: String,
+    },
+    IncidentStep {
+        id: String,
+        step: Step,
+    },
+    Ticket {
+        id: String,
+        kind: crate::domain::Kind,
+    },
     HandoverAct {
         project: String,
         key: String,
@@ -327,6 +352,10 @@ pub struct AppState {
     pub running: Option<String>,
     pub handovers: Vec<Handover>,
     pub handover: HandoverView,
+    pub incidents: Vec<Incident>,
+    pub tickets: Vec<(String, Vec<ItemId>)>,
+    /// The incident selected on the Service tab.
+    pub service: usize,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
@@ -377,6 +406,9 @@ impl AppState {
             running: None,
             handovers: Vec::new(),
             handover: HandoverView::default(),
+            incidents: Vec::new(),
+            tickets: Vec::new(),
+            service: 0,
             tab: Tab::Backlog,
             overlay: None,
             flash: None,
@@ -402,6 +434,7 @@ impl AppState {
             None if self.tab == Tab::Sprint => Context::Sprint,
             None if self.tab == Tab::Pipeline => Context::Pipeline,
             None if self.tab == Tab::Handover => Context::Handover,
+            None if self.tab == Tab::Service => Context::Service,
             None if self.backlog.filtering => Context::Filter,
             None if self.backlog.moving.is_some() => Context::Move,
             None => Context::Backlog,

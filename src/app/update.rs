@@ -135,6 +135,9 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
         super::pipeline_update::selected(s).map(|r| (r.release.version.clone(), r.steps.len()));
     s.releases = snap.releases;
     s.handovers = snap.handovers;
+    s.incidents = snap.incidents;
+    s.tickets = snap.tickets;
+    super::service_update::clamp(s);
     super::handover_update::clamp(s);
     if let Some((v, _)) = &shown
         && let Some(i) = s.releases.list.iter().position(|r| &r.release.version == v)
@@ -281,6 +284,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::Sprint => super::sprint_update::key(s, cmd),
         Context::Pipeline => super::pipeline_update::key(s, cmd),
         Context::Handover => super::handover_update::key(s, cmd),
+        Context::Service => super::service_update::key(s, cmd),
         Context::Log => {
             if let Some(Overlay::Log { scroll }) = &mut s.overlay {
                 match cmd {
@@ -310,13 +314,15 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         | Command::SprintTab
         | Command::KanbanTab
         | Command::PipelineTab
-        | Command::HandoverTab => {
+        | Command::HandoverTab
+        | Command::ServiceTab => {
             s.tab = match cmd {
                 Command::NextTab => s.tab.step(true),
                 Command::PrevTab => s.tab.step(false),
                 Command::KanbanTab => Tab::Kanban,
                 Command::PipelineTab => Tab::Pipeline,
                 Command::HandoverTab => Tab::Handover,
+                Command::ServiceTab => Tab::Service,
                 Command::SprintTab => Tab::Sprint,
                 _ => Tab::Backlog,
             };
@@ -717,6 +723,19 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         then: Pending::ProductionReason { version, change },
                     });
                     return vec![];
+                }
+                Pending::NewIncident => {
+                    return match super::service_update::new_incident(&reason) {
+                        Ok((priority, title)) => vec![Effect::LogIncident { priority, title }],
+                        Err(message) => {
+                            flash_error(s, message);
+                            vec![]
+                        }
+                    };
+                }
+                Pending::Hold(id) => {
+                    let step = crate::domain::incident::Step::Hold { reason };
+                    return vec![Effect::IncidentStep { id, step }];
                 }
                 Pending::Evidence(project, key) => {
                     let act = crate::domain::handover::Act::Submit { evidence: reason };

@@ -59,6 +59,8 @@ fn board(n: u32) -> AppState {
             overrides: vec![],
             releases: Default::default(),
             handovers: vec![],
+            incidents: vec![],
+            tickets: vec![],
             at: now(),
         })),
     );
@@ -477,12 +479,16 @@ mod kanban_keys {
         code(&mut s, KeyCode::Tab);
         assert_eq!(s.tab, crate::app::Tab::Handover);
         code(&mut s, KeyCode::Tab);
+        assert_eq!(s.tab, crate::app::Tab::Service);
+        code(&mut s, KeyCode::Tab);
         assert_eq!(s.tab, crate::app::Tab::Backlog, "Tab wraps around");
         update(
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
         );
-        assert_eq!(s.tab, crate::app::Tab::Handover);
+        assert_eq!(s.tab, crate::app::Tab::Service);
+        press(&mut s, "6");
+        assert_eq!(s.context(), Context::Service);
         press(&mut s, "1");
         assert_eq!(s.tab, crate::app::Tab::Backlog);
     }
@@ -1040,5 +1046,120 @@ mod handover_keys {
             press(&mut s, "s"),
             [Effect::StartHandover("permits".into())]
         );
+    }
+}
+
+mod service_keys {
+    use super::*;
+    use crate::domain::incident::{Incident, IncidentState, Priority, Step};
+
+    fn incident(n: u32, priority: Priority) -> Incident {
+        Incident {
+            id: format!("INC-{n}"),
+            title: format!("incident {n}"),
+            priority,
+            project: "permits".into(),
+            release: None,
+            team: Team::Ams,
+            state: IncidentState::New,
+            assignee: None,
+            hold: None,
+            opened: now(),
+            resolved: None,
+            opened_by: "sam".into(),
+        }
+    }
+
+    fn board() -> AppState {
+        let mut s = super::board(1);
+        s.incidents = vec![incident(1, Priority::P1), incident(2, Priority::P3)];
+        press(&mut s, "6");
+        s
+    }
+
+    #[test]
+    fn the_keys_take_hold_resolve_close_and_ticket_the_selected_incident() {
+        let mut s = board();
+        assert_eq!(s.context(), Context::Service);
+        let take = |id: &str, step| Effect::IncidentStep {
+            id: id.into(),
+            step,
+        };
+        assert_eq!(press(&mut s, "t"), [take("INC-1", Step::Take)]);
+        press(&mut s, "j");
+        assert_eq!(press(&mut s, "R"), [take("INC-2", Step::Resolve)]);
+        assert_eq!(press(&mut s, "C"), [take("INC-2", Step::Close)]);
+        press(&mut s, "jjj");
+        assert_eq!(s.service, 1, "the selection stays on the list");
+        press(&mut s, "z");
+        press(&mut s, "waiting on the vendor");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [take(
+                "INC-2",
+                Step::Hold {
+                    reason: "waiting on the vendor".into()
+                }
+            )]
+        );
+        press(&mut s, "k");
+        assert_eq!(
+            press(&mut s, "T"),
+            [Effect::Ticket {
+                id: "INC-1".into(),
+                kind: crate::domain::Kind::Defect
+            }]
+        );
+        assert_eq!(
+            press(&mut s, "E"),
+            [Effect::Ticket {
+                id: "INC-1".into(),
+                kind: crate::domain::Kind::Enhancement
+            }]
+        );
+    }
+
+    #[test]
+    fn n_reads_a_priority_then_a_title_and_refuses_a_bad_priority() {
+        let mut s = board();
+        press(&mut s, "n");
+        // The prompt starts with "P3 ": clear it and type our own.
+        for _ in 0..3 {
+            code(&mut s, KeyCode::Backspace);
+        }
+        press(&mut s, "p2 Payments fail at step 3");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::LogIncident {
+                priority: Priority::P2,
+                title: "Payments fail at step 3".into()
+            }]
+        );
+        press(&mut s, "n");
+        for _ in 0..3 {
+            code(&mut s, KeyCode::Backspace);
+        }
+        press(&mut s, "P9 oops");
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        assert!(
+            s.flash.is_some(),
+            "a bad priority is refused with a message"
+        );
+        press(&mut s, "n");
+        code(&mut s, KeyCode::Enter);
+        assert!(
+            s.flash.as_ref().unwrap().text.contains("title"),
+            "a priority alone is refused"
+        );
+    }
+
+    #[test]
+    fn an_empty_list_does_nothing_on_the_step_keys() {
+        let mut s = board();
+        s.incidents.clear();
+        for key in ["t", "R", "C", "T", "E", "z"] {
+            assert!(press(&mut s, key).is_empty(), "{key} on an empty list");
+        }
+        assert!(s.overlay.is_none());
     }
 }

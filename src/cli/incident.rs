@@ -14,36 +14,47 @@ use std::io::Write;
 pub enum IncidentCmd {
     /// Log an incident.
     Add {
+        /// What users see going wrong, in their words.
         title: String,
+        /// P1 (service down) to P4 (cosmetic).
         #[arg(long)]
         priority: String,
         /// The release it is about (its project follows).
         #[arg(long, value_name = "VERSION")]
         release: Option<String>,
+        /// The project it is about, when no release is named (default: bau).
         #[arg(long)]
         project: Option<String>,
     },
     /// Every incident, newest first.
     List {
+        /// One JSON array, for scripts.
         #[arg(long)]
         json: bool,
     },
     /// One incident with its history and tickets.
     Show {
+        /// INC-n.
         id: String,
+        /// One JSON object, for scripts.
         #[arg(long)]
         json: bool,
     },
     /// Work it: take, hold (with --reason), resolve, close.
     Move {
+        /// INC-n.
         id: String,
+        /// take, hold, resolve or close.
         command: String,
+        /// Why it is on hold (hold only).
         #[arg(long)]
         reason: Option<String>,
     },
     /// Raise a linked backlog ticket (a service manager).
     Ticket {
+        /// INC-n.
         id: String,
+        /// defect or enhancement.
         #[arg(long, default_value = "defect")]
         kind: String,
     },

@@ -74,8 +74,10 @@ pub enum Command {
     Incident(incident::IncidentCmd),
     /// The audit trail: every event, oldest first.
     Audit {
+        /// Only events on or after this day (YYYY-MM-DD) or time (RFC 3339).
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
+        /// One JSON array, for scripts and auditors.
         #[arg(long)]
         json: bool,
     },

@@ -131,6 +131,12 @@ fn snapshot_of(
         columns: store.column_limits()?,
         overrides: store.overrides()?,
         releases: releases(store, &projects_full)?,
+        incidents: store.incidents()?,
+        tickets: store
+            .incidents()?
+            .iter()
+            .map(|i| Ok((i.id.clone(), store.tickets_of("incident", &i.id)?)))
+            .collect::<Result<_, StoreError>>()?,
         handovers: projects_full
             .iter()
             .filter(|p| p.kind == crate::domain::ProjectKind::Delivery)
@@ -541,6 +547,32 @@ pub fn carry_out(
                 );
                 Ok(vec![reload(store, me)?, Msg::Said(text)])
             }),
+        Effect::LogIncident { priority, title } => store
+            .log_incident(&title, priority, None, None, me, now)
+            .and_then(|i| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!(
+                        "{} logged ({}), for team {}.",
+                        i.id, i.priority, i.team
+                    )),
+                ])
+            }),
+        Effect::IncidentStep { id, step } => {
+            store.step_incident(&id, &step, me, now).and_then(|i| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("{} is {}.", i.id, i.state)),
+                ])
+            })
+        }
+        Effect::Ticket { id, kind } => store.incident_ticket(&id, kind, me, now).and_then(|item| {
+            let text = format!(
+                "{} raised in triage from {id}: the product owner ranks it.",
+                item.id
+            );
+            Ok(vec![reload(store, me)?, Msg::Said(text)])
+        }),
         Effect::LoadFlow => store
             .kanban_flow(now.date_naive())
             .map(|f| vec![Msg::Flow(Box::new(f))]),

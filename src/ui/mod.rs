@@ -48,6 +48,7 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
         Tab::Kanban => tabs::kanban::draw(s, &theme, frame, body),
         Tab::Pipeline => tabs::pipeline::draw(s, &theme, frame, body),
         Tab::Handover => tabs::handover::draw(s, &theme, frame, body),
+        Tab::Service => tabs::service::draw(s, &theme, frame, body),
     }
     draw_status(s, &theme, frame, status);
     draw_footer(s, &theme, frame, footer);

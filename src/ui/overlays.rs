@@ -75,6 +75,8 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::Evidence(..) => " Handover evidence ",
                 Pending::RejectItem(..) => " Reject the item ",
                 Pending::Waive(..) => " Waive the item ",
+                Pending::NewIncident => " Log an incident ",
+                Pending::Hold(_) => " On hold: why? ",
                 Pending::Cancel(..) | Pending::Block(..) => " Why? ",
             };
             let lines = vec![
@@ -183,6 +185,7 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
         (Context::Kanban, "Kanban"),
         (Context::Pipeline, "Pipeline"),
         (Context::Handover, "Handover"),
+        (Context::Service, "Service"),
         (Context::Log, "A step's log (l)"),
         (Context::Move, "Move mode (m)"),
         (Context::Filter, "Filter (/)"),

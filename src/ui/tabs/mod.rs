@@ -5,4 +5,5 @@ pub mod flow;
 pub mod handover;
 pub mod kanban;
 pub mod pipeline;
+pub mod service;
 pub mod sprint;

@@ -1,0 +1,87 @@
+//! What keys do on the Service tab: log an incident, take it, hold it, resolve and close it,
+//! and raise a backlog ticket from it.
+
+use super::input::LineInput;
+use super::keymap::Command;
+use super::{AppState, Effect, Overlay, Pending};
+use crate::domain::Kind;
+use crate::domain::incident::{Incident, Priority, Step};
+
+pub fn selected(s: &AppState) -> Option<&Incident> {
+    s.incidents.get(s.service)
+}
+
+pub(super) fn clamp(s: &mut AppState) {
+    s.service = s.service.min(s.incidents.len().saturating_sub(1));
+}
+
+pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    match cmd {
+        Some(Command::Down) => s.service += 1,
+        Some(Command::Up) => s.service = s.service.saturating_sub(1),
+        Some(Command::NewIncident) => {
+            if !super::update::writable(s) {
+                return vec![];
+            }
+            s.overlay = Some(Overlay::Prompt {
+                question: "A new incident: its priority (P1 to P4), then its title".into(),
+                input: LineInput::with("P3 "),
+                then: Pending::NewIncident,
+            });
+        }
+        Some(Command::Take) => return step(s, Step::Take),
+        Some(Command::Hold) => {
+            let id = selected(s).map(|i| i.id.clone());
+            if let Some(id) = id
+                && super::update::writable(s)
+            {
+                s.overlay = Some(Overlay::Prompt {
+                    question: format!("Why is {id} on hold?"),
+                    input: LineInput::default(),
+                    then: Pending::Hold(id),
+                });
+            }
+        }
+        Some(Command::Resolve) => return step(s, Step::Resolve),
+        Some(Command::CloseIncident) => return step(s, Step::Close),
+        Some(Command::Ticket) => return ticket(s, Kind::Defect),
+        Some(Command::EnhancementTicket) => return ticket(s, Kind::Enhancement),
+        Some(other) => return super::update::command(s, other),
+        None => {}
+    }
+    clamp(s);
+    vec![]
+}
+
+fn step(s: &mut AppState, step: Step) -> Vec<Effect> {
+    let Some(id) = selected(s).map(|i| i.id.clone()) else {
+        return vec![];
+    };
+    if !super::update::writable(s) {
+        return vec![];
+    }
+    vec![Effect::IncidentStep { id, step }]
+}
+
+fn ticket(s: &mut AppState, kind: Kind) -> Vec<Effect> {
+    let Some(id) = selected(s).map(|i| i.id.clone()) else {
+        return vec![];
+    };
+    if !super::update::writable(s) {
+        return vec![];
+    }
+    vec![Effect::Ticket { id, kind }]
+}
+
+/// Reads "P2 Payments fail at step 3".
+pub(super) fn new_incident(text: &str) -> Result<(Priority, String), String> {
+    let (p, title) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+    let priority = p
+        .to_ascii_uppercase()
+        .parse::<Priority>()
+        .map_err(|e| e.to_string())?;
+    if title.trim().is_empty() {
+        return Err("give the incident a title after its priority".into());
+    }
+    Ok((priority, title.trim().to_string()))
+}

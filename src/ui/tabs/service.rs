@@ -1,0 +1,125 @@
+//! The Service tab: the live service's incidents, newest first, with priority, state and the
+//! team they are routed to; the selected one's history and the tickets raised from it.
+
+use crate::app::service_update::selected;
+use crate::app::{AppState, format};
+use crate::domain::incident::{IncidentState, Priority};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    if s.incidents.is_empty() {
+        let text = vec![
+            Line::raw(""),
+            Line::raw(" No incidents. Press n to log one, or:"),
+            Line::raw("   firebreak incident add \"Payments fail at step 3\" --priority P2"),
+        ];
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let [list, detail] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(" Incidents ", t.title()));
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    let [header, inner] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let head = format!(
+        "  {:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
+        "ID", "PRI", "STATE", "TEAM", "RELEASE", "AGE", "TITLE"
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(head, t.dim()))),
+        header,
+    );
+    let room = inner.height as usize;
+    let first = s.service.saturating_sub(room.saturating_sub(1));
+    let lines: Vec<Line> = s
+        .incidents
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(room)
+        .map(|(n, i)| {
+            let marker = if n == s.service {
+                if s.ascii { "> " } else { "▶ " }
+            } else {
+                "  "
+            };
+            let text = format!(
+                "{marker}{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
+                i.id,
+                i.priority.to_string(),
+                i.state.to_string(),
+                i.team.to_string(),
+                i.release.as_deref().unwrap_or("-"),
+                format::age(i.opened, s.now),
+                i.title
+            );
+            let urgent = matches!(i.priority, Priority::P1 | Priority::P2) && i.is_open();
+            let style = match (n == s.service, urgent, i.state) {
+                (true, ..) => t.selected(),
+                (_, true, _) => t.blocked(),
+                (_, _, IncidentState::Closed | IncidentState::Resolved) => t.dim(),
+                _ => t.title(),
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+    let Some(i) = selected(s) else { return };
+    let tickets: Vec<String> = s
+        .tickets
+        .iter()
+        .find(|(id, _)| *id == i.id)
+        .map(|(_, t)| t.iter().map(|x| x.to_string()).collect())
+        .unwrap_or_default();
+    let mut lines = vec![
+        Line::from(Span::styled(format!("{} {}", i.id, i.title), t.title())),
+        Line::raw(format!(
+            "{} {} {} {} team {} {} opened by {} {} ago{}",
+            i.priority,
+            t.dot(),
+            i.state,
+            t.dot(),
+            i.team,
+            t.dot(),
+            i.opened_by,
+            format::age(i.opened, s.now),
+            i.assignee
+                .as_deref()
+                .map_or(String::new(), |a| format!(" {} with {a}", t.dot()))
+        )),
+        Line::raw(format!(
+            "project {}{}{}",
+            i.project,
+            i.release
+                .as_deref()
+                .map_or(String::new(), |v| format!(" {} release {v}", t.dot())),
+            i.resolved.map_or(String::new(), |at| format!(
+                " {} resolved {} ago",
+                t.dot(),
+                format::age(at, s.now)
+            ))
+        )),
+    ];
+    if let Some(h) = &i.hold {
+        lines.push(Line::from(Span::styled(format!("On hold: {h}"), t.key())));
+    }
+    lines.push(Line::raw(if tickets.is_empty() {
+        "No ticket raised yet: T raises a defect on the backlog, E an enhancement.".to_string()
+    } else {
+        format!("Tickets on the backlog: {}", tickets.join(", "))
+    }));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(format!(" {} ", i.id), t.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), detail);
+}
