@@ -517,6 +517,24 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         reason: "waiting on the resident's browser details".into(),
     };
     store.step_incident(&pdf.id, &hold, &sam, hours(18))?;
+    // The slow payment page and the night's outage share a cause: a known error, worked
+    // around while its fix waits on the backlog.
+    let cause = store.raise_problem(
+        "Payment provider sessions expire under load",
+        &[outage.id.clone(), slow.id.clone()],
+        &sam,
+        hours(3),
+    )?;
+    store.step_problem(
+        &cause.id,
+        &crate::domain::problem::Step::Investigate,
+        &sam,
+        hours(3),
+    )?;
+    let known = crate::domain::problem::Step::KnownError {
+        workaround: "restart the payment adapter; residents retry after two minutes".into(),
+    };
+    store.step_problem(&cause.id, &known, &sam, hours(2))?;
     store.log_incident(
         "Zone map tiles missing on mobile",
         Priority::P3,

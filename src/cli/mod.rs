@@ -8,6 +8,7 @@ mod incident;
 mod item;
 mod kanban;
 mod person;
+mod problem;
 mod release;
 mod sprint;
 mod status;
@@ -72,9 +73,12 @@ pub enum Command {
     /// Log and work the live service's incidents; raise tickets from them.
     #[command(subcommand)]
     Incident(incident::IncidentCmd),
+    /// Find the causes behind incidents: known errors, workarounds and the tickets that fix them.
+    #[command(subcommand)]
+    Problem(problem::ProblemCmd),
     /// The audit trail: every event, oldest first.
     Audit {
-        /// Only events on or after this day (YYYY-MM-DD) or time (RFC 3339).
+        /// Only events on or after this day (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
         /// One JSON array, for scripts and auditors.
@@ -244,6 +248,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Release(c) => release::run(&ctx, c, out),
         Command::Handover(c) => handover::run(&ctx, c, out),
         Command::Incident(c) => incident::run(&ctx, c, out),
+        Command::Problem(c) => problem::run(&ctx, c, out),
         Command::Audit { since, json } => incident::audit(&ctx, since.as_deref(), *json, out),
         Command::Status(a) => {
             let code = status::run(&ctx, a.json, out)?;

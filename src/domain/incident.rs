@@ -85,11 +85,11 @@ pub fn log(
         resolved: None,
         opened_by: actor.name.clone(),
     };
-    let e = Event::new(now, &actor.name, "incident", &id, "log")
-        .from_to("", "new")
-        .details(
-            json!({ "title": i.title, "priority": priority, "release": release, "team": team }),
-        );
+    let e = Event {
+        to: Some("new".into()),
+        ..Event::new(now, &actor.name, "incident", &id, "log")
+    }
+    .details(json!({ "title": i.title, "priority": priority, "release": release, "team": team }));
     Ok((i, e))
 }
 

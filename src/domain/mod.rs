@@ -13,6 +13,7 @@ pub mod kanban;
 pub mod measures;
 pub mod pipeline;
 pub mod policy;
+pub mod problem;
 pub mod project;
 pub mod rank;
 pub mod release;

@@ -179,56 +179,90 @@ impl Store {
             .into());
         }
         let inc = self.incident(id)?;
-        self.write(|tx| {
-            let next: u32 =
-                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
-                    r.get(0)
-                })?;
-            let last: Option<String> = tx
-                .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
-                .optional()?
-                .flatten();
-            let mut new = NewItem::titled(&format!("{}: {}", inc.id, inc.title));
-            new.kind = kind;
-            new.origin = Origin::Incident;
-            new.team = Some(inc.team);
-            new.project = inc.project.clone();
-            new.description = format!(
-                "Raised by {} from incident {} ({}, {}{}).",
-                actor.name,
-                inc.id,
-                inc.priority,
-                inc.state,
-                inc.release
-                    .as_deref()
-                    .map_or(String::new(), |v| format!(", release {v}"))
-            );
-            let (mut item, event) = item::create(
-                new,
-                ItemId(next),
-                rank::between(last.as_deref(), None),
-                actor,
-                now,
-            )?;
-            // It lands in triage for the product owner to rank, whoever raised it.
-            item.state = crate::domain::State::Triage;
-            let event = Event {
-                to: Some("triage".into()),
-                ..event
-            }
-            .details(serde_json::json!({ "incident": inc.id, "kind": kind }));
-            insert(tx, &item)?;
-            append_event(tx, &event)?;
-            tx.execute(
-                "INSERT INTO links (item, kind, target) VALUES (?1, 'incident', ?2)",
-                params![next, inc.id],
-            )?;
-            append_event(
-                tx,
-                &Event::new(now, &actor.name, "incident", &inc.id, "ticket")
-                    .details(serde_json::json!({ "item": item.id.to_string() })),
-            )?;
-            Ok(item)
-        })
+        let description = format!(
+            "Raised by {} from incident {} ({}, {}{}).",
+            actor.name,
+            inc.id,
+            inc.priority,
+            inc.state,
+            inc.release
+                .as_deref()
+                .map_or(String::new(), |v| format!(", release {v}"))
+        );
+        let raised = Raised {
+            source: "incident",
+            id: &inc.id,
+            title: &inc.title,
+            kind,
+            team: inc.team,
+            project: &inc.project,
+            description,
+        };
+        self.write(|tx| raise_ticket(tx, &raised, actor, now))
     }
+}
+
+/// What a ticket is raised from: an incident or a problem.
+pub(super) struct Raised<'a> {
+    /// `incident` or `problem`: the ticket's origin and the link's kind.
+    pub source: &'static str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub kind: Kind,
+    pub team: Team,
+    pub project: &'a str,
+    pub description: String,
+}
+
+/// Adds a backlog ticket in triage for the product owner, linked both ways to where it came
+/// from, with an event on each side.
+pub(super) fn raise_ticket(
+    tx: &Transaction<'_>,
+    from: &Raised<'_>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Item, StoreError> {
+    let next: u32 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
+        r.get(0)
+    })?;
+    let last: Option<String> = tx
+        .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let mut new = NewItem::titled(&format!("{}: {}", from.id, from.title));
+    new.kind = from.kind;
+    new.origin = if from.source == "problem" {
+        Origin::Problem
+    } else {
+        Origin::Incident
+    };
+    new.team = Some(from.team);
+    new.project = from.project.to_string();
+    new.description = from.description.clone();
+    let (mut item, event) = item::create(
+        new,
+        ItemId(next),
+        rank::between(last.as_deref(), None),
+        actor,
+        now,
+    )?;
+    // It lands in triage for the product owner to rank, whoever raised it.
+    item.state = crate::domain::State::Triage;
+    let event = Event {
+        to: Some("triage".into()),
+        ..event
+    }
+    .details(serde_json::json!({ from.source: from.id, "kind": from.kind }));
+    insert(tx, &item)?;
+    append_event(tx, &event)?;
+    tx.execute(
+        "INSERT INTO links (item, kind, target) VALUES (?1, ?2, ?3)",
+        params![next, from.source, from.id],
+    )?;
+    append_event(
+        tx,
+        &Event::new(now, &actor.name, from.source, from.id, "ticket")
+            .details(serde_json::json!({ "item": item.id.to_string() })),
+    )?;
+    Ok(item)
 }

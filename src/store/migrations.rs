@@ -5,7 +5,10 @@ use super::StoreError;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-const STEPS: &[M<'static>] = &[M::up(include_str!("migrations/0001_board.sql"))];
+const STEPS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_board.sql")),
+    M::up(include_str!("migrations/0002_problems.sql")),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)

@@ -8,6 +8,7 @@ mod incident;
 mod items;
 mod kanban;
 mod migrations;
+mod problem;
 pub mod release;
 mod sprint;
 pub mod transfer;

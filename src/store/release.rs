@@ -555,6 +555,8 @@ impl Store {
                     append_event(tx, &e)?;
                 }
             }
+            // Problems whose tickets this release shipped are solved.
+            super::problem::settle(tx, now)?;
             Ok(next)
         })
     }
