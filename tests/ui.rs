@@ -437,3 +437,14 @@ fn service_tab_without_incidents() {
     f.keys(&[KeyCode::Char('6')]);
     insta::assert_snapshot!("service_empty_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn service_tab_problems() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('6'), KeyCode::Char(']')]);
+    insta::assert_snapshot!("service_problems_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("service_problems_120x40", f.screen(120, 40));
+    let mut f = Fixture::empty();
+    f.keys(&[KeyCode::Char('6'), KeyCode::Char(']')]);
+    insta::assert_snapshot!("service_problems_empty_80x24", f.screen(80, 24));
+}

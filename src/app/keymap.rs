@@ -17,7 +17,8 @@ vocabulary!(
         VoteNoGo = "vote-no-go", Switch = "switch", Rollback = "rollback",
         HandoverTab = "tab-handover", Waive = "waive", ServiceTab = "tab-service",
         NewIncident = "new-incident", Take = "take", Hold = "hold", Resolve = "resolve",
-        CloseIncident = "close-incident", Ticket = "ticket", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
+        CloseIncident = "close-incident", Ticket = "ticket", RaiseProblem = "raise-problem",
+        Investigate = "investigate", KnownError = "known-error", Fix = "fix", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
         CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
         Down = "down", Up = "up", First = "first", Last = "last",
@@ -37,7 +38,8 @@ vocabulary!(
     /// Where the keyboard is: derived from the state by `app::context`.
     Context ("context") {
         Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban",
-        Pipeline = "pipeline", Handover = "handover", Service = "service", Move = "move",
+        Pipeline = "pipeline", Handover = "handover", Service = "service",
+        Problems = "problems", Move = "move",
         Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
@@ -249,13 +251,26 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Handover, "w", C::Waive, "waive the item until a date (asks until when and why)", "waive"),
         (Service, "j down", C::Down, "select the next incident", ""),
         (Service, "k up", C::Up, "select the previous incident", ""),
+        (Service, "] [", C::NextSprint, "show the problems", "problems"),
         (Service, "n", C::NewIncident, "log an incident (its priority, then its title)", "new"),
         (Service, "t", C::Take, "take the incident: it is yours, in progress", "take"),
         (Service, "z", C::Hold, "put it on hold (asks why)", ""),
         (Service, "R", C::Resolve, "resolve it", "resolve"),
         (Service, "C", C::CloseIncident, "close a resolved incident (a service manager)", ""),
+        (Service, "P", C::RaiseProblem, "raise a problem from the incident (asks its cause)", "problem"),
         (Service, "T", C::Ticket, "raise a defect on the backlog from it (a service manager)", "ticket"),
         (Service, "E", C::EnhancementTicket, "raise an enhancement on the backlog from it", ""),
+        (Problems, "j down", C::Down, "select the next problem", ""),
+        (Problems, "k up", C::Up, "select the previous problem", ""),
+        (Problems, "] [", C::NextSprint, "show the incidents again", "incidents"),
+        (Problems, "n", C::NewIncident, "raise a problem (asks its cause)", "new"),
+        (Problems, "i", C::Investigate, "investigate it", "investigate"),
+        (Problems, "K", C::KnownError, "make it a known error (asks the workaround)", "known error"),
+        (Problems, "f", C::Fix, "its fix is in progress", "fix"),
+        (Problems, "R", C::Resolve, "resolve it (every ticket released)", ""),
+        (Problems, "C", C::CloseIncident, "close a resolved problem (a service manager)", ""),
+        (Problems, "T", C::Ticket, "raise a defect on the backlog from it (a service manager)", "ticket"),
+        (Problems, "E", C::EnhancementTicket, "raise an enhancement on the backlog from it", ""),
         (Log, "j down", C::Down, "scroll down", ""),
         (Log, "k up", C::Up, "scroll up", ""),
         (Log, "esc q l", C::Back, "close the log", "close"),
@@ -334,6 +349,7 @@ impl Keymap {
                     | Context::Pipeline
                     | Context::Handover
                     | Context::Service
+                    | Context::Problems
                     | Context::Move
             );
             if falls_through {
@@ -363,6 +379,7 @@ impl Keymap {
                 | Context::Pipeline
                 | Context::Handover
                 | Context::Service
+                | Context::Problems
                 | Context::Move
         ) {
             out.extend(of(Context::Global));

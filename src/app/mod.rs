@@ -125,6 +125,9 @@ pub struct Snapshot {
     /// The incidents, newest first, with the tickets raised from each.
     pub incidents: Vec<Incident>,
     pub tickets: Vec<(String, Vec<ItemId>)>,
+    /// The problems, newest first, with their tickets and whether each is released.
+    pub problems: Vec<crate::domain::problem::Problem>,
+    pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
     pub at: DateTime<Utc>,
 }
 
@@ -165,6 +168,10 @@ pub enum Pending {
     NewIncident,
     /// Why an incident is on hold.
     Hold(String),
+    /// A new problem's title, raised from these incidents.
+    NewProblem(Vec<String>),
+    /// A known error's workaround, for this problem.
+    Workaround(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,6 +312,18 @@ pub enum Effect {
         id: String,
         step: Step,
     },
+    RaiseProblem {
+        title: String,
+        incidents: Vec<String>,
+    },
+    ProblemStep {
+        id: String,
+        step: crate::domain::problem::Step,
+    },
+    ProblemTicket {
+        id: String,
+        kind: crate::domain::Kind,
+    },
     Ticket {
         id: String,
         kind: crate::domain::Kind,
@@ -356,6 +375,13 @@ pub struct AppState {
     pub tickets: Vec<(String, Vec<ItemId>)>,
     /// The incident selected on the Service tab.
     pub service: usize,
+    pub problems: Vec<crate::domain::problem::Problem>,
+    /// Each problem's tickets, each with whether it is released.
+    pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
+    /// The problem selected on the Service tab.
+    pub problem: usize,
+    /// The Service tab shows the problems rather than the incidents.
+    pub problems_shown: bool,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
@@ -409,6 +435,10 @@ impl AppState {
             incidents: Vec::new(),
             tickets: Vec::new(),
             service: 0,
+            problems: Vec::new(),
+            problem_tickets: Vec::new(),
+            problem: 0,
+            problems_shown: false,
             tab: Tab::Backlog,
             overlay: None,
             flash: None,
@@ -434,6 +464,7 @@ impl AppState {
             None if self.tab == Tab::Sprint => Context::Sprint,
             None if self.tab == Tab::Pipeline => Context::Pipeline,
             None if self.tab == Tab::Handover => Context::Handover,
+            None if self.tab == Tab::Service && self.problems_shown => Context::Problems,
             None if self.tab == Tab::Service => Context::Service,
             None if self.backlog.filtering => Context::Filter,
             None if self.backlog.moving.is_some() => Context::Move,

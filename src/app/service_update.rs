@@ -6,16 +6,31 @@ use super::keymap::Command;
 use super::{AppState, Effect, Overlay, Pending};
 use crate::domain::Kind;
 use crate::domain::incident::{Incident, Priority, Step};
+use crate::domain::problem::{Problem, Step as ProblemStep};
 
 pub fn selected(s: &AppState) -> Option<&Incident> {
     s.incidents.get(s.service)
 }
 
+pub fn selected_problem(s: &AppState) -> Option<&Problem> {
+    s.problems.get(s.problem)
+}
+
 pub(super) fn clamp(s: &mut AppState) {
     s.service = s.service.min(s.incidents.len().saturating_sub(1));
+    s.problem = s.problem.min(s.problems.len().saturating_sub(1));
 }
 
 pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    if matches!(cmd, Some(Command::NextSprint | Command::PrevSprint)) {
+        s.problems_shown = !s.problems_shown;
+        return vec![];
+    }
+    if s.problems_shown {
+        let effects = problem_key(s, cmd);
+        clamp(s);
+        return effects;
+    }
     match cmd {
         Some(Command::Down) => s.service += 1,
         Some(Command::Up) => s.service = s.service.saturating_sub(1),
@@ -44,12 +59,84 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         }
         Some(Command::Resolve) => return step(s, Step::Resolve),
         Some(Command::CloseIncident) => return step(s, Step::Close),
+        Some(Command::RaiseProblem) => {
+            let id = selected(s).map(|i| i.id.clone());
+            if let Some(id) = id
+                && super::update::writable(s)
+            {
+                s.overlay = Some(Overlay::Prompt {
+                    question: format!("A problem behind {id}: what is its cause, as far as known?"),
+                    input: LineInput::default(),
+                    then: Pending::NewProblem(vec![id]),
+                });
+            }
+        }
         Some(Command::Ticket) => return ticket(s, Kind::Defect),
         Some(Command::EnhancementTicket) => return ticket(s, Kind::Enhancement),
         Some(other) => return super::update::command(s, other),
         None => {}
     }
     clamp(s);
+    vec![]
+}
+
+/// The keys while the Service tab shows the problems.
+fn problem_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let id = selected_problem(s).map(|p| p.id.clone());
+    let pstep = |s: &mut AppState, step: ProblemStep| -> Vec<Effect> {
+        match &id {
+            Some(id) if super::update::writable(s) => vec![Effect::ProblemStep {
+                id: id.clone(),
+                step,
+            }],
+            _ => vec![],
+        }
+    };
+    match cmd {
+        Some(Command::Down) => s.problem += 1,
+        Some(Command::Up) => s.problem = s.problem.saturating_sub(1),
+        Some(Command::NewIncident) => {
+            if !super::update::writable(s) {
+                return vec![];
+            }
+            s.overlay = Some(Overlay::Prompt {
+                question: "A new problem: what is its cause, as far as known?".into(),
+                input: LineInput::default(),
+                then: Pending::NewProblem(vec![]),
+            });
+        }
+        Some(Command::Investigate) => return pstep(s, ProblemStep::Investigate),
+        Some(Command::Fix) => return pstep(s, ProblemStep::Fix),
+        Some(Command::Resolve) => return pstep(s, ProblemStep::Resolve),
+        Some(Command::CloseIncident) => return pstep(s, ProblemStep::Close),
+        Some(Command::KnownError) => {
+            if let Some(id) = id.clone()
+                && super::update::writable(s)
+            {
+                s.overlay = Some(Overlay::Prompt {
+                    question: format!(
+                        "{id} is a known error: what does the service desk do meanwhile?"
+                    ),
+                    input: LineInput::default(),
+                    then: Pending::Workaround(id),
+                });
+            }
+        }
+        Some(kind @ (Command::Ticket | Command::EnhancementTicket)) => {
+            let kind = if kind == Command::Ticket {
+                Kind::Defect
+            } else {
+                Kind::Enhancement
+            };
+            if let Some(id) = id
+                && super::update::writable(s)
+            {
+                return vec![Effect::ProblemTicket { id, kind }];
+            }
+        }
+        Some(other) => return super::update::command(s, other),
+        None => {}
+    }
     vec![]
 }
 

@@ -137,6 +137,8 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.handovers = snap.handovers;
     s.incidents = snap.incidents;
     s.tickets = snap.tickets;
+    s.problems = snap.problems;
+    s.problem_tickets = snap.problem_tickets;
     super::service_update::clamp(s);
     super::handover_update::clamp(s);
     if let Some((v, _)) = &shown
@@ -284,7 +286,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::Sprint => super::sprint_update::key(s, cmd),
         Context::Pipeline => super::pipeline_update::key(s, cmd),
         Context::Handover => super::handover_update::key(s, cmd),
-        Context::Service => super::service_update::key(s, cmd),
+        Context::Service | Context::Problems => super::service_update::key(s, cmd),
         Context::Log => {
             if let Some(Overlay::Log { scroll }) = &mut s.overlay {
                 match cmd {
@@ -732,6 +734,16 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                             vec![]
                         }
                     };
+                }
+                Pending::NewProblem(incidents) => {
+                    return vec![Effect::RaiseProblem {
+                        title: reason,
+                        incidents,
+                    }];
+                }
+                Pending::Workaround(id) => {
+                    let step = crate::domain::problem::Step::KnownError { workaround: reason };
+                    return vec![Effect::ProblemStep { id, step }];
                 }
                 Pending::Hold(id) => {
                     let step = crate::domain::incident::Step::Hold { reason };

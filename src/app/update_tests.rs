@@ -61,6 +61,8 @@ fn board(n: u32) -> AppState {
             handovers: vec![],
             incidents: vec![],
             tickets: vec![],
+            problems: vec![],
+            problem_tickets: vec![],
             at: now(),
         })),
     );
@@ -1070,7 +1072,7 @@ mod service_keys {
         }
     }
 
-    fn board() -> AppState {
+    pub(super) fn board() -> AppState {
         let mut s = super::board(1);
         s.incidents = vec![incident(1, Priority::P1), incident(2, Priority::P3)];
         press(&mut s, "6");
@@ -1161,5 +1163,82 @@ mod service_keys {
             assert!(press(&mut s, key).is_empty(), "{key} on an empty list");
         }
         assert!(s.overlay.is_none());
+    }
+}
+
+mod problem_keys {
+    use super::*;
+    use crate::domain::problem::{Problem, ProblemState, Step};
+
+    fn board() -> AppState {
+        let mut s = super::service_keys::board();
+        s.problems = vec![Problem {
+            id: "PRB-1".into(),
+            title: "sessions expire".into(),
+            state: ProblemState::Investigating,
+            workaround: None,
+            incidents: vec!["INC-1".into()],
+            opened: now(),
+            opened_by: "sam".into(),
+            resolved: None,
+        }];
+        s
+    }
+
+    #[test]
+    fn p_raises_a_problem_from_the_selected_incident() {
+        let mut s = board();
+        press(&mut s, "jP");
+        press(&mut s, "quota reached");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::RaiseProblem {
+                title: "quota reached".into(),
+                incidents: vec!["INC-2".into()]
+            }]
+        );
+    }
+
+    #[test]
+    fn the_bracket_shows_the_problems_and_their_keys_work_on_the_selected_one() {
+        let mut s = board();
+        press(&mut s, "]");
+        assert!(s.problems_shown);
+        assert_eq!(s.context(), Context::Problems);
+        assert!(press(&mut s, "t").is_empty(), "t takes incidents only");
+        let on = |step| Effect::ProblemStep {
+            id: "PRB-1".into(),
+            step,
+        };
+        assert_eq!(press(&mut s, "f"), [on(Step::Fix)]);
+        assert_eq!(press(&mut s, "i"), [on(Step::Investigate)]);
+        assert_eq!(press(&mut s, "R"), [on(Step::Resolve)]);
+        assert_eq!(press(&mut s, "C"), [on(Step::Close)]);
+        press(&mut s, "K");
+        press(&mut s, "retry after two minutes");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [on(Step::KnownError {
+                workaround: "retry after two minutes".into()
+            })]
+        );
+        assert_eq!(
+            press(&mut s, "E"),
+            [Effect::ProblemTicket {
+                id: "PRB-1".into(),
+                kind: crate::domain::Kind::Enhancement
+            }]
+        );
+        press(&mut s, "n");
+        press(&mut s, "a cause");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::RaiseProblem {
+                title: "a cause".into(),
+                incidents: vec![]
+            }]
+        );
+        press(&mut s, "[");
+        assert!(!s.problems_shown);
     }
 }

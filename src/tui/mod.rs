@@ -137,6 +137,12 @@ fn snapshot_of(
             .iter()
             .map(|i| Ok((i.id.clone(), store.tickets_of("incident", &i.id)?)))
             .collect::<Result<_, StoreError>>()?,
+        problem_tickets: store
+            .problems()?
+            .iter()
+            .map(|p| Ok((p.id.clone(), store.problem_tickets(&p.id)?)))
+            .collect::<Result<_, StoreError>>()?,
+        problems: store.problems()?,
         handovers: projects_full
             .iter()
             .filter(|p| p.kind == crate::domain::ProjectKind::Delivery)
@@ -564,6 +570,29 @@ pub fn carry_out(
                     reload(store, me)?,
                     Msg::Said(format!("{} is {}.", i.id, i.state)),
                 ])
+            })
+        }
+        Effect::RaiseProblem { title, incidents } => store
+            .raise_problem(&title, &incidents, me, now)
+            .and_then(|p| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("{} raised: {}.", p.id, p.title)),
+                ])
+            }),
+        Effect::ProblemStep { id, step } => store.step_problem(&id, &step, me, now).and_then(|p| {
+            Ok(vec![
+                reload(store, me)?,
+                Msg::Said(format!("{} is {}.", p.id, p.state)),
+            ])
+        }),
+        Effect::ProblemTicket { id, kind } => {
+            store.problem_ticket(&id, kind, me, now).and_then(|item| {
+                let text = format!(
+                    "{} raised in triage from {id}: the product owner ranks it.",
+                    item.id
+                );
+                Ok(vec![reload(store, me)?, Msg::Said(text)])
             })
         }
         Effect::Ticket { id, kind } => store.incident_ticket(&id, kind, me, now).and_then(|item| {

@@ -77,6 +77,8 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::Waive(..) => " Waive the item ",
                 Pending::NewIncident => " Log an incident ",
                 Pending::Hold(_) => " On hold: why? ",
+                Pending::NewProblem(_) => " Raise a problem ",
+                Pending::Workaround(_) => " Known error: its workaround ",
                 Pending::Cancel(..) | Pending::Block(..) => " Why? ",
             };
             let lines = vec![
@@ -185,7 +187,8 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
         (Context::Kanban, "Kanban"),
         (Context::Pipeline, "Pipeline"),
         (Context::Handover, "Handover"),
-        (Context::Service, "Service"),
+        (Context::Service, "Service: incidents"),
+        (Context::Problems, "Service: problems (])"),
         (Context::Log, "A step's log (l)"),
         (Context::Move, "Move mode (m)"),
         (Context::Filter, "Filter (/)"),

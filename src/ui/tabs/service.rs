@@ -1,7 +1,7 @@
 //! The Service tab: the live service's incidents, newest first, with priority, state and the
 //! team they are routed to; the selected one's history and the tickets raised from it.
 
-use crate::app::service_update::selected;
+use crate::app::service_update::{selected, selected_problem};
 use crate::app::{AppState, format};
 use crate::domain::incident::{IncidentState, Priority};
 use crate::ui::theme::Theme;
@@ -11,6 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    if s.problems_shown {
+        return draw_problems(s, t, frame, area);
+    }
     if s.incidents.is_empty() {
         let text = vec![
             Line::raw(""),
@@ -25,7 +28,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.border())
-        .title(Span::styled(" Incidents ", t.title()));
+        .title(Span::styled(
+            format!(" Incidents · ] problems ({}) ", s.problems.len()),
+            t.title(),
+        ));
     let inner = block.inner(list);
     frame.render_widget(block, list);
     let [header, inner] =
@@ -121,5 +127,125 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .borders(Borders::ALL)
         .border_set(t.border())
         .title(Span::styled(format!(" {} ", i.id), t.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), detail);
+}
+
+/// The problems view: newest first, with their state, incidents and tickets.
+fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    if s.problems.is_empty() {
+        let text = vec![
+            Line::raw(""),
+            Line::raw(
+                " No problems. Press n to raise one, P on an incident to raise one from it, or:",
+            ),
+            Line::raw("   firebreak problem add \"Sessions expire under load\" --incident INC-1"),
+            Line::raw(" ] shows the incidents again."),
+        ];
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let [list, detail] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(
+            format!(" Problems · ] incidents ({}) ", s.incidents.len()),
+            t.title(),
+        ));
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    let [header, inner] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let head = format!(
+        "  {:<7} {:<16} {:<14} {:<4} {}",
+        "ID", "STATE", "INCIDENTS", "AGE", "TITLE"
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(head, t.dim()))),
+        header,
+    );
+    let room = inner.height as usize;
+    let first = s.problem.saturating_sub(room.saturating_sub(1));
+    let lines: Vec<Line> = s
+        .problems
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(room)
+        .map(|(n, p)| {
+            let marker = match (n == s.problem, s.ascii) {
+                (true, true) => "> ",
+                (true, false) => "▶ ",
+                _ => "  ",
+            };
+            let incidents = if p.incidents.is_empty() {
+                "-".to_string()
+            } else {
+                p.incidents.join(",")
+            };
+            let text = format!(
+                "{marker}{:<7} {:<16} {:<14} {:<4} {}",
+                p.id,
+                p.state.to_string(),
+                incidents,
+                format::age(p.opened, s.now),
+                p.title
+            );
+            let style = if n == s.problem {
+                t.selected()
+            } else if p.is_open() {
+                t.title()
+            } else {
+                t.dim()
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+    let Some(p) = selected_problem(s) else { return };
+    let tickets: Vec<String> = s
+        .problem_tickets
+        .iter()
+        .find(|(id, _)| *id == p.id)
+        .map(|(_, t)| {
+            t.iter()
+                .map(|(id, released)| format!("{id}{}", if *released { " (released)" } else { "" }))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut lines = vec![
+        Line::from(Span::styled(format!("{} {}", p.id, p.title), t.title())),
+        Line::raw(format!(
+            "{} {} raised by {} {} ago{}",
+            p.state,
+            t.dot(),
+            p.opened_by,
+            format::age(p.opened, s.now),
+            if p.incidents.is_empty() {
+                String::new()
+            } else {
+                format!(" {} behind {}", t.dot(), p.incidents.join(", "))
+            }
+        )),
+    ];
+    if let Some(w) = &p.workaround {
+        lines.push(Line::from(Span::styled(
+            format!("Workaround: {w}"),
+            t.key(),
+        )));
+    }
+    lines.push(Line::raw(if tickets.is_empty() {
+        "No ticket raised yet: T raises a defect on the backlog, E an enhancement.".to_string()
+    } else {
+        format!(
+            "Tickets: {} · it resolves when every one is released.",
+            tickets.join(", ")
+        )
+    }));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(format!(" {} ", p.id), t.title()));
     frame.render_widget(Paragraph::new(lines).block(block), detail);
 }
