@@ -123,7 +123,7 @@ fn id(s: &str) -> Result<ItemId, Failure> {
     parse::<ItemId>(s)
 }
 
-fn date(s: &str) -> Result<NaiveDate, Failure> {
+pub(super) fn date(s: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         Failure::usage(format!(
             "'{s}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"

@@ -4,6 +4,7 @@
 
 mod board;
 mod handover;
+mod hypercare;
 mod incident;
 mod item;
 mod kanban;
@@ -73,6 +74,9 @@ pub enum Command {
     /// Log and work the live service's incidents; raise tickets from them.
     #[command(subcommand)]
     Incident(incident::IncidentCmd),
+    /// The warranty period after a delivery release goes live: its countdown, close, extend.
+    #[command(subcommand)]
+    Hypercare(hypercare::HypercareCmd),
     /// Find the causes behind incidents: known errors, workarounds and the tickets that fix them.
     #[command(subcommand)]
     Problem(problem::ProblemCmd),
@@ -249,6 +253,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Handover(c) => handover::run(&ctx, c, out),
         Command::Incident(c) => incident::run(&ctx, c, out),
         Command::Problem(c) => problem::run(&ctx, c, out),
+        Command::Hypercare(c) => hypercare::run(&ctx, c, out),
         Command::Audit { since, json } => incident::audit(&ctx, since.as_deref(), *json, out),
         Command::Status(a) => {
             let code = status::run(&ctx, a.json, out)?;

@@ -107,6 +107,22 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             json!({ "id": i.id, "priority": i.priority, "state": i.state, "title": i.title, "team": i.team })
         })
         .collect();
+    let today = ctx.now.date_naive();
+    let care: Vec<serde_json::Value> = store
+        .hypercares()?
+        .into_iter()
+        .filter(|h| h.state_on(today) != crate::domain::hypercare::HypercareState::Closed)
+        .map(|h| {
+            let state = h.state_on(today);
+            if state == crate::domain::hypercare::HypercareState::ExitReview {
+                needs.push(format!(
+                    "hypercare of {} waits on service-manager (exit review)",
+                    h.release
+                ));
+            }
+            json!({ "release": h.release, "project": h.project, "state": state, "ends": h.ends, "days_left": h.days_left(today) })
+        })
+        .collect();
     let code = if needs.is_empty() { 0 } else { NEEDS_A_PERSON };
     if json_out {
         print_json(
@@ -116,6 +132,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
                 ("slots", slots.into()),
                 ("over_limit", over.into()),
                 ("incidents", urgent.clone().into()),
+                ("hypercare", care.clone().into()),
                 ("needs_a_person", needs.clone().into()),
             ],
         )?;
@@ -180,6 +197,22 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             field("priority"),
             field("state"),
             field("title")
+        )?;
+    }
+    writeln!(out, "HYPERCARE")?;
+    if care.is_empty() {
+        writeln!(out, "  none open")?;
+    }
+    for h in &care {
+        let field = |k: &str| h[k].as_str().unwrap_or("").to_string();
+        writeln!(
+            out,
+            "  {:<10} {:<16} {:<12} ends {} ({} days left)",
+            field("release"),
+            field("project"),
+            field("state"),
+            field("ends"),
+            h["days_left"]
         )?;
     }
     writeln!(out, "KANBAN")?;

@@ -6,6 +6,7 @@ pub mod burndown;
 pub mod error;
 pub mod event;
 pub mod handover;
+pub mod hypercare;
 pub mod ids;
 pub mod incident;
 pub mod item;

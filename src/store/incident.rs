@@ -5,10 +5,8 @@ use super::items::insert;
 use super::{Store, StoreError, append_event};
 use crate::domain::incident::{self, Incident, IncidentState, Priority, Step};
 use crate::domain::item::{self, NewItem};
-use crate::domain::{
-    Actor, DomainError, Event, Item, ItemId, Kind, Origin, ProjectKind, Team, rank,
-};
-use chrono::{DateTime, Duration, Utc};
+use crate::domain::{Actor, DomainError, Event, Item, ItemId, Kind, Origin, Team, rank};
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 const COLS: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by";
@@ -52,30 +50,16 @@ pub(super) fn log(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Incident, StoreError> {
-    let (kind, days): (String, i64) = tx
-        .query_row(
-            "SELECT kind, hypercare_days FROM projects WHERE name = ?1",
-            [project],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or_else(|| {
-            DomainError::invalid(format!(
-                "there is no project '{project}': see `firebreak project list`"
-            ))
-        })?;
-    let live_since: Option<DateTime<Utc>> = match release {
-        Some(v) => tx
-            .query_row(
-                "SELECT at FROM events WHERE entity = 'release' AND entity_id = ?1 AND action = 'switch' ORDER BY id DESC LIMIT 1",
-                [v],
-                |r| r.get(0),
-            )
-            .optional()?,
-        None => None,
-    };
-    let hypercare = kind == ProjectKind::Delivery.as_str()
-        && live_since.is_some_and(|at| now < at + Duration::days(days));
+    tx.query_row("SELECT 1 FROM projects WHERE name = ?1", [project], |_| {
+        Ok(())
+    })
+    .optional()?
+    .ok_or_else(|| {
+        DomainError::invalid(format!(
+            "there is no project '{project}': see `firebreak project list`"
+        ))
+    })?;
+    let hypercare = super::hypercare::covering(tx, project, release, now.date_naive())?.is_some();
     let team = if hypercare { Team::Appdev } else { Team::Ams };
     let n: u32 = tx.query_row("SELECT count(*) + 1 FROM incidents", [], |r| r.get(0))?;
     let new = incident::NewIncident {

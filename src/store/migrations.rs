@@ -8,6 +8,7 @@ use rusqlite_migration::{M, Migrations};
 const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_board.sql")),
     M::up(include_str!("migrations/0002_problems.sql")),
+    M::up(include_str!("migrations/0003_hypercare.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

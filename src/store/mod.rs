@@ -4,6 +4,7 @@
 mod board;
 mod error;
 pub mod handover;
+mod hypercare;
 mod incident;
 mod items;
 mod kanban;

@@ -557,6 +557,8 @@ impl Store {
             }
             // Problems whose tickets this release shipped are solved.
             super::problem::settle(tx, now)?;
+            // A delivery release starts its hypercare.
+            super::hypercare::start(tx, &next.version, &next.project, now)?;
             Ok(next)
         })
     }
