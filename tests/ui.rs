@@ -432,6 +432,19 @@ fn service_tab() {
 }
 
 #[test]
+fn service_tab_at_hypercare_exit_review() {
+    let mut f = Fixture::demo();
+    // As if the hypercare days of 1.0.0 had run out.
+    rusqlite::Connection::open(f._dir.path().join("demo.db"))
+        .unwrap()
+        .execute("UPDATE hypercare SET ends = '2026-01-01'", [])
+        .unwrap();
+    f.reload();
+    f.keys(&[KeyCode::Char('6')]);
+    insta::assert_snapshot!("service_exit_review_80x24", f.screen(80, 24));
+}
+
+#[test]
 fn service_tab_without_incidents() {
     let mut f = Fixture::empty();
     f.keys(&[KeyCode::Char('6')]);

@@ -125,6 +125,8 @@ pub struct Snapshot {
     /// The incidents, newest first, with the tickets raised from each.
     pub incidents: Vec<Incident>,
     pub tickets: Vec<(String, Vec<ItemId>)>,
+    /// Hypercare periods, newest first.
+    pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     /// The problems, newest first, with their tickets and whether each is released.
     pub problems: Vec<crate::domain::problem::Problem>,
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
@@ -170,6 +172,8 @@ pub enum Pending {
     Hold(String),
     /// A new problem's title, raised from these incidents.
     NewProblem(Vec<String>),
+    /// Until when and why this release's hypercare is extended.
+    Extend(String),
     /// A known error's workaround, for this problem.
     Workaround(String),
 }
@@ -312,6 +316,12 @@ pub enum Effect {
         id: String,
         step: Step,
     },
+    CloseHypercare(String),
+    ExtendHypercare {
+        version: String,
+        until: chrono::NaiveDate,
+        reason: String,
+    },
     RaiseProblem {
         title: String,
         incidents: Vec<String>,
@@ -378,6 +388,7 @@ pub struct AppState {
     pub problems: Vec<crate::domain::problem::Problem>,
     /// Each problem's tickets, each with whether it is released.
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
+    pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     /// The problem selected on the Service tab.
     pub problem: usize,
     /// The Service tab shows the problems rather than the incidents.
@@ -438,6 +449,7 @@ impl AppState {
             problems: Vec::new(),
             problem_tickets: Vec::new(),
             problem: 0,
+            hypercare: Vec::new(),
             problems_shown: false,
             tab: Tab::Backlog,
             overlay: None,

@@ -16,6 +16,13 @@ pub fn selected_problem(s: &AppState) -> Option<&Problem> {
     s.problems.get(s.problem)
 }
 
+/// The hypercare the Service tab shows and its keys act on: the newest one not closed.
+pub fn shown_hypercare(s: &AppState) -> Option<&crate::domain::hypercare::Hypercare> {
+    s.hypercare
+        .iter()
+        .find(|h| h.state != crate::domain::hypercare::HypercareState::Closed)
+}
+
 pub(super) fn clamp(s: &mut AppState) {
     s.service = s.service.min(s.incidents.len().saturating_sub(1));
     s.problem = s.problem.min(s.problems.len().saturating_sub(1));
@@ -59,6 +66,34 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         }
         Some(Command::Resolve) => return step(s, Step::Resolve),
         Some(Command::CloseIncident) => return step(s, Step::Close),
+        Some(Command::CloseHypercare | Command::ExtendHypercare)
+            if shown_hypercare(s).is_none() =>
+        {
+            super::update::flash_error(
+                s,
+                "No hypercare is open: it starts when a delivery project's release is switched live.",
+            );
+        }
+        Some(Command::CloseHypercare) => {
+            if let Some(version) = shown_hypercare(s).map(|h| h.release.clone())
+                && super::update::writable(s)
+            {
+                return vec![Effect::CloseHypercare(version)];
+            }
+        }
+        Some(Command::ExtendHypercare) => {
+            if let Some(version) = shown_hypercare(s).map(|h| h.release.clone())
+                && super::update::writable(s)
+            {
+                s.overlay = Some(Overlay::Prompt {
+                    question: format!(
+                        "Extend the hypercare of {version}: its new last day (YYYY-MM-DD), then why"
+                    ),
+                    input: LineInput::default(),
+                    then: Pending::Extend(version),
+                });
+            }
+        }
         Some(Command::RaiseProblem) => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id

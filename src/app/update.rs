@@ -138,6 +138,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.incidents = snap.incidents;
     s.tickets = snap.tickets;
     s.problems = snap.problems;
+    s.hypercare = snap.hypercare;
     s.problem_tickets = snap.problem_tickets;
     super::service_update::clamp(s);
     super::handover_update::clamp(s);
@@ -740,6 +741,22 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         title: reason,
                         incidents,
                     }];
+                }
+                Pending::Extend(version) => {
+                    return match super::handover_update::waiver(&reason) {
+                        Ok(crate::domain::handover::Act::Waive { reason, until }) => {
+                            vec![Effect::ExtendHypercare {
+                                version,
+                                until,
+                                reason,
+                            }]
+                        }
+                        Ok(_) => vec![],
+                        Err(message) => {
+                            flash_error(s, message);
+                            vec![]
+                        }
+                    };
                 }
                 Pending::Workaround(id) => {
                     let step = crate::domain::problem::Step::KnownError { workaround: reason };

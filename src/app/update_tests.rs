@@ -63,6 +63,7 @@ fn board(n: u32) -> AppState {
             tickets: vec![],
             problems: vec![],
             problem_tickets: vec![],
+            hypercare: vec![],
             at: now(),
         })),
     );
@@ -1240,5 +1241,40 @@ mod problem_keys {
         );
         press(&mut s, "[");
         assert!(!s.problems_shown);
+    }
+}
+
+mod hypercare_keys {
+    use super::*;
+    use crate::domain::hypercare::Hypercare;
+
+    #[test]
+    fn h_closes_and_d_extends_the_shown_hypercare() {
+        let mut s = super::service_keys::board();
+        press(&mut s, "H");
+        assert!(
+            s.flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("No hypercare is open"),
+            "without hypercare the keys say why nothing happens"
+        );
+        s.hypercare = vec![Hypercare::start("1.0.0", "permits", 14, now())];
+        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("1.0.0".into())]);
+        press(&mut s, "D");
+        press(&mut s, "2027-01-10 renewals peak");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::ExtendHypercare {
+                version: "1.0.0".into(),
+                until: chrono::NaiveDate::from_ymd_opt(2027, 1, 10).unwrap(),
+                reason: "renewals peak".into()
+            }]
+        );
+        press(&mut s, "D");
+        press(&mut s, "January");
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains("is not a date"));
     }
 }

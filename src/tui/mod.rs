@@ -143,6 +143,7 @@ fn snapshot_of(
             .map(|p| Ok((p.id.clone(), store.problem_tickets(&p.id)?)))
             .collect::<Result<_, StoreError>>()?,
         problems: store.problems()?,
+        hypercare: store.hypercares()?,
         handovers: projects_full
             .iter()
             .filter(|p| p.kind == crate::domain::ProjectKind::Delivery)
@@ -572,6 +573,27 @@ pub fn carry_out(
                 ])
             })
         }
+        Effect::CloseHypercare(version) => store.close_hypercare(&version, me, now).and_then(|h| {
+            Ok(vec![
+                reload(store, me)?,
+                Msg::Said(format!(
+                    "Hypercare of {} is closed: the maintenance team runs {}.",
+                    h.release, h.project
+                )),
+            ])
+        }),
+        Effect::ExtendHypercare {
+            version,
+            until,
+            reason,
+        } => store
+            .extend_hypercare(&version, until, &reason, me, now)
+            .and_then(|h| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("Hypercare of {} runs until {}.", h.release, h.ends)),
+                ])
+            }),
         Effect::RaiseProblem { title, incidents } => store
             .raise_problem(&title, &incidents, me, now)
             .and_then(|p| {

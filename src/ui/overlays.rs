@@ -78,6 +78,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::NewIncident => " Log an incident ",
                 Pending::Hold(_) => " On hold: why? ",
                 Pending::NewProblem(_) => " Raise a problem ",
+                Pending::Extend(_) => " Extend hypercare ",
                 Pending::Workaround(_) => " Known error: its workaround ",
                 Pending::Cancel(..) | Pending::Block(..) => " Why? ",
             };

@@ -1,8 +1,9 @@
 //! The Service tab: the live service's incidents, newest first, with priority, state and the
 //! team they are routed to; the selected one's history and the tickets raised from it.
 
-use crate::app::service_update::{selected, selected_problem};
+use crate::app::service_update::{selected, selected_problem, shown_hypercare};
 use crate::app::{AppState, format};
+use crate::domain::hypercare::HypercareState;
 use crate::domain::incident::{IncidentState, Priority};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -14,6 +15,45 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     if s.problems_shown {
         return draw_problems(s, t, frame, area);
     }
+    let area = match shown_hypercare(s) {
+        Some(h) => {
+            let [banner, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+            let today = s.now.date_naive();
+            let state = h.state_on(today);
+            let (text, style) = if state == HypercareState::ExitReview {
+                (
+                    format!(
+                        " Hypercare {} · {} · in exit review · H close · D extend",
+                        h.release, h.project
+                    ),
+                    t.blocked(),
+                )
+            } else {
+                (
+                    format!(
+                        " Hypercare {} · {} · {}{} days left (ends {}) · D extend",
+                        h.release,
+                        h.project,
+                        if state == HypercareState::Extended {
+                            "extended, "
+                        } else {
+                            ""
+                        },
+                        h.days_left(today),
+                        h.ends
+                    ),
+                    t.key(),
+                )
+            };
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(text, style))),
+                banner,
+            );
+            rest
+        }
+        None => area,
+    };
     if s.incidents.is_empty() {
         let text = vec![
             Line::raw(""),
