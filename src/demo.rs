@@ -692,6 +692,26 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     sprints(store, &people, now)?;
     releases(store, &people, now)?;
     incidents(store, &people, now)?;
+    // The rotation schedule: a builder on live support this week, the next two to come.
+    let today = now.date_naive();
+    let omar = people
+        .iter()
+        .find(|p| p.name == "omar")
+        .map_or_else(|| po.clone(), Actor::person);
+    for (name, team, from, to) in [
+        ("aisha", Team::Ams, -2, 4),
+        ("tom", Team::Ams, 5, 11),
+        ("lee", Team::Appdev, 5, 11),
+    ] {
+        store.rotate(
+            name,
+            team,
+            today + Duration::days(from),
+            today + Duration::days(to),
+            &omar,
+            now - Duration::days(3),
+        )?;
+    }
     // The product owner's ranking: expedite first, then the delivery team's big bets.
     let top: Vec<_> = store
         .backlog()?

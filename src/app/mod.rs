@@ -127,6 +127,8 @@ pub struct Snapshot {
     pub tickets: Vec<(String, Vec<ItemId>)>,
     /// Hypercare periods, newest first.
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
+    /// Rotations between the teams, in the order they start.
+    pub rotations: Vec<crate::domain::rotation::Rotation>,
     /// The problems, newest first, with their tickets and whether each is released.
     pub problems: Vec<crate::domain::problem::Problem>,
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
@@ -172,6 +174,8 @@ pub enum Pending {
     Hold(String),
     /// A new problem's title, raised from these incidents.
     NewProblem(Vec<String>),
+    /// A rotation: "NAME TEAM FROM TO".
+    Rotate,
     /// Until when and why this release's hypercare is extended.
     Extend(String),
     /// A known error's workaround, for this problem.
@@ -317,6 +321,12 @@ pub enum Effect {
         step: Step,
     },
     CloseHypercare(String),
+    Rotate {
+        name: String,
+        team: crate::domain::Team,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
     ExtendHypercare {
         version: String,
         until: chrono::NaiveDate,
@@ -389,6 +399,7 @@ pub struct AppState {
     /// Each problem's tickets, each with whether it is released.
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
+    pub rotations: Vec<crate::domain::rotation::Rotation>,
     /// The problem selected on the Service tab.
     pub problem: usize,
     /// The Service tab shows the problems rather than the incidents.
@@ -450,6 +461,7 @@ impl AppState {
             problem_tickets: Vec::new(),
             problem: 0,
             hypercare: Vec::new(),
+            rotations: Vec::new(),
             problems_shown: false,
             tab: Tab::Backlog,
             overlay: None,

@@ -94,6 +94,17 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
                 });
             }
         }
+        Some(Command::Rotate) => {
+            if !super::update::writable(s) {
+                return vec![];
+            }
+            s.overlay = Some(Overlay::Prompt {
+                question: "Rotate a person: NAME TEAM FIRST-DAY LAST-DAY, e.g. tom ams 2026-03-02 2026-03-08"
+                    .into(),
+                input: LineInput::default(),
+                then: Pending::Rotate,
+            });
+        }
         Some(Command::RaiseProblem) => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
@@ -206,4 +217,32 @@ pub(super) fn new_incident(text: &str) -> Result<(Priority, String), String> {
         return Err("give the incident a title after its priority".into());
     }
     Ok((priority, title.trim().to_string()))
+}
+
+/// Reads "tom ams 2026-03-02 2026-03-08".
+pub(super) fn rotation(
+    text: &str,
+) -> Result<
+    (
+        String,
+        crate::domain::Team,
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+    ),
+    String,
+> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let [name, team, from, to] = words[..] else {
+        return Err(
+            "write NAME TEAM FIRST-DAY LAST-DAY, e.g. tom ams 2026-03-02 2026-03-08".into(),
+        );
+    };
+    let team = team
+        .parse::<crate::domain::Team>()
+        .map_err(|e| e.to_string())?;
+    let day = |d: &str| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| format!("'{d}' is not a date: write it as YYYY-MM-DD"))
+    };
+    Ok((name.to_string(), team, day(from)?, day(to)?))
 }

@@ -139,6 +139,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.tickets = snap.tickets;
     s.problems = snap.problems;
     s.hypercare = snap.hypercare;
+    s.rotations = snap.rotations;
     s.problem_tickets = snap.problem_tickets;
     super::service_update::clamp(s);
     super::handover_update::clamp(s);
@@ -741,6 +742,20 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         title: reason,
                         incidents,
                     }];
+                }
+                Pending::Rotate => {
+                    return match super::service_update::rotation(&reason) {
+                        Ok((name, team, from, to)) => vec![Effect::Rotate {
+                            name,
+                            team,
+                            from,
+                            to,
+                        }],
+                        Err(message) => {
+                            flash_error(s, message);
+                            vec![]
+                        }
+                    };
                 }
                 Pending::Extend(version) => {
                     return match super::handover_update::waiver(&reason) {

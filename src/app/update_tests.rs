@@ -64,6 +64,7 @@ fn board(n: u32) -> AppState {
             problems: vec![],
             problem_tickets: vec![],
             hypercare: vec![],
+            rotations: vec![],
             at: now(),
         })),
     );
@@ -1276,5 +1277,36 @@ mod hypercare_keys {
         press(&mut s, "January");
         assert!(code(&mut s, KeyCode::Enter).is_empty());
         assert!(s.flash.as_ref().unwrap().text.contains("is not a date"));
+    }
+}
+
+mod rotation_keys {
+    use super::*;
+
+    #[test]
+    fn o_asks_for_a_rotation_and_refuses_what_it_cannot_read() {
+        let mut s = super::service_keys::board();
+        press(&mut s, "O");
+        press(&mut s, "tom ams 2026-03-02 2026-03-08");
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::Rotate {
+                name: "tom".into(),
+                team: Team::Ams,
+                from: day(2),
+                to: day(8)
+            }]
+        );
+        for bad in [
+            "tom ams",
+            "tom ops 2026-03-02 2026-03-08",
+            "tom ams soon later",
+        ] {
+            press(&mut s, "O");
+            press(&mut s, bad);
+            assert!(code(&mut s, KeyCode::Enter).is_empty(), "{bad}");
+            assert!(s.flash.is_some(), "{bad} is refused with a message");
+        }
     }
 }

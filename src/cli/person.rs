@@ -2,6 +2,7 @@
 
 use super::{Ctx, Failure, print_json, print_table, to_json};
 use crate::domain::project::Project;
+use crate::domain::rotation::{on_support, team_on, upcoming};
 use crate::domain::{Person, Role, Team};
 use clap::Subcommand;
 use std::io::Write;
@@ -18,8 +19,29 @@ pub enum PersonCmd {
         #[arg(long)]
         team: String,
     },
-    /// The people and their roles.
+    /// The people, their roles, their own team and the team they are in today.
     List {
+        /// One JSON array, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rotate a person into the other team for a span of days (a product owner or service manager).
+    Rotate {
+        /// Their login name.
+        name: String,
+        /// The team they join: appdev or ams.
+        #[arg(long)]
+        team: String,
+        /// The first day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        /// The last day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        to: String,
+    },
+    /// Who is on live support today, and the rotations to come.
+    Rotations {
+        /// One JSON object, for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -81,15 +103,93 @@ pub fn run_person(ctx: &Ctx<'_>, cmd: &PersonCmd, out: &mut dyn Write) -> Result
         }
         PersonCmd::List { json } => {
             let people = store.people()?;
+            let rotations = store.rotations()?;
+            let today = ctx.now.date_naive();
             if *json {
-                return print_json(out, vec![("people", to_json(&people))]);
+                let list: Vec<serde_json::Value> = people
+                    .iter()
+                    .map(|p| {
+                        let mut v = to_json(p);
+                        v["team_today"] = serde_json::json!(team_on(p, &rotations, today));
+                        v
+                    })
+                    .collect();
+                return print_json(out, vec![("people", serde_json::json!(list))]);
             }
-            let mut rows = vec![vec!["NAME".into(), "TEAM".into(), "ROLES".into()]];
+            let mut rows = vec![
+                ["NAME", "TEAM", "TODAY", "ROLES"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
             rows.extend(people.iter().map(|p| {
                 let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
-                vec![p.name.clone(), p.team.to_string(), roles.join(", ")]
+                vec![
+                    p.name.clone(),
+                    p.team.to_string(),
+                    team_on(p, &rotations, today).to_string(),
+                    roles.join(", "),
+                ]
             }));
             print_table(out, &rows)?;
+        }
+        PersonCmd::Rotate {
+            name,
+            team,
+            from,
+            to,
+        } => {
+            let team = parse::<Team>(team)?;
+            let (from, to) = (super::item::date(from)?, super::item::date(to)?);
+            let actor = ctx.actor(&store)?;
+            let r = store.rotate(name, team, from, to, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "{} is in {} from {} to {}.",
+                r.person, r.team, r.from, r.to
+            )?;
+        }
+        PersonCmd::Rotations { json } => {
+            let people = store.people()?;
+            let rotations = store.rotations()?;
+            let today = ctx.now.date_naive();
+            let support: Vec<serde_json::Value> = on_support(&people, &rotations, today)
+                .iter()
+                .map(|(p, r)| serde_json::json!({ "name": p.name, "rotated_until": r.map(|r| r.to) }))
+                .collect();
+            let next = upcoming(&rotations, today);
+            if *json {
+                return print_json(
+                    out,
+                    vec![
+                        ("on_support", serde_json::json!(support)),
+                        ("upcoming", to_json(&next)),
+                        ("rotations", to_json(&rotations)),
+                    ],
+                );
+            }
+            writeln!(out, "ON LIVE SUPPORT TODAY")?;
+            for (p, r) in on_support(&people, &rotations, today) {
+                match r {
+                    Some(r) => {
+                        writeln!(out, "  {} (rotated from {} until {})", p.name, p.team, r.to)?
+                    }
+                    None => writeln!(out, "  {}", p.name)?,
+                }
+            }
+            writeln!(out, "ROTATIONS TO COME")?;
+            if next.is_empty() {
+                writeln!(
+                    out,
+                    "  none: plan one with `firebreak person rotate NAME --team ams --from DATE --to DATE`"
+                )?;
+            }
+            for r in next {
+                writeln!(
+                    out,
+                    "  {} to {} from {} to {}",
+                    r.person, r.team, r.from, r.to
+                )?;
+            }
         }
     }
     Ok(())

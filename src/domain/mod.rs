@@ -18,6 +18,7 @@ pub mod problem;
 pub mod project;
 pub mod rank;
 pub mod release;
+pub mod rotation;
 pub mod sprint;
 pub mod vocab;
 pub mod work;

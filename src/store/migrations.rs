@@ -9,6 +9,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_board.sql")),
     M::up(include_str!("migrations/0002_problems.sql")),
     M::up(include_str!("migrations/0003_hypercare.sql")),
+    M::up(include_str!("migrations/0004_rotations.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

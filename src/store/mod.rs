@@ -11,6 +11,7 @@ mod kanban;
 mod migrations;
 mod problem;
 pub mod release;
+mod rotation;
 mod sprint;
 pub mod transfer;
 

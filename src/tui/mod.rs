@@ -144,6 +144,7 @@ fn snapshot_of(
             .collect::<Result<_, StoreError>>()?,
         problems: store.problems()?,
         hypercare: store.hypercares()?,
+        rotations: store.rotations()?,
         handovers: projects_full
             .iter()
             .filter(|p| p.kind == crate::domain::ProjectKind::Delivery)
@@ -573,6 +574,20 @@ pub fn carry_out(
                 ])
             })
         }
+        Effect::Rotate {
+            name,
+            team,
+            from,
+            to,
+        } => store.rotate(&name, team, from, to, me, now).and_then(|r| {
+            Ok(vec![
+                reload(store, me)?,
+                Msg::Said(format!(
+                    "{} is in {} from {} to {}.",
+                    r.person, r.team, r.from, r.to
+                )),
+            ])
+        }),
         Effect::CloseHypercare(version) => store.close_hypercare(&version, me, now).and_then(|h| {
             Ok(vec![
                 reload(store, me)?,

@@ -79,6 +79,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::Hold(_) => " On hold: why? ",
                 Pending::NewProblem(_) => " Raise a problem ",
                 Pending::Extend(_) => " Extend hypercare ",
+                Pending::Rotate => " Rotate a person ",
                 Pending::Workaround(_) => " Known error: its workaround ",
                 Pending::Cancel(..) | Pending::Block(..) => " Why? ",
             };

@@ -54,6 +54,14 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         }
         None => area,
     };
+    let area = if s.people.is_empty() {
+        area
+    } else {
+        let [line, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        frame.render_widget(Paragraph::new(support_line(s, t)), line);
+        rest
+    };
     if s.incidents.is_empty() {
         let text = vec![
             Line::raw(""),
@@ -288,4 +296,35 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .border_set(t.border())
         .title(Span::styled(format!(" {} ", p.id), t.title()));
     frame.render_widget(Paragraph::new(lines).block(block), detail);
+}
+
+/// Who is on live support today, and the rotations to come.
+fn support_line(s: &AppState, t: &Theme) -> Line<'static> {
+    use crate::domain::rotation::{on_support, upcoming};
+    let today = s.now.date_naive();
+    let who: Vec<String> = on_support(&s.people, &s.rotations, today)
+        .iter()
+        .map(|(p, r)| match r {
+            Some(r) => format!("{} (rotated, to {})", p.name, r.to.format("%m-%d")),
+            None => p.name.clone(),
+        })
+        .collect();
+    let next = upcoming(&s.rotations, today);
+    let mut text = format!(" On live support: {}", who.join(", "));
+    if let Some(first) = next.first() {
+        let same: Vec<String> = next
+            .iter()
+            .filter(|r| r.from == first.from)
+            .map(|r| format!("{} to {}", r.person, r.team))
+            .collect();
+        text.push_str(&format!(
+            " {} next, {}: {}",
+            t.dot(),
+            first.from.format("%m-%d"),
+            same.join(", ")
+        ));
+    } else {
+        text.push_str(&format!(" {} O plans a rotation", t.dot()));
+    }
+    Line::from(Span::styled(text, t.dim()))
 }
