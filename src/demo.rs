@@ -459,8 +459,8 @@ fn handover(
 }
 
 /// Builds the demo on a new, empty store, every change through the domain and with its event.
-/// The service desk's week: one incident in the delivery project's hypercare (so its team
-/// works it), the maintenance team's queue, one on hold, one closed, and a ticket raised.
+/// The service desk's week: two incidents in the delivery project's hypercare (so its team
+/// works them, and one raised a backlog ticket), the maintenance team's queue, one closed.
 fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
     use crate::domain::incident::{Priority, Step};
     let who = |name: &str| {
@@ -470,7 +470,13 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
             .map(Actor::person)
             .unwrap_or_else(|| Actor::person(&people[0]))
     };
-    let (tom, sam, lee, omar) = (who("tom"), who("sam"), who("lee"), who("omar"));
+    let (tom, aisha, sam, lee, omar) = (
+        who("tom"),
+        who("aisha"),
+        who("sam"),
+        who("lee"),
+        who("omar"),
+    );
     let hours = |h: i64| now - Duration::hours(h);
     let bau = Some(crate::domain::project::BAU);
     let outage = store.log_incident(
@@ -503,20 +509,21 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         hours(6),
     )?;
     store.step_incident(&slow.id, &Step::Take, &lee, hours(5))?;
-    store.incident_ticket(&slow.id, Kind::Defect, &omar, hours(4))?;
+    // The second incident of the new service's hypercare: its team holds it.
     let pdf = store.log_incident(
         "Permit PDF will not download for one resident",
         Priority::P4,
-        bau,
         None,
+        Some("1.0.0"),
         &omar,
         hours(20),
     )?;
-    store.step_incident(&pdf.id, &Step::Take, &sam, hours(19))?;
+    store.step_incident(&pdf.id, &Step::Take, &aisha, hours(19))?;
     let hold = Step::Hold {
         reason: "waiting on the resident's browser details".into(),
     };
-    store.step_incident(&pdf.id, &hold, &sam, hours(18))?;
+    store.step_incident(&pdf.id, &hold, &aisha, hours(18))?;
+    store.incident_ticket(&twice.id, Kind::Defect, &omar, hours(4))?;
     // The slow payment page and the night's outage share a cause: a known error, worked
     // around while its fix waits on the backlog.
     let cause = store.raise_problem(

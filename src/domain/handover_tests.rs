@@ -212,3 +212,58 @@ fn a_waiver_has_a_reason_and_a_date_to_come() {
         (CheckState::Waived, Some(soon))
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Some people, each with every role a handover involves, so that only the rule that
+    /// nobody accepts their own submission can stop them.
+    fn people() -> Vec<Actor> {
+        ["tom", "aisha", "omar", "lee"]
+            .iter()
+            .map(|name| Actor {
+                name: (*name).into(),
+                roles: vec![Role::Developer, Role::ServiceManager],
+                automation: false,
+            })
+            .collect()
+    }
+
+    fn an_act() -> impl Strategy<Value = Act> {
+        prop_oneof![
+            Just(Act::Submit {
+                evidence: "wiki/page".into()
+            }),
+            Just(Act::Accept),
+            Just(Act::Reject {
+                reason: "not enough".into()
+            }),
+            Just(Act::Waive {
+                reason: "after go-live".into(),
+                until: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+            }),
+        ]
+    }
+
+    proptest! {
+        /// Whatever people do to an item, and in whatever order, an accepted item was accepted
+        /// by someone other than whoever submitted it.
+        #[test]
+        fn nobody_ever_accepts_their_own_submission(
+            steps in prop::collection::vec((0usize..4, an_act()), 1..40)
+        ) {
+            let people = people();
+            let mut check = checks().remove(0);
+            for (who, act) in steps {
+                if let Ok((next, _)) = super::act("permits", &check, &act, &people[who], now()) {
+                    check = next;
+                }
+                if check.state == CheckState::Accepted {
+                    prop_assert!(check.acceptor.is_some());
+                    prop_assert_ne!(&check.acceptor, &check.submitter);
+                }
+            }
+        }
+    }
+}
