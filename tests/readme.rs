@@ -42,3 +42,21 @@ fn the_readme_shows_every_command() {
         missing.join(", ")
     );
 }
+
+#[test]
+fn the_readme_lists_every_duty_of_the_policy() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("<!-- duties:start -->\n")
+        .expect("the README has a duties:start marker")
+        + 22;
+    let end = readme
+        .find("<!-- duties:end -->")
+        .expect("the README has a duties:end marker");
+    let table = firebreak::domain::policy::duties_markdown();
+    assert!(
+        readme[start..end] == table,
+        "the README's duties differ from the policy; put this between the markers:\n{table}"
+    );
+}

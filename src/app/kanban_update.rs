@@ -97,12 +97,9 @@ fn enter(s: &mut AppState, item: Option<&Item>, to: Column, effect: Effect) -> V
 }
 
 fn pull(s: &mut AppState) -> Vec<Effect> {
-    use crate::domain::Role;
-    if let Err(e) = s.me.require(
-        &[Role::AmsEngineer],
-        "kanban-pull",
-        "pull work on the Kanban board",
-    ) {
+    if let Err(e) =
+        s.me.may(&crate::domain::policy::PULL_WORK_ON_THE_KANBAN_BOARD)
+    {
         super::update::flash_error(s, e.to_string());
         return vec![];
     }

@@ -6,7 +6,6 @@ use super::event::Event;
 use super::ids::ItemId;
 use super::policy::Actor;
 use super::rank;
-use super::vocab::Role;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -36,7 +35,7 @@ impl RankMove {
 
 /// Only a product owner ranks.
 pub fn authorize(actor: &Actor) -> Result<(), DomainError> {
-    actor.require(&[Role::ProductOwner], "backlog-owner", "rank the backlog")
+    actor.may(&crate::domain::policy::RANK_THE_BACKLOG)
 }
 
 /// The keys of the two neighbours a moved item lands between (`None`: an end).
@@ -101,6 +100,7 @@ pub fn moved(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use proptest::prelude::*;
 
     fn order_of(n: usize) -> Vec<(ItemId, String)> {

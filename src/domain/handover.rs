@@ -5,7 +5,7 @@
 use super::error::DomainError;
 use super::event::Event;
 use super::policy::Actor;
-use super::vocab::{Role, vocabulary};
+use super::vocab::vocabulary;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -174,16 +174,7 @@ pub fn start(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Event, DomainError> {
-    actor.require(
-        &[
-            Role::ProductOwner,
-            Role::Developer,
-            Role::ServiceManager,
-            Role::ReleaseManager,
-        ],
-        "handover",
-        "start a handover",
-    )?;
+    actor.may(&crate::domain::policy::START_A_HANDOVER)?;
     if !reached_preprod {
         return Err(DomainError::illegal(format!(
             "no release of {project} has reached pre-production yet: the handover starts once one has"
@@ -231,11 +222,7 @@ pub fn act(
     };
     match act {
         Act::Submit { evidence } => {
-            actor.require(
-                &[Role::Developer, Role::ProductOwner],
-                "handover-submit",
-                "submit handover evidence",
-            )?;
+            actor.may(&crate::domain::policy::SUBMIT_HANDOVER_EVIDENCE)?;
             if !matches!(
                 check.state,
                 CheckState::Pending | CheckState::Rejected | CheckState::Waived
@@ -256,11 +243,7 @@ pub fn act(
             next.reason = None;
         }
         Act::Accept | Act::Reject { .. } | Act::Waive { .. } => {
-            actor.require(
-                &[Role::ServiceManager],
-                "handover-accept",
-                "accept, reject or waive handover items",
-            )?;
+            actor.may(&crate::domain::policy::ACCEPT_REJECT_OR_WAIVE_HANDOVER_ITEMS)?;
             if check.submitter.as_deref() == Some(actor.name.as_str()) {
                 return Err(DomainError::not_allowed(
                     "no-self-approval",

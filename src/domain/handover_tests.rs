@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::Role;
 use chrono::TimeZone;
 
 fn now() -> DateTime<Utc> {

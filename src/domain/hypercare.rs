@@ -6,7 +6,7 @@
 use super::error::DomainError;
 use super::event::Event;
 use super::policy::Actor;
-use super::vocab::{Role, vocabulary};
+use super::vocab::vocabulary;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +81,7 @@ pub fn close(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Hypercare, Event), DomainError> {
-    actor.require(&[Role::ServiceManager], "hypercare", "close hypercare")?;
+    actor.may(&crate::domain::policy::CLOSE_HYPERCARE)?;
     match h.state_on(now.date_naive()) {
         HypercareState::Closed => {
             return Err(DomainError::illegal(format!(
@@ -133,7 +133,7 @@ pub fn extend(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Hypercare, Event), DomainError> {
-    actor.require(&[Role::ServiceManager], "hypercare", "extend hypercare")?;
+    actor.may(&crate::domain::policy::EXTEND_HYPERCARE)?;
     if h.state == HypercareState::Closed {
         return Err(DomainError::illegal(format!(
             "hypercare of {} is closed: it cannot be extended",
@@ -164,6 +164,7 @@ pub fn extend(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use chrono::TimeZone;
     use proptest::prelude::*;
 

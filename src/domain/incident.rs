@@ -4,7 +4,7 @@
 use super::error::DomainError;
 use super::event::Event;
 use super::policy::Actor;
-use super::vocab::{Role, Team, vocabulary};
+use super::vocab::{Team, vocabulary};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -180,7 +180,7 @@ pub fn step(
             next.resolved = Some(now);
         }
         Step::Close => {
-            actor.require(&[Role::ServiceManager], "incidents", "close an incident")?;
+            actor.may(&crate::domain::policy::CLOSE_AN_INCIDENT)?;
             if i.state != IncidentState::Resolved {
                 return Err(illegal("closed; resolve it first"));
             }
@@ -199,11 +199,7 @@ pub fn step(
 
 /// Only a service manager raises a backlog ticket from the live service's records.
 pub fn may_raise_ticket(actor: &Actor) -> Result<(), DomainError> {
-    actor.require(
-        &[Role::ServiceManager],
-        "tickets",
-        "raise a backlog ticket from an incident or problem",
-    )
+    actor.may(&crate::domain::policy::RAISE_A_BACKLOG_TICKET_FROM_AN_INCIDENT_OR_PROBLEM)
 }
 
 impl Incident {
@@ -215,6 +211,7 @@ impl Incident {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {

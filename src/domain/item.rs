@@ -368,11 +368,7 @@ pub fn apply(
             if item.state != State::Triage {
                 return Err(illegal("accepted", "only items in triage are accepted"));
             }
-            actor.require(
-                &[Role::ProductOwner, Role::AmsEngineer],
-                "triage",
-                "accept an item from triage",
-            )?;
+            actor.may(&crate::domain::policy::ACCEPT_AN_ITEM_FROM_TRIAGE)?;
             if item.team.is_none() {
                 return Err(DomainError::illegal(format!(
                     "{id} has no team yet: set one (e in the board, or item edit {id} --team appdev|ams), then accept it"
@@ -406,7 +402,7 @@ pub fn apply(
                     "only items in triage, backlog or ready are cancelled",
                 ));
             }
-            actor.require(&[Role::ProductOwner], "backlog-owner", "cancel an item")?;
+            actor.may(&crate::domain::policy::CANCEL_AN_ITEM)?;
             check_reason(reason)?;
             next.state = State::Cancelled;
             next.blocked = None;

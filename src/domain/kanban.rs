@@ -5,7 +5,7 @@ use super::error::DomainError;
 use super::event::Event;
 use super::item::{Item, ItemCommand};
 use super::policy::Actor;
-use super::vocab::{Class, Role, State, vocabulary};
+use super::vocab::{Class, State, vocabulary};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
@@ -198,11 +198,7 @@ pub const DEFAULT_AGEING_DAYS: u32 = 5;
 
 /// How old a card may get in its column before it is marked: the maintenance team's call.
 pub fn set_ageing(actor: &Actor, days: u32, now: DateTime<Utc>) -> Result<Event, DomainError> {
-    actor.require(
-        &[Role::AmsEngineer],
-        "kanban-limits",
-        "set when Kanban cards count as ageing",
-    )?;
+    actor.may(&crate::domain::policy::SET_WHEN_KANBAN_CARDS_COUNT_AS_AGEING)?;
     if !(1..=365).contains(&days) {
         return Err(DomainError::invalid(format!(
             "{days} days: give a number of days from 1 to 365"
@@ -218,11 +214,7 @@ pub fn set_limit(
     limit: &ColumnLimit,
     now: DateTime<Utc>,
 ) -> Result<Event, DomainError> {
-    actor.require(
-        &[Role::AmsEngineer],
-        "kanban-limits",
-        "set the Kanban board's WIP limits",
-    )?;
+    actor.may(&crate::domain::policy::SET_THE_KANBAN_BOARDS_WIP_LIMITS)?;
     if limit.limit == Some(0) {
         return Err(DomainError::invalid(
             "a limit of 0 would stop all work: give at least 1, or `none`",

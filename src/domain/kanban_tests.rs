@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::Role;
 use crate::domain::item::{NewItem, create};
 use crate::domain::{Actor, ItemId, Team};
 use chrono::{NaiveDate, TimeZone};

@@ -53,6 +53,11 @@ impl Actor {
         names.join(", ")
     }
 
+    /// Refuses unless the actor is a person who may perform the duty, naming its rule.
+    pub fn may(&self, duty: &Duty) -> Result<(), DomainError> {
+        self.require(duty.roles, duty.rule, duty.doing)
+    }
+
     /// Refuses unless the actor is a person holding one of `roles`.
     pub fn require(
         &self,
@@ -88,6 +93,71 @@ impl Actor {
     }
 }
 
+/// One duty: the roles that may perform it, the rule a refusal names, and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duty {
+    pub rule: &'static str,
+    pub roles: &'static [Role],
+    pub doing: &'static str,
+}
+
+macro_rules! duties {
+    ($($name:ident: $rule:literal, [$($role:ident),*], $doing:literal;)*) => {
+        $(pub const $name: Duty = Duty { rule: $rule, roles: &[$(Role::$role),*], doing: $doing };)*
+        /// Every duty of every machine, in one table: who may do what (domain.md section 4).
+        pub const DUTIES: &[Duty] = &[$($name),*];
+    };
+}
+
+/// The duties as a Markdown table, for the README.
+pub fn duties_markdown() -> String {
+    let mut out = String::from("| rule | who | may |\n|---|---|---|\n");
+    for d in DUTIES {
+        let who: Vec<&str> = d.roles.iter().map(|r| r.as_str()).collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            d.rule,
+            who.join(", "),
+            d.doing
+        ));
+    }
+    out
+}
+
+duties! {
+    PULL_WORK_ON_THE_KANBAN_BOARD: "kanban-pull", [AmsEngineer], "pull work on the Kanban board";
+    SET_A_PROJECTS_PIPELINE: "pipelines", [ReleaseManager, ProductOwner], "set a project's pipeline";
+    RANK_THE_BACKLOG: "backlog-owner", [ProductOwner], "rank the backlog";
+    QUEUE_AN_ITEM_FOR_THE_KANBAN_BOARD: "kanban-intake", [ProductOwner, AmsEngineer], "queue an item for the Kanban board";
+    PLAN_ITEMS_INTO_A_SPRINT: "sprint-planning", [ProductOwner, Developer], "plan items into a sprint";
+    START_SPRINT_WORK: "developers-build", [Developer], "start sprint work";
+    ADD_A_PROJECT: "projects", [ProductOwner], "add a project";
+    START_A_HANDOVER: "handover", [ProductOwner, Developer, ServiceManager, ReleaseManager], "start a handover";
+    SUBMIT_HANDOVER_EVIDENCE: "handover-submit", [Developer, ProductOwner], "submit handover evidence";
+    ACCEPT_REJECT_OR_WAIVE_HANDOVER_ITEMS: "handover-accept", [ServiceManager], "accept, reject or waive handover items";
+    CLOSE_HYPERCARE: "hypercare", [ServiceManager], "close hypercare";
+    EXTEND_HYPERCARE: "hypercare", [ServiceManager], "extend hypercare";
+    SET_WHEN_KANBAN_CARDS_COUNT_AS_AGEING: "kanban-limits", [AmsEngineer], "set when Kanban cards count as ageing";
+    SET_THE_KANBAN_BOARDS_WIP_LIMITS: "kanban-limits", [AmsEngineer], "set the Kanban board's WIP limits";
+    ADD_A_SPRINT: "sprints", [ProductOwner, Developer], "add a sprint";
+    CUT_A_RELEASE: "releases", [ReleaseManager, Developer, AmsEngineer, ProductOwner], "cut a release";
+    RESTART_THE_AUTOMATION_AFTER_THE_FIREBREAK: "restart", [ReleaseManager], "restart the automation after the firebreak";
+    SWITCH_A_RELEASE_LIVE: "switch", [ReleaseManager], "switch a release live";
+    ROLL_A_RELEASE_BACK: "rollback", [ReleaseManager], "roll a release back";
+    RAISE_A_PROBLEM: "problems", [ServiceManager, AmsEngineer], "raise a problem";
+    INVESTIGATE_A_PROBLEM: "problems", [ServiceManager, AmsEngineer], "investigate a problem";
+    RECORD_A_KNOWN_ERROR: "problems", [ServiceManager, AmsEngineer], "record a known error";
+    START_A_PROBLEMS_FIX: "problems", [ServiceManager, AmsEngineer], "start a problem's fix";
+    CLOSE_A_PROBLEM: "problems", [ServiceManager], "close a problem";
+    ACCEPT_AN_ITEM_FROM_TRIAGE: "triage", [ProductOwner, AmsEngineer], "accept an item from triage";
+    CANCEL_AN_ITEM: "backlog-owner", [ProductOwner], "cancel an item";
+    CLOSE_AN_INCIDENT: "incidents", [ServiceManager], "close an incident";
+    RAISE_A_BACKLOG_TICKET_FROM_AN_INCIDENT_OR_PROBLEM: "tickets", [ServiceManager], "raise a backlog ticket from an incident or problem";
+    ROTATE_A_PERSON_BETWEEN_THE_TEAMS: "rotations", [ProductOwner, ServiceManager], "rotate a person between the teams";
+    REGISTER_PEOPLE: "register-people", [ProductOwner], "register people";
+    RUN_A_SPRINT: "sprints", [ProductOwner, Developer], "start, submit, approve or complete a sprint";
+}
+
 /// A person's name: a login name of lower-case letters, digits, `.`, `_` or `-`.
 pub fn check_person_name(name: &str) -> Result<(), DomainError> {
     let ok = !name.is_empty()
@@ -111,7 +181,7 @@ pub fn register(
     person: &Person,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::Event, DomainError> {
-    actor.require(&[Role::ProductOwner], "register-people", "register people")?;
+    actor.may(&REGISTER_PEOPLE)?;
     check_person_name(&person.name)?;
     if person.roles.is_empty() {
         return Err(DomainError::invalid(
@@ -128,6 +198,35 @@ pub fn register(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_duty_names_its_rule_and_refuses_the_automation_and_everyone_without_its_roles() {
+        for duty in DUTIES {
+            assert!(!duty.rule.is_empty() && !duty.roles.is_empty(), "{duty:?}");
+            let err = Actor::automation().may(duty).unwrap_err();
+            assert!(err.to_string().contains(duty.doing), "{err}");
+            let all = [
+                Role::ProductOwner,
+                Role::Developer,
+                Role::AmsEngineer,
+                Role::Tester,
+                Role::ServiceManager,
+                Role::ReleaseManager,
+            ];
+            for role in all {
+                let someone = Actor {
+                    name: "x".into(),
+                    roles: vec![role],
+                    automation: false,
+                };
+                assert_eq!(
+                    someone.may(duty).is_ok(),
+                    duty.roles.contains(&role),
+                    "{role} and {duty:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_automation_holds_no_role() {

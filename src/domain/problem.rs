@@ -5,7 +5,7 @@
 use super::error::DomainError;
 use super::event::Event;
 use super::policy::Actor;
-use super::vocab::{Role, vocabulary};
+use super::vocab::vocabulary;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -32,9 +32,6 @@ pub struct Problem {
     pub resolved: Option<DateTime<Utc>>,
 }
 
-/// The people who run problem management: the service manager and the maintenance engineers.
-const WORKERS: &[Role] = &[Role::ServiceManager, Role::AmsEngineer];
-
 /// Raises a problem from the incidents it explains.
 pub fn raise(
     id: String,
@@ -49,7 +46,7 @@ pub fn raise(
             "Problems are raised by people",
         ));
     }
-    actor.require(WORKERS, "problems", "raise a problem")?;
+    actor.may(&crate::domain::policy::RAISE_A_PROBLEM)?;
     let title = title.trim();
     if title.is_empty() {
         return Err(DomainError::invalid("a problem needs a title"));
@@ -173,14 +170,14 @@ pub fn step(
             ));
         }
         Step::Investigate => {
-            actor.require(WORKERS, "problems", "investigate a problem")?;
+            actor.may(&crate::domain::policy::INVESTIGATE_A_PROBLEM)?;
             if p.state != S::New {
                 return Err(illegal("investigated"));
             }
             next.state = S::Investigating;
         }
         Step::KnownError { workaround } => {
-            actor.require(WORKERS, "problems", "record a known error")?;
+            actor.may(&crate::domain::policy::RECORD_A_KNOWN_ERROR)?;
             if !matches!(p.state, S::New | S::Investigating | S::KnownError) {
                 return Err(illegal("made a known error"));
             }
@@ -188,14 +185,14 @@ pub fn step(
             next.workaround = Some(workaround.clone());
         }
         Step::Fix => {
-            actor.require(WORKERS, "problems", "start a problem's fix")?;
+            actor.may(&crate::domain::policy::START_A_PROBLEMS_FIX)?;
             if !matches!(p.state, S::Investigating | S::KnownError) {
                 return Err(illegal("fixed"));
             }
             next.state = S::FixInProgress;
         }
         Step::Close => {
-            actor.require(&[Role::ServiceManager], "problems", "close a problem")?;
+            actor.may(&crate::domain::policy::CLOSE_A_PROBLEM)?;
             if p.state != S::Resolved {
                 return Err(illegal("closed; it resolves when its tickets are released"));
             }
@@ -219,6 +216,7 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {

@@ -89,7 +89,7 @@ pub fn add(
     project: &Project,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::Event, DomainError> {
-    actor.require(&[Role::ProductOwner], "projects", "add a project")?;
+    actor.may(&crate::domain::policy::ADD_A_PROJECT)?;
     Ok(
         super::Event::new(now, &actor.name, "project", &project.name, "create").details(
             serde_json::json!({

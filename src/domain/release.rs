@@ -194,16 +194,7 @@ pub fn cut(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Release, Event), DomainError> {
-    actor.require(
-        &[
-            Role::ReleaseManager,
-            Role::Developer,
-            Role::AmsEngineer,
-            Role::ProductOwner,
-        ],
-        "releases",
-        "cut a release",
-    )?;
+    actor.may(&crate::domain::policy::CUT_A_RELEASE)?;
     let ok = !version.is_empty()
         && version.len() <= 40
         && version
@@ -428,11 +419,7 @@ pub fn restart(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Release, Event), DomainError> {
-    actor.require(
-        &[Role::ReleaseManager],
-        "restart",
-        "restart the automation after the firebreak",
-    )?;
+    actor.may(&crate::domain::policy::RESTART_THE_AUTOMATION_AFTER_THE_FIREBREAK)?;
     if release.state != ReleaseState::Firebreak {
         return Err(DomainError::illegal(format!(
             "{} is {}, not at the firebreak",
@@ -514,7 +501,7 @@ pub fn switch(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Release, Event), DomainError> {
-    actor.require(&[Role::ReleaseManager], "switch", "switch a release live")?;
+    actor.may(&crate::domain::policy::SWITCH_A_RELEASE_LIVE)?;
     if release.state != ReleaseState::Shadow {
         return Err(DomainError::illegal(format!(
             "{} is {}: only a release in the shadow is switched live",
@@ -553,7 +540,7 @@ pub fn rollback(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Release, Event), DomainError> {
-    actor.require(&[Role::ReleaseManager], "rollback", "roll a release back")?;
+    actor.may(&crate::domain::policy::ROLL_A_RELEASE_BACK)?;
     if release.state != ReleaseState::Live {
         return Err(DomainError::illegal(format!(
             "{} is {}: only the live release is rolled back",

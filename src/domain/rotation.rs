@@ -6,7 +6,7 @@
 use super::error::DomainError;
 use super::event::Event;
 use super::policy::{Actor, Person};
-use super::vocab::{Role, Team};
+use super::vocab::Team;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -40,11 +40,7 @@ pub fn plan(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Rotation, Event), DomainError> {
-    actor.require(
-        &[Role::ProductOwner, Role::ServiceManager],
-        "rotations",
-        "rotate a person between the teams",
-    )?;
+    actor.may(&crate::domain::policy::ROTATE_A_PERSON_BETWEEN_THE_TEAMS)?;
     if person.team == team {
         return Err(DomainError::invalid(format!(
             "{} is in {team} already: a rotation takes them to the other team",
@@ -118,6 +114,7 @@ pub fn upcoming(rotations: &[Rotation], day: NaiveDate) -> Vec<&Rotation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use chrono::TimeZone;
 
     fn day(d: u32) -> NaiveDate {

@@ -6,7 +6,7 @@ use super::event::Event;
 use super::item::Item;
 use super::policy::Actor;
 use super::project::Project;
-use super::vocab::{ProjectKind, Role, State, vocabulary};
+use super::vocab::{ProjectKind, State, vocabulary};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -50,11 +50,7 @@ pub fn create(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Sprint, Event), DomainError> {
-    actor.require(
-        &[Role::ProductOwner, Role::Developer],
-        "sprints",
-        "add a sprint",
-    )?;
+    actor.may(&crate::domain::policy::ADD_A_SPRINT)?;
     if name.trim().is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
         return Err(DomainError::invalid(
             "a sprint needs a name of one line and up to 40 characters",
@@ -122,7 +118,8 @@ fn guard(
     doing: &str,
     only: &str,
 ) -> Result<(), DomainError> {
-    actor.require(&[Role::ProductOwner, Role::Developer], "sprints", doing)?;
+    let duty = &super::policy::RUN_A_SPRINT;
+    actor.require(duty.roles, duty.rule, doing)?;
     if sprint.state != state {
         return Err(DomainError::illegal(format!(
             "{} is {}: {only}",

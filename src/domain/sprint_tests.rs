@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::Role;
 use crate::domain::item::{NewItem, create as create_item};
 use crate::domain::{ItemId, Team};
 use chrono::TimeZone;

@@ -49,28 +49,20 @@ pub(super) fn apply(
         ItemCommand::Queue => {
             must_be(State::Ready, "queued for the Kanban board")?;
             team_must_be(Team::Ams, "Kanban board")?;
-            actor.require(
-                &[Role::ProductOwner, Role::AmsEngineer],
-                "kanban-intake",
-                "queue an item for the Kanban board",
-            )?;
+            actor.may(&crate::domain::policy::QUEUE_AN_ITEM_FOR_THE_KANBAN_BOARD)?;
             next.state = State::Queued;
         }
         ItemCommand::Plan { sprint } => {
             must_be(State::Ready, "planned into a sprint")?;
             team_must_be(Team::Appdev, "sprint board")?;
-            actor.require(
-                &[Role::ProductOwner, Role::Developer],
-                "sprint-planning",
-                "plan items into a sprint",
-            )?;
+            actor.may(&crate::domain::policy::PLAN_ITEMS_INTO_A_SPRINT)?;
             next.state = State::Planned;
             next.sprint = Some(sprint.clone());
         }
         ItemCommand::Start => {
             must_be(State::Planned, "started")?;
             unblocked("started")?;
-            actor.require(&[Role::Developer], "developers-build", "start sprint work")?;
+            actor.may(&crate::domain::policy::START_SPRINT_WORK)?;
             next.state = State::InProgress;
             next.assignee = Some(actor.name.clone());
         }
@@ -78,11 +70,7 @@ pub(super) fn apply(
             must_be(State::Queued, "pulled")?;
             team_must_be(Team::Ams, "Kanban board")?;
             unblocked("pulled")?;
-            actor.require(
-                &[Role::AmsEngineer],
-                "kanban-pull",
-                "pull work on the Kanban board",
-            )?;
+            actor.may(&crate::domain::policy::PULL_WORK_ON_THE_KANBAN_BOARD)?;
             next.state = State::InProgress;
             next.assignee = Some(actor.name.clone());
             reason = over.clone();

@@ -169,14 +169,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        actor.require(
-            &[
-                crate::domain::Role::ReleaseManager,
-                crate::domain::Role::ProductOwner,
-            ],
-            "pipelines",
-            "set a project's pipeline",
-        )?;
+        actor.may(&crate::domain::policy::SET_A_PROJECTS_PIPELINE)?;
         let path = std::fs::canonicalize(path).map_err(|e| {
             DomainError::invalid(format!(
                 "cannot read the pipeline file {}: {e}",
