@@ -222,6 +222,8 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     Loaded(Box<Snapshot>),
     Detail(Box<Item>, Vec<Event>),
+    /// The history of an incident or problem.
+    History(String, Vec<Event>),
     /// A write went through: the item as it now is, and what to say.
     Saved(Box<Item>, String),
     /// The maintenance team's flow, measured from the audit trail.
@@ -256,6 +258,11 @@ pub enum Effect {
     Quit,
     Reload,
     LoadDetail(ItemId),
+    /// The history of an incident or a problem, for the Service tab's detail pane.
+    LoadHistory {
+        entity: &'static str,
+        id: String,
+    },
     Rank {
         id: ItemId,
         mv: RankMove,
@@ -404,6 +411,9 @@ pub struct AppState {
     pub problem: usize,
     /// The Service tab shows the problems rather than the incidents.
     pub problems_shown: bool,
+    /// The incident or problem whose history was asked for, and that history once loaded.
+    pub history_of: Option<String>,
+    pub history: Vec<Event>,
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
@@ -463,6 +473,8 @@ impl AppState {
             hypercare: Vec::new(),
             rotations: Vec::new(),
             problems_shown: false,
+            history_of: None,
+            history: Vec::new(),
             tab: Tab::Backlog,
             overlay: None,
             flash: None,

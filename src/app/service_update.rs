@@ -246,3 +246,21 @@ pub(super) fn rotation(
     };
     Ok((name.to_string(), team, day(from)?, day(to)?))
 }
+
+/// Asks for the history of the incident or problem the Service tab shows, once per selection.
+pub(super) fn wanted_history(s: &mut AppState) -> Option<Effect> {
+    if s.tab != super::Tab::Service {
+        return None;
+    }
+    let (entity, id) = if s.problems_shown {
+        ("problem", selected_problem(s)?.id.clone())
+    } else {
+        ("incident", selected(s)?.id.clone())
+    };
+    if s.history_of.as_deref() == Some(id.as_str()) {
+        return None;
+    }
+    s.history_of = Some(id.clone());
+    s.history.clear();
+    Some(Effect::LoadHistory { entity, id })
+}

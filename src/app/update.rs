@@ -37,6 +37,12 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Loaded(snap) => loaded(s, *snap),
         Msg::Detail(item, history) => detail(s, *item, history),
+        Msg::History(id, events) => {
+            if s.history_of.as_deref() == Some(id.as_str()) {
+                s.history = events;
+            }
+            vec![]
+        }
         Msg::Saved(item, text) => saved(s, *item, text),
         Msg::Flow(flow) => {
             s.flow = Some(*flow);
@@ -86,6 +92,8 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     };
     let height = s.list_height();
     s.backlog.scroll(height);
+    let mut effects = effects;
+    effects.extend(super::service_update::wanted_history(s));
     effects
 }
 
@@ -141,6 +149,8 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.hypercare = snap.hypercare;
     s.rotations = snap.rotations;
     s.problem_tickets = snap.problem_tickets;
+    // A reload may have added to the shown record's history: ask for it again.
+    s.history_of = None;
     super::service_update::clamp(s);
     super::handover_update::clamp(s);
     if let Some((v, _)) = &shown

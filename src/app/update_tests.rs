@@ -1158,6 +1158,37 @@ mod service_keys {
     }
 
     #[test]
+    fn the_detail_pane_asks_once_for_the_selected_incidents_history() {
+        let mut s = super::board(1);
+        s.incidents = vec![incident(1, Priority::P1), incident(2, Priority::P3)];
+        let load = |id: &str| Effect::LoadHistory {
+            entity: "incident",
+            id: id.into(),
+        };
+        assert!(press(&mut s, "6").contains(&load("INC-1")));
+        assert!(!press(&mut s, "k").contains(&load("INC-1")), "asked once");
+        assert!(press(&mut s, "j").contains(&load("INC-2")));
+        update(&mut s, Msg::History("INC-2".into(), vec![]));
+        update(
+            &mut s,
+            Msg::History(
+                "INC-1".into(),
+                vec![crate::domain::Event::new(
+                    now(),
+                    "sam",
+                    "incident",
+                    "INC-1",
+                    "take",
+                )],
+            ),
+        );
+        assert!(
+            s.history.is_empty(),
+            "a late answer for another record is dropped"
+        );
+    }
+
+    #[test]
     fn an_empty_list_does_nothing_on_the_step_keys() {
         let mut s = board();
         s.incidents.clear();

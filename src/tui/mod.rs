@@ -395,6 +395,9 @@ pub fn carry_out(
     let result = match effect {
         Effect::Quit => return None,
         Effect::Reload => snapshot(store, me.clone()).map(|s| vec![Msg::Loaded(Box::new(s))]),
+        Effect::LoadHistory { entity, id } => store
+            .history(entity, &id)
+            .map(|events| vec![Msg::History(id, events)]),
         Effect::LoadDetail(id) => store.item(id).and_then(|item| {
             let history = store.history("item", &id.to_string())?;
             Ok(vec![Msg::Detail(Box::new(item), history)])

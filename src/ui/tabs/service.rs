@@ -171,6 +171,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     } else {
         format!("Tickets on the backlog: {}", tickets.join(", "))
     }));
+    history_lines(s, t, &i.id, detail, &mut lines);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.border())
@@ -295,6 +296,7 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .borders(Borders::ALL)
         .border_set(t.border())
         .title(Span::styled(format!(" {} ", p.id), t.title()));
+    history_lines(s, t, &p.id, detail, &mut lines);
     frame.render_widget(Paragraph::new(lines).block(block), detail);
 }
 
@@ -327,4 +329,25 @@ fn support_line(s: &AppState, t: &Theme) -> Line<'static> {
         text.push_str(&format!(" {} O plans a rotation", t.dot()));
     }
     Line::from(Span::styled(text, t.dim()))
+}
+
+/// The record's history under its details, newest last, as much as the pane holds.
+fn history_lines(s: &AppState, t: &Theme, id: &str, pane: Rect, lines: &mut Vec<Line<'static>>) {
+    if s.history_of.as_deref() != Some(id) || s.history.is_empty() {
+        return;
+    }
+    let room = (pane.height as usize).saturating_sub(2 + lines.len() + 1);
+    if room == 0 {
+        return;
+    }
+    lines.push(Line::from(Span::styled("History", t.dim())));
+    let skip = s.history.len().saturating_sub(room);
+    for e in &s.history[skip..] {
+        lines.push(Line::raw(format!(
+            "  {}  {:<10} {}",
+            format::when(e.at),
+            e.actor,
+            format::event_line(e)
+        )));
+    }
 }
