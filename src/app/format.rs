@@ -34,15 +34,23 @@ pub fn event_line(e: &crate::domain::Event) -> String {
                 line = format!("edited {}", names.join(", "));
             }
         }
-        _ => {
-            if let (Some(from), Some(to)) = (&e.from, &e.to) {
-                line = if from.is_empty() {
-                    format!("{line} → {to}")
-                } else {
-                    format!("{line} {from} → {to}")
-                };
+        "step" if e.details.get("step").is_some() => {
+            let field = |k: &str| e.details.get(k).and_then(|v| v.as_str()).unwrap_or("");
+            line = format!("step {}/{}", field("env"), field("step"));
+            if let Some(result) = e.details.get("result").and_then(|v| v.as_str()) {
+                line = format!("{line} {result}");
+            }
+            if e.from != e.to
+                && let Some(to) = &e.to
+            {
+                line = format!("{line}, release {to}");
             }
         }
+        _ => match (e.from.as_deref(), &e.to) {
+            (Some(from), Some(to)) if !from.is_empty() => line = format!("{line} {from} → {to}"),
+            (_, Some(to)) => line = format!("{line} → {to}"),
+            _ => {}
+        },
     }
     if let Some(reason) = &e.reason {
         line = format!("{line}: {reason}");

@@ -411,7 +411,8 @@ pub struct AppState {
     pub problem: usize,
     /// The Service tab shows the problems rather than the incidents.
     pub problems_shown: bool,
-    /// The incident or problem whose history was asked for, and that history once loaded.
+    /// The release, incident or problem whose history was asked for, and that history once
+    /// loaded.
     pub history_of: Option<String>,
     pub history: Vec<Event>,
     pub tab: Tab,

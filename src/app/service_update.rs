@@ -247,12 +247,17 @@ pub(super) fn rotation(
     Ok((name.to_string(), team, day(from)?, day(to)?))
 }
 
-/// Asks for the history of the incident or problem the Service tab shows, once per selection.
+/// Asks for the history of the release the Pipeline tab shows, or the incident or problem the
+/// Service tab shows, once per selection.
 pub(super) fn wanted_history(s: &mut AppState) -> Option<Effect> {
-    if s.tab != super::Tab::Service {
+    let (entity, id) = if s.tab == super::Tab::Pipeline {
+        (
+            "release",
+            super::pipeline_update::selected(s)?.release.version.clone(),
+        )
+    } else if s.tab != super::Tab::Service {
         return None;
-    }
-    let (entity, id) = if s.problems_shown {
+    } else if s.problems_shown {
         ("problem", selected_problem(s)?.id.clone())
     } else {
         ("incident", selected(s)?.id.clone())

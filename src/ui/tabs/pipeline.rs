@@ -182,11 +182,39 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
     let used = lines.len() as u16 + 1;
     frame.render_widget(Paragraph::new(lines), inner);
     if inner.height > used + 3 {
-        let log_area = Rect {
+        let mut log_area = Rect {
             y: inner.y + used,
             height: inner.height - used,
             ..inner
         };
+        let history = s.history_of.as_deref() == Some(r.version.as_str()) && !s.history.is_empty();
+        if history && log_area.height >= 12 {
+            let half = log_area.height / 2;
+            let history_area = Rect {
+                y: log_area.y + half,
+                height: log_area.height - half,
+                ..log_area
+            };
+            log_area.height = half;
+            let room = history_area.height.saturating_sub(1) as usize;
+            let skip = s.history.len().saturating_sub(room);
+            let lines: Vec<Line> = s.history[skip..]
+                .iter()
+                .map(|e| {
+                    Line::raw(format!(
+                        "{}  {:<10} {}",
+                        crate::app::format::when(e.at),
+                        e.actor,
+                        crate::app::format::event_line(e)
+                    ))
+                })
+                .collect();
+            let block = Block::default()
+                .borders(Borders::TOP)
+                .border_set(t.border())
+                .title(Span::styled(" History ", t.dim()));
+            frame.render_widget(Paragraph::new(lines).block(block), history_area);
+        }
         let (title, text) = step_log(s);
         let room = log_area.height.saturating_sub(1) as usize;
         let all: Vec<&str> = text.lines().collect();
