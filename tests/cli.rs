@@ -544,6 +544,26 @@ fn a_board_moves_whole_through_export_and_import() {
     let original = b.json(&["item", "list", "--json"]);
     let imported = b.json(&["--db", copy_s, "item", "list", "--json"]);
     assert_eq!(original, imported);
+    // Everything else comes along: sprints, releases, handover, hypercare, incidents,
+    // problems, rotations, and every record of every other table.
+    for args in [
+        &["sprint", "list", "--json"][..],
+        &["release", "list", "--json"],
+        &["handover", "show", "permits-online", "--json"],
+        &["hypercare", "list", "--json"],
+        &["incident", "list", "--json"],
+        &["problem", "show", "PRB-1", "--json"],
+        &["person", "rotations", "--json"],
+        &["kanban", "show", "--json"],
+    ] {
+        let mut copy_args = vec!["--db", copy_s];
+        copy_args.extend_from_slice(args);
+        assert_eq!(b.json(args), b.json(&copy_args), "{args:?}");
+    }
+    let again = b.json(&["--db", copy_s, "export"]);
+    let first: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(first["records"], again["records"]);
+    assert!(first["records"]["incidents"].as_array().unwrap().len() >= 5);
     b.run(&["--db", copy_s, "import", out.to_str().unwrap()])
         .assert()
         .code(2)
@@ -575,6 +595,19 @@ fn a_malformed_import_is_refused_whole_and_makes_no_board() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown project 'atlantis'"));
+    export["items"][3]["project"] = "bau".into();
+    export["records"]["incidents"][0]["priority"] = "P9".into();
+    std::fs::write(&bad, export.to_string()).unwrap();
+    run(&bad).assert().code(2).stderr(predicate::str::contains(
+        "the export's incidents has a row the schema refuses",
+    ));
+    export["records"]["incidents"][0]["priority"] = "P1".into();
+    export["records"]["incidents"][0]["mood"] = "grumpy".into();
+    std::fs::write(&bad, export.to_string()).unwrap();
+    run(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown column 'mood'"));
     export["schema"] = 7.into();
     std::fs::write(&bad, export.to_string()).unwrap();
     run(&bad)

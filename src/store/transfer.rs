@@ -8,7 +8,7 @@ use crate::domain::{DomainError, Event, Identity, Item, Person, rank};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// The export format's version; `import` refuses any other.
@@ -23,6 +23,132 @@ pub struct Export {
     pub projects: Vec<Project>,
     pub items: Vec<Item>,
     pub events: Vec<Event>,
+    /// Every other table (sprints, Kanban limits, releases and their steps, handovers,
+    /// hypercare, incidents, problems, rotations, links), row by row, column by column.
+    #[serde(default)]
+    pub records: BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>,
+}
+
+/// The tables the typed parts of an export hold.
+const TYPED: &[&str] = &[
+    "board",
+    "people",
+    "person_roles",
+    "projects",
+    "items",
+    "events",
+];
+
+/// The tables an export carries as records: every table of the schema but the typed ones.
+fn record_tables(conn: &rusqlite::Connection) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(names
+        .into_iter()
+        .filter(|n| !TYPED.contains(&n.as_str()))
+        .collect())
+}
+
+fn read_records(
+    conn: &rusqlite::Connection,
+) -> Result<BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>, StoreError> {
+    use rusqlite::types::ValueRef;
+    let mut out = BTreeMap::new();
+    for table in record_tables(conn)? {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))?;
+        let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+        let mut rows = stmt.query([])?;
+        let mut list = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut record = BTreeMap::new();
+            for (n, column) in columns.iter().enumerate() {
+                let value = match row.get_ref(n)? {
+                    ValueRef::Null => serde_json::Value::Null,
+                    ValueRef::Integer(i) => i.into(),
+                    ValueRef::Real(f) => f.into(),
+                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+                    ValueRef::Blob(_) => {
+                        return Err(StoreError::Migration(format!(
+                            "{table}.{column} holds binary data, which an export cannot carry"
+                        )));
+                    }
+                };
+                record.insert(column.clone(), value);
+            }
+            list.push(record);
+        }
+        out.insert(table, list);
+    }
+    Ok(out)
+}
+
+/// Writes the records into a new board, each table and column checked against its schema.
+fn write_records(
+    tx: &rusqlite::Transaction<'_>,
+    records: &BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>,
+) -> Result<(), StoreError> {
+    use rusqlite::types::Value;
+    let tables = record_tables(tx)?;
+    for (table, rows) in records {
+        if !tables.contains(table) {
+            return Err(DomainError::invalid(format!(
+                "the export holds an unknown table '{table}'; nothing was imported"
+            ))
+            .into());
+        }
+        let known: Vec<String> = {
+            let mut stmt = tx.prepare(&format!("PRAGMA table_info(\"{table}\")"))?;
+            stmt.query_map([], |r| r.get(1))?
+                .collect::<Result<_, _>>()?
+        };
+        for row in rows {
+            let mut columns = Vec::new();
+            let mut values = Vec::new();
+            for (column, value) in row {
+                if !known.contains(column) {
+                    return Err(DomainError::invalid(format!(
+                        "the export's {table} has an unknown column '{column}'; nothing was imported"
+                    ))
+                    .into());
+                }
+                columns.push(format!("\"{column}\""));
+                values.push(match value {
+                    serde_json::Value::Null => Value::Null,
+                    serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+                    serde_json::Value::Number(n) => match n.as_i64() {
+                        Some(i) => Value::Integer(i),
+                        None => Value::Real(n.as_f64().unwrap_or_default()),
+                    },
+                    serde_json::Value::String(s) => Value::Text(s.clone()),
+                    other => {
+                        return Err(DomainError::invalid(format!(
+                            "the export's {table}.{column} holds {other}, not a value; nothing was imported"
+                        ))
+                        .into());
+                    }
+                });
+            }
+            let places: Vec<String> = (1..=values.len()).map(|n| format!("?{n}")).collect();
+            tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO \"{table}\" ({}) VALUES ({})",
+                    columns.join(", "),
+                    places.join(", ")
+                ),
+                rusqlite::params_from_iter(values),
+            )
+            .map_err(|e| {
+                DomainError::invalid(format!(
+                    "the export's {table} has a row the schema refuses ({e}); nothing was imported"
+                ))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -57,6 +183,7 @@ impl Store {
             projects: self.projects()?,
             items: self.items_full()?,
             events,
+            records: read_records(&tx)?,
         };
         tx.finish()?;
         Ok(out)
@@ -179,6 +306,9 @@ fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> 
         for ev in &e.events {
             append_event(tx, ev)?;
         }
+        // Links reach items, steps reach releases: checked once everything is in.
+        tx.pragma_update(None, "defer_foreign_keys", "ON")?;
+        write_records(tx, &e.records)?;
         append_event(
             tx,
             &Event::new(
