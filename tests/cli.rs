@@ -1353,6 +1353,32 @@ mod incidents {
             .assert()
             .success()
             .stdout("INC-6 is in-progress.\n");
+        b.run(&[
+            "--as", "tom", "incident", "move", "INC-7", "assign", "--to", "sam",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("assign an incident"));
+        b.run(&["--as", "omar", "incident", "move", "INC-7", "assign"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--to NAME"));
+        b.run(&[
+            "--as", "omar", "incident", "move", "INC-7", "assign", "--to", "nobody",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no person 'nobody'"));
+        b.run(&[
+            "--as", "omar", "incident", "move", "INC-7", "assign", "--to", "sam",
+        ])
+        .assert()
+        .success()
+        .stdout("INC-7 is assigned to sam, in progress.\n");
+        assert_eq!(
+            b.json(&["incident", "show", "INC-7", "--json"])["incident"]["assignee"],
+            "sam"
+        );
         b.run(&["--as", "tom", "incident", "move", "INC-6", "hold"])
             .assert()
             .code(2)

@@ -172,6 +172,8 @@ pub enum Pending {
     NewIncident,
     /// Why an incident is on hold.
     Hold(String),
+    /// Who an incident is assigned to.
+    Assign(String),
     /// A new problem's title, raised from these incidents.
     NewProblem(Vec<String>),
     /// A rotation: "NAME TEAM FROM TO".

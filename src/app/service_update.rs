@@ -52,6 +52,19 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
             });
         }
         Some(Command::Take) => return step(s, Step::Take),
+        Some(Command::Assign) => {
+            let id = selected(s).map(|i| i.id.clone());
+            if let Some(id) = id
+                && super::update::writable(s)
+            {
+                let names: Vec<String> = s.people.iter().map(|p| p.name.clone()).collect();
+                s.overlay = Some(Overlay::Prompt {
+                    question: format!("Assign {id} to whom? ({})", names.join(", ")),
+                    input: LineInput::default(),
+                    then: Pending::Assign(id),
+                });
+            }
+        }
         Some(Command::Hold) => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id

@@ -787,6 +787,12 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                     let step = crate::domain::problem::Step::KnownError { workaround: reason };
                     return vec![Effect::ProblemStep { id, step }];
                 }
+                Pending::Assign(id) => {
+                    let step = crate::domain::incident::Step::Assign {
+                        to: reason.trim().to_string(),
+                    };
+                    return vec![Effect::IncidentStep { id, step }];
+                }
                 Pending::Hold(id) => {
                     let step = crate::domain::incident::Step::Hold { reason };
                     return vec![Effect::IncidentStep { id, step }];

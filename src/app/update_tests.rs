@@ -1106,6 +1106,12 @@ mod service_keys {
                 }
             )]
         );
+        press(&mut s, "A");
+        press(&mut s, "lee");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [take("INC-2", Step::Assign { to: "lee".into() })]
+        );
         press(&mut s, "k");
         assert_eq!(
             press(&mut s, "T"),
@@ -1192,7 +1198,7 @@ mod service_keys {
     fn an_empty_list_does_nothing_on_the_step_keys() {
         let mut s = board();
         s.incidents.clear();
-        for key in ["t", "R", "C", "T", "E", "z"] {
+        for key in ["t", "R", "C", "T", "E", "z", "A"] {
             assert!(press(&mut s, key).is_empty(), "{key} on an empty list");
         }
         assert!(s.overlay.is_none());

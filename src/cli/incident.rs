@@ -44,11 +44,14 @@ pub enum IncidentCmd {
     Move {
         /// INC-n.
         id: String,
-        /// take, hold, resolve or close.
+        /// take, assign, hold, resolve or close.
         command: String,
         /// Why it is on hold (hold only).
         #[arg(long)]
         reason: Option<String>,
+        /// Who it goes to (assign only; a service manager assigns).
+        #[arg(long, value_name = "NAME")]
+        to: Option<String>,
     },
     /// Raise a linked backlog ticket (a service manager).
     Ticket {
@@ -158,11 +161,15 @@ pub fn run(ctx: &Ctx<'_>, cmd: &IncidentCmd, out: &mut dyn Write) -> Result<(), 
             id,
             command,
             reason,
+            to,
         } => {
-            let step = Step::parse(command, reason.as_deref())?;
+            let step = Step::parse(command, reason.as_deref(), to.as_deref())?;
             let actor = ctx.actor(&store)?;
             let i = store.step_incident(id, &step, &actor, ctx.now)?;
-            writeln!(out, "{} is {}.", i.id, i.state)?;
+            match &step {
+                Step::Assign { to } => writeln!(out, "{} is assigned to {to}, in progress.", i.id)?,
+                _ => writeln!(out, "{} is {}.", i.id, i.state)?,
+            }
         }
         IncidentCmd::Ticket { id, kind } => {
             let kind = parse::<Kind>(kind)?;

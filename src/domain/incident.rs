@@ -98,6 +98,10 @@ pub fn log(
 pub enum Step {
     /// Someone takes it: `new` or `on-hold` to `in-progress`, assigned to them.
     Take,
+    /// A service manager gives it to someone: in progress, theirs.
+    Assign {
+        to: String,
+    },
     Hold {
         reason: String,
     },
@@ -107,9 +111,16 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn parse(name: &str, reason: Option<&str>) -> Result<Step, DomainError> {
+    pub fn parse(name: &str, reason: Option<&str>, to: Option<&str>) -> Result<Step, DomainError> {
         Ok(match name {
             "take" | "start" | "resume" => Step::Take,
+            "assign" => Step::Assign {
+                to: to
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .ok_or_else(|| DomainError::invalid("assign needs a person: add --to NAME"))?,
+            },
             "hold" => Step::Hold {
                 reason: reason
                     .map(str::trim)
@@ -121,7 +132,7 @@ impl Step {
             "close" => Step::Close,
             other => {
                 return Err(DomainError::invalid(format!(
-                    "unknown command '{other}': use take, hold, resolve or close"
+                    "unknown command '{other}': use take, assign, hold, resolve or close"
                 )));
             }
         })
@@ -130,6 +141,7 @@ impl Step {
     fn name(&self) -> &'static str {
         match self {
             Step::Take => "take",
+            Step::Assign { .. } => "assign",
             Step::Hold { .. } => "hold",
             Step::Resolve => "resolve",
             Step::Close => "close",
@@ -165,6 +177,18 @@ pub fn step(
             next.assignee = Some(actor.name.clone());
             next.hold = None;
         }
+        Step::Assign { to } => {
+            actor.may(&super::policy::ASSIGN_AN_INCIDENT)?;
+            if !matches!(
+                i.state,
+                IncidentState::New | IncidentState::OnHold | IncidentState::InProgress
+            ) {
+                return Err(illegal("assigned"));
+            }
+            next.state = IncidentState::InProgress;
+            next.assignee = Some(to.clone());
+            next.hold = None;
+        }
         Step::Hold { reason } => {
             if i.state != IncidentState::InProgress {
                 return Err(illegal("put on hold"));
@@ -194,6 +218,10 @@ pub fn step(
                 .as_deref()
                 .filter(|_| matches!(step, Step::Hold { .. })),
         );
+    let e = match step {
+        Step::Assign { to } => e.details(json!({ "to": to })),
+        _ => e,
+    };
     Ok((next, e))
 }
 
@@ -284,12 +312,29 @@ mod tests {
     #[test]
     fn refusals_say_what_to_do() {
         assert!(
-            Step::parse("hold", None)
+            Step::parse("hold", None, None)
                 .unwrap_err()
                 .to_string()
                 .contains("needs a reason")
         );
-        assert!(Step::parse("panic", None).is_err());
+        assert!(Step::parse("panic", None, None).is_err());
+        assert!(
+            Step::parse("assign", None, None)
+                .unwrap_err()
+                .to_string()
+                .contains("--to")
+        );
+        let omar = who("omar", Role::ServiceManager);
+        let to = Step::Assign { to: "lee".into() };
+        let (assigned, e) = step(&logged(), &to, &omar, now()).unwrap();
+        assert_eq!(
+            (assigned.state, assigned.assignee.as_deref()),
+            (IncidentState::InProgress, Some("lee"))
+        );
+        assert_eq!(e.details["to"], "lee");
+        let sam = who("sam", Role::AmsEngineer);
+        let err = step(&logged(), &to, &sam, now()).unwrap_err();
+        assert!(err.to_string().contains("assign an incident"), "{err}");
         assert!(
             step(
                 &logged(),

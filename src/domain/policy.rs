@@ -152,6 +152,7 @@ duties! {
     ACCEPT_AN_ITEM_FROM_TRIAGE: "triage", [ProductOwner, AmsEngineer], "accept an item from triage";
     CANCEL_AN_ITEM: "backlog-owner", [ProductOwner], "cancel an item";
     CLOSE_AN_INCIDENT: "incidents", [ServiceManager], "close an incident";
+    ASSIGN_AN_INCIDENT: "incidents", [ServiceManager], "assign an incident to someone";
     RAISE_A_BACKLOG_TICKET_FROM_AN_INCIDENT_OR_PROBLEM: "tickets", [ServiceManager], "raise a backlog ticket from an incident or problem";
     ROTATE_A_PERSON_BETWEEN_THE_TEAMS: "rotations", [ProductOwner, ServiceManager], "rotate a person between the teams";
     REGISTER_PEOPLE: "register-people", [ProductOwner], "register people";

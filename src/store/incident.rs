@@ -138,6 +138,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
         let current = self.incident(id)?;
+        if let Step::Assign { to } = step
+            && self.person(to)?.is_none()
+        {
+            return Err(DomainError::not_found(format!(
+                "there is no person '{to}': see `firebreak person list`"
+            ))
+            .into());
+        }
         let (next, event) = incident::step(&current, step, actor, now)?;
         self.write(|tx| {
             save(tx, &next)?;

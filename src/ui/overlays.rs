@@ -77,6 +77,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::Waive(..) => " Waive the item ",
                 Pending::NewIncident => " Log an incident ",
                 Pending::Hold(_) => " On hold: why? ",
+                Pending::Assign(_) => " Assign ",
                 Pending::NewProblem(_) => " Raise a problem ",
                 Pending::Extend(_) => " Extend hypercare ",
                 Pending::Rotate => " Rotate a person ",
