@@ -117,6 +117,8 @@ fn snapshot_of(
     let info = store.info()?;
     let projects = store.projects()?;
     let projects_full = projects.clone();
+    let incidents = store.incidents()?;
+    let problems = store.problems()?;
     Ok(Snapshot {
         title: info.title,
         identity: info.identity,
@@ -131,18 +133,16 @@ fn snapshot_of(
         columns: store.column_limits()?,
         overrides: store.overrides()?,
         releases: releases(store, &projects_full)?,
-        incidents: store.incidents()?,
-        tickets: store
-            .incidents()?
+        tickets: incidents
             .iter()
             .map(|i| Ok((i.id.clone(), store.tickets_of("incident", &i.id)?)))
             .collect::<Result<_, StoreError>>()?,
-        problem_tickets: store
-            .problems()?
+        problem_tickets: problems
             .iter()
             .map(|p| Ok((p.id.clone(), store.problem_tickets(&p.id)?)))
             .collect::<Result<_, StoreError>>()?,
-        problems: store.problems()?,
+        problems,
+        incidents,
         hypercare: store.hypercares()?,
         rotations: store.rotations()?,
         handovers: projects_full
