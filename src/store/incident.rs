@@ -110,6 +110,31 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every ticket raised from an incident or problem (by `kind`), grouped by where it came
+    /// from, with whether it is released: one query for the whole board.
+    pub fn all_tickets(
+        &self,
+        kind: &str,
+    ) -> Result<std::collections::HashMap<String, Vec<(ItemId, bool)>>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT links.target, links.item, items.state = 'released' FROM links
+             JOIN items ON items.id = links.item WHERE links.kind = ?1 ORDER BY links.item",
+        )?;
+        let rows = stmt.query_map([kind], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                ItemId(r.get(1)?),
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
+        let mut out: std::collections::HashMap<String, Vec<(ItemId, bool)>> = Default::default();
+        for row in rows {
+            let (target, item, released) = row?;
+            out.entry(target).or_default().push((item, released));
+        }
+        Ok(out)
+    }
+
     pub fn log_incident(
         &mut self,
         title: &str,

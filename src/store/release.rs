@@ -568,7 +568,12 @@ impl Store {
         let standby: Option<Release> = self
             .conn()
             .query_row(
-                &format!("SELECT {COLS} FROM releases WHERE project = ?1 AND state = 'standby' ORDER BY updated DESC LIMIT 1"),
+                // The standby is what the idle slot holds: an older standby whose slot has
+                // since been redeployed cannot take traffic back.
+                &format!(
+                    "SELECT {COLS} FROM releases WHERE state = 'standby' AND version IN
+                     (SELECT release FROM slots WHERE project = ?1 AND live = 0)"
+                ),
                 [&view.release.project],
                 release_from_row,
             )

@@ -133,14 +133,22 @@ fn snapshot_of(
         columns: store.column_limits()?,
         overrides: store.overrides()?,
         releases: releases(store, &projects_full)?,
-        tickets: incidents
-            .iter()
-            .map(|i| Ok((i.id.clone(), store.tickets_of("incident", &i.id)?)))
-            .collect::<Result<_, StoreError>>()?,
-        problem_tickets: problems
-            .iter()
-            .map(|p| Ok((p.id.clone(), store.problem_tickets(&p.id)?)))
-            .collect::<Result<_, StoreError>>()?,
+        tickets: store
+            .all_tickets("incident")?
+            .into_iter()
+            .map(|(id, t)| (id, t.into_iter().map(|(item, _)| item).collect()))
+            .collect(),
+        problem_tickets: store
+            .all_tickets("problem")?
+            .into_iter()
+            .map(|(id, t)| {
+                let t = t
+                    .into_iter()
+                    .map(|(item, released)| (item.to_string(), released))
+                    .collect();
+                (id, t)
+            })
+            .collect(),
         problems,
         incidents,
         hypercare: store.hypercares()?,
