@@ -34,6 +34,19 @@ pub fn event_line(e: &crate::domain::Event) -> String {
                 line = format!("edited {}", names.join(", "));
             }
         }
+        "vote" if e.details.get("vote").is_some() => {
+            let vote = e.details["vote"].as_str().unwrap_or_default();
+            let role = e.details.get("role").and_then(|r| r.as_str());
+            line = match role {
+                Some(role) => format!("vote {vote} as {role}"),
+                None => format!("vote {vote}"),
+            };
+            if e.from != e.to
+                && let Some(to) = &e.to
+            {
+                line = format!("{line}, release {to}");
+            }
+        }
         "step" if e.details.get("step").is_some() => {
             let field = |k: &str| e.details.get(k).and_then(|v| v.as_str()).unwrap_or("");
             line = format!("step {}/{}", field("env"), field("step"));
@@ -47,10 +60,15 @@ pub fn event_line(e: &crate::domain::Event) -> String {
             }
         }
         _ => match (e.from.as_deref(), &e.to) {
+            // No change of state (a vote, a second known error): the action says it all.
+            (Some(from), Some(to)) if from == to => {}
             (Some(from), Some(to)) if !from.is_empty() => line = format!("{line} {from} → {to}"),
             (_, Some(to)) => line = format!("{line} → {to}"),
             _ => {}
         },
+    }
+    if let Some(workaround) = e.details.get("workaround").and_then(|w| w.as_str()) {
+        line = format!("{line} (workaround: {workaround})");
     }
     if let Some(reason) = &e.reason {
         line = format!("{line}: {reason}");
