@@ -461,3 +461,19 @@ fn service_tab_problems() {
     f.keys(&[KeyCode::Char('6'), KeyCode::Char(']')]);
     insta::assert_snapshot!("service_problems_empty_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn pipeline_problem_determination_on_a_halted_release() {
+    let mut f = Fixture::demo();
+    f.act_as("tom");
+    f.keys(&[
+        KeyCode::Char('4'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('d'),
+    ]);
+    insta::assert_snapshot!("pipeline_pd_prompt_80x24", f.screen(80, 24));
+    f.typed("environment the smoke test hit an expired certificate");
+    f.keys(&[KeyCode::Enter]);
+    insta::assert_snapshot!("pipeline_pd_recorded_120x40", f.screen(120, 40));
+}

@@ -129,6 +129,8 @@ pub struct Snapshot {
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     /// Rotations between the teams, in the order they start.
     pub rotations: Vec<crate::domain::rotation::Rotation>,
+    /// Problem determination of halted releases.
+    pub pds: Vec<crate::domain::pd::Pd>,
     /// The problems, newest first, with their tickets and whether each is released.
     pub problems: Vec<crate::domain::problem::Problem>,
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
@@ -174,6 +176,8 @@ pub enum Pending {
     Hold(String),
     /// Who an incident is assigned to.
     Assign(String),
+    /// A halted release's problem determination: "CAUSE findings".
+    Determine(String),
     /// A new problem's title, raised from these incidents.
     NewProblem(Vec<String>),
     /// A rotation: "NAME TEAM FROM TO".
@@ -330,6 +334,10 @@ pub enum Effect {
         step: Step,
     },
     CloseHypercare(String),
+    RecordPd {
+        version: String,
+        entry: crate::domain::pd::PdEntry,
+    },
     Rotate {
         name: String,
         team: crate::domain::Team,
@@ -409,6 +417,7 @@ pub struct AppState {
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     pub rotations: Vec<crate::domain::rotation::Rotation>,
+    pub pds: Vec<crate::domain::pd::Pd>,
     /// The problem selected on the Service tab.
     pub problem: usize,
     /// The Service tab shows the problems rather than the incidents.
@@ -475,6 +484,7 @@ impl AppState {
             problem: 0,
             hypercare: Vec::new(),
             rotations: Vec::new(),
+            pds: Vec::new(),
             problems_shown: false,
             history_of: None,
             history: Vec::new(),

@@ -56,6 +56,22 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::Accept) => return sign(s, true),
         Some(Command::Reject) => return sign(s, false),
         Some(Command::Restart) => return with(s, |v| vec![Effect::Restart(v)]),
+        Some(Command::Determine) => ask(
+            s,
+            Pending::Determine,
+            "its cause (code, test, environment, data or dependency), then what you found",
+        ),
+        Some(Command::ConcludePd) => {
+            return with(s, |version| {
+                vec![Effect::RecordPd {
+                    version,
+                    entry: crate::domain::pd::PdEntry {
+                        conclude: true,
+                        ..Default::default()
+                    },
+                }]
+            });
+        }
         Some(Command::VoteGo) => {
             return with(s, |v| {
                 vec![Effect::Vote {
@@ -154,4 +170,16 @@ fn production(s: &mut AppState, change: Change) {
             then: Pending::TypeVersion { version: v, change },
         });
     }
+}
+
+/// Reads "environment the smoke test hit an expired certificate".
+pub(super) fn determination(text: &str) -> Result<(crate::domain::pd::Cause, String), String> {
+    let (cause, findings) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+    let cause = cause
+        .parse::<crate::domain::pd::Cause>()
+        .map_err(|e| e.to_string())?;
+    if findings.trim().is_empty() {
+        return Err("say what you found after the cause".into());
+    }
+    Ok((cause, findings.trim().to_string()))
 }

@@ -148,6 +148,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.problems = snap.problems;
     s.hypercare = snap.hypercare;
     s.rotations = snap.rotations;
+    s.pds = snap.pds;
     s.problem_tickets = snap.problem_tickets;
     // A reload may have added to the shown record's history: ask for it again.
     s.history_of = None;
@@ -708,6 +709,22 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         accept: false,
                         comment: reason,
                     }];
+                }
+                Pending::Determine(version) => {
+                    return match super::pipeline_update::determination(&reason) {
+                        Ok((cause, findings)) => vec![Effect::RecordPd {
+                            version,
+                            entry: crate::domain::pd::PdEntry {
+                                findings: Some(findings),
+                                cause: Some(cause),
+                                conclude: false,
+                            },
+                        }],
+                        Err(message) => {
+                            flash_error(s, message);
+                            vec![]
+                        }
+                    };
                 }
                 Pending::NoGo(version) => {
                     return vec![Effect::Vote {

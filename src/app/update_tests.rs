@@ -65,6 +65,7 @@ fn board(n: u32) -> AppState {
             problem_tickets: vec![],
             hypercare: vec![],
             rotations: vec![],
+            pds: vec![],
             at: now(),
         })),
     );
@@ -1345,5 +1346,19 @@ mod rotation_keys {
             assert!(code(&mut s, KeyCode::Enter).is_empty(), "{bad}");
             assert!(s.flash.is_some(), "{bad} is refused with a message");
         }
+    }
+}
+
+mod pd_keys {
+    use crate::domain::pd::Cause;
+
+    #[test]
+    fn determination_reads_a_cause_then_findings() {
+        assert_eq!(
+            crate::app::pipeline_update::determination("data a null postcode"),
+            Ok((Cause::Data, "a null postcode".to_string()))
+        );
+        assert!(crate::app::pipeline_update::determination("weather storms").is_err());
+        assert!(crate::app::pipeline_update::determination("code").is_err());
     }
 }

@@ -54,6 +54,19 @@ pub enum ReleaseCmd {
     },
     /// Resume the automation after every party accepted.
     Restart { version: String },
+    /// Problem determination on a halted release, by the team that originated it.
+    Pd {
+        version: String,
+        /// What the team found.
+        #[arg(long)]
+        findings: Option<String>,
+        /// The class of cause: code, test, environment, data or dependency.
+        #[arg(long)]
+        cause: Option<String>,
+        /// Conclude it (needs the findings and a cause); the release then waits on no one.
+        #[arg(long)]
+        conclude: bool,
+    },
     /// Vote go or no-go on a release in the shadow.
     Vote {
         version: String,
@@ -214,6 +227,33 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 )?;
             }
         }
+        ReleaseCmd::Pd {
+            version,
+            findings,
+            cause,
+            conclude,
+        } => {
+            let entry = crate::domain::pd::PdEntry {
+                findings: findings.clone(),
+                cause: cause
+                    .as_deref()
+                    .map(super::person::parse::<crate::domain::pd::Cause>)
+                    .transpose()?,
+                conclude: *conclude,
+            };
+            let actor = ctx.actor(&store)?;
+            let pd = store.record_pd(version, &entry, &actor, ctx.now)?;
+            match (pd.concluded, pd.cause) {
+                (Some(_), Some(cause)) => writeln!(
+                    out,
+                    "Problem determination of {version} concluded: cause {cause}."
+                )?,
+                _ => writeln!(
+                    out,
+                    "Problem determination of {version} recorded; conclude it with --conclude."
+                )?,
+            }
+        }
         ReleaseCmd::Restart { version } => {
             let actor = ctx.actor(&store)?;
             store.restart(version, &actor, ctx.now)?;
@@ -250,11 +290,13 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
         ReleaseCmd::Show { version, json } => {
             let (view, pipeline, next) = store.next_step(version)?;
             let slots = store.slots(&view.release.project)?;
+            let pd = store.pd(&view.release.version)?;
             if *json {
                 return print_json(
                     out,
                     vec![
                         ("release", to_json(&view.release)),
+                        ("pd", to_json(&pd)),
                         ("steps", to_json(&view.steps)),
                         ("acceptances", to_json(&view.acceptances)),
                         ("votes", to_json(&view.votes)),
@@ -279,6 +321,20 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             )?;
             let items: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
             writeln!(out, "Items: {}", items.join(", "))?;
+            if let Some(pd) = &pd {
+                writeln!(
+                    out,
+                    "Problem determination{} by {}: {}{}",
+                    if pd.concluded.is_some() {
+                        " (concluded)"
+                    } else {
+                        ""
+                    },
+                    pd.by,
+                    pd.findings,
+                    pd.cause.map_or(String::new(), |c| format!(" · cause {c}"))
+                )?;
+            }
             for env in &pipeline.environments {
                 writeln!(out, "\n{}", env.name.to_uppercase())?;
                 let rows: Vec<Vec<String>> = env

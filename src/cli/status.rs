@@ -55,7 +55,10 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
                     missing
                 }
             }
-            ReleaseState::Halted => vec![format!("team {} (problem determination)", r.team)],
+            ReleaseState::Halted => match store.pd(&r.version)? {
+                Some(pd) if pd.concluded.is_some() => vec![],
+                _ => vec![format!("team {} (problem determination)", r.team)],
+            },
             _ => vec![],
         };
         let at = view

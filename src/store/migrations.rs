@@ -10,6 +10,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_problems.sql")),
     M::up(include_str!("migrations/0003_hypercare.sql")),
     M::up(include_str!("migrations/0004_rotations.sql")),
+    M::up(include_str!("migrations/0005_pd.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -9,6 +9,7 @@ mod incident;
 mod items;
 mod kanban;
 mod migrations;
+mod pd;
 mod problem;
 pub mod release;
 mod rotation;

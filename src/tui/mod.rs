@@ -153,6 +153,7 @@ fn snapshot_of(
         incidents,
         hypercare: store.hypercares()?,
         rotations: store.rotations()?,
+        pds: store.pds()?,
         handovers: projects_full
             .iter()
             .filter(|p| p.kind == crate::domain::ProjectKind::Delivery)
@@ -599,6 +600,17 @@ pub fn carry_out(
                 )),
             ])
         }),
+        Effect::RecordPd { version, entry } => {
+            store.record_pd(&version, &entry, me, now).and_then(|pd| {
+                let text = match (pd.concluded, pd.cause) {
+                    (Some(_), Some(cause)) => {
+                        format!("Problem determination of {version} concluded: cause {cause}.")
+                    }
+                    _ => format!("Problem determination of {version} recorded; D concludes it."),
+                };
+                Ok(vec![reload(store, me)?, Msg::Said(text)])
+            })
+        }
         Effect::CloseHypercare(version) => store.close_hypercare(&version, me, now).and_then(|h| {
             Ok(vec![
                 reload(store, me)?,

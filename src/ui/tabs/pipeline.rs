@@ -175,6 +175,31 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
             ),
             t.error(),
         )));
+        lines.push(match s.pds.iter().find(|p| p.release == r.version) {
+            Some(pd) => Line::from(Span::styled(
+                format!(
+                    "Problem determination by {}: {}{} {} {}",
+                    pd.by,
+                    pd.findings,
+                    pd.cause
+                        .map_or(String::new(), |c| format!(" {} cause {c}", t.dot())),
+                    t.dot(),
+                    if pd.concluded.is_some() {
+                        "concluded"
+                    } else {
+                        "D concludes it"
+                    },
+                ),
+                t.key(),
+            )),
+            None => Line::from(Span::styled(
+                format!(
+                    "Waits on team {} for problem determination: d records what they find.",
+                    r.team
+                ),
+                t.key(),
+            )),
+        });
     }
     lines.extend(gate(s, v, t));
     lines.extend(slots(s, &r.project, pipeline, t));
