@@ -181,13 +181,7 @@ pub fn generated(n: usize) -> Vec<NewItem> {
 /// The delivery team's sprints: one closed, one active half-way with a real burndown (one
 /// item carried in, one done, scope added after the start), one to come.
 fn sprints(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
-    let who = |name: &str| {
-        people
-            .iter()
-            .find(|p| p.name == name)
-            .map(Actor::person)
-            .unwrap_or_else(|| Actor::person(&people[0]))
-    };
+    let who = |name: &str| actor(people, name);
     let (po, tom, aisha) = (who("priya"), who("tom"), who("aisha"));
     let ago = |days: i64| now - Duration::days(days);
     let day = |days: i64| (now + Duration::days(days)).date_naive();
@@ -319,13 +313,7 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| StoreError::Io { path, source: e })?;
     }
-    let who = |name: &str| {
-        people
-            .iter()
-            .find(|p| p.name == name)
-            .map(Actor::person)
-            .unwrap_or_else(|| Actor::person(&people[0]))
-    };
+    let who = |name: &str| actor(people, name);
     let (po, sam, tom, grace, omar, rita) = (
         who("priya"),
         who("sam"),
@@ -409,13 +397,7 @@ fn handover(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     use crate::domain::handover::Act;
-    let who = |name: &str| {
-        people
-            .iter()
-            .find(|p| p.name == name)
-            .map(Actor::person)
-            .unwrap_or_else(|| Actor::person(&people[0]))
-    };
+    let who = |name: &str| actor(people, name);
     let (tom, omar) = (who("tom"), who("omar"));
     let h = store.start_handover(PROJECT, None, &tom, at)?;
     for (n, check) in h.checks.iter().enumerate() {
@@ -463,13 +445,7 @@ fn handover(
 /// works them, and one raised a backlog ticket), the maintenance team's queue, one closed.
 fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
     use crate::domain::incident::{Priority, Step};
-    let who = |name: &str| {
-        people
-            .iter()
-            .find(|p| p.name == name)
-            .map(Actor::person)
-            .unwrap_or_else(|| Actor::person(&people[0]))
-    };
+    let who = |name: &str| actor(people, name);
     let (tom, aisha, sam, lee, omar) = (
         who("tom"),
         who("aisha"),
@@ -551,6 +527,14 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         hours(2),
     )?;
     Ok(())
+}
+
+/// A demo person by name (the first, the product owner, if the name is not in the cast).
+fn actor(people: &[Person], name: &str) -> Actor {
+    people
+        .iter()
+        .find(|p| p.name == name)
+        .map_or_else(|| Actor::person(&people[0]), Actor::person)
 }
 
 pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -701,10 +685,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     incidents(store, &people, now)?;
     // The rotation schedule: a builder on live support this week, the next two to come.
     let today = now.date_naive();
-    let omar = people
-        .iter()
-        .find(|p| p.name == "omar")
-        .map_or_else(|| po.clone(), Actor::person);
+    let omar = actor(&people, "omar");
     for (name, team, from, to) in [
         ("aisha", Team::Ams, -2, 4),
         ("tom", Team::Ams, 5, 11),
