@@ -73,41 +73,22 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
     let [list, detail] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(Span::styled(
-            format!(" Incidents · ] problems ({}) ", s.problems.len()),
-            t.title(),
-        ));
-    let inner = block.inner(list);
-    frame.render_widget(block, list);
-    let [header, inner] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     let head = format!(
-        "  {:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
+        "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
         "ID", "PRI", "STATE", "TEAM", "RELEASE", "AGE", "TITLE"
     );
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(head, t.dim()))),
-        header,
-    );
-    let room = inner.height as usize;
-    let first = s.service.saturating_sub(room.saturating_sub(1));
-    let lines: Vec<Line> = s
-        .incidents
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(room)
-        .map(|(n, i)| {
-            let marker = if n == s.service {
-                if s.ascii { "> " } else { "▶ " }
-            } else {
-                "  "
-            };
+    let title = format!(" Incidents · ] problems ({}) ", s.problems.len());
+    list_pane(
+        s,
+        t,
+        frame,
+        list,
+        (title, head),
+        s.service,
+        &s.incidents,
+        |i, chosen| {
             let text = format!(
-                "{marker}{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
+                "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
                 i.id,
                 i.priority.to_string(),
                 i.state.to_string(),
@@ -117,16 +98,15 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 i.title
             );
             let urgent = matches!(i.priority, Priority::P1 | Priority::P2) && i.is_open();
-            let style = match (n == s.service, urgent, i.state) {
+            let style = match (chosen, urgent, i.state) {
                 (true, ..) => t.selected(),
                 (_, true, _) => t.blocked(),
                 (_, _, IncidentState::Closed | IncidentState::Resolved) => t.dim(),
                 _ => t.title(),
             };
-            Line::from(Span::styled(text, style))
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+            (text, style)
+        },
+    );
     let Some(i) = selected(s) else { return };
     let tickets: Vec<String> = s
         .tickets
@@ -167,16 +147,11 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         lines.push(Line::from(Span::styled(format!("On hold: {h}"), t.key())));
     }
     lines.push(Line::raw(if tickets.is_empty() {
-        "No ticket raised yet: T raises a defect on the backlog, E an enhancement.".to_string()
+        NO_TICKET.to_string()
     } else {
         format!("Tickets on the backlog: {}", tickets.join(", "))
     }));
-    history_lines(s, t, &i.id, detail, &mut lines);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(Span::styled(format!(" {} ", i.id), t.title()));
-    frame.render_widget(Paragraph::new(lines).block(block), detail);
+    detail_pane(s, t, frame, detail, &i.id, lines);
 }
 
 /// The problems view: newest first, with their state, incidents and tickets.
@@ -195,63 +170,43 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
     let [list, detail] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(Span::styled(
-            format!(" Problems · ] incidents ({}) ", s.incidents.len()),
-            t.title(),
-        ));
-    let inner = block.inner(list);
-    frame.render_widget(block, list);
-    let [header, inner] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     let head = format!(
-        "  {:<7} {:<16} {:<14} {:<4} {}",
+        "{:<7} {:<16} {:<14} {:<4} {}",
         "ID", "STATE", "INCIDENTS", "AGE", "TITLE"
     );
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(head, t.dim()))),
-        header,
-    );
-    let room = inner.height as usize;
-    let first = s.problem.saturating_sub(room.saturating_sub(1));
-    let lines: Vec<Line> = s
-        .problems
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(room)
-        .map(|(n, p)| {
-            let marker = match (n == s.problem, s.ascii) {
-                (true, true) => "> ",
-                (true, false) => "▶ ",
-                _ => "  ",
-            };
+    let title = format!(" Problems · ] incidents ({}) ", s.incidents.len());
+    list_pane(
+        s,
+        t,
+        frame,
+        list,
+        (title, head),
+        s.problem,
+        &s.problems,
+        |p, chosen| {
             let incidents = if p.incidents.is_empty() {
                 "-".to_string()
             } else {
                 p.incidents.join(",")
             };
             let text = format!(
-                "{marker}{:<7} {:<16} {:<14} {:<4} {}",
+                "{:<7} {:<16} {:<14} {:<4} {}",
                 p.id,
                 p.state.to_string(),
                 incidents,
                 format::age(p.opened, s.now),
                 p.title
             );
-            let style = if n == s.problem {
+            let style = if chosen {
                 t.selected()
             } else if p.is_open() {
                 t.title()
             } else {
                 t.dim()
             };
-            Line::from(Span::styled(text, style))
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+            (text, style)
+        },
+    );
     let Some(p) = selected_problem(s) else { return };
     let tickets: Vec<String> = s
         .problem_tickets
@@ -285,19 +240,14 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         )));
     }
     lines.push(Line::raw(if tickets.is_empty() {
-        "No ticket raised yet: T raises a defect on the backlog, E an enhancement.".to_string()
+        NO_TICKET.to_string()
     } else {
         format!(
             "Tickets: {} · it resolves when every one is released.",
             tickets.join(", ")
         )
     }));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(Span::styled(format!(" {} ", p.id), t.title()));
-    history_lines(s, t, &p.id, detail, &mut lines);
-    frame.render_widget(Paragraph::new(lines).block(block), detail);
+    detail_pane(s, t, frame, detail, &p.id, lines);
 }
 
 /// Who is on live support today, and the rotations to come.
@@ -329,6 +279,71 @@ fn support_line(s: &AppState, t: &Theme) -> Line<'static> {
         text.push_str(&format!(" {} O plans a rotation", t.dot()));
     }
     Line::from(Span::styled(text, t.dim()))
+}
+
+const NO_TICKET: &str = "No ticket raised yet: T raises a defect on the backlog, E an enhancement.";
+
+/// A bordered list under a header line, scrolled so the selected row shows; `row` gives each
+/// record's text and style, told whether it is the selected one.
+#[allow(clippy::too_many_arguments)]
+fn list_pane<T>(
+    s: &AppState,
+    t: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    (title, head): (String, String),
+    selected: usize,
+    records: &[T],
+    row: impl Fn(&T, bool) -> (String, ratatui::style::Style),
+) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(title, t.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [header, inner] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(format!("  {head}"), t.dim()))),
+        header,
+    );
+    let room = inner.height as usize;
+    let first = selected.saturating_sub(room.saturating_sub(1));
+    let lines: Vec<Line> = records
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(room)
+        .map(|(n, record)| {
+            let chosen = n == selected;
+            let marker = match (chosen, s.ascii) {
+                (true, true) => "> ",
+                (true, false) => "▶ ",
+                _ => "  ",
+            };
+            let (text, style) = row(record, chosen);
+            Line::from(Span::styled(format!("{marker}{text}"), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The selected record's pane: its details, then its history as far as the pane holds.
+fn detail_pane(
+    s: &AppState,
+    t: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    id: &str,
+    mut lines: Vec<Line<'static>>,
+) {
+    history_lines(s, t, id, area, &mut lines);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(Span::styled(format!(" {id} "), t.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// The record's history under its details, newest last, as much as the pane holds.
