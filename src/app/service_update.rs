@@ -259,26 +259,3 @@ pub(super) fn rotation(
     };
     Ok((name.to_string(), team, day(from)?, day(to)?))
 }
-
-/// Asks for the history of the release the Pipeline tab shows, or the incident or problem the
-/// Service tab shows, once per selection.
-pub(super) fn wanted_history(s: &mut AppState) -> Option<Effect> {
-    let (entity, id) = if s.tab == super::Tab::Pipeline {
-        (
-            "release",
-            super::pipeline_update::selected(s)?.release.version.clone(),
-        )
-    } else if s.tab != super::Tab::Service {
-        return None;
-    } else if s.problems_shown {
-        ("problem", selected_problem(s)?.id.clone())
-    } else {
-        ("incident", selected(s)?.id.clone())
-    };
-    if s.history_of.as_deref() == Some(id.as_str()) {
-        return None;
-    }
-    s.history_of = Some(id.clone());
-    s.history.clear();
-    Some(Effect::LoadHistory { entity, id })
-}

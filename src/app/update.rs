@@ -93,8 +93,34 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     let height = s.list_height();
     s.backlog.scroll(height);
     let mut effects = effects;
-    effects.extend(super::service_update::wanted_history(s));
+    effects.extend(wanted_history(s));
     effects
+}
+
+/// Asks for the history of the release the Pipeline tab shows, or the incident or problem the
+/// Service tab shows, once per selection.
+fn wanted_history(s: &mut AppState) -> Option<Effect> {
+    let (entity, id) = if s.tab == super::Tab::Pipeline {
+        (
+            "release",
+            super::pipeline_update::selected(s)?.release.version.clone(),
+        )
+    } else if s.tab != super::Tab::Service {
+        return None;
+    } else if s.problems_shown {
+        (
+            "problem",
+            super::service_update::selected_problem(s)?.id.clone(),
+        )
+    } else {
+        ("incident", super::service_update::selected(s)?.id.clone())
+    };
+    if s.history_of.as_deref() == Some(id.as_str()) {
+        return None;
+    }
+    s.history_of = Some(id.clone());
+    s.history.clear();
+    Some(Effect::LoadHistory { entity, id })
 }
 
 pub(super) fn flash(s: &mut AppState, text: impl Into<String>) {
