@@ -387,7 +387,7 @@ fn the_pipeline_tab_shows_a_cli_run_live_then_its_failure_and_defect() {
         s.contains("✔ deploy") && s.contains("✔ unit")
     });
     tmux.until_shows("✖ smoke");
-    tmux.until_shows("Halted for good at test/smoke: FB-73 is on the Backlog for it.");
+    tmux.until_shows("Halted at test/smoke: FB-73 is on the Backlog for it.");
     assert_eq!(run.wait().unwrap().code(), Some(1));
     tmux.send(&["1"]);
     tmux.until_shows("73 of 73 items");

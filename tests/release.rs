@@ -874,3 +874,151 @@ fn a_malformed_pipeline_file_is_refused_with_its_line_and_changes_nothing() {
         "parking-app has no done items to release",
     ));
 }
+
+#[test]
+fn problem_determination_raises_linked_tickets_and_an_environment_cause_earns_one_re_run() {
+    let b = Board::with("fail.toml");
+    let add = ["release", "add", "1.0.0", "--project", "permits-online"];
+    b.as_("tom", &[&add[..], &["--item", "FB-1"]].concat())
+        .assert()
+        .success();
+    b.as_("rita", &["release", "run", "1.0.0"]).assert().code(1);
+    // A re-run needs a concluded PD that blames the environment.
+    b.as_("rita", &["release", "rerun", "1.0.0"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("concludes it first"));
+    // The originating team (appdev) raises a wider ticket, linked to the release and its defect.
+    b.as_(
+        "sam",
+        &["release", "ticket", "1.0.0", "Expired certificates"],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("is not in it"));
+    b.as_(
+        "tom",
+        &["release", "ticket", "1.0.0", "Expired certificates"],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("record what you found first"));
+    let pd = |args: &[&str]| {
+        b.as_("tom", &[&["release", "pd", "1.0.0"][..], args].concat())
+            .assert()
+            .success();
+    };
+    pd(&[
+        "--findings",
+        "the dev gateway's certificate expired",
+        "--cause",
+        "code",
+    ]);
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "ticket",
+            "1.0.0",
+            "Test environments renew no certificates",
+            "--kind",
+            "task",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(
+        "FB-5 raised in triage from the problem determination of 1.0.0",
+    ));
+    let ticket = b.json(&["item", "show", "FB-5", "--json"]);
+    assert_eq!(ticket["item"]["state"], "triage");
+    assert_eq!(ticket["item"]["origin"], "problem");
+    let export = b.json(&["export"]);
+    let links: Vec<(String, String)> = export["records"]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["item"] == 5)
+        .map(|l| {
+            (
+                l["kind"].as_str().unwrap().to_string(),
+                l["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        vec![
+            ("release".to_string(), "1.0.0".to_string()),
+            ("defect".to_string(), "FB-4".to_string())
+        ]
+    );
+    pd(&["--conclude"]);
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    assert_eq!(show["pd"]["tickets"], serde_json::json!(["FB-5"]));
+    b.as_("rita", &["release", "rerun", "1.0.0"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "only when the environment was at fault",
+        ));
+    // A code cause is final; on a fresh release the environment earns the one re-run.
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.0.1",
+            "--project",
+            "permits-online",
+            "--item",
+            "FB-2",
+        ],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.1"]).assert().code(1);
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "pd",
+            "1.0.1",
+            "--findings",
+            "the dev gateway's certificate expired",
+            "--cause",
+            "environment",
+            "--conclude",
+        ],
+    )
+    .assert()
+    .success();
+    b.as_("tom", &["release", "rerun", "1.0.1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("release-manager"));
+    // The environment is mended: the step passes on its re-run and the release runs on.
+    std::fs::copy(
+        b.pipeline_dir().join("pass.sh"),
+        b.pipeline_dir().join("fail.sh"),
+    )
+    .unwrap();
+    b.as_("rita", &["release", "rerun", "1.0.1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "dev/smoke of 1.0.1 will run once more",
+        ));
+    b.as_("rita", &["release", "rerun", "1.0.1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("only a halted release"));
+    b.as_("rita", &["release", "run", "1.0.1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dev/smoke pass"));
+    let show = b.json(&["release", "show", "1.0.1", "--json"]);
+    assert_eq!(show["release"]["state"], "firebreak");
+    assert!(show["pd"]["rerun"].is_string());
+    assert_eq!(b.events("rerun"), 1);
+}

@@ -476,4 +476,25 @@ fn pipeline_problem_determination_on_a_halted_release() {
     f.typed("environment the smoke test hit an expired certificate");
     f.keys(&[KeyCode::Enter]);
     insta::assert_snapshot!("pipeline_pd_recorded_120x40", f.screen(120, 40));
+    f.keys(&[KeyCode::Char('D'), KeyCode::Char('T')]);
+    f.typed("Test environments renew no certificates");
+    f.keys(&[KeyCode::Enter]);
+    insta::assert_snapshot!(
+        "pipeline_pd_concluded_with_a_ticket_120x40",
+        f.screen(120, 40)
+    );
+    // The one re-run is a release manager's, and the fix version 1.1.1 carries FB-50 now.
+    f.keys(&[KeyCode::Char('F')]);
+    assert!(
+        f.screen(120, 40).contains("release-manager"),
+        "{}",
+        f.screen(120, 40)
+    );
+    f.act_as("rita");
+    f.keys(&[KeyCode::Char('F')]);
+    let screen = f.screen(120, 40);
+    assert!(
+        screen.contains("goes out with another release now"),
+        "{screen}"
+    );
 }

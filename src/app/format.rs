@@ -59,6 +59,29 @@ pub fn event_line(e: &crate::domain::Event) -> String {
                 line = format!("{line}, release {to}");
             }
         }
+        "pd" | "pd-conclude" => {
+            let cause = e.details.get("cause").and_then(|c| c.as_str());
+            line = match (e.action.as_str(), cause) {
+                ("pd", Some(c)) => format!("problem determination, cause {c}"),
+                ("pd", None) => "problem determination".to_string(),
+                (_, c) => format!(
+                    "problem determination concluded, cause {}",
+                    c.unwrap_or("-")
+                ),
+            };
+        }
+        "ticket" if e.details.get("item").is_some() => {
+            line = format!("ticket {}", e.details["item"].as_str().unwrap_or_default());
+        }
+        "rerun" => {
+            let field = |k: &str| e.details.get(k).and_then(|v| v.as_str()).unwrap_or("");
+            line = format!(
+                "re-run of {}/{}, release running: {}",
+                field("env"),
+                field("step"),
+                field("reason")
+            );
+        }
         _ => match (e.from.as_deref(), &e.to) {
             // No change of state (a vote, a second known error): the action says it all.
             (Some(from), Some(to)) if from == to => {}

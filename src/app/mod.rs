@@ -178,6 +178,8 @@ pub enum Pending {
     Assign(String),
     /// A halted release's problem determination: "CAUSE findings".
     Determine(String),
+    /// The title of a ticket raised from this release's problem determination.
+    PdTicket(String),
     /// A new problem's title, raised from these incidents.
     NewProblem(Vec<String>),
     /// A rotation: "NAME TEAM FROM TO".
@@ -338,6 +340,11 @@ pub enum Effect {
         version: String,
         entry: crate::domain::pd::PdEntry,
     },
+    PdTicket {
+        version: String,
+        title: String,
+    },
+    Rerun(String),
     Rotate {
         name: String,
         team: crate::domain::Team,

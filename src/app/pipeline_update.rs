@@ -72,6 +72,12 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
                 }]
             });
         }
+        Some(Command::Ticket) => ask(
+            s,
+            Pending::PdTicket,
+            "a ticket from its problem determination; its title",
+        ),
+        Some(Command::Rerun) => return with(s, |v| vec![Effect::Rerun(v)]),
         Some(Command::VoteGo) => {
             return with(s, |v| {
                 vec![Effect::Vote {

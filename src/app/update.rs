@@ -752,6 +752,12 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         }
                     };
                 }
+                Pending::PdTicket(version) => {
+                    return vec![Effect::PdTicket {
+                        version,
+                        title: reason,
+                    }];
+                }
                 Pending::NoGo(version) => {
                     return vec![Effect::Vote {
                         version,

@@ -67,6 +67,17 @@ pub enum ReleaseCmd {
         #[arg(long)]
         conclude: bool,
     },
+    /// Raise a ticket from a halted release's problem determination, linked to the release
+    /// and to the defect the automation raised.
+    Ticket {
+        version: String,
+        title: String,
+        /// defect, enhancement or task.
+        #[arg(long, default_value = "defect")]
+        kind: String,
+    },
+    /// Re-run the failed step once, when the concluded PD found the environment at fault.
+    Rerun { version: String },
     /// Vote go or no-go on a release in the shadow.
     Vote {
         version: String,
@@ -253,6 +264,28 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                     "Problem determination of {version} recorded; conclude it with --conclude."
                 )?,
             }
+        }
+        ReleaseCmd::Ticket {
+            version,
+            title,
+            kind,
+        } => {
+            let kind = parse::<crate::domain::Kind>(kind)?;
+            let actor = ctx.actor(&store)?;
+            let item = store.pd_ticket(version, title, kind, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "{} raised in triage from the problem determination of {version}: the product owner ranks it.",
+                item.id
+            )?;
+        }
+        ReleaseCmd::Rerun { version } => {
+            let actor = ctx.actor(&store)?;
+            let (env, step) = store.rerun(version, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "{env}/{step} of {version} will run once more: run it on with `firebreak release run {version}`."
+            )?;
         }
         ReleaseCmd::Restart { version } => {
             let actor = ctx.actor(&store)?;

@@ -142,6 +142,7 @@ duties! {
     ADD_A_SPRINT: "sprints", [ProductOwner, Developer], "add a sprint";
     CUT_A_RELEASE: "releases", [ReleaseManager, Developer, AmsEngineer, ProductOwner], "cut a release";
     RESTART_THE_AUTOMATION_AFTER_THE_FIREBREAK: "restart", [ReleaseManager], "restart the automation after the firebreak";
+    RE_RUN_A_FAILED_STEP: "rerun", [ReleaseManager], "re-run a failed step once when its PD found the environment at fault";
     SWITCH_A_RELEASE_LIVE: "switch", [ReleaseManager], "switch a release live";
     ROLL_A_RELEASE_BACK: "rollback", [ReleaseManager], "roll a release back";
     RAISE_A_PROBLEM: "problems", [ServiceManager, AmsEngineer], "raise a problem";

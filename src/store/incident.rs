@@ -221,7 +221,7 @@ impl Store {
 
 /// What a ticket is raised from: an incident or a problem.
 pub(super) struct Raised<'a> {
-    /// `incident` or `problem`: the ticket's origin and the link's kind.
+    /// `incident`, `problem` or `release`: the ticket's origin and the link's kind.
     pub source: &'static str,
     pub id: &'a str,
     pub title: &'a str,
@@ -248,10 +248,11 @@ pub(super) fn raise_ticket(
         .flatten();
     let mut new = NewItem::titled(&format!("{}: {}", from.id, from.title));
     new.kind = from.kind;
-    new.origin = if from.source == "problem" {
-        Origin::Problem
-    } else {
-        Origin::Incident
+    // Only the automation raises `pipeline` tickets; what a team's problem determination of
+    // a halted release finds is problem work.
+    new.origin = match from.source {
+        "problem" | "release" => Origin::Problem,
+        _ => Origin::Incident,
     };
     new.team = Some(from.team);
     new.project = from.project.to_string();

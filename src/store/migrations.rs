@@ -11,6 +11,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_hypercare.sql")),
     M::up(include_str!("migrations/0004_rotations.sql")),
     M::up(include_str!("migrations/0005_pd.sql")),
+    M::up(include_str!("migrations/0006_pd_tickets.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

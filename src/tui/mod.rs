@@ -611,6 +611,25 @@ pub fn carry_out(
                 Ok(vec![reload(store, me)?, Msg::Said(text)])
             })
         }
+        Effect::PdTicket { version, title } => store
+            .pd_ticket(&version, &title, crate::domain::Kind::Defect, me, now)
+            .and_then(|item| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!(
+                        "{} raised in triage from the problem determination of {version}.",
+                        item.id
+                    )),
+                ])
+            }),
+        Effect::Rerun(version) => store.rerun(&version, me, now).and_then(|(env, step)| {
+            Ok(vec![
+                reload(store, me)?,
+                Msg::Said(format!(
+                    "{env}/{step} of {version} will run once more: R runs it on."
+                )),
+            ])
+        }),
         Effect::CloseHypercare(version) => store.close_hypercare(&version, me, now).and_then(|h| {
             Ok(vec![
                 reload(store, me)?,

@@ -79,6 +79,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Pending::Hold(_) => " On hold: why? ",
                 Pending::Assign(_) => " Assign ",
                 Pending::Determine(_) => " Problem determination ",
+                Pending::PdTicket(_) => " A ticket from problem determination ",
                 Pending::NewProblem(_) => " Raise a problem ",
                 Pending::Extend(_) => " Extend hypercare ",
                 Pending::Rotate => " Rotate a person ",

@@ -5,6 +5,7 @@
 use crate::app::pipeline::glyph;
 use crate::app::pipeline_update::{selected, step};
 use crate::app::{AppState, format};
+use crate::domain::pd::Cause;
 use crate::domain::release::{Outcome, ReleaseState, ReleaseView, VOTERS, waiting_on};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -168,38 +169,54 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
         let defect = v
             .defect
             .map_or(String::new(), |d| format!(": {d} is on the Backlog for it"));
+        let pd = s.pds.iter().find(|p| p.release == r.version);
+        let rerun = pd.is_some_and(|p| {
+            p.concluded.is_some() && p.cause == Some(Cause::Environment) && p.rerun.is_none()
+        });
         lines.push(Line::from(Span::styled(
-            format!(
-                "Halted for good at {}/{}{defect}. A new version is the fix.",
-                failed.env, failed.step
-            ),
+            format!("Halted at {}/{}{defect}.", failed.env, failed.step),
             t.error(),
         )));
-        lines.push(match s.pds.iter().find(|p| p.release == r.version) {
-            Some(pd) => Line::from(Span::styled(
-                format!(
-                    "Problem determination by {}: {}{} {} {}",
-                    pd.by,
-                    pd.findings,
-                    pd.cause
-                        .map_or(String::new(), |c| format!(" {} cause {c}", t.dot())),
-                    t.dot(),
+        lines.push(Line::from(Span::styled(
+            if rerun {
+                "The environment was at fault: a release manager may re-run the step once (F)."
+            } else {
+                "A new version is the fix."
+            },
+            t.error(),
+        )));
+        match pd {
+            Some(pd) => {
+                let mut facts = vec![format!("Problem determination by {}", pd.by)];
+                facts.extend(pd.cause.map(|c| format!("cause {c}")));
+                facts.push(
                     if pd.concluded.is_some() {
                         "concluded"
                     } else {
                         "D concludes it"
-                    },
-                ),
-                t.key(),
-            )),
-            None => Line::from(Span::styled(
+                    }
+                    .to_string(),
+                );
+                facts.push(if pd.tickets.is_empty() {
+                    "T raises a ticket".to_string()
+                } else {
+                    let ids: Vec<String> = pd.tickets.iter().map(|i| i.to_string()).collect();
+                    format!("tickets {}", ids.join(", "))
+                });
+                lines.push(Line::from(Span::styled(
+                    facts.join(&format!(" {} ", t.dot())),
+                    t.key(),
+                )));
+                lines.push(Line::raw(format!("  {}", pd.findings)));
+            }
+            None => lines.push(Line::from(Span::styled(
                 format!(
                     "Waits on team {} for problem determination: d records what they find.",
                     r.team
                 ),
                 t.key(),
-            )),
-        });
+            ))),
+        }
     }
     lines.extend(gate(s, v, t));
     lines.extend(slots(s, &r.project, pipeline, t));
