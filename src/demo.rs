@@ -239,6 +239,56 @@ fn sprints(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(
     act(40, ItemCommand::Start, &tom, 5)?;
     act(50, ItemCommand::Start, &aisha, 5)?;
     act(50, ItemCommand::Submit, &aisha, 4)?;
+    // The operations perspective: stories that touch the live service wait for an AMS review.
+    use crate::domain::ops::Concern;
+    let (sam, lee) = (who("sam"), who("lee"));
+    let flags: [(u32, &[Concern], &str, &Actor, i64); 4] = [
+        (
+            50,
+            &[Concern::Alerts],
+            "An alert pages on-call when the permit summary errors for 5 minutes.",
+            &aisha,
+            5,
+        ),
+        (
+            3,
+            &[Concern::Runbook, Concern::Dependency],
+            "The runbook says what to do when the map tiles provider is down; the form still works without the map.",
+            &aisha,
+            6,
+        ),
+        (
+            40,
+            &[Concern::Schema],
+            "The new days_left column is added online and backfilled in batches; the runbook says how to roll it back.",
+            &tom,
+            5,
+        ),
+        (36, &[Concern::Dependency], "", &po, 2),
+    ];
+    for (n, concerns, criteria, by, days) in flags {
+        let criteria = (!criteria.is_empty()).then_some(criteria);
+        store.flag_ops(id(n), concerns, criteria, by, ago(days))?;
+    }
+    store.review_ops(
+        id(50),
+        None,
+        "alert added to the on-call rota's pager",
+        &lee,
+        ago(4) + Duration::hours(2),
+    )?;
+    store.review_ops(
+        id(3),
+        None,
+        "runbook section 4 covers the map provider",
+        &sam,
+        ago(3),
+    )?;
+    let mut act = |n: u32, cmd: ItemCommand, actor: &Actor, days: i64| {
+        store
+            .apply_item(id(n), &cmd, actor, ago(days), None)
+            .map(|_| ())
+    };
     act(50, ItemCommand::Approve, &tom, 3)?;
     act(3, ItemCommand::Submit, &aisha, 3)?;
     act(40, ItemCommand::Submit, &tom, 2)?;

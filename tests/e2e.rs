@@ -507,3 +507,52 @@ fn an_incident_logged_in_the_board_raises_a_ticket_seen_in_triage_on_the_backlog
     assert_eq!(inc["tickets"][0], "FB-73");
     assert_eq!(inc["incident"]["opened_by"], "omar");
 }
+
+#[test]
+fn a_story_flagged_for_operations_is_approved_only_after_an_ams_engineer_reviews_it_on_the_kanban_tab()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("ops", 120, 40, &board_command(&db, "--as aisha"));
+    tmux.until_shows("72 of 72 items");
+    // Aisha reviews tom's FB-40; it touches the schema, so approval waits.
+    tmux.send(&["2"]);
+    tmux.until_shows("Sprint 2 · active");
+    tmux.send(&["l", "l", "j"]);
+    tmux.send(&["L"]);
+    tmux.until_shows("FB-40 touches operations (schema)");
+    let switch = |keys: &[&str], who: &str| {
+        tmux.send(&["P"]);
+        tmux.until_shows("Act as");
+        tmux.send(keys);
+        tmux.send(&["Enter"]);
+        tmux.until_shows(&format!("You now act as {who}"));
+    };
+    // Lee, an AMS engineer, sees the story in the Kanban tab's review queue and reviews it.
+    switch(&["j", "j"], "lee");
+    tmux.send(&["3"]);
+    tmux.until_shows("2 ops reviews waiting (o)");
+    tmux.send(&["o"]);
+    tmux.until_shows("Operations reviews waiting 2");
+    tmux.until("FB-40 first in the queue", |s| {
+        s.lines()
+            .any(|l| l.contains("▶ FB-40 Resident dashboard shows days left"))
+    });
+    tmux.send(&["R"]);
+    tmux.until_shows("Operations review");
+    tmux.send(&["Enter"]);
+    tmux.until_shows("Operations review of FB-40 recorded: it may be approved.");
+    tmux.until_shows("Operations reviews waiting 1");
+    // Now aisha's approval goes through.
+    switch(&["k", "k"], "aisha");
+    tmux.send(&["2"]);
+    tmux.until_shows("Sprint 2 · active");
+    tmux.send(&["L"]);
+    tmux.until_shows("FB-40 is now done.");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+
+    let item = cli(&db, &["item", "show", "FB-40", "--json"]);
+    assert_eq!(item["item"]["state"], "done");
+    assert_eq!(item["ops"]["reviewer"], "lee");
+}

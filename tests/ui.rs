@@ -248,6 +248,27 @@ fn kanban_board() {
 }
 
 #[test]
+fn kanban_operations_review_queue() {
+    let mut f = Fixture::demo();
+    f.act_as("lee");
+    f.keys(&[KeyCode::Char('3'), KeyCode::Char('o')]);
+    insta::assert_snapshot!("kanban_ops_reviews_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("kanban_ops_reviews_120x40", f.screen(120, 40));
+    // FB-36 (flagged after FB-40) has no criteria yet: its reviewer writes them, and it
+    // leaves the queue.
+    f.keys(&[KeyCode::Char('j'), KeyCode::Char('R')]);
+    insta::assert_snapshot!("kanban_ops_review_prompt_80x24", f.screen(80, 24));
+    f.typed("The registration search degrades to exact match when the DVLA lookup is down.")
+        .keys(&[KeyCode::Enter]);
+    let screen = f.screen(120, 40);
+    assert!(
+        screen.contains("Operations review of FB-36 recorded"),
+        "{screen}"
+    );
+    assert!(screen.contains("Operations reviews waiting 1"), "{screen}");
+}
+
+#[test]
 fn kanban_pull_at_the_limit_asks_for_an_override_and_shows_it() {
     let mut f = Fixture::demo();
     f.act_as("sam");
@@ -297,6 +318,14 @@ fn sprint_moves_a_card_and_refuses_self_approval() {
     ]);
     insta::assert_snapshot!("sprint_self_approval_80x24", f.screen(80, 24));
     f.act_as("aisha");
+    f.keys(&[KeyCode::Char('L')]);
+    // FB-40 touches operations: aisha's approval waits for an AMS engineer's review.
+    insta::assert_snapshot!("sprint_ops_review_first_120x40", f.screen(120, 40));
+    let sam = f.actor("sam");
+    f.store
+        .review_ops(firebreak::domain::ItemId(40), None, "", &sam, now())
+        .unwrap();
+    f.reload();
     f.keys(&[KeyCode::Char('L')]);
     insta::assert_snapshot!("sprint_approved_120x40", f.screen(120, 40));
 }

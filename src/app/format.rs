@@ -73,6 +73,21 @@ pub fn event_line(e: &crate::domain::Event) -> String {
         "ticket" if e.details.get("item").is_some() => {
             line = format!("ticket {}", e.details["item"].as_str().unwrap_or_default());
         }
+        "ops-flag" => {
+            let concerns: Vec<&str> = e.details["concerns"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|c| c.as_str()).collect())
+                .unwrap_or_default();
+            line = format!("flagged for operations ({})", concerns.join(", "));
+        }
+        "ops-review" => {
+            line = "operations review recorded".to_string();
+            if let Some(note) = e.details.get("note").and_then(|n| n.as_str())
+                && !note.is_empty()
+            {
+                line = format!("{line}: {note}");
+            }
+        }
         "rerun" => {
             let field = |k: &str| e.details.get(k).and_then(|v| v.as_str()).unwrap_or("");
             line = format!(

@@ -46,10 +46,15 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
                 return vec![Effect::StartHandover(h)];
             }
         }
-        Some(Command::Submit) => ask(s, "Evidence (text or a link):", Pending::Evidence),
+        Some(Command::Submit) => ask(s, "Evidence (text or a link):", Pending::Evidence, true),
         Some(Command::Accept) => return act(s, Act::Accept),
-        Some(Command::Reject) => ask(s, "Why reject it?", Pending::RejectItem),
-        Some(Command::Waive) => ask(s, "Waive until YYYY-MM-DD, then why:", Pending::Waive),
+        Some(Command::Reject) => ask(s, "Why reject it?", Pending::RejectItem, false),
+        Some(Command::Waive) => ask(
+            s,
+            "Waive until YYYY-MM-DD, then why:",
+            Pending::Waive,
+            false,
+        ),
         Some(other) => return super::update::command(s, other),
         None => {}
     }
@@ -61,7 +66,14 @@ fn target(s: &AppState) -> Option<(String, String)> {
     Some((shown(s)?.project.clone(), selected(s)?.key.clone()))
 }
 
-fn ask(s: &mut AppState, question: &str, pending: fn(String, String) -> Pending) {
+/// Asks for the text of an act on the selected item; evidence starts from the operations
+/// reviews that speak to it, when there are any and nothing was submitted yet.
+fn ask(
+    s: &mut AppState,
+    question: &str,
+    pending: fn(String, String) -> Pending,
+    from_reviews: bool,
+) {
     let Some((project, key)) = target(s) else {
         return;
     };
@@ -69,9 +81,24 @@ fn ask(s: &mut AppState, question: &str, pending: fn(String, String) -> Pending)
         return;
     }
     let title = selected(s).map_or(String::new(), |c| c.title.clone());
+    // Evidence starts from the operations reviews that speak to the item, when there are any.
+    let start = match (selected(s), from_reviews) {
+        (Some(c), true) if c.evidence.is_none() && !c.reviews.is_empty() => {
+            let ids: Vec<&str> = c
+                .reviews
+                .iter()
+                .filter_map(|r| r.split(' ').next())
+                .collect();
+            format!(
+                "operations reviews of {} (see each story); ",
+                ids.join(", ")
+            )
+        }
+        _ => String::new(),
+    };
     s.overlay = Some(Overlay::Prompt {
         question: format!("{title} ({project}): {question}"),
-        input: LineInput::default(),
+        input: LineInput::with(&start),
         then: pending(project, key),
     });
 }

@@ -79,8 +79,15 @@ impl Board {
 }
 
 /// Where the selection is on the board.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KanbanView {
     pub column: usize,
     pub row: usize,
+    /// The operations review queue is shown instead of the columns.
+    pub reviews: bool,
+    /// The selected story in the review queue.
+    pub review_row: usize,
+    /// The stories waiting for an operations review, oldest flag first: each review with the
+    /// index of its item, sorted once per change like the board.
+    pub queue: Vec<(crate::domain::ops::OpsReview, Option<usize>)>,
 }

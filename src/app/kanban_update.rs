@@ -10,6 +10,17 @@ use crate::domain::kanban::{self, Column, ColumnLimit, WipMode};
 /// Sorts the board again from the items: after every load and every write.
 pub(super) fn refresh(s: &mut AppState) {
     s.board = Board::of(&s.items, &s.columns);
+    let waiting: Vec<&crate::domain::ops::OpsReview> = crate::domain::ops::queue(&s.ops);
+    let mut queue: Vec<(crate::domain::ops::OpsReview, Option<usize>)> =
+        waiting.into_iter().map(|r| (r.clone(), None)).collect();
+    if !queue.is_empty() {
+        for (i, item) in s.items.iter().enumerate() {
+            if let Some(entry) = queue.iter_mut().find(|(r, _)| r.item == item.id) {
+                entry.1 = Some(i);
+            }
+        }
+    }
+    s.kanban.queue = queue;
     clamp(s);
 }
 
@@ -48,8 +59,49 @@ pub fn selected(s: &AppState) -> Option<&Item> {
     column.cards.get(s.kanban.row).map(|&i| &*s.items[i])
 }
 
-pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+fn reviews_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let n = s.kanban.queue.len();
     match cmd {
+        Some(Command::Down) => s.kanban.review_row += 1,
+        Some(Command::Up) => s.kanban.review_row = s.kanban.review_row.saturating_sub(1),
+        Some(Command::OpsQueue | Command::Back) => s.kanban.reviews = false,
+        Some(Command::ReviewOps) => {
+            let chosen = s
+                .kanban
+                .queue
+                .get(s.kanban.review_row)
+                .map(|(r, _)| (r.item, r.criteria.clone()));
+            if let Some((id, criteria)) = chosen
+                && super::update::writable(s)
+            {
+                if let Err(e) =
+                    s.me.may(&crate::domain::policy::RECORD_AN_OPERATIONS_REVIEW)
+                {
+                    super::update::flash_error(s, e.to_string());
+                } else {
+                    s.overlay = Some(Overlay::Prompt {
+                        question: format!(
+                            "{id}: its operational acceptance criteria (write them, or Enter to record them as they are)"
+                        ),
+                        input: LineInput::with(&criteria),
+                        then: Pending::ReviewOps(id),
+                    });
+                }
+            }
+        }
+        Some(other) => return super::update::command(s, other),
+        None => {}
+    }
+    s.kanban.review_row = s.kanban.review_row.min(n.saturating_sub(1));
+    vec![]
+}
+
+pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    if s.kanban.reviews {
+        return reviews_key(s, cmd);
+    }
+    match cmd {
+        Some(Command::OpsQueue) => s.kanban.reviews = true,
         Some(Command::Left) => s.kanban.column = s.kanban.column.saturating_sub(1),
         Some(Command::Right) => s.kanban.column += 1,
         Some(Command::Down) => s.kanban.row += 1,

@@ -21,7 +21,8 @@ vocabulary!(
         Investigate = "investigate", KnownError = "known-error", Fix = "fix",
         CloseHypercare = "close-hypercare", ExtendHypercare = "extend-hypercare",
         Rotate = "rotate", Assign = "assign", Determine = "determine",
-        ConcludePd = "conclude-pd", Rerun = "rerun", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
+        ConcludePd = "conclude-pd", Rerun = "rerun", OpsQueue = "ops-queue",
+        ReviewOps = "review-ops", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
         CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
         Down = "down", Up = "up", First = "first", Last = "last",
@@ -42,7 +43,7 @@ vocabulary!(
     Context ("context") {
         Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban",
         Pipeline = "pipeline", Handover = "handover", Service = "service",
-        Problems = "problems", Move = "move",
+        Problems = "problems", OpsReviews = "ops-reviews", Move = "move",
         Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
@@ -227,6 +228,11 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Kanban, "L shift-right", C::CardRight, "move the card on a column (pull, submit, approve)", "move →"),
         (Kanban, "p", C::Pull, "pull the selected Ready card, or the next in the pull order", "pull"),
         (Kanban, "w", C::Wip, "set the selected column's WIP limit and mode", "limit"),
+        (Kanban, "o", C::OpsQueue, "show the delivery stories waiting for an operations review", "ops reviews"),
+        (OpsReviews, "j down", C::Down, "select the next story", ""),
+        (OpsReviews, "k up", C::Up, "select the previous story", ""),
+        (OpsReviews, "R enter", C::ReviewOps, "record its operations review (edit the criteria, Enter records)", "review"),
+        (OpsReviews, "o esc", C::OpsQueue, "show the Kanban board again", "board"),
         (Kanban, "a", C::Ageing, "set after how many days a card counts as ageing", ""),
         (Pipeline, "j down", C::Down, "select the next release", ""),
         (Pipeline, "k up", C::Up, "select the previous release", ""),
@@ -361,6 +367,7 @@ impl Keymap {
                     | Context::Handover
                     | Context::Service
                     | Context::Problems
+                    | Context::OpsReviews
                     | Context::Move
             );
             if falls_through {
@@ -391,6 +398,7 @@ impl Keymap {
                 | Context::Handover
                 | Context::Service
                 | Context::Problems
+                | Context::OpsReviews
                 | Context::Move
         ) {
             out.extend(of(Context::Global));

@@ -131,6 +131,8 @@ pub struct Snapshot {
     pub rotations: Vec<crate::domain::rotation::Rotation>,
     /// Problem determination of halted releases.
     pub pds: Vec<crate::domain::pd::Pd>,
+    /// Delivery stories flagged as touching operations, with their reviews.
+    pub ops: Vec<crate::domain::ops::OpsReview>,
     /// The problems, newest first, with their tickets and whether each is released.
     pub problems: Vec<crate::domain::problem::Problem>,
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
@@ -180,6 +182,8 @@ pub enum Pending {
     Determine(String),
     /// The title of a ticket raised from this release's problem determination.
     PdTicket(String),
+    /// A story's operational acceptance criteria, as its reviewer records them.
+    ReviewOps(ItemId),
     /// A new problem's title, raised from these incidents.
     NewProblem(Vec<String>),
     /// A rotation: "NAME TEAM FROM TO".
@@ -345,6 +349,10 @@ pub enum Effect {
         title: String,
     },
     Rerun(String),
+    ReviewOps {
+        id: ItemId,
+        criteria: String,
+    },
     Rotate {
         name: String,
         team: crate::domain::Team,
@@ -424,6 +432,7 @@ pub struct AppState {
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     pub rotations: Vec<crate::domain::rotation::Rotation>,
+    pub ops: Vec<crate::domain::ops::OpsReview>,
     pub pds: Vec<crate::domain::pd::Pd>,
     /// The problem selected on the Service tab.
     pub problem: usize,
@@ -491,6 +500,7 @@ impl AppState {
             problem: 0,
             hypercare: Vec::new(),
             rotations: Vec::new(),
+            ops: Vec::new(),
             pds: Vec::new(),
             problems_shown: false,
             history_of: None,
@@ -516,6 +526,7 @@ impl AppState {
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::People { .. }) => Context::People,
             Some(Overlay::Log { .. }) => Context::Log,
+            None if self.tab == Tab::Kanban && self.kanban.reviews => Context::OpsReviews,
             None if self.tab == Tab::Kanban => Context::Kanban,
             None if self.tab == Tab::Sprint => Context::Sprint,
             None if self.tab == Tab::Pipeline => Context::Pipeline,

@@ -175,6 +175,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.hypercare = snap.hypercare;
     s.rotations = snap.rotations;
     s.pds = snap.pds;
+    s.ops = snap.ops;
     s.problem_tickets = snap.problem_tickets;
     // A reload may have added to the shown record's history: ask for it again.
     s.history_of = None;
@@ -321,7 +322,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         }
         Context::People => people_key(s, cmd),
         Context::Move => move_key(s, cmd),
-        Context::Kanban => super::kanban_update::key(s, cmd),
+        Context::Kanban | Context::OpsReviews => super::kanban_update::key(s, cmd),
         Context::Sprint => super::sprint_update::key(s, cmd),
         Context::Pipeline => super::pipeline_update::key(s, cmd),
         Context::Handover => super::handover_update::key(s, cmd),
@@ -751,6 +752,12 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                             vec![]
                         }
                     };
+                }
+                Pending::ReviewOps(id) => {
+                    return vec![Effect::ReviewOps {
+                        id,
+                        criteria: reason,
+                    }];
                 }
                 Pending::PdTicket(version) => {
                     return vec![Effect::PdTicket {

@@ -66,6 +66,7 @@ fn board(n: u32) -> AppState {
             hypercare: vec![],
             rotations: vec![],
             pds: vec![],
+            ops: vec![],
             at: now(),
         })),
     );
@@ -1361,4 +1362,57 @@ mod pd_keys {
         assert!(crate::app::pipeline_update::determination("weather storms").is_err());
         assert!(crate::app::pipeline_update::determination("code").is_err());
     }
+}
+
+#[test]
+fn the_kanban_tab_shows_the_operations_review_queue_and_records_a_review() {
+    use crate::domain::ops::{Concern, OpsReview};
+    let mut s = board(4);
+    let flagged = |n: u32, at: i64| OpsReview {
+        item: ItemId(n),
+        concerns: vec![Concern::Schema],
+        criteria: if n == 3 {
+            "backfill in batches".into()
+        } else {
+            String::new()
+        },
+        flagged_by: "priya".into(),
+        flagged: now() - chrono::Duration::days(at),
+        reviewer: None,
+        reviewed: None,
+        note: String::new(),
+    };
+    s.ops = vec![flagged(1, 1), flagged(3, 2)];
+    crate::app::kanban_update::refresh(&mut s);
+    press(&mut s, "3");
+    assert_eq!(s.context(), Context::Kanban);
+    press(&mut s, "o");
+    assert_eq!(s.context(), Context::OpsReviews);
+    // Oldest flag first: FB-3, then FB-1.
+    let queue: Vec<u32> = s.kanban.queue.iter().map(|(r, _)| r.item.0).collect();
+    assert_eq!(queue, vec![3, 1]);
+    // A product owner may not review: the message says who may.
+    assert!(press(&mut s, "R").is_empty());
+    assert!(s.flash.as_ref().unwrap().text.contains("ams-engineer"));
+    s.me = Actor::person(&people()[1]);
+    press(&mut s, "R");
+    match &s.overlay {
+        Some(Overlay::Prompt { input, .. }) => assert_eq!(input.text, "backfill in batches"),
+        other => panic!("expected the criteria prompt, got {other:?}"),
+    }
+    press(&mut s, " and a rollback script");
+    let fx = code(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        [Effect::ReviewOps {
+            id: ItemId(3),
+            criteria: "backfill in batches and a rollback script".into()
+        }]
+    );
+    press(&mut s, "j");
+    assert_eq!(s.kanban.review_row, 1);
+    press(&mut s, "j");
+    assert_eq!(s.kanban.review_row, 1, "the selection stays on the queue");
+    code(&mut s, KeyCode::Esc);
+    assert_eq!(s.context(), Context::Kanban);
 }

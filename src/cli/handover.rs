@@ -105,6 +105,12 @@ pub fn run(ctx: &Ctx<'_>, cmd: &HandoverCmd, out: &mut dyn Write) -> Result<(), 
             if !open.is_empty() {
                 writeln!(out, "Blocks acceptance: {}", open.join(", "))?;
             }
+            for c in h.checks.iter().filter(|c| !c.reviews.is_empty()) {
+                writeln!(out, "Operations reviews for {}:", c.key)?;
+                for r in &c.reviews {
+                    writeln!(out, "  {r}")?;
+                }
+            }
         }
         HandoverCmd::Start { project, template } => {
             let template = match template {
@@ -245,7 +251,19 @@ pub fn pack(h: &Handover) -> String {
             c.acceptor.as_deref().unwrap_or("-")
         ));
     }
-    s.push_str("\n## Why each item matters\n\n");
+    if h.checks.iter().any(|c| !c.reviews.is_empty()) {
+        s.push_str("\n## Operations reviews of the project's stories\n\n");
+        for c in h.checks.iter().filter(|c| !c.reviews.is_empty()) {
+            s.push_str(&format!("{}:\n\n", c.title));
+            for r in &c.reviews {
+                s.push_str(&format!("- {}\n", r.replace('|', "\\|")));
+            }
+            s.push('\n');
+        }
+        s.push_str("## Why each item matters\n\n");
+    } else {
+        s.push_str("\n## Why each item matters\n\n");
+    }
     for c in &h.checks {
         s.push_str(&format!(
             "- **{}**: {} Expected: {}.",

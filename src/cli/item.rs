@@ -24,6 +24,9 @@ pub enum ItemCmd {
         /// Only this project's items: with `--state done`, its next release's candidates.
         #[arg(long)]
         project: Option<String>,
+        /// Only delivery stories waiting for their operations review.
+        #[arg(long)]
+        ops_waiting: bool,
         #[arg(long)]
         json: bool,
     },
@@ -47,6 +50,25 @@ pub enum ItemCmd {
     },
     /// Change an item's fields.
     Edit(EditArgs),
+    /// Flag a delivery story as touching operations; approval then waits for an AMS review.
+    FlagOps {
+        id: String,
+        /// What it touches: alerts, schema, dependency or runbook (repeat for more).
+        #[arg(long = "concern", value_name = "CONCERN")]
+        concerns: Vec<String>,
+        /// Its operational acceptance criteria.
+        #[arg(long, value_name = "TEXT")]
+        criteria: Option<String>,
+    },
+    /// Record the operations review of a flagged story (an AMS engineer, not its assignee).
+    ReviewOps {
+        id: String,
+        /// Write or amend its operational acceptance criteria.
+        #[arg(long, value_name = "TEXT")]
+        criteria: Option<String>,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -164,8 +186,17 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             state,
             kind,
             project,
+            ops_waiting,
             json,
         } => {
+            let waiting: Vec<ItemId> = if *ops_waiting {
+                crate::domain::ops::queue(&store.ops_reviews()?)
+                    .iter()
+                    .map(|r| r.item)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let team = team.as_deref().map(parse::<Team>).transpose()?;
             let state = state.as_deref().map(parse::<State>).transpose()?;
             let kind = kind.as_deref().map(parse::<Kind>).transpose()?;
@@ -177,10 +208,15 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 .filter(|(_, i)| state.is_none_or(|s| i.state == s))
                 .filter(|(_, i)| kind.is_none_or(|k| i.kind == k))
                 .filter(|(_, i)| project.as_ref().is_none_or(|p| &i.project == p))
+                .filter(|(_, i)| !*ops_waiting || waiting.contains(&i.id))
                 .collect();
             if *json {
                 let list: Vec<&Item> = items.iter().map(|(_, i)| i).collect();
                 return print_json(out, vec![("items", to_json(&list))]);
+            }
+            if items.is_empty() && *ops_waiting {
+                writeln!(out, "No story waits for an operations review.")?;
+                return Ok(());
             }
             if items.is_empty() {
                 writeln!(out, "No items. Add one with `firebreak item add TITLE`.")?;
@@ -212,13 +248,18 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
         ItemCmd::Show { id: raw, json } => {
             let item = store.item(id(raw)?)?;
             let history = store.history("item", &item.id.to_string())?;
+            let ops = store.ops_review(item.id)?;
             if *json {
                 return print_json(
                     out,
-                    vec![("item", to_json(&item)), ("history", to_json(&history))],
+                    vec![
+                        ("item", to_json(&item)),
+                        ("ops", to_json(&ops)),
+                        ("history", to_json(&history)),
+                    ],
                 );
             }
-            show(out, &item, &history)?;
+            show(out, &item, ops.as_ref(), &history)?;
         }
         ItemCmd::Rank(a) => {
             let mv = if a.top {
@@ -284,11 +325,47 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             )?;
             writeln!(out, "{} updated (version {}).", item.id, item.version)?;
         }
+        ItemCmd::FlagOps {
+            id: raw,
+            concerns,
+            criteria,
+        } => {
+            let concerns = concerns
+                .iter()
+                .map(|c| parse::<crate::domain::ops::Concern>(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let actor = ctx.actor(&store)?;
+            let r = store.flag_ops(id(raw)?, &concerns, criteria.as_deref(), &actor, ctx.now)?;
+            writeln!(
+                out,
+                "{} touches operations ({}): an AMS engineer reviews it before it is approved.",
+                r.item,
+                r.concerns_text()
+            )?;
+        }
+        ItemCmd::ReviewOps {
+            id: raw,
+            criteria,
+            note,
+        } => {
+            let actor = ctx.actor(&store)?;
+            let r = store.review_ops(id(raw)?, criteria.as_deref(), note, &actor, ctx.now)?;
+            writeln!(
+                out,
+                "Operations review of {} recorded by {}: it may be approved.",
+                r.item, actor.name
+            )?;
+        }
     }
     Ok(())
 }
 
-fn show(out: &mut dyn Write, i: &Item, history: &[crate::domain::Event]) -> Result<(), Failure> {
+fn show(
+    out: &mut dyn Write,
+    i: &Item,
+    ops: Option<&crate::domain::ops::OpsReview>,
+    history: &[crate::domain::Event],
+) -> Result<(), Failure> {
     writeln!(out, "{}  {}", i.id, i.title)?;
     let team = i.team.map_or("-".to_string(), |t| t.to_string());
     let points = i.points.map_or("-".to_string(), |p| p.to_string());
@@ -315,6 +392,19 @@ fn show(out: &mut dyn Write, i: &Item, history: &[crate::domain::Event]) -> Resu
     }
     if !i.acceptance.is_empty() {
         writeln!(out, "\nAcceptance criteria:\n{}", i.acceptance)?;
+    }
+    if let Some(r) = ops {
+        let state = match (&r.reviewer, r.reviewed) {
+            (Some(who), Some(at)) => format!("reviewed by {who} at {}", format::when(at)),
+            _ => "waits for an AMS engineer's review".to_string(),
+        };
+        writeln!(out, "\nTouches operations ({}): {state}", r.concerns_text())?;
+        if !r.criteria.is_empty() {
+            writeln!(out, "Operational acceptance criteria:\n{}", r.criteria)?;
+        }
+        if !r.note.is_empty() {
+            writeln!(out, "Review note: {}", r.note)?;
+        }
     }
     writeln!(out, "\nHistory:")?;
     for e in history {

@@ -101,6 +101,10 @@ pub struct Check {
     pub reason: Option<String>,
     /// A waived item must be closed by then, during hypercare.
     pub until: Option<NaiveDate>,
+    /// The operations reviews of the project's stories that speak to this item: where its
+    /// evidence starts from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<String>,
 }
 
 impl Check {
@@ -117,6 +121,7 @@ impl Check {
             acceptor: None,
             reason: None,
             until: None,
+            reviews: Vec::new(),
         }
     }
 }

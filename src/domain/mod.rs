@@ -12,6 +12,7 @@ pub mod incident;
 pub mod item;
 pub mod kanban;
 pub mod measures;
+pub mod ops;
 pub mod pd;
 pub mod pipeline;
 pub mod policy;

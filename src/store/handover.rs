@@ -37,9 +37,15 @@ impl Store {
                     acceptor: r.get(8)?,
                     reason: r.get(9)?,
                     until: r.get(10)?,
+                    reviews: Vec::new(),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut checks = checks;
+        let reviews = self.project_reviews(project)?;
+        for c in &mut checks {
+            c.reviews = crate::domain::ops::evidence_for(&c.key, &reviews);
+        }
         Ok(Handover {
             project: project.to_string(),
             state: handover::overall(started.is_some(), &checks),

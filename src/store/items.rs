@@ -274,6 +274,10 @@ impl Store {
                 _ => {}
             }
             let (next, event) = item::apply(&current, cmd, actor, now)?;
+            if matches!(cmd, ItemCommand::Approve) {
+                let review = super::ops::load_review(tx, id)?;
+                crate::domain::ops::may_approve(&current, review.as_ref())?;
+            }
             update(tx, &next, current.version)?;
             append_event(tx, &event)?;
             Ok(next)

@@ -12,6 +12,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_rotations.sql")),
     M::up(include_str!("migrations/0005_pd.sql")),
     M::up(include_str!("migrations/0006_pd_tickets.sql")),
+    M::up(include_str!("migrations/0007_ops_reviews.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

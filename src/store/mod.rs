@@ -9,6 +9,7 @@ mod incident;
 mod items;
 mod kanban;
 mod migrations;
+mod ops;
 mod pd;
 mod problem;
 pub mod release;

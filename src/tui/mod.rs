@@ -154,6 +154,7 @@ fn snapshot_of(
         hypercare: store.hypercares()?,
         rotations: store.rotations()?,
         pds: store.pds()?,
+        ops: store.ops_reviews()?,
         handovers: projects_full
             .iter()
             .filter(|p| p.kind == crate::domain::ProjectKind::Delivery)
@@ -622,6 +623,18 @@ pub fn carry_out(
                     )),
                 ])
             }),
+        Effect::ReviewOps { id, criteria } => {
+            let criteria = (!criteria.trim().is_empty()).then_some(criteria.as_str());
+            store.review_ops(id, criteria, "", me, now).and_then(|r| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!(
+                        "Operations review of {} recorded: it may be approved.",
+                        r.item
+                    )),
+                ])
+            })
+        }
         Effect::Rerun(version) => store.rerun(&version, me, now).and_then(|(env, step)| {
             Ok(vec![
                 reload(store, me)?,

@@ -102,7 +102,11 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 format!("until {}", c.until.map_or("-".into(), |d| d.to_string()))
             }
             CheckState::Rejected => c.reason.clone().unwrap_or_default(),
-            _ => c.evidence.clone().unwrap_or_default(),
+            _ => c.evidence.clone().unwrap_or_else(|| match c.reviews.len() {
+                0 => String::new(),
+                1 => "1 ops review".to_string(),
+                n => format!("{n} ops reviews"),
+            }),
         };
         let text = format!(
             "{marker}{} {:<34} {:<10} {:<12} {note}",
@@ -145,6 +149,18 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         lines.push(Line::raw(format!("Evidence expected: {}", c.expected)));
         if let Some(r) = &c.reason {
             lines.push(Line::raw(format!("Note: {r}")));
+        }
+        if !c.reviews.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "Operations reviews ({}), evidence to start from:",
+                    c.reviews.len()
+                ),
+                t.key(),
+            )));
+            for r in &c.reviews {
+                lines.push(Line::raw(format!("  {r}")));
+            }
         }
     }
     let rest = Rect {

@@ -25,17 +25,27 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     .areas(area);
     super::flow::draw(s, t, frame, flow);
     let dot = t.dot();
-    frame.render_widget(
-        Line::from(vec![
-            Span::styled(" Kanban ", t.title()),
-            Span::raw(format!(
-                "{dot} maintenance team {dot} pulled in order: expedite, fixed date, rank {dot} ◷ older than {}d",
-                s.ageing_days
-            )),
-        ]),
-        title,
-    );
+    let waiting = s.kanban.queue.len();
+    let mut heading = vec![Span::styled(" Kanban ", t.title())];
+    if waiting > 0 {
+        heading.push(Span::styled(
+            format!(
+                "{dot} {waiting} ops review{} waiting (o) ",
+                if waiting == 1 { "" } else { "s" }
+            ),
+            t.key(),
+        ));
+    }
+    heading.push(Span::raw(format!(
+        "{dot} maintenance team {dot} pulled in order: expedite, fixed date, rank {dot} ◷ older than {}d",
+        s.ageing_days
+    )));
+    frame.render_widget(Line::from(heading), title);
     draw_lane(s, t, frame, lane);
+    if s.kanban.reviews {
+        draw_reviews(s, t, frame, columns);
+        return;
+    }
     let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(columns);
     for (n, column) in s.board.columns.iter().enumerate() {
         let selected = n == s.kanban.column;
@@ -107,6 +117,71 @@ fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, se
     ];
     let ageing = s.now - item.entered > Duration::days(i64::from(s.ageing_days));
     crate::ui::card::card(lines, item, s, t, selected, &facts, ageing);
+}
+
+/// The delivery stories waiting for an operations review, then the latest reviewed: work the
+/// maintenance team can see and take.
+fn draw_reviews(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let queue = &s.kanban.queue;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .border_style(t.key())
+        .title(Span::styled(
+            format!(" Operations reviews waiting {} · o board ", queue.len()),
+            t.title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let dot = t.dot();
+    let mut lines = Vec::new();
+    if queue.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No delivery story waits for an operations review. Stories are flagged with `firebreak item flag-ops ID --concern alerts|schema|dependency|runbook`.",
+            t.dim(),
+        )));
+    }
+    let room = (inner.height as usize / 3).max(1);
+    let first = s.kanban.review_row.saturating_sub(room.saturating_sub(1));
+    for (k, (r, index)) in queue.iter().enumerate().skip(first).take(room) {
+        let selected = k == s.kanban.review_row;
+        let item = index.and_then(|i| s.items.get(i));
+        let (title, state, who) =
+            item.map_or(("?".to_string(), "-".to_string(), "-".to_string()), |i| {
+                (
+                    i.title.clone(),
+                    i.state.to_string(),
+                    i.assignee.clone().unwrap_or_else(|| "-".into()),
+                )
+            });
+        let marker = match (selected, s.ascii) {
+            (true, false) => "▶ ",
+            (true, true) => "> ",
+            _ => "  ",
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{marker}{} {title}", r.item),
+                if selected { t.selected() } else { t.title() },
+            ),
+            Span::raw(format!(" {dot} {state} {dot} {who}")),
+        ]));
+        lines.push(Line::raw(format!(
+            "  touches {} {dot} flagged by {} {}",
+            r.concerns_text(),
+            r.flagged_by,
+            format::age(r.flagged, s.now)
+        )));
+        lines.push(Line::from(Span::styled(
+            if r.criteria.is_empty() {
+                "  no operational acceptance criteria yet: R writes them".to_string()
+            } else {
+                format!("  criteria: {}", r.criteria)
+            },
+            t.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_lane(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {

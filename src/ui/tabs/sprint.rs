@@ -116,11 +116,21 @@ fn draw_title(s: &AppState, sprint: &Sprint, t: &Theme, frame: &mut Frame<'_>, a
 }
 
 fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, selected: bool) {
-    let facts = [
+    let mut facts = vec![
         item.points.map_or("-".to_string(), |p| format!("{p} pts")),
         item.assignee.clone().unwrap_or_else(|| "-".into()),
         format::age(item.entered, s.now),
     ];
+    // A story that touches operations says so, and whether its review is recorded.
+    if let Some(r) = s.ops.iter().find(|r| r.item == item.id) {
+        // First, so that a narrow card keeps it.
+        let mark = match (r.is_reviewed(), s.ascii) {
+            (true, false) => "ops ✔",
+            (true, true) => "ops ok",
+            (false, _) => "ops?",
+        };
+        facts.insert(0, mark.to_string());
+    }
     crate::ui::card::card(lines, item, s, t, selected, &facts, false);
 }
 
