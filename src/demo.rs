@@ -410,6 +410,19 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
     go(store, "1.0.0", ago(7))?;
     store.cut_release("1.1.0", PROJECT, Some(vec![id(50)]), false, &tom, ago(2))?;
     report_until(store, "1.1.0", Some(("test", "smoke")), ago(2))?;
+    // Its team's problem determination has begun: findings, no cause class yet.
+    store.record_pd(
+        "1.1.0",
+        &crate::domain::pd::PdEntry {
+            findings: Some(
+                "the 502 came from the permit-price service timing out in test; checking whether live has the same timeout".into(),
+            ),
+            cause: None,
+            conclude: false,
+        },
+        &tom,
+        ago(1),
+    )?;
     store.cut_release("1.1.1", PROJECT, Some(vec![id(50)]), false, &tom, ago(1))?;
     report_until(store, "1.1.1", None, ago(1))?;
     store.answer(

@@ -187,25 +187,32 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
         )));
         match pd {
             Some(pd) => {
-                let mut facts = vec![format!("Problem determination by {}", pd.by)];
-                facts.extend(pd.cause.map(|c| format!("cause {c}")));
-                facts.push(
-                    if pd.concluded.is_some() {
-                        "concluded"
-                    } else {
-                        "D concludes it"
-                    }
-                    .to_string(),
-                );
+                let head = match pd.concluded {
+                    Some(_) => format!("Problem determination by {}: concluded", pd.by),
+                    None => format!(
+                        "Problem determination by {}: waits on team {}",
+                        pd.by, r.team
+                    ),
+                };
+                lines.push(Line::from(Span::styled(head, t.key())));
+                let mut facts = vec![
+                    pd.cause
+                        .map_or("no cause yet: d records it".to_string(), |c| {
+                            format!("cause {c}")
+                        }),
+                ];
+                if pd.concluded.is_none() && pd.cause.is_some() {
+                    facts.push("D concludes it".to_string());
+                }
                 facts.push(if pd.tickets.is_empty() {
                     "T raises a ticket".to_string()
                 } else {
                     let ids: Vec<String> = pd.tickets.iter().map(|i| i.to_string()).collect();
                     format!("tickets {}", ids.join(", "))
                 });
-                lines.push(Line::from(Span::styled(
-                    facts.join(&format!(" {} ", t.dot())),
-                    t.key(),
+                lines.push(Line::raw(format!(
+                    "  {}",
+                    facts.join(&format!(" {} ", t.dot()))
                 )));
                 lines.push(Line::raw(format!("  {}", pd.findings)));
             }
