@@ -522,7 +522,7 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         "Sign-in outage 02:10 to 02:25",
         Priority::P1,
         bau,
-        None,
+        Some("2.3.0"),
         &omar,
         hours(100),
     )?;
@@ -589,6 +589,32 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         &omar,
         hours(2),
     )?;
+    // Escaped defects: where the tests that ran should have caught what reached live.
+    use crate::domain::escape::Catch;
+    use crate::domain::pipeline::TestKind;
+    let grace = who("grace");
+    let escapes = [
+        (
+            &outage.id,
+            Catch::At {
+                env: "preprod".into(),
+                test: TestKind::NonFunctional,
+            },
+            "the load test stops short of the sign-in peak",
+        ),
+        (
+            &twice.id,
+            Catch::At {
+                env: "test".into(),
+                test: TestKind::Functional,
+            },
+            "no smoke check counts the emails sent",
+        ),
+        (&pdf.id, Catch::Nowhere, "one resident's browser extension"),
+    ];
+    for (id, catch, note) in escapes {
+        store.record_escape(id, None, &catch, note, &grace, hours(1))?;
+    }
     Ok(())
 }
 

@@ -527,3 +527,53 @@ fn pipeline_problem_determination_on_a_halted_release() {
         "{screen}"
     );
 }
+
+#[test]
+fn insights_tab() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('7')]);
+    insta::assert_snapshot!("insights_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("insights_120x40", f.screen(120, 40));
+    f.keys(&[KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Char('j')]);
+    insta::assert_snapshot!("insights_scrolled_80x24", f.screen(80, 24));
+    let mut f = Fixture::empty();
+    f.keys(&[KeyCode::Char('7')]);
+    insta::assert_snapshot!("insights_empty_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn an_escape_is_recorded_from_the_service_tab_and_the_backlog() {
+    let mut f = Fixture::demo();
+    f.act_as("grace");
+    // INC-5 is the newest incident and links no release; INC-2 is 1.0.0's.
+    f.keys(&[KeyCode::Char('6'), KeyCode::Char('w')]);
+    insta::assert_snapshot!("service_escape_prompt_80x24", f.screen(80, 24));
+    f.typed("test functional").keys(&[KeyCode::Enter]);
+    let screen = f.screen(120, 40);
+    assert!(screen.contains("not linked to a release"), "{screen}");
+    // A story (FB-1, fourth in rank) is not an escape.
+    f.keys(&[
+        KeyCode::Char('1'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('w'),
+    ]);
+    let screen = f.screen(120, 40);
+    assert!(
+        screen.contains("escapes are defects and incidents"),
+        "{screen}"
+    );
+    // FB-71, the pipeline's defect of 1.1.0, never reached live.
+    f.keys(&[KeyCode::Char('/')])
+        .typed("fb-71")
+        .keys(&[KeyCode::Enter, KeyCode::Char('w')]);
+    f.typed("1.1.0 none").keys(&[KeyCode::Enter]);
+    let screen = f.screen(120, 40);
+    assert!(screen.contains("1.1.0 never went live"), "{screen}");
+    f.keys(&[KeyCode::Char('7')]);
+    for _ in 0..40 {
+        f.keys(&[KeyCode::Char('j')]);
+    }
+    insta::assert_snapshot!("insights_escapes_80x24", f.screen(80, 24));
+}

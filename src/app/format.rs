@@ -144,3 +144,109 @@ mod tests {
         assert_eq!(age(now + Duration::days(1), now), "0s");
     }
 }
+
+/// A span of hours as people say it: minutes under an hour, hours under two days, then days.
+pub fn span(hours: f64) -> String {
+    if hours < 1.0 {
+        format!("{:.0} min", hours * 60.0)
+    } else if hours < 48.0 {
+        format!("{hours:.1} h")
+    } else {
+        format!("{:.1} d", hours / 24.0)
+    }
+}
+
+/// Values as a one-line bar chart, one cell each: blocks from ▁ to █ (or `.:-=+*#@` in
+/// ASCII), a space where there is no value.
+pub fn sparkline(values: &[Option<f64>], ascii: bool) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    const PLAIN: [char; 8] = ['.', ':', '-', '=', '+', '*', '#', '@'];
+    let glyphs = if ascii { PLAIN } else { BLOCKS };
+    let max = values.iter().flatten().fold(0.0_f64, |m, v| m.max(*v));
+    values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(v) if max <= 0.0 || *v <= 0.0 => glyphs[0],
+            Some(v) => glyphs[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize],
+        })
+        .collect()
+}
+
+fn measure_value(m: &crate::domain::insights::Measure) -> String {
+    match (m.value, m.unit) {
+        (None, _) => "-".to_string(),
+        (Some(v), "hours") => span(v),
+        (Some(v), "%") => format!("{v:.0} %"),
+        (Some(v), "per week") => format!("{v:.1}/week"),
+        (Some(v), unit) => format!("{v:.1} {unit}"),
+    }
+}
+
+/// One line per delivery measure: its name, value, tier, what it is measured over, its trend.
+pub fn delivery_rows(i: &crate::domain::insights::Insights, ascii: bool) -> Vec<[String; 5]> {
+    let d = &i.delivery;
+    [
+        ("Deployment frequency", &d.deployment_frequency, "switches"),
+        ("Lead time for changes", &d.lead_time, "items"),
+        ("Change failure rate", &d.change_failure_rate, "releases"),
+        ("Time to restore", &d.time_to_restore, "incidents"),
+    ]
+    .into_iter()
+    .map(|(name, m, over)| {
+        let trend: Vec<Option<f64>> = m.weeks.iter().map(|w| w.value).collect();
+        [
+            name.to_string(),
+            measure_value(m),
+            m.tier.map_or("-".to_string(), |t| t.as_str().to_string()),
+            format!("over {} {over}", m.over),
+            sparkline(&trend, ascii),
+        ]
+    })
+    .collect()
+}
+
+/// One line per environment and kind of test: escapes, their weekly trend, and the pass rate
+/// of the tests of that environment and kind.
+pub fn escape_rows(i: &crate::domain::insights::Insights, ascii: bool) -> Vec<[String; 5]> {
+    i.escapes
+        .rows
+        .iter()
+        .map(|r| {
+            let trend: Vec<Option<f64>> = r.weeks.iter().map(|w| w.value).collect();
+            [
+                r.env.clone(),
+                r.test.clone(),
+                r.escaped.to_string(),
+                sparkline(&trend, ascii),
+                match r.pass_rate {
+                    Some(p) => format!("{p:.0} % pass ({} runs)", r.runs),
+                    None => "no runs".to_string(),
+                },
+            ]
+        })
+        .collect()
+}
+
+/// The escaped defects' heading: how many, and how many no test could have caught.
+pub fn escape_heading(i: &crate::domain::insights::Insights) -> String {
+    format!(
+        "Escaped defects: {} found live, {} that no automated test could catch",
+        i.escapes.total, i.escapes.none
+    )
+}
+
+#[cfg(test)]
+mod span_tests {
+    #[test]
+    fn spans_and_sparklines_read_at_a_glance() {
+        assert_eq!(super::span(0.5), "30 min");
+        assert_eq!(super::span(35.0), "35.0 h");
+        assert_eq!(super::span(72.0), "3.0 d");
+        assert_eq!(
+            super::sparkline(&[Some(0.0), Some(4.0), None, Some(8.0)], false),
+            "▁▅ █"
+        );
+        assert_eq!(super::sparkline(&[Some(1.0), Some(2.0)], true), "+@");
+    }
+}

@@ -16,12 +16,13 @@ vocabulary!(
         Log = "log", Run = "run", Reject = "reject", Restart = "restart", VoteGo = "vote-go",
         VoteNoGo = "vote-no-go", Switch = "switch", Rollback = "rollback",
         HandoverTab = "tab-handover", Waive = "waive", ServiceTab = "tab-service",
+        InsightsTab = "tab-insights",
         NewIncident = "new-incident", Take = "take", Hold = "hold", Resolve = "resolve",
         CloseIncident = "close-incident", Ticket = "ticket", RaiseProblem = "raise-problem",
         Investigate = "investigate", KnownError = "known-error", Fix = "fix",
         CloseHypercare = "close-hypercare", ExtendHypercare = "extend-hypercare",
         Rotate = "rotate", Assign = "assign", Determine = "determine",
-        ConcludePd = "conclude-pd", Rerun = "rerun", OpsQueue = "ops-queue",
+        ConcludePd = "conclude-pd", Rerun = "rerun", OpsQueue = "ops-queue", Escape = "escape",
         ReviewOps = "review-ops", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
         CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
@@ -43,7 +44,7 @@ vocabulary!(
     Context ("context") {
         Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban",
         Pipeline = "pipeline", Handover = "handover", Service = "service",
-        Problems = "problems", OpsReviews = "ops-reviews", Move = "move",
+        Problems = "problems", OpsReviews = "ops-reviews", Insights = "insights", Move = "move",
         Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
@@ -179,6 +180,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "4", C::PipelineTab, "the Pipeline tab", ""),
         (Global, "5", C::HandoverTab, "the Handover tab", ""),
         (Global, "6", C::ServiceTab, "the Service tab", ""),
+        (Global, "7", C::InsightsTab, "the Insights tab", ""),
         (Global, "tab", C::NextTab, "next tab", ""),
         (Global, "backtab", C::PrevTab, "previous tab", ""),
         (Global, "r", C::Refresh, "reload the board now", ""),
@@ -218,6 +220,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Sprint, "s", C::StartSprint, "start the shown sprint", "start"),
         (Sprint, "C", C::CompleteSprint, "complete the shown sprint (asks where unfinished items go)", ""),
         (Sprint, "n", C::NewSprint, "add a sprint", "new"),
+        (Backlog, "w", C::Escape, "a defect found live: where it should have been caught (asks [VERSION] ENV KIND, or none)", ""),
         (Backlog, "x", C::Cancel, "cancel the item (asks why)", ""),
         (Backlog, "!", C::Block, "block the item (asks why), or unblock it", ""),
         (Kanban, "h left", C::Left, "select the column to the left", ""),
@@ -229,6 +232,9 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Kanban, "p", C::Pull, "pull the selected Ready card, or the next in the pull order", "pull"),
         (Kanban, "w", C::Wip, "set the selected column's WIP limit and mode", "limit"),
         (Kanban, "o", C::OpsQueue, "show the delivery stories waiting for an operations review", "ops reviews"),
+        (Insights, "j down", C::Down, "scroll down", ""),
+        (Insights, "k up", C::Up, "scroll up", ""),
+        (Insights, "g home", C::First, "back to the top", ""),
         (OpsReviews, "j down", C::Down, "select the next story", ""),
         (OpsReviews, "k up", C::Up, "select the previous story", ""),
         (OpsReviews, "R enter", C::ReviewOps, "record its operations review (edit the criteria, Enter records)", "review"),
@@ -277,6 +283,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Service, "P", C::RaiseProblem, "raise a problem from the incident (asks its cause)", "problem"),
         (Service, "T", C::Ticket, "raise a defect on the backlog from it (a service manager)", "ticket"),
         (Service, "E", C::EnhancementTicket, "raise an enhancement on the backlog from it", ""),
+        (Service, "w", C::Escape, "where this incident should have been caught (asks ENV KIND, or none)", ""),
         (Problems, "j down", C::Down, "select the next problem", ""),
         (Problems, "k up", C::Up, "select the previous problem", ""),
         (Problems, "] [", C::NextSprint, "show the incidents again", "incidents"),
@@ -368,6 +375,7 @@ impl Keymap {
                     | Context::Service
                     | Context::Problems
                     | Context::OpsReviews
+                    | Context::Insights
                     | Context::Move
             );
             if falls_through {
@@ -399,6 +407,7 @@ impl Keymap {
                 | Context::Service
                 | Context::Problems
                 | Context::OpsReviews
+                | Context::Insights
                 | Context::Move
         ) {
             out.extend(of(Context::Global));

@@ -52,6 +52,7 @@ pub enum Tab {
     Pipeline,
     Handover,
     Service,
+    Insights,
 }
 
 impl Tab {
@@ -62,6 +63,7 @@ impl Tab {
         Tab::Pipeline,
         Tab::Handover,
         Tab::Service,
+        Tab::Insights,
     ];
 
     pub fn title(self) -> &'static str {
@@ -72,6 +74,7 @@ impl Tab {
             Tab::Pipeline => "Pipeline",
             Tab::Handover => "Handover",
             Tab::Service => "Service",
+            Tab::Insights => "Insights",
         }
     }
 
@@ -84,6 +87,7 @@ impl Tab {
             Tab::Pipeline => 4,
             Tab::Handover => 5,
             Tab::Service => 6,
+            Tab::Insights => 7,
         }
     }
 
@@ -184,6 +188,8 @@ pub enum Pending {
     PdTicket(String),
     /// A story's operational acceptance criteria, as its reviewer records them.
     ReviewOps(ItemId),
+    /// Where an incident or defect should have been caught: "[VERSION] ENV KIND" or "none".
+    Escape(String),
     /// A new problem's title, raised from these incidents.
     NewProblem(Vec<String>),
     /// A rotation: "NAME TEAM FROM TO".
@@ -240,6 +246,8 @@ pub enum Msg {
     Saved(Box<Item>, String),
     /// The maintenance team's flow, measured from the audit trail.
     Flow(Box<Flow>),
+    /// The insights, computed for the Insights tab.
+    Insights(Box<crate::domain::insights::Insights>),
     /// A sprint's burndown.
     Burndown(String, Box<Burndown>),
     /// Something to say in the status line.
@@ -300,6 +308,8 @@ pub enum Effect {
     SetWip(ColumnLimit),
     /// Measure the maintenance team's flow (for the Kanban tab).
     LoadFlow,
+    /// Compute the insights (for the Insights tab).
+    LoadInsights,
     LoadBurndown(String),
     Plan {
         sprint: String,
@@ -352,6 +362,11 @@ pub enum Effect {
     ReviewOps {
         id: ItemId,
         criteria: String,
+    },
+    RecordEscape {
+        source: String,
+        release: Option<String>,
+        catch: crate::domain::escape::Catch,
     },
     Rotate {
         name: String,
@@ -417,6 +432,10 @@ pub struct AppState {
     pub ageing_days: u32,
     /// The maintenance team's flow, once the Kanban tab has asked for it.
     pub flow: Option<Flow>,
+    /// The insights, once the Insights tab has asked for them.
+    pub insights: Option<Box<crate::domain::insights::Insights>>,
+    /// How far the Insights tab is scrolled down.
+    pub insights_scroll: u16,
     pub releases: Releases,
     pub pipeline: PipelineView,
     /// The release the automation runs for this board right now.
@@ -487,6 +506,8 @@ impl AppState {
             kanban: KanbanView::default(),
             ageing_days: crate::domain::kanban::DEFAULT_AGEING_DAYS,
             flow: None,
+            insights: None,
+            insights_scroll: 0,
             releases: Releases::default(),
             pipeline: PipelineView::default(),
             running: None,
@@ -531,6 +552,7 @@ impl AppState {
             None if self.tab == Tab::Sprint => Context::Sprint,
             None if self.tab == Tab::Pipeline => Context::Pipeline,
             None if self.tab == Tab::Handover => Context::Handover,
+            None if self.tab == Tab::Insights => Context::Insights,
             None if self.tab == Tab::Service && self.problems_shown => Context::Problems,
             None if self.tab == Tab::Service => Context::Service,
             None if self.backlog.filtering => Context::Filter,

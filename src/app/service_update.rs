@@ -130,6 +130,14 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
                 });
             }
         }
+        Some(Command::Escape) => {
+            let id = selected(s).map(|i| i.id.clone());
+            if let Some(id) = id
+                && super::update::writable(s)
+            {
+                super::update::ask_escape(s, id, "ENV KIND, or none");
+            }
+        }
         Some(Command::Ticket) => return ticket(s, Kind::Defect),
         Some(Command::EnhancementTicket) => return ticket(s, Kind::Enhancement),
         Some(other) => return super::update::command(s, other),

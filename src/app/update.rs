@@ -44,6 +44,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Saved(item, text) => saved(s, *item, text),
+        Msg::Insights(insights) => {
+            s.insights = Some(insights);
+            vec![]
+        }
         Msg::Flow(flow) => {
             s.flow = Some(*flow);
             vec![]
@@ -209,6 +213,9 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     if s.tab == Tab::Kanban {
         effects.push(Effect::LoadFlow);
     }
+    if s.tab == Tab::Insights {
+        effects.push(Effect::LoadInsights);
+    }
     if s.tab == Tab::Sprint {
         effects.extend(super::sprint_update::burndown_effect(s));
     }
@@ -323,6 +330,22 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::People => people_key(s, cmd),
         Context::Move => move_key(s, cmd),
         Context::Kanban | Context::OpsReviews => super::kanban_update::key(s, cmd),
+        Context::Insights => match cmd {
+            Some(Command::Down) => {
+                s.insights_scroll = s.insights_scroll.saturating_add(1);
+                vec![]
+            }
+            Some(Command::Up) => {
+                s.insights_scroll = s.insights_scroll.saturating_sub(1);
+                vec![]
+            }
+            Some(Command::First) => {
+                s.insights_scroll = 0;
+                vec![]
+            }
+            Some(other) => command(s, other),
+            None => vec![],
+        },
         Context::Sprint => super::sprint_update::key(s, cmd),
         Context::Pipeline => super::pipeline_update::key(s, cmd),
         Context::Handover => super::handover_update::key(s, cmd),
@@ -357,7 +380,8 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         | Command::KanbanTab
         | Command::PipelineTab
         | Command::HandoverTab
-        | Command::ServiceTab => {
+        | Command::ServiceTab
+        | Command::InsightsTab => {
             s.tab = match cmd {
                 Command::NextTab => s.tab.step(true),
                 Command::PrevTab => s.tab.step(false),
@@ -365,11 +389,15 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
                 Command::PipelineTab => Tab::Pipeline,
                 Command::HandoverTab => Tab::Handover,
                 Command::ServiceTab => Tab::Service,
+                Command::InsightsTab => Tab::Insights,
                 Command::SprintTab => Tab::Sprint,
                 _ => Tab::Backlog,
             };
             if s.tab == Tab::Kanban && s.flow.is_none() {
                 return vec![Effect::LoadFlow];
+            }
+            if s.tab == Tab::Insights {
+                return vec![Effect::LoadInsights];
             }
             if s.tab == Tab::Sprint {
                 return super::sprint_update::burndown_effect(s);
@@ -441,6 +469,25 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         Command::Accept | Command::Refine | Command::Cancel | Command::Block | Command::Queue => {
             return transition(s, cmd);
+        }
+        Command::Escape => {
+            let chosen = s.selected().map(|i| (i.id, i.kind));
+            if let Some((id, kind)) = chosen
+                && writable(s)
+            {
+                if kind != crate::domain::Kind::Defect {
+                    flash_error(
+                        s,
+                        format!("{id} is a {kind}: escapes are defects and incidents"),
+                    );
+                } else {
+                    ask_escape(
+                        s,
+                        id.to_string(),
+                        "[VERSION] ENV KIND, or [VERSION] none (the version when no incident links it)",
+                    );
+                }
+            }
         }
         _ => {}
     }
@@ -753,6 +800,19 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                         }
                     };
                 }
+                Pending::Escape(source) => {
+                    return match crate::domain::escape::parse_answer(&reason) {
+                        Ok((release, catch)) => vec![Effect::RecordEscape {
+                            source,
+                            release,
+                            catch,
+                        }],
+                        Err(e) => {
+                            flash_error(s, e.to_string());
+                            vec![]
+                        }
+                    };
+                }
                 Pending::ReviewOps(id) => {
                     return vec![Effect::ReviewOps {
                         id,
@@ -995,3 +1055,14 @@ fn filter_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
 #[cfg(test)]
 #[path = "update_tests.rs"]
 mod tests;
+
+/// Asks where an escaped incident or defect should have been caught.
+pub(super) fn ask_escape(s: &mut AppState, source: String, shape: &str) {
+    s.overlay = Some(Overlay::Prompt {
+        question: format!(
+            "{source} reached live: which environment and kind of test (functional, non-functional) should have caught it? {shape}"
+        ),
+        input: LineInput::default(),
+        then: Pending::Escape(source),
+    });
+}

@@ -487,12 +487,14 @@ mod kanban_keys {
         code(&mut s, KeyCode::Tab);
         assert_eq!(s.tab, crate::app::Tab::Service);
         code(&mut s, KeyCode::Tab);
+        assert_eq!(s.tab, crate::app::Tab::Insights);
+        code(&mut s, KeyCode::Tab);
         assert_eq!(s.tab, crate::app::Tab::Backlog, "Tab wraps around");
         update(
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
         );
-        assert_eq!(s.tab, crate::app::Tab::Service);
+        assert_eq!(s.tab, crate::app::Tab::Insights);
         press(&mut s, "6");
         assert_eq!(s.context(), Context::Service);
         press(&mut s, "1");
@@ -1415,4 +1417,20 @@ fn the_kanban_tab_shows_the_operations_review_queue_and_records_a_review() {
     assert_eq!(s.kanban.review_row, 1, "the selection stays on the queue");
     code(&mut s, KeyCode::Esc);
     assert_eq!(s.context(), Context::Kanban);
+}
+
+#[test]
+fn seven_opens_the_insights_which_scroll_with_j_and_k() {
+    let mut s = board(3);
+    assert_eq!(press(&mut s, "7"), [Effect::LoadInsights]);
+    assert_eq!(s.context(), Context::Insights);
+    press(&mut s, "jjj");
+    assert_eq!(s.insights_scroll, 3);
+    press(&mut s, "k");
+    assert_eq!(s.insights_scroll, 2);
+    press(&mut s, "g");
+    assert_eq!(s.insights_scroll, 0);
+    // Tab wraps from Insights back to the Backlog.
+    code(&mut s, KeyCode::Tab);
+    assert_eq!(s.tab, crate::app::Tab::Backlog);
 }

@@ -3,6 +3,7 @@
 //! the acting person, and turns every failure into one sentence and the contract's exit code.
 
 mod board;
+mod escape;
 mod handover;
 mod hypercare;
 mod incident;
@@ -11,6 +12,7 @@ mod kanban;
 mod person;
 mod problem;
 mod release;
+mod report;
 mod sprint;
 mod status;
 
@@ -95,6 +97,18 @@ pub enum Command {
     /// The on-call view: releases in flight and whom they wait on, slots, columns over limit.
     /// Exits 10 when something waits on a person.
     Status(board::JsonArg),
+    /// Escaped defects: where an incident or defect that reached live should have been caught.
+    #[command(subcommand)]
+    Escape(escape::EscapeCmd),
+    /// Delivery (DORA) with its trend and tier, both teams' flow, and the cost of the controls:
+    /// where the lead time of the releases that went live was spent.
+    Report {
+        /// From this day (YYYY-MM-DD); the last twelve weeks when not given.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the whole board as JSON.
     Export(board::ExportArgs),
     /// Make a new board from an export, all or nothing.
@@ -263,6 +277,8 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
                 Outcome::Exit(code)
             });
         }
+        Command::Escape(c) => escape::run(&ctx, c, out),
+        Command::Report { since, json } => report::run(&ctx, since.as_deref(), *json, out),
         Command::Export(a) => board::export(&ctx, a, out),
         Command::Import(a) => board::import(&ctx, a, out),
     }?;

@@ -4,11 +4,13 @@
 pub mod backlog;
 pub mod burndown;
 pub mod error;
+pub mod escape;
 pub mod event;
 pub mod handover;
 pub mod hypercare;
 pub mod ids;
 pub mod incident;
+pub mod insights;
 pub mod item;
 pub mod kanban;
 pub mod measures;

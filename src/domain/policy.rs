@@ -152,6 +152,7 @@ duties! {
     CLOSE_A_PROBLEM: "problems", [ServiceManager], "close a problem";
     FLAG_A_STORY_FOR_OPERATIONS: "ops-flag", [Developer, ProductOwner, AmsEngineer], "flag a delivery story as touching operations";
     RECORD_AN_OPERATIONS_REVIEW: "ops-review", [AmsEngineer], "record the operations review of a flagged story";
+    RECORD_AN_ESCAPED_DEFECT: "escapes", [Tester, ServiceManager, AmsEngineer, Developer], "record where a defect that reached live should have been caught";
     ACCEPT_AN_ITEM_FROM_TRIAGE: "triage", [ProductOwner, AmsEngineer], "accept an item from triage";
     CANCEL_AN_ITEM: "backlog-owner", [ProductOwner], "cancel an item";
     CLOSE_AN_INCIDENT: "incidents", [ServiceManager], "close an incident";

@@ -13,6 +13,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_pd.sql")),
     M::up(include_str!("migrations/0006_pd_tickets.sql")),
     M::up(include_str!("migrations/0007_ops_reviews.sql")),
+    M::up(include_str!("migrations/0008_escapes.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -3,9 +3,11 @@
 
 mod board;
 mod error;
+mod escape;
 pub mod handover;
 mod hypercare;
 mod incident;
+mod insights;
 mod items;
 mod kanban;
 mod migrations;

@@ -635,6 +635,27 @@ pub fn carry_out(
                 ])
             })
         }
+        Effect::RecordEscape {
+            source,
+            release,
+            catch,
+        } => store
+            .record_escape(&source, release.as_deref(), &catch, "", me, now)
+            .and_then(|e| {
+                let text = match (&e.env, e.test) {
+                    (Some(env), Some(test)) => format!(
+                        "{} escaped {}: the {} tests in {env} should have caught it.",
+                        e.source,
+                        e.release,
+                        crate::domain::escape::kind_str(test)
+                    ),
+                    _ => format!(
+                        "{} escaped {}: no automated test could have caught it.",
+                        e.source, e.release
+                    ),
+                };
+                Ok(vec![reload(store, me)?, Msg::Said(text)])
+            }),
         Effect::Rerun(version) => store.rerun(&version, me, now).and_then(|(env, step)| {
             Ok(vec![
                 reload(store, me)?,
@@ -694,6 +715,13 @@ pub fn carry_out(
             );
             Ok(vec![reload(store, me)?, Msg::Said(text)])
         }),
+        Effect::LoadInsights => {
+            let today = now.date_naive();
+            let since = today - chrono::Duration::days(crate::domain::insights::DEFAULT_DAYS);
+            store
+                .insights(since, today)
+                .map(|i| vec![Msg::Insights(Box::new(i))])
+        }
         Effect::LoadFlow => store
             .kanban_flow(now.date_naive())
             .map(|f| vec![Msg::Flow(Box::new(f))]),

@@ -49,6 +49,7 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
         Tab::Pipeline => tabs::pipeline::draw(s, &theme, frame, body),
         Tab::Handover => tabs::handover::draw(s, &theme, frame, body),
         Tab::Service => tabs::service::draw(s, &theme, frame, body),
+        Tab::Insights => tabs::insights::draw(s, &theme, frame, body),
     }
     draw_status(s, &theme, frame, status);
     draw_footer(s, &theme, frame, footer);
@@ -90,6 +91,12 @@ fn draw_header(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn draw_tabs(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    // Three spaces between tabs when they fit, fewer on a narrow terminal.
+    let labels: usize = Tab::ALL.iter().map(|t| t.title().len() + 2).sum();
+    let gap = (1..=3)
+        .rev()
+        .find(|g| 1 + labels + g * Tab::ALL.len() <= area.width as usize)
+        .unwrap_or(1);
     let mut spans = vec![Span::raw(" ")];
     for tab in Tab::ALL {
         let style = if *tab == s.tab {
@@ -101,7 +108,7 @@ fn draw_tabs(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             format!("{} {}", tab.number(), tab.title()),
             style,
         ));
-        spans.push(Span::raw("   "));
+        spans.push(Span::raw(" ".repeat(gap)));
     }
     frame.render_widget(Line::from(spans), area);
 }

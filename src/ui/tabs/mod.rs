@@ -3,6 +3,7 @@
 pub mod backlog;
 pub mod flow;
 pub mod handover;
+pub mod insights;
 pub mod kanban;
 pub mod pipeline;
 pub mod service;

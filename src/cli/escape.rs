@@ -1,0 +1,118 @@
+//! `escape`: record where a defect that reached live should have been caught, and list them.
+
+use super::{Ctx, Failure, print_json, print_table, to_json};
+use crate::app::format;
+use crate::domain::escape::{Catch, kind_str, parse_kind};
+use clap::Subcommand;
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum EscapeCmd {
+    /// Record where an incident (INC-n) or defect (FB-n) found after its release went live
+    /// should have been caught: an environment and a kind of test, or --none.
+    Add {
+        source: String,
+        #[arg(long, required_unless_present = "none")]
+        env: Option<String>,
+        /// functional or non-functional.
+        #[arg(long, required_unless_present = "none")]
+        test: Option<String>,
+        /// No automated test could have caught it.
+        #[arg(long, conflicts_with_all = ["env", "test"])]
+        none: bool,
+        /// The release it escaped (found from the incident when not given).
+        #[arg(long, value_name = "VERSION")]
+        release: Option<String>,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+    },
+    /// Every escaped defect recorded.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut store = ctx.open()?;
+    match cmd {
+        EscapeCmd::Add {
+            source,
+            env,
+            test,
+            none,
+            release,
+            note,
+        } => {
+            let catch = match (none, env, test) {
+                (true, _, _) => Catch::Nowhere,
+                (false, Some(env), Some(test)) => Catch::At {
+                    env: env.clone(),
+                    test: parse_kind(test)?,
+                },
+                _ => {
+                    return Err(Failure::usage(
+                        "say where it should have been caught: --env ENV --test KIND, or --none",
+                    ));
+                }
+            };
+            let actor = ctx.actor(&store)?;
+            let e =
+                store.record_escape(source, release.as_deref(), &catch, note, &actor, ctx.now)?;
+            match (&e.env, e.test) {
+                (Some(env), Some(test)) => writeln!(
+                    out,
+                    "{} escaped {}: the {} tests in {env} should have caught it.",
+                    e.source,
+                    e.release,
+                    kind_str(test)
+                )?,
+                _ => writeln!(
+                    out,
+                    "{} escaped {}: no automated test could have caught it.",
+                    e.source, e.release
+                )?,
+            }
+        }
+        EscapeCmd::List { json } => {
+            let escapes = store.escapes()?;
+            if *json {
+                return print_json(out, vec![("escapes", to_json(&escapes))]);
+            }
+            if escapes.is_empty() {
+                writeln!(
+                    out,
+                    "No escaped defect recorded. Record one with `firebreak escape add INC-n --env ENV --test KIND`."
+                )?;
+                return Ok(());
+            }
+            let mut rows = vec![
+                [
+                    "SOURCE",
+                    "RELEASE",
+                    "SHOULD HAVE BEEN CAUGHT",
+                    "FOUND",
+                    "BY",
+                    "NOTE",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            rows.extend(escapes.iter().map(|e| {
+                vec![
+                    e.source.clone(),
+                    e.release.clone(),
+                    match (&e.env, e.test) {
+                        (Some(env), Some(t)) => format!("{env}, {}", kind_str(t)),
+                        _ => "none could have".to_string(),
+                    },
+                    format::when(e.found),
+                    e.by.clone(),
+                    e.note.clone(),
+                ]
+            }));
+            print_table(out, &rows)?;
+        }
+    }
+    Ok(())
+}
