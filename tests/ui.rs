@@ -577,3 +577,36 @@ fn an_escape_is_recorded_from_the_service_tab_and_the_backlog() {
     }
     insta::assert_snapshot!("insights_escapes_80x24", f.screen(80, 24));
 }
+
+/// Every tab in plain ASCII, and with no colour: each cell is ASCII, and no cell's meaning
+/// rests on a colour (NO_COLOR styles use bold, underline and reverse only).
+#[test]
+fn every_tab_in_ascii_and_without_colour() {
+    let mut f = Fixture::demo();
+    f.state.ascii = true;
+    f.state.color = false;
+    for (key, name) in [
+        ('1', "backlog"),
+        ('2', "sprint"),
+        ('3', "kanban"),
+        ('4', "pipeline"),
+        ('5', "handover"),
+        ('6', "service"),
+        ('7', "insights"),
+    ] {
+        f.keys(&[KeyCode::Char(key)]);
+        let screen = f.screen(80, 24);
+        let odd: String = screen.chars().filter(|c| !c.is_ascii()).collect();
+        assert!(odd.is_empty(), "{name} has non-ASCII {odd:?}:\n{screen}");
+        insta::assert_snapshot!(format!("ascii_{name}_80x24"), screen);
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|fr| ui::render(&f.state, fr)).unwrap();
+        for cell in terminal.backend().buffer().content() {
+            use ratatui::style::Color;
+            assert!(
+                matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+                "{name}: a coloured cell {cell:?} under NO_COLOR"
+            );
+        }
+    }
+}

@@ -54,6 +54,70 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
     draw_status(s, &theme, frame, status);
     draw_footer(s, &theme, frame, footer);
     overlays::draw(s, &theme, frame, area);
+    if s.ascii {
+        plain(frame);
+    }
+}
+
+/// The ASCII stand-in of a glyph the board draws; `None` for anything else (a user's text
+/// keeps its letters).
+fn ascii_glyph(symbol: &str) -> Option<&'static str> {
+    Some(match symbol {
+        "←" => "<",
+        "→" => ">",
+        "↑" => "^",
+        "↓" => "v",
+        "·" | "•" => ".",
+        "●" => "*",
+        "◐" => "o",
+        "○" => "o",
+        "◆" => "+",
+        "▲" => "^",
+        "▶" => ">",
+        "‖" => "|",
+        "✔" => "v",
+        "✖" => "x",
+        "◷" => "@",
+        "⊘" => "/",
+        "⇧" => "S",
+        "▏" => "|",
+        "…" => "~",
+        "»" => ">",
+        "─" | "━" => "-",
+        "│" | "┃" => "|",
+        "╭" | "╮" | "╰" | "╯" | "┌" | "┐" | "└" | "┘" | "├" | "┤" | "┬" | "┴" | "┼" => {
+            "+"
+        }
+        "▁" => ".",
+        "▂" => ":",
+        "▃" => "-",
+        "▄" => "=",
+        "▅" => "+",
+        "▆" => "*",
+        "▇" => "#",
+        "█" => "@",
+        _ => return None,
+    })
+}
+
+/// With `--ascii`, the glyphs every widget drew become plain ASCII in one pass over the frame:
+/// no widget can forget one.
+fn plain(frame: &mut Frame<'_>) {
+    for cell in frame.buffer_mut().content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.is_ascii() {
+            continue;
+        }
+        if let Some(a) = ascii_glyph(symbol) {
+            cell.set_symbol(a);
+        } else if symbol
+            .chars()
+            .all(|c| ('\u{2800}'..='\u{28FF}').contains(&c))
+        {
+            // Braille dots of the charts.
+            cell.set_symbol(".");
+        }
+    }
 }
 
 fn draw_header(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
