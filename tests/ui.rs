@@ -610,3 +610,23 @@ fn every_tab_in_ascii_and_without_colour() {
         }
     }
 }
+
+#[test]
+fn y_copies_the_shadow_url_of_a_release_and_a_log_line() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('4'), KeyCode::Char('j'), KeyCode::Char('y')]);
+    let screen = f.screen(120, 40);
+    assert!(
+        screen.contains("Copied to the clipboard: https://"),
+        "2.4.0 is in the shadow: its URL\n{screen}"
+    );
+    // In the log (which covers the status line), the top line shown.
+    f.keys(&[KeyCode::Char('l'), KeyCode::Char('j'), KeyCode::Char('y')]);
+    let said = f
+        .state
+        .flash
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert_eq!(said, "Copied to the clipboard: all smoke checks passed");
+}

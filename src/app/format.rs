@@ -236,6 +236,30 @@ pub fn escape_heading(i: &crate::domain::insights::Insights) -> String {
     )
 }
 
+/// The escape sequence that puts `text` on the clipboard of the terminal the user sits at,
+/// across SSH and tmux (OSC 52, base64 of the UTF-8 text).
+pub fn osc52(text: &str) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4 + 8);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(TABLE[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    format!("\x1b]52;c;{out}\x07")
+}
+
 #[cfg(test)]
 mod span_tests {
     #[test]
@@ -248,5 +272,13 @@ mod span_tests {
             "▁▅ █"
         );
         assert_eq!(super::sparkline(&[Some(1.0), Some(2.0)], true), "+@");
+    }
+
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(super::osc52("FB-12"), "\x1b]52;c;RkItMTI=\x07");
+        assert_eq!(super::osc52("ab"), "\x1b]52;c;YWI=\x07");
+        assert_eq!(super::osc52("abc"), "\x1b]52;c;YWJj\x07");
+        assert_eq!(super::osc52("é"), "\x1b]52;c;w6k=\x07");
     }
 }

@@ -359,6 +359,8 @@ pub enum Effect {
         title: String,
     },
     Rerun(String),
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
     ReviewOps {
         id: ItemId,
         criteria: String,

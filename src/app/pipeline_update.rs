@@ -189,3 +189,22 @@ pub(super) fn determination(text: &str) -> Result<(crate::domain::pd::Cause, Str
     }
     Ok((cause, findings.trim().to_string()))
 }
+
+/// The selected step's log with its title: what the log overlay shows and `y` copies from.
+pub fn step_log(s: &AppState) -> (String, String) {
+    let Some(v) = selected(s) else {
+        return (" Log ".into(), String::new());
+    };
+    let Some((env, name)) = step(s) else {
+        return (" Log ".into(), String::new());
+    };
+    let rec = v.steps.iter().find(|x| x.env == env && x.step == name);
+    let title = format!(" {} {env}/{name} ", v.release.version);
+    let text = match rec {
+        Some(x) if x.log.is_empty() && x.outcome.is_none() => "running…".into(),
+        Some(x) if x.log.is_empty() => "(no output)".into(),
+        Some(x) => x.log.clone(),
+        None => "not run yet".into(),
+    };
+    (title, text)
+}

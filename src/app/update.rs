@@ -350,6 +350,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::Pipeline => super::pipeline_update::key(s, cmd),
         Context::Handover => super::handover_update::key(s, cmd),
         Context::Service | Context::Problems => super::service_update::key(s, cmd),
+        Context::Log if cmd == Some(Command::Copy) => copy(s),
         Context::Log => {
             if let Some(Overlay::Log { scroll }) = &mut s.overlay {
                 match cmd {
@@ -404,6 +405,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::Plan => return super::sprint_update::plan_selected(s),
+        Command::Copy => return copy(s),
         Command::Refresh => {
             flash(s, "Reloaded.");
             return vec![Effect::Reload];
@@ -1065,4 +1067,60 @@ pub(super) fn ask_escape(s: &mut AppState, source: String, shape: &str) {
         input: LineInput::default(),
         then: Pending::Escape(source),
     });
+}
+
+/// What `y` copies where the keyboard is: the log's top line, the selected item, card,
+/// incident or problem's id, a release's shadow or live URL (else its version).
+pub(super) fn copy_target(s: &AppState) -> Option<String> {
+    use super::Tab;
+    if let Some(Overlay::Log { scroll }) = &s.overlay {
+        let (_, text) = super::pipeline_update::step_log(s);
+        return text.lines().nth(*scroll).map(str::to_string);
+    }
+    match s.tab {
+        Tab::Backlog => s.selected().map(|i| i.id.to_string()),
+        Tab::Sprint => super::sprint_update::selected(s).map(|i| i.id.to_string()),
+        Tab::Kanban if s.kanban.reviews => s
+            .kanban
+            .queue
+            .get(s.kanban.review_row)
+            .map(|(r, _)| r.item.to_string()),
+        Tab::Kanban => super::kanban_update::selected(s).map(|i| i.id.to_string()),
+        Tab::Pipeline => {
+            let v = super::pipeline_update::selected(s)?;
+            let r = &v.release;
+            let prod = s.releases.pipeline(&r.project).map(|p| p.production());
+            let url = match (r.state, &r.slot, prod) {
+                (crate::domain::release::ReleaseState::Shadow, Some(slot), Some(p)) => {
+                    p.shadow_url_of(slot)
+                }
+                (crate::domain::release::ReleaseState::Live, _, Some(p)) => p.live_url.clone(),
+                _ => None,
+            };
+            Some(url.unwrap_or_else(|| r.version.clone()))
+        }
+        Tab::Service if s.problems_shown => {
+            super::service_update::selected_problem(s).map(|p| p.id.clone())
+        }
+        Tab::Service => super::service_update::selected(s).map(|i| i.id.clone()),
+        Tab::Handover => super::handover_update::selected(s).map(|c| c.key.clone()),
+        Tab::Insights => None,
+    }
+}
+
+fn copy(s: &mut AppState) -> Vec<Effect> {
+    match copy_target(s) {
+        Some(text) if !text.is_empty() => {
+            let shown: String = text.chars().take(60).collect();
+            flash(s, format!("Copied to the clipboard: {shown}"));
+            vec![Effect::Copy(text)]
+        }
+        _ => {
+            flash_error(
+                s,
+                "Nothing here to copy: select an item, a release or an incident first.",
+            );
+            vec![]
+        }
+    }
 }

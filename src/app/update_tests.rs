@@ -1434,3 +1434,21 @@ fn seven_opens_the_insights_which_scroll_with_j_and_k() {
     code(&mut s, KeyCode::Tab);
     assert_eq!(s.tab, crate::app::Tab::Backlog);
 }
+
+#[test]
+fn y_copies_the_selected_id_and_says_so() {
+    let mut s = board(3);
+    press(&mut s, "j");
+    assert_eq!(press(&mut s, "y"), [Effect::Copy("FB-2".into())]);
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Copied to the clipboard: FB-2")
+    );
+    // Nothing to copy on the Insights tab: a message, no effect.
+    press(&mut s, "7");
+    assert!(press(&mut s, "y").is_empty());
+    assert!(s.flash.as_ref().unwrap().error);
+}

@@ -656,6 +656,13 @@ pub fn carry_out(
                 };
                 Ok(vec![reload(store, me)?, Msg::Said(text)])
             }),
+        Effect::Copy(text) => {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(crate::app::format::osc52(&text).as_bytes());
+            let _ = out.flush();
+            Ok(vec![])
+        }
         Effect::Rerun(version) => store.rerun(&version, me, now).and_then(|(env, step)| {
             Ok(vec![
                 reload(store, me)?,

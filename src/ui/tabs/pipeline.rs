@@ -3,6 +3,7 @@
 //! slots, the votes, and the end of the log of the step under the cursor.
 
 use crate::app::pipeline::glyph;
+pub use crate::app::pipeline_update::step_log;
 use crate::app::pipeline_update::{selected, step};
 use crate::app::{AppState, format};
 use crate::domain::pd::Cause;
@@ -376,23 +377,4 @@ fn votes(v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
         spans.push(Span::raw(text));
     }
     vec![Line::from(spans)]
-}
-
-/// The step under the cursor's title and its whole log.
-pub fn step_log(s: &AppState) -> (String, String) {
-    let Some(v) = selected(s) else {
-        return (" Log ".into(), String::new());
-    };
-    let Some((env, name)) = step(s) else {
-        return (" Log ".into(), String::new());
-    };
-    let rec = v.steps.iter().find(|x| x.env == env && x.step == name);
-    let title = format!(" {} {env}/{name} ", v.release.version);
-    let text = match rec {
-        Some(x) if x.log.is_empty() && x.outcome.is_none() => "running…".into(),
-        Some(x) if x.log.is_empty() => "(no output)".into(),
-        Some(x) => x.log.clone(),
-        None => "not run yet".into(),
-    };
-    (title, text)
 }
