@@ -2280,3 +2280,130 @@ mod escapes {
         );
     }
 }
+
+mod many_users {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+
+    /// Not a test of its own: the sibling test below runs this in a child process to hold the
+    /// board's write lock the way another firebreak in the middle of a write would.
+    #[test]
+    fn hold_the_write_lock_for_a_sibling_test() {
+        let Some(db) = std::env::var_os("FIREBREAK_HOLD_LOCK") else {
+            return;
+        };
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        println!("holding the lock");
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
+
+    #[test]
+    fn a_write_waits_for_the_lock_then_names_the_process_holding_it() {
+        let b = Board::demo();
+        let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "many_users::hold_the_write_lock_for_a_sibling_test",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("FIREBREAK_HOLD_LOCK", &b.db)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(holder.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("holding the lock") {
+            line.clear();
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "the holder ended early"
+            );
+        }
+        // Reads go on while another process writes.
+        let before = b.state();
+        b.run(&["item", "add", "Blocked by a long write"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "the board is busy: pid {} (",
+                holder.id()
+            )))
+            .stderr(predicate::str::contains(
+                "held its write lock for 5 s; try again",
+            ));
+        drop(holder.stdin.take());
+        holder.wait().unwrap();
+        assert_eq!(b.state(), before, "the refused write changed nothing");
+        b.run(&["item", "add", "Written once the lock is free"])
+            .assert()
+            .success();
+    }
+}
+
+mod shared_host {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &std::path::Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn a_board_is_owner_only_unless_shared_with_a_group_and_exposure_is_warned() {
+        let b = Board::new();
+        assert_eq!(mode(&b.db), 0o600);
+        b.run(&["item", "list"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("warning").not());
+        std::fs::set_permissions(&b.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        b.run(&["item", "list"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "is readable by every user of this machine",
+            ));
+    }
+
+    #[test]
+    fn init_group_shares_the_board_and_its_wal_and_shm_with_the_group_only() {
+        let group = std::process::Command::new("id")
+            .arg("-gn")
+            .output()
+            .unwrap();
+        let group = String::from_utf8(group.stdout).unwrap().trim().to_string();
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("shared.db");
+        let init = |g: &str| {
+            let mut cmd = Command::cargo_bin("firebreak").unwrap();
+            cmd.env("USER", "priya")
+                .env("FIREBREAK_DB", &db)
+                .args(["init", "--group", g]);
+            cmd
+        };
+        init("no-such-group-here")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "there is no group 'no-such-group-here'",
+            ));
+        assert!(!db.exists(), "a refused init leaves no board behind");
+        init(&group)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!(
+                "Shared with group '{group}'"
+            )));
+        assert_eq!(mode(&db), 0o660);
+        for suffix in ["-wal", "-shm"] {
+            let p = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+            if p.exists() {
+                assert_eq!(mode(&p), 0o660, "{suffix}");
+            }
+        }
+    }
+}

@@ -357,3 +357,24 @@ fn thousands_of_items_added_one_by_one_keep_short_keys() {
     let ids: Vec<u32> = items.iter().map(|i| i.id.0).collect();
     assert_eq!(ids, (1..=2000).collect::<Vec<_>>());
 }
+
+#[test]
+fn sharing_with_a_group_covers_the_wal_and_shm_while_the_board_is_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let group = std::process::Command::new("id")
+        .arg("-gn")
+        .output()
+        .unwrap();
+    let group = String::from_utf8(group.stdout).unwrap().trim().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    let mut store = firebreak::store::Store::create(&db).unwrap();
+    firebreak::demo::build(&mut store, chrono::Utc::now()).unwrap();
+    firebreak::store::share_with_group(&db, &group).unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let p = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o660, "{suffix}");
+    }
+    assert!(firebreak::store::exposure_warning(&db).is_none());
+}

@@ -22,6 +22,10 @@ pub struct InitArgs {
     /// The board's name, shown in the header.
     #[arg(long, default_value = "firebreak board")]
     pub title: String,
+    /// Share the board with this group: it and its -wal and -shm files become readable and
+    /// writable by the group and no one else (otherwise only you may open it).
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +70,33 @@ pub fn init(ctx: &Ctx<'_>, a: &InitArgs, out: &mut dyn Write) -> Result<(), Fail
         team: Team::Appdev,
     };
     store.init_board(&a.title, identity, &first, ctx.now)?;
+    if let Some(group) = &a.group {
+        // While the board is open its -wal and -shm files exist: they are shared too.
+        if let Err(e) = crate::store::share_with_group(&path, group) {
+            drop(store);
+            for f in ["", "-wal", "-shm"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(f);
+                let _ = std::fs::remove_file(PathBuf::from(p));
+            }
+            return Err(Failure::usage(format!("{e}; no board was made")));
+        }
+        writeln!(
+            out,
+            "Shared with group '{group}': the board and its -wal and -shm files are read-write for the group, closed to others."
+        )?;
+        if let Some(dir) = path.parent() {
+            use std::os::unix::fs::PermissionsExt;
+            let setgid = std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o2000 != 0);
+            if !setgid {
+                writeln!(
+                    out,
+                    "Tip: `chgrp {group} {d} && chmod g+s {d}` keeps the files SQLite adds beside it in the group.",
+                    d = dir.display()
+                )?;
+            }
+        }
+    }
     writeln!(
         out,
         "Created the board '{}' at {}.\nYou ({me}) are its first person, a product owner. Register the others with\n  firebreak person add NAME --role ROLE --team appdev|ams\nthen open the board with `firebreak`.",

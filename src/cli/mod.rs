@@ -175,6 +175,9 @@ impl Ctx<'_> {
     /// Opens the board; `--as` is refused on a board that does not allow it, reads included.
     pub fn open(&self) -> Result<Store, Failure> {
         let store = Store::open(&self.db_path(), self.cli.readonly)?;
+        if let Some(w) = crate::store::exposure_warning(&self.db_path()) {
+            eprintln!("firebreak: warning: {w}");
+        }
         if self.cli.as_person.is_some() {
             self.actor(&store)?;
         }

@@ -34,9 +34,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "the database is busy: another firebreak is writing and held the lock for 5 s; try again"
+        "the board is busy: {} held its write lock for 5 s; try again",
+        .holder.as_deref().unwrap_or("another process")
     )]
-    Busy,
+    Busy { holder: Option<String> },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
 }
@@ -45,7 +46,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                StoreError::Busy
+                StoreError::Busy { holder: None }
             }
             Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly,
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABoard(PathBuf::new()),

@@ -93,6 +93,13 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         }
+        // Owner-only from the first byte; SQLite gives its -wal and -shm files the same mode.
+        // `init --group` opens it to a group.
+        let mut file = std::fs::OpenOptions::new();
+        file.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+        file.open(path).map_err(|e| StoreError::io(path, e))?;
         let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -138,11 +145,19 @@ impl Store {
         if self.readonly {
             return Err(StoreError::ReadOnly);
         }
+        let path = self.path.clone();
+        let named = |e: StoreError| match e {
+            StoreError::Busy { holder: None } => StoreError::Busy {
+                holder: lock_holder(&path),
+            },
+            other => other,
+        };
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| named(e.into()))?;
+        let out = f(&tx).map_err(named)?;
+        tx.commit().map_err(|e| named(e.into()))?;
         Ok(out)
     }
 
@@ -177,4 +192,122 @@ pub(crate) fn append_event(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreE
         ],
     )?;
     Ok(())
+}
+
+/// Which process holds the board's write lock, as "pid N (its command line)": asked of the
+/// kernel through the lock SQLite takes in the `-shm` file (WAL's write lock, one byte at
+/// offset 120). None when nobody else holds it or the platform cannot say.
+pub fn lock_holder(db: &Path) -> Option<String> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let mut shm = db.as_os_str().to_owned();
+        shm.push("-shm");
+        let file = std::fs::File::open(&shm).ok()?;
+        // SAFETY: `flock` is plain data, zeroed then filled; F_GETLK only reads the file's
+        // lock table into it.
+        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
+        lock.l_type = libc::F_WRLCK as libc::c_short;
+        lock.l_whence = libc::SEEK_SET as libc::c_short;
+        lock.l_start = 120;
+        lock.l_len = 1;
+        // SAFETY: a valid open descriptor and a pointer to a live `flock`.
+        let r = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut lock) };
+        if r != 0 || lock.l_type == libc::F_UNLCK as libc::c_short {
+            return None;
+        }
+        let pid = lock.l_pid;
+        let command = std::fs::read(format!("/proc/{pid}/cmdline"))
+            .ok()
+            .map(|raw| {
+                raw.split(|b| *b == 0)
+                    .filter(|a| !a.is_empty())
+                    .map(|a| String::from_utf8_lossy(a).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|c| !c.is_empty());
+        Some(match command {
+            Some(c) => format!("pid {pid} ({c})"),
+            None => format!("pid {pid}"),
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = db;
+        None
+    }
+}
+
+/// The board file and its `-wal` and `-shm` companions, those that exist.
+fn board_files(db: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        })
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Makes the board and its companions readable and writable by `group` and no one else.
+#[cfg(unix)]
+pub fn share_with_group(db: &Path, group: &str) -> Result<(), String> {
+    use std::os::unix::ffi::OsStrExt;
+    let name =
+        std::ffi::CString::new(group).map_err(|_| format!("'{group}' is not a group name"))?;
+    // SAFETY: a valid C string; getgrnam returns null or a pointer to static storage, read at
+    // once.
+    let entry = unsafe { libc::getgrnam(name.as_ptr()) };
+    if entry.is_null() {
+        return Err(format!(
+            "there is no group '{group}' on this machine: ask an administrator to add it (groupadd {group})"
+        ));
+    }
+    // SAFETY: non-null, just returned by getgrnam.
+    let gid = unsafe { (*entry).gr_gid };
+    for file in board_files(db) {
+        let c = std::ffi::CString::new(file.as_os_str().as_bytes())
+            .map_err(|_| format!("{} has a NUL in its name", file.display()))?;
+        // SAFETY: a valid path; uid -1 leaves the owner as it is.
+        if unsafe { libc::chown(c.as_ptr(), u32::MAX, gid) } != 0 {
+            return Err(format!(
+                "cannot give {} to group '{group}': {} (are you in the group? `id` says)",
+                file.display(),
+                std::io::Error::last_os_error()
+            ));
+        }
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o660))
+            .map_err(|e| format!("cannot set {}'s permissions: {e}", file.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn share_with_group(_db: &Path, group: &str) -> Result<(), String> {
+    Err(format!(
+        "sharing a board with group '{group}' needs a Unix machine"
+    ))
+}
+
+/// A warning when the board file is readable by users outside its owner and group.
+pub fn exposure_warning(db: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(db).ok()?.permissions().mode();
+        (mode & 0o007 != 0).then(|| {
+            format!(
+                "{} is readable by every user of this machine: `chmod o-rwx` it, or share it with a group (`firebreak init --group NAME` on a new board)",
+                db.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = db;
+        None
+    }
 }

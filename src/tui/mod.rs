@@ -75,6 +75,13 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
     };
     let snapshot = first_screen(&store, me)?;
     app::update(&mut state, Msg::Loaded(Box::new(snapshot)));
+    if let Some(w) = crate::store::exposure_warning(opts.db) {
+        state.flash = Some(app::Flash {
+            text: format!("Warning: {w}"),
+            error: true,
+            at: state.now,
+        });
+    }
     if let Some(note) = note {
         state.readonly = true;
         state.me.name = os_user;
