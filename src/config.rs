@@ -9,6 +9,38 @@ fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The user's key bindings: `$FIREBREAK_KEYMAP`, else `keymap.toml` in the platform config
+/// directory (`~/.config/firebreak/` on Linux).
+pub fn keymap_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("FIREBREAK_KEYMAP").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    directories::ProjectDirs::from("", "", "firebreak")
+        .map(|d| d.config_dir().join("keymap.toml"))
+        .unwrap_or_else(|| PathBuf::from("keymap.toml"))
+}
+
+/// The keymap in force: the defaults with the user's file applied. A file with mistakes
+/// leaves the defaults, and says what is wrong.
+pub fn keymap() -> (crate::app::keymap::Keymap, Option<String>) {
+    use crate::app::keymap::Keymap;
+    let path = keymap_path();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (Keymap::default(), None);
+    };
+    match Keymap::with_overrides(&text) {
+        Ok(k) => (k, None),
+        Err(errors) => (
+            Keymap::default(),
+            Some(format!(
+                "{}: {}; the default keys are in force",
+                path.display(),
+                errors.join("; ")
+            )),
+        ),
+    }
+}
+
 /// `firebreak.db` in the platform data directory.
 pub fn default_db() -> PathBuf {
     data_dir().join("firebreak.db")

@@ -2407,3 +2407,29 @@ mod shared_host {
         }
     }
 }
+
+#[test]
+fn keys_shows_the_keys_in_force_and_refuses_a_keymap_with_a_mistake() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keymap.toml");
+    let keys = || {
+        let mut cmd = Command::cargo_bin("firebreak").unwrap();
+        cmd.env("FIREBREAK_KEYMAP", &file).arg("keys");
+        cmd
+    };
+    keys()
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("the default keys are in force"))
+        .stdout(predicate::str::contains(
+            "| backlog | `t` | rank the item to the top |",
+        ));
+    std::fs::write(&file, "[backlog]\nrank-top = \"T\"\n").unwrap();
+    keys().assert().success().stdout(predicate::str::contains(
+        "| backlog | `T` | rank the item to the top |",
+    ));
+    std::fs::write(&file, "[backlog]\nrank-top = \"j\"\n").unwrap();
+    keys().assert().code(2).stderr(predicate::str::contains(
+        "line 2: 'j' is bound to both down and rank-top in [backlog]",
+    ));
+}

@@ -556,3 +556,51 @@ fn a_story_flagged_for_operations_is_approved_only_after_an_ams_engineer_reviews
     assert_eq!(item["item"]["state"], "done");
     assert_eq!(item["ops"]["reviewer"], "lee");
 }
+
+#[test]
+fn two_boards_on_one_file_see_each_others_changes_and_a_remapped_key_works_and_shows_in_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let keymap = dir.path().join("keymap.toml");
+    std::fs::write(&keymap, "[backlog]\nrank-top = \"T\"\n").unwrap();
+    let list = cli(&db, &["item", "list", "--json"]);
+    let last = list["items"].as_array().unwrap().last().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let a = Tmux::start(
+        "two-a",
+        120,
+        40,
+        &format!(
+            "sh -c 'FIREBREAK_KEYMAP={} USER=visitor {BIN} --db {} --as priya; echo firebreak-exited-$?; sleep 60'",
+            keymap.display(),
+            db.display()
+        ),
+    );
+    let b = Tmux::start("two-b", 120, 40, &board_command(&db, "--as sam"));
+    a.until_shows("72 of 72 items");
+    b.until_shows("72 of 72 items");
+    // In A, T (remapped from t) ranks the last item to the top; t no longer does.
+    a.send(&["G"]);
+    a.send(&["t"]);
+    a.send(&["T"]);
+    a.until_shows(&format!("{last} moved to the top"));
+    // B, another process with the default keys, shows it first without a key pressed.
+    b.until(&format!("{last} first in B"), |s| {
+        s.lines()
+            .find(|l| l.contains(" 1  FB-"))
+            .is_some_and(|l| l.contains(&format!("{last} ")))
+    });
+    // A's help shows the key in force.
+    a.send(&["?"]);
+    a.until("T in the help for rank-top", |s| {
+        s.lines()
+            .any(|l| l.contains("rank the item to the top") && l.contains(" T "))
+    });
+    a.send(&["Escape"]);
+    a.send(&["q"]);
+    a.until_shows("firebreak-exited-0");
+    b.send(&["q"]);
+    b.until_shows("firebreak-exited-0");
+}

@@ -357,6 +357,117 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The defaults with a user's `keymap.toml` applied: sections are contexts, each line
+    /// `action = "keys"` rebinds an action of that context (space-separated keys; `""`
+    /// unbinds it). Any mistake (a line that is not TOML of that shape, an unknown context,
+    /// action or key, a key bound twice in a context) is reported with its line, and then
+    /// none of the file applies: the defaults stay in force.
+    pub fn with_overrides(text: &str) -> Result<Keymap, Vec<String>> {
+        let mut map = Keymap::default();
+        let mut errors = Vec::new();
+        let mut context: Option<Context> = None;
+        // Which line set each binding, for the duplicate check's message.
+        let mut set_at: Vec<Option<usize>> = vec![None; map.bindings.len()];
+        for (n, raw) in text.lines().enumerate() {
+            let line_no = n + 1;
+            let line = raw.split_once(" #").map_or(raw, |(l, _)| l).trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                match name.trim().parse::<Context>() {
+                    Ok(c) => context = Some(c),
+                    Err(_) => {
+                        let names: Vec<&str> = Context::ALL.iter().map(|c| c.as_str()).collect();
+                        errors.push(format!(
+                            "line {line_no}: there is no context '{}': one of {}",
+                            name.trim(),
+                            names.join(", ")
+                        ));
+                        context = None;
+                    }
+                }
+                continue;
+            }
+            let Some((action, value)) = line.split_once('=') else {
+                errors.push(format!(
+                    "line {line_no}: expected `action = \"keys\"` or `[context]`, found `{line}`"
+                ));
+                continue;
+            };
+            let (action, value) = (action.trim(), value.trim());
+            let Some(keys) = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .filter(|v| !v.contains('"'))
+            else {
+                errors.push(format!(
+                    "line {line_no}: the keys of '{action}' go in double quotes, e.g. {action} = \"x\""
+                ));
+                continue;
+            };
+            let Some(ctx) = context else {
+                errors.push(format!(
+                    "line {line_no}: '{action}' is outside a context: start with a section such as [backlog]"
+                ));
+                continue;
+            };
+            let found = action.parse::<Command>().ok().and_then(|cmd| {
+                map.bindings
+                    .iter()
+                    .position(|b| b.context == ctx && b.command == cmd)
+            });
+            let Some(i) = found else {
+                let here: Vec<&str> = map
+                    .bindings
+                    .iter()
+                    .filter(|b| b.context == ctx)
+                    .map(|b| b.command.as_str())
+                    .collect();
+                errors.push(format!(
+                    "line {line_no}: no action '{action}' in [{ctx}]: one of {}",
+                    here.join(", ")
+                ));
+                continue;
+            };
+            let mut parsed = Vec::new();
+            for k in keys.split_whitespace() {
+                match Key::parse(k) {
+                    Some(key) => parsed.push((k.to_string(), key)),
+                    None => errors.push(format!(
+                        "line {line_no}: '{k}' is not a key: a character, or enter, esc, tab, up, down, left, right, home, end, pgup, pgdn, space, backspace, with ctrl-, shift- or alt- before it"
+                    )),
+                }
+            }
+            map.bindings[i].keys = parsed;
+            set_at[i] = Some(line_no);
+        }
+        // A key may mean one thing per context.
+        for (i, a) in map.bindings.iter().enumerate() {
+            for (j, b) in map.bindings.iter().enumerate().skip(i + 1) {
+                if a.context != b.context || (set_at[i].is_none() && set_at[j].is_none()) {
+                    continue;
+                }
+                if let Some((name, _)) = a
+                    .keys
+                    .iter()
+                    .find(|(_, k)| b.keys.iter().any(|(_, o)| o == k))
+                {
+                    let line = set_at[j].or(set_at[i]).unwrap_or(0);
+                    errors.push(format!(
+                        "line {line}: '{name}' is bound to both {} and {} in [{}]",
+                        a.command, b.command, a.context
+                    ));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(map)
+        } else {
+            Err(errors)
+        }
+    }
+
     /// The command a key means in a context. Text contexts do not fall back to the global
     /// keys, so typing `q` in the filter types a `q`.
     pub fn lookup(&self, context: Context, event: KeyEvent) -> Option<Command> {
@@ -449,6 +560,44 @@ mod tests {
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn a_keymap_file_rebinds_and_unbinds_and_shows_in_the_help() {
+        let km = Keymap::with_overrides(
+            "# mine\n[backlog]\nrank-top = \"T ctrl-t\"   # to the top\nfilter = \"f /\"\n\n[global]\nrefresh = \"\"\n",
+        )
+        .unwrap();
+        let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(
+            km.lookup(Context::Backlog, key('T')),
+            Some(Command::RankTop)
+        );
+        assert_eq!(km.lookup(Context::Backlog, key('t')), None);
+        assert_eq!(km.lookup(Context::Backlog, key('f')), Some(Command::Filter));
+        assert_eq!(km.lookup(Context::Backlog, key('r')), None, "unbound");
+        assert!(
+            km.markdown()
+                .contains("| backlog | `T` `^t` | rank the item to the top |")
+        );
+    }
+
+    #[test]
+    fn a_keymap_file_with_a_mistake_says_where_and_changes_nothing() {
+        let errors = Keymap::with_overrides(
+            "[backlog]\nrank-top = \"j\"\nfly = \"x\"\n[nowhere]\nquit = \"q\"\n[global]\nquit = \"hyper-q\"\nhelp = unquoted\n",
+        )
+        .unwrap_err();
+        let text = errors.join("\n");
+        for expected in [
+            "line 3: no action 'fly' in [backlog]",
+            "line 4: there is no context 'nowhere'",
+            "line 7: 'hyper-q' is not a key",
+            "line 8: the keys of 'help' go in double quotes",
+            "line 2: 'j' is bound to both down and rank-top in [backlog]",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from:\n{text}");
+        }
     }
 
     #[test]

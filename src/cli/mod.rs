@@ -109,6 +109,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The keys in force: the defaults with your keymap.toml applied (exit 2 when the file
+    /// has a mistake, with its line).
+    Keys,
     /// Write the whole board as JSON.
     Export(board::ExportArgs),
     /// Make a new board from an export, all or nothing.
@@ -281,6 +284,33 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
             });
         }
         Command::Escape(c) => escape::run(&ctx, c, out),
+        Command::Keys => {
+            let path = crate::config::keymap_path();
+            match std::fs::read_to_string(&path) {
+                Err(_) => {
+                    writeln!(
+                        out,
+                        "No {} yet: the default keys are in force.\n",
+                        path.display()
+                    )?;
+                    write!(out, "{}", crate::app::keymap::Keymap::default().markdown())?;
+                }
+                Ok(text) => match crate::app::keymap::Keymap::with_overrides(&text) {
+                    Ok(k) => {
+                        writeln!(out, "The keys in force, with {} applied:\n", path.display())?;
+                        write!(out, "{}", k.markdown())?;
+                    }
+                    Err(errors) => {
+                        return Err(Failure::usage(format!(
+                            "{}: {}; the default keys stay in force",
+                            path.display(),
+                            errors.join("; ")
+                        )));
+                    }
+                },
+            }
+            Ok(())
+        }
         Command::Report { since, json } => report::run(&ctx, since.as_deref(), *json, out),
         Command::Export(a) => board::export(&ctx, a, out),
         Command::Import(a) => board::import(&ctx, a, out),

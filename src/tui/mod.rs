@@ -67,6 +67,8 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
         Utc::now(),
     );
     state.color = opts.color;
+    let (keymap, keymap_problem) = crate::config::keymap();
+    state.keymap = keymap;
     let os_user = crate::config::os_user();
     let (me, note) = match resolve_actor(&store, opts.as_person, &os_user) {
         Ok(me) => (me, None),
@@ -75,6 +77,13 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
     };
     let snapshot = first_screen(&store, me)?;
     app::update(&mut state, Msg::Loaded(Box::new(snapshot)));
+    if let Some(problem) = keymap_problem {
+        state.flash = Some(app::Flash {
+            text: problem,
+            error: true,
+            at: state.now,
+        });
+    }
     if let Some(w) = crate::store::exposure_warning(opts.db) {
         state.flash = Some(app::Flash {
             text: format!("Warning: {w}"),
