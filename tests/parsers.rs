@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 
 const PIPELINE: &str = include_str!("../assets/demo-pipeline/pipeline.toml");
 const TEMPLATE: &str = include_str!("../assets/handover.toml");
-const KEYMAP: &str = "# mine\n[backlog]\nrank-top = \"T ctrl-t\"\nfilter = \"f /\"\n\n[global]\nrefresh = \"\"\n";
+const KEYMAP: &str =
+    "# mine\n[backlog]\nrank-top = \"T ctrl-t\"\nfilter = \"f /\"\n\n[global]\nrefresh = \"\"\n";
 
 /// A small real export: the demo board as JSON.
 fn export() -> &'static str {
