@@ -22,6 +22,7 @@ fn main() {
             as_person: cli.as_person.as_deref(),
             readonly: cli.readonly,
             ascii: cli.ascii,
+            mouse: cli.mouse,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         }),
     });

@@ -91,6 +91,29 @@ impl Tab {
         }
     }
 
+    /// The spaces between tab labels at this width: three when they fit, fewer when narrow.
+    pub fn gap(width: u16) -> usize {
+        let labels: usize = Tab::ALL.iter().map(|t| t.title().len() + 2).sum();
+        (1..=3)
+            .rev()
+            .find(|g| 1 + labels + g * Tab::ALL.len() <= width as usize)
+            .unwrap_or(1)
+    }
+
+    /// The tab whose label is at column `x` of the tab bar.
+    pub fn at(width: u16, x: u16) -> Option<Tab> {
+        let gap = Tab::gap(width);
+        let mut col = 1;
+        for tab in Tab::ALL {
+            let w = tab.title().len() + 2;
+            if (col..col + w).contains(&(x as usize)) {
+                return Some(*tab);
+            }
+            col += w + gap;
+        }
+        None
+    }
+
     /// The next (or previous) tab, wrapping around.
     pub fn step(self, forward: bool) -> Tab {
         let n = Tab::ALL.len();
@@ -141,6 +164,14 @@ pub struct Snapshot {
     pub problems: Vec<crate::domain::problem::Problem>,
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
     pub at: DateTime<Utc>,
+}
+
+/// What the mouse did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseKind {
+    ScrollUp,
+    ScrollDown,
+    Click,
 }
 
 /// A write waiting for a yes or a reason.
@@ -236,6 +267,12 @@ pub struct Flash {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A mouse event (with `--mouse`): where, in cells.
+    Mouse {
+        kind: MouseKind,
+        x: u16,
+        y: u16,
+    },
     Resize(u16, u16),
     Tick(DateTime<Utc>),
     Loaded(Box<Snapshot>),

@@ -25,6 +25,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.size = (w, h);
             vec![]
         }
+        Msg::Mouse { kind, x, y } => mouse(s, kind, x, y),
         Msg::Tick(now) => {
             s.now = now;
             if s.flash
@@ -1122,5 +1123,62 @@ fn copy(s: &mut AppState) -> Vec<Effect> {
             );
             vec![]
         }
+    }
+}
+
+/// The mouse (with `--mouse`): the wheel is the arrow keys of wherever the keyboard is; a click
+/// on the tab bar opens that tab; a click on a Backlog row selects it.
+fn mouse(s: &mut AppState, kind: super::MouseKind, x: u16, y: u16) -> Vec<Effect> {
+    use super::MouseKind;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let arrow = |code| Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    match kind {
+        MouseKind::ScrollDown => update(s, arrow(KeyCode::Down)),
+        MouseKind::ScrollUp => update(s, arrow(KeyCode::Up)),
+        MouseKind::Click if s.overlay.is_some() => vec![],
+        MouseKind::Click if y == 1 => match super::Tab::at(s.size.0, x) {
+            Some(tab) => {
+                let cmd = match tab {
+                    super::Tab::Backlog => Command::BacklogTab,
+                    super::Tab::Sprint => Command::SprintTab,
+                    super::Tab::Kanban => Command::KanbanTab,
+                    super::Tab::Pipeline => Command::PipelineTab,
+                    super::Tab::Handover => Command::HandoverTab,
+                    super::Tab::Service => Command::ServiceTab,
+                    super::Tab::Insights => Command::InsightsTab,
+                };
+                command(s, cmd)
+            }
+            None => vec![],
+        },
+        // Backlog rows start under the header, the tab bar, the list's title and its header.
+        MouseKind::Click
+            if s.tab == super::Tab::Backlog && y >= 4 && s.backlog.moving.is_none() =>
+        {
+            let list_width =
+                if s.backlog.detail.is_some() && s.size.0 >= super::backlog::SIDE_BY_SIDE {
+                    s.size.0 * 58 / 100
+                } else {
+                    s.size.0
+                };
+            if x >= list_width || y + 2 >= s.size.1 {
+                return vec![];
+            }
+            let target = s.backlog.offset + (y - 4) as usize;
+            if target >= s.backlog.visible.len() {
+                return vec![];
+            }
+            let (n, cmd) = if target >= s.backlog.selected {
+                (target - s.backlog.selected, Command::Down)
+            } else {
+                (s.backlog.selected - target, Command::Up)
+            };
+            let mut effects = vec![];
+            for _ in 0..n {
+                effects = command(s, cmd);
+            }
+            effects
+        }
+        MouseKind::Click => vec![],
     }
 }

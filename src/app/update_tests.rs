@@ -1452,3 +1452,30 @@ fn y_copies_the_selected_id_and_says_so() {
     assert!(press(&mut s, "y").is_empty());
     assert!(s.flash.as_ref().unwrap().error);
 }
+
+#[test]
+fn the_mouse_scrolls_selects_a_row_and_opens_a_tab() {
+    use crate::app::MouseKind;
+    let mut s = board(30);
+    update(&mut s, Msg::Resize(120, 40));
+    let mouse = |s: &mut AppState, kind, x, y| update(s, Msg::Mouse { kind, x, y });
+    mouse(&mut s, MouseKind::ScrollDown, 10, 10);
+    mouse(&mut s, MouseKind::ScrollDown, 10, 10);
+    assert_eq!(selected(&s), 3);
+    mouse(&mut s, MouseKind::ScrollUp, 10, 10);
+    assert_eq!(selected(&s), 2);
+    // Rows start at line 4: line 9 is the sixth item.
+    mouse(&mut s, MouseKind::Click, 10, 9);
+    assert_eq!(selected(&s), 6);
+    mouse(&mut s, MouseKind::Click, 10, 5);
+    assert_eq!(selected(&s), 2);
+    // The tab bar: " 1 Backlog   2 Sprint   3 Kanban ..."; column 25 is in "3 Kanban".
+    mouse(&mut s, MouseKind::Click, 25, 1);
+    assert_eq!(s.tab, crate::app::Tab::Kanban);
+    assert_eq!(crate::app::Tab::at(120, 1), Some(crate::app::Tab::Backlog));
+    assert_eq!(crate::app::Tab::at(120, 0), None);
+    // A click below the last row selects nothing new.
+    press(&mut s, "1");
+    mouse(&mut s, MouseKind::Click, 10, 36);
+    assert_eq!(selected(&s), 2);
+}

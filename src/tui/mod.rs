@@ -29,6 +29,7 @@ pub struct Options<'a> {
     pub readonly: bool,
     pub ascii: bool,
     pub color: bool,
+    pub mouse: bool,
 }
 
 /// Opens the board in the terminal. Everything that can fail before drawing fails here,
@@ -43,6 +44,9 @@ pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
         .map(|_| load_behind(opts.db, state.me.clone()));
     let _ = color_eyre::install();
     let mut terminal = ratatui::init();
+    if opts.mouse {
+        mouse_on();
+    }
     let result = event_loop(&mut terminal, store, state, loader, &mut |timeout| {
         if event::poll(timeout)? {
             Ok(Some(event::read()?))
@@ -50,8 +54,28 @@ pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
             Ok(None)
         }
     });
+    if opts.mouse {
+        mouse_off();
+    }
     ratatui::restore();
     result
+}
+
+/// Turns mouse reporting on, and makes sure a panic turns it off again with the rest of the
+/// terminal's state.
+fn mouse_on() {
+    use ratatui::crossterm::{event::EnableMouseCapture, execute};
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let before = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        mouse_off();
+        before(info);
+    }));
+}
+
+fn mouse_off() {
+    use ratatui::crossterm::{event::DisableMouseCapture, execute};
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
 }
 
 /// The state before the first frame: who is acting, and the board loaded.
@@ -322,6 +346,22 @@ where
         match next_event(wait)? {
             Some(Event::Key(k)) if k.kind == KeyEventKind::Press => queue.push_back(Msg::Key(k)),
             Some(Event::Resize(w, h)) => queue.push_back(Msg::Resize(w, h)),
+            Some(Event::Mouse(m)) => {
+                use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+                let kind = match m.kind {
+                    MouseEventKind::ScrollDown => Some(app::MouseKind::ScrollDown),
+                    MouseEventKind::ScrollUp => Some(app::MouseKind::ScrollUp),
+                    MouseEventKind::Down(MouseButton::Left) => Some(app::MouseKind::Click),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    queue.push_back(Msg::Mouse {
+                        kind,
+                        x: m.column,
+                        y: m.row,
+                    });
+                }
+            }
             _ => {}
         }
         queue.push_back(Msg::Tick(Utc::now()));

@@ -155,12 +155,7 @@ fn draw_header(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn draw_tabs(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    // Three spaces between tabs when they fit, fewer on a narrow terminal.
-    let labels: usize = Tab::ALL.iter().map(|t| t.title().len() + 2).sum();
-    let gap = (1..=3)
-        .rev()
-        .find(|g| 1 + labels + g * Tab::ALL.len() <= area.width as usize)
-        .unwrap_or(1);
+    let gap = Tab::gap(area.width);
     let mut spans = vec![Span::raw(" ")];
     for tab in Tab::ALL {
         let style = if *tab == s.tab {
