@@ -630,3 +630,11 @@ fn y_copies_the_shadow_url_of_a_release_and_a_log_line() {
         .unwrap_or_default();
     assert_eq!(said, "Copied to the clipboard: all smoke checks passed");
 }
+
+#[test]
+fn command_palette() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('4'), KeyCode::Char(':')]);
+    f.typed("vote");
+    insta::assert_snapshot!("palette_pipeline_vote_80x24", f.screen(80, 24));
+}

@@ -23,7 +23,7 @@ vocabulary!(
         CloseHypercare = "close-hypercare", ExtendHypercare = "extend-hypercare",
         Rotate = "rotate", Assign = "assign", Determine = "determine",
         ConcludePd = "conclude-pd", Rerun = "rerun", OpsQueue = "ops-queue", Escape = "escape",
-        Copy = "copy",
+        Copy = "copy", OpenPalette = "palette",
         ReviewOps = "review-ops", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
         CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
@@ -46,6 +46,7 @@ vocabulary!(
         Global = "global", Backlog = "backlog", Sprint = "sprint", Kanban = "kanban",
         Pipeline = "pipeline", Handover = "handover", Service = "service",
         Problems = "problems", OpsReviews = "ops-reviews", Insights = "insights", Move = "move",
+        Palette = "palette",
         Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
         People = "people",
@@ -185,6 +186,7 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "tab", C::NextTab, "next tab", ""),
         (Global, "backtab", C::PrevTab, "previous tab", ""),
         (Global, "r", C::Refresh, "reload the board now", ""),
+        (Global, ":", C::OpenPalette, "the command palette: find any action here by name, and run it", ""),
         (Global, "y", C::Copy, "copy the selected id, URL or log line to the clipboard (OSC 52, works over SSH)", ""),
         (Log, "y", C::Copy, "copy the top line shown", ""),
         (Global, "P", C::SwitchPerson, "act as another person (trust boards)", ""),
@@ -324,6 +326,10 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Help, "esc ? q", C::Back, "close the help", "close the help"),
         (Help, "j down", C::Down, "scroll down", ""),
         (Help, "k up", C::Up, "scroll up", ""),
+        (Palette, "enter", C::Submit, "run the chosen action", "run"),
+        (Palette, "esc", C::Back, "close the palette", "close"),
+        (Palette, "down ctrl-n", C::Down, "the next action", ""),
+        (Palette, "up ctrl-p", C::Up, "the previous action", ""),
         (People, "j down", C::Down, "next person", "next person"),
         (People, "k up", C::Up, "previous person", "previous person"),
         (People, "enter", C::Submit, "act as this person", "act as this person"),
@@ -357,6 +363,46 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// What can be done where the keyboard is, for the command palette: the context's bound
+    /// actions, then the global ones it falls back to.
+    pub fn actions(&self, context: Context) -> Vec<&Binding> {
+        let mut out: Vec<&Binding> = self
+            .bindings
+            .iter()
+            .filter(|b| b.context == context && !b.keys.is_empty())
+            .collect();
+        if self.falls_through(context) {
+            let global: Vec<&Binding> = self
+                .bindings
+                .iter()
+                .filter(|b| {
+                    b.context == Context::Global
+                        && !b.keys.is_empty()
+                        && b.command != Command::OpenPalette
+                        && !out.iter().any(|o| o.command == b.command)
+                })
+                .collect();
+            out.extend(global);
+        }
+        out
+    }
+
+    fn falls_through(&self, context: Context) -> bool {
+        matches!(
+            context,
+            Context::Backlog
+                | Context::Sprint
+                | Context::Kanban
+                | Context::Pipeline
+                | Context::Handover
+                | Context::Service
+                | Context::Problems
+                | Context::OpsReviews
+                | Context::Insights
+                | Context::Move
+        )
+    }
+
     /// The defaults with a user's `keymap.toml` applied: sections are contexts, each line
     /// `action = "keys"` rebinds an action of that context (space-separated keys; `""`
     /// unbinds it). Any mistake (a line that is not TOML of that shape, an unknown context,

@@ -18,7 +18,7 @@ pub mod sprint;
 mod sprint_update;
 mod update;
 
-pub use update::update;
+pub use update::{palette_choices, update};
 
 use crate::domain::backlog::RankMove;
 use crate::domain::burndown::Burndown;
@@ -251,6 +251,12 @@ pub enum Overlay {
         scroll: usize,
     },
     People {
+        selected: usize,
+    },
+    /// The command palette: actions of `from` matching what is typed.
+    Palette {
+        from: Context,
+        input: LineInput,
         selected: usize,
     },
 }
@@ -585,6 +591,7 @@ impl AppState {
             Some(Overlay::Prompt { .. }) => Context::Prompt,
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::People { .. }) => Context::People,
+            Some(Overlay::Palette { .. }) => Context::Palette,
             Some(Overlay::Log { .. }) => Context::Log,
             None if self.tab == Tab::Kanban && self.kanban.reviews => Context::OpsReviews,
             None if self.tab == Tab::Kanban => Context::Kanban,

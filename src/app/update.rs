@@ -329,6 +329,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Context::People => people_key(s, cmd),
+        Context::Palette => palette_key(s, cmd, k),
         Context::Move => move_key(s, cmd),
         Context::Kanban | Context::OpsReviews => super::kanban_update::key(s, cmd),
         Context::Insights => match cmd {
@@ -407,6 +408,13 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         Command::Plan => return super::sprint_update::plan_selected(s),
         Command::Copy => return copy(s),
+        Command::OpenPalette => {
+            s.overlay = Some(Overlay::Palette {
+                from: s.context(),
+                input: LineInput::default(),
+                selected: 0,
+            });
+        }
         Command::Refresh => {
             flash(s, "Reloaded.");
             return vec![Effect::Reload];
@@ -1181,4 +1189,72 @@ fn mouse(s: &mut AppState, kind: super::MouseKind, x: u16, y: u16) -> Vec<Effect
         }
         MouseKind::Click => vec![],
     }
+}
+
+/// The palette's choices: the actions of the context it was opened from whose help, name or
+/// key matches what is typed, best first.
+pub fn palette_choices(s: &AppState) -> Vec<&super::keymap::Binding> {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher, Utf32Str};
+    let Some(Overlay::Palette { from, input, .. }) = &s.overlay else {
+        return vec![];
+    };
+    let actions = s.keymap.actions(*from);
+    let query = input.text.trim();
+    if query.is_empty() {
+        return actions;
+    }
+    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize, &super::keymap::Binding)> = actions
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let text = format!("{} {} {}", b.help, b.command.as_str(), b.keys_label());
+            pattern
+                .score(Utf32Str::new(&text, &mut buf), &mut matcher)
+                .map(|score| (score, i, b))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, b)| b).collect()
+}
+
+fn palette_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect> {
+    let n = palette_choices(s).len();
+    let chosen = palette_choices(s)
+        .get(match &s.overlay {
+            Some(Overlay::Palette { selected, .. }) => *selected,
+            _ => 0,
+        })
+        .and_then(|b| b.keys.first().map(|(_, key)| *key));
+    let Some(Overlay::Palette {
+        input, selected, ..
+    }) = &mut s.overlay
+    else {
+        return vec![];
+    };
+    match cmd {
+        Some(Command::Back) => s.overlay = None,
+        Some(Command::Down) => *selected = (*selected + 1).min(n.saturating_sub(1)),
+        Some(Command::Up) => *selected = selected.saturating_sub(1),
+        Some(Command::Submit) => {
+            s.overlay = None;
+            // Runs the action by its own key, exactly as if it had been pressed.
+            return match chosen {
+                Some(key) => update(s, Msg::Key(KeyEvent::new(key.code, key.mods))),
+                None => {
+                    flash_error(s, "No action matches: type less, or Esc.");
+                    vec![]
+                }
+            };
+        }
+        _ => {
+            if input.key(k) {
+                *selected = 0;
+            }
+        }
+    }
+    vec![]
 }

@@ -1479,3 +1479,38 @@ fn the_mouse_scrolls_selects_a_row_and_opens_a_tab() {
     mouse(&mut s, MouseKind::Click, 10, 36);
     assert_eq!(selected(&s), 2);
 }
+
+#[test]
+fn the_palette_finds_an_action_of_the_context_by_name_and_runs_it_by_its_key() {
+    let mut s = board(5);
+    press(&mut s, "j");
+    press(&mut s, ":");
+    assert_eq!(s.context(), Context::Palette);
+    // Everything of the Backlog and the global keys, before anything is typed.
+    let all = crate::app::palette_choices(&s).len();
+    assert!(all > 20, "{all}");
+    press(&mut s, "rank top");
+    let first = crate::app::palette_choices(&s)[0].command;
+    assert_eq!(first, Command::RankTop);
+    // Enter runs it as if its key were pressed.
+    let fx = code(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        [Effect::Rank {
+            id: ItemId(2),
+            mv: RankMove::Top,
+            version: 1
+        }]
+    );
+    assert!(s.overlay.is_none());
+    // Nothing matches: a message, nothing runs.
+    press(&mut s, ":");
+    press(&mut s, "zzqqxx");
+    assert!(crate::app::palette_choices(&s).is_empty());
+    assert!(code(&mut s, KeyCode::Enter).is_empty());
+    assert!(s.flash.as_ref().unwrap().error);
+    // Esc closes it.
+    press(&mut s, ":");
+    code(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+}

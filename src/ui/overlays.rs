@@ -155,6 +155,44 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 lines,
             );
         }
+        Some(Overlay::Palette {
+            input, selected, ..
+        }) => {
+            let choices = crate::app::palette_choices(s);
+            let room = area.height.saturating_sub(8).max(3) as usize;
+            let first = selected.saturating_sub(room.saturating_sub(1));
+            let mut lines = vec![
+                Line::from(Span::styled(format!(": {}▏", input.text), t.key())),
+                Line::raw(""),
+            ];
+            if choices.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "No action here matches: type less, or Esc.",
+                    t.dim(),
+                )));
+            }
+            for (i, b) in choices.iter().enumerate().skip(first).take(room) {
+                let text = format!("{:<12} {}", b.keys_label(), b.help);
+                lines.push(if i == *selected {
+                    Line::from(Span::styled(format!("▶ {text}"), t.selected()))
+                } else {
+                    Line::raw(format!("  {text}"))
+                });
+            }
+            let h = lines.len() as u16 + 2;
+            boxed(
+                t,
+                frame,
+                area,
+                BoxSpec {
+                    title: " Run an action (Enter), Esc closes ",
+                    w: 90,
+                    h,
+                    wrap: false,
+                },
+                lines,
+            );
+        }
         Some(Overlay::People { selected }) => {
             let lines = s
                 .people
@@ -197,6 +235,7 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
         (Context::Service, "Service: incidents"),
         (Context::Problems, "Service: problems (])"),
         (Context::OpsReviews, "Kanban: operations reviews (o)"),
+        (Context::Palette, "Command palette (:)"),
         (Context::Insights, "Insights"),
         (Context::Log, "A step's log (l)"),
         (Context::Move, "Move mode (m)"),
