@@ -638,3 +638,69 @@ fn command_palette() {
     f.typed("vote");
     insta::assert_snapshot!("palette_pipeline_vote_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn u_takes_back_your_own_last_change_as_a_new_change() {
+    let mut f = Fixture::demo();
+    let order = |f: &Fixture| -> Vec<String> {
+        f.state
+            .items
+            .iter()
+            .take(3)
+            .map(|i| i.id.to_string())
+            .collect()
+    };
+    let before = order(&f);
+    let events = |f: &Fixture| f.store.history("item", &before[1]).unwrap().len();
+    let history = events(&f);
+    // The second item to the top, then undone: back between the first and the third.
+    f.keys(&[KeyCode::Char('j'), KeyCode::Char('t')]);
+    assert_eq!(order(&f)[0], before[1]);
+    f.keys(&[KeyCode::Char('u')]);
+    assert_eq!(order(&f), before);
+    assert!(f.screen(120, 40).contains("is back where it was"));
+    assert_eq!(
+        events(&f),
+        history + 2,
+        "the undo is a change of its own in the trail"
+    );
+    // Block, then undo: unblocked again.
+    f.keys(&[KeyCode::Char('!')])
+        .typed("waiting on the council")
+        .keys(&[KeyCode::Enter]);
+    let id = f.state.selected().unwrap().id;
+    assert!(f.state.selected().unwrap().blocked.is_some());
+    f.keys(&[KeyCode::Char('u')]);
+    let now = f.state.items.iter().find(|i| i.id == id).unwrap().clone();
+    assert!(now.blocked.is_none(), "{now:?}");
+    // Someone else's change since yours: u says so and changes nothing.
+    f.keys(&[KeyCode::Char('t')]);
+    let tom = f.actor("tom");
+    let edit = firebreak::domain::ItemEdit {
+        title: Some("Renamed by tom".into()),
+        ..Default::default()
+    };
+    f.store
+        .apply_item(
+            id,
+            &firebreak::domain::ItemCommand::Edit(edit),
+            &tom,
+            now_utc(),
+            None,
+        )
+        .unwrap();
+    f.reload();
+    f.keys(&[KeyCode::Char('u')]);
+    let screen = f.screen(120, 40);
+    assert!(screen.contains("was changed since, by tom"), "{screen}");
+    // Nothing left: it says what u does.
+    f.keys(&[KeyCode::Char('u'), KeyCode::Char('u'), KeyCode::Char('u')]);
+    assert!(
+        f.screen(120, 40)
+            .contains("Nothing of yours to undo in this session")
+    );
+}
+
+fn now_utc() -> chrono::DateTime<chrono::Utc> {
+    now()
+}

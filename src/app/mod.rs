@@ -166,6 +166,26 @@ pub struct Snapshot {
     pub at: DateTime<Utc>,
 }
 
+/// One of this session's changes, as `u` would take it back: the command that undoes it,
+/// recorded as a new change (the audit trail only grows), or why it cannot be undone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undo {
+    Item {
+        id: ItemId,
+        /// The item's version right after the change: anything since, and undo refuses.
+        after: i64,
+        action: UndoAction,
+        what: String,
+    },
+    Never(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UndoAction {
+    Rank(RankMove),
+    Apply(ItemCommand),
+}
+
 /// What the mouse did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MouseKind {
@@ -481,6 +501,11 @@ pub struct AppState {
     pub insights: Option<Box<crate::domain::insights::Insights>>,
     /// How far the Insights tab is scrolled down.
     pub insights_scroll: u16,
+    /// This session's own changes, newest last, for `u`.
+    pub undo: Vec<Undo>,
+    /// The next save is an undo, and what to say when it is done; it is not itself recorded
+    /// for undoing.
+    pub undoing: Option<String>,
     pub releases: Releases,
     pub pipeline: PipelineView,
     /// The release the automation runs for this board right now.
@@ -553,6 +578,8 @@ impl AppState {
             flow: None,
             insights: None,
             insights_scroll: 0,
+            undo: Vec::new(),
+            undoing: None,
             releases: Releases::default(),
             pipeline: PipelineView::default(),
             running: None,

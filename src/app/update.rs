@@ -19,6 +19,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     let effects = match msg {
         Msg::Key(k) => {
             s.flash = None;
+            s.undoing = None;
             key(s, k)
         }
         Msg::Resize(w, h) => {
@@ -98,6 +99,26 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     let height = s.list_height();
     s.backlog.scroll(height);
     let mut effects = effects;
+    for e in &effects {
+        if let Some(what) = without_undo(e) {
+            s.undo.push(super::Undo::Never(format!(
+                "Your last change ({what}) has no undo: make the opposite change instead"
+            )));
+        }
+        if let Effect::Production {
+            version, change, ..
+        } = e
+        {
+            let what = if *change == crate::runner::Change::Switch {
+                "switching it live"
+            } else {
+                "rolling it back"
+            };
+            s.undo.push(super::Undo::Never(format!(
+                "{what} ({version}) is a production action: firebreak does not undo it; the Pipeline tab's S and B change production again"
+            )));
+        }
+    }
     effects.extend(wanted_history(s));
     effects
 }
@@ -249,7 +270,7 @@ fn detail(s: &mut AppState, item: Item, history: Vec<crate::domain::Event>) -> V
     vec![]
 }
 
-fn saved(s: &mut AppState, mut item: Item, text: String) -> Vec<Effect> {
+fn saved(s: &mut AppState, mut item: Item, mut text: String) -> Vec<Effect> {
     if matches!(s.overlay, Some(Overlay::Form(_))) {
         s.overlay = None;
     }
@@ -262,6 +283,21 @@ fn saved(s: &mut AppState, mut item: Item, text: String) -> Vec<Effect> {
         .selected_index()
         .filter(|&i| s.items.get(i).is_some_and(|x| x.id == id))
         .or_else(|| s.items.iter().position(|i| i.id == id));
+    if let Some(what) = s.undoing.take() {
+        // An undo is not recorded to be undone; it says what it took back.
+        text = format!("Undone: {what}.");
+    } else if let Some(p) = position {
+        let full = s
+            .backlog
+            .detail
+            .as_ref()
+            .filter(|d| d.id == id)
+            .and_then(|d| d.item.clone());
+        let prev = p.checked_sub(1).map(|i| s.items[i].id);
+        let next = s.items.get(p + 1).map(|i| i.id);
+        s.undo
+            .push(inverse(&s.items[p], full.as_ref(), &item, prev, next));
+    }
     let old = position.map(|p| (p, s.items.remove(p)));
     let at = s.items.partition_point(|i| i.rank < item.rank);
     let only_moved = old.as_ref().is_some_and(|(_, o)| same_but_rank(o, &item));
@@ -408,6 +444,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         Command::Plan => return super::sprint_update::plan_selected(s),
         Command::Copy => return copy(s),
+        Command::Undo => return undo(s),
         Command::OpenPalette => {
             s.overlay = Some(Overlay::Palette {
                 from: s.context(),
@@ -1257,4 +1294,179 @@ fn palette_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effec
         }
     }
     vec![]
+}
+
+/// The command that takes a saved change back, from the item before (`full` when its long texts
+/// were loaded) and after, and its neighbours in the order before.
+fn inverse(
+    old: &Item,
+    full: Option<&Item>,
+    new: &Item,
+    prev: Option<crate::domain::ItemId>,
+    next: Option<crate::domain::ItemId>,
+) -> super::Undo {
+    use super::{Undo, UndoAction};
+    use crate::domain::{ItemEdit, State};
+    let id = new.id;
+    let item = |action, what: String| Undo::Item {
+        id,
+        after: new.version,
+        action,
+        what,
+    };
+    if old.rank != new.rank {
+        let mv = match (next, prev) {
+            (Some(n), _) => RankMove::Before(n),
+            (None, Some(p)) => RankMove::After(p),
+            (None, None) => RankMove::Top,
+        };
+        return item(UndoAction::Rank(mv), format!("{id} is back where it was"));
+    }
+    if old.blocked != new.blocked {
+        return match &old.blocked {
+            Some(reason) => item(
+                UndoAction::Apply(ItemCommand::Block {
+                    reason: reason.clone(),
+                }),
+                format!("{id} is blocked again"),
+            ),
+            None => item(
+                UndoAction::Apply(ItemCommand::Unblock),
+                format!("{id} is unblocked again"),
+            ),
+        };
+    }
+    if old.state != new.state {
+        return match (old.state, new.state) {
+            (State::InProgress, State::Review) => item(
+                UndoAction::Apply(ItemCommand::SendBack),
+                format!("{id} is back in progress"),
+            ),
+            (State::Review, State::InProgress) => item(
+                UndoAction::Apply(ItemCommand::Submit),
+                format!("{id} is back in review"),
+            ),
+            (from, to) => Undo::Never(format!(
+                "{id} went from {from} to {to}, which has no way back: change it again instead"
+            )),
+        };
+    }
+    let before = full.unwrap_or(old);
+    let mut e = ItemEdit::default();
+    if before.title != new.title {
+        e.title = Some(before.title.clone());
+    }
+    if full.is_some() && before.description != new.description {
+        e.description = Some(before.description.clone());
+    }
+    if full.is_some() && before.acceptance != new.acceptance {
+        e.acceptance = Some(before.acceptance.clone());
+    }
+    if before.kind != new.kind {
+        e.kind = Some(before.kind);
+    }
+    if before.team != new.team {
+        e.team = before.team;
+    }
+    if before.class != new.class {
+        e.class = Some(before.class);
+    }
+    if before.due != new.due {
+        e.due = Some(before.due);
+    }
+    if before.points != new.points {
+        e.points = Some(before.points);
+    }
+    if e.is_empty() {
+        return Undo::Never(format!("{id}'s change cannot be taken back field by field"));
+    }
+    item(
+        UndoAction::Apply(ItemCommand::Edit(e)),
+        format!("{id}'s edit is taken back"),
+    )
+}
+
+/// `u`: takes back this session's last change of the user's own, as a new change.
+fn undo(s: &mut AppState) -> Vec<Effect> {
+    use super::{Undo, UndoAction};
+    if !writable(s) {
+        return vec![];
+    }
+    let Some(last) = s.undo.pop() else {
+        flash_error(
+            s,
+            "Nothing of yours to undo in this session: u takes back your own rank moves, edits, blocks, submits and send-backs.",
+        );
+        return vec![];
+    };
+    match last {
+        Undo::Never(why) => {
+            flash_error(s, why);
+            vec![]
+        }
+        Undo::Item {
+            id,
+            after,
+            action,
+            what,
+        } => {
+            let current = s
+                .items
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| (i.version, i.updated_by.clone()));
+            match current {
+                Some((version, _)) if version == after => {
+                    s.undoing = Some(what);
+                    vec![match action {
+                        UndoAction::Rank(mv) => Effect::Rank { id, mv, version },
+                        UndoAction::Apply(cmd) => Effect::Apply { id, cmd, version },
+                    }]
+                }
+                Some((_, by)) => {
+                    flash_error(
+                        s,
+                        format!(
+                            "{id} was changed since, by {by}: u takes back only your own last change, untouched since"
+                        ),
+                    );
+                    vec![]
+                }
+                None => {
+                    flash_error(s, format!("{id} is no longer on the board"));
+                    vec![]
+                }
+            }
+        }
+    }
+}
+
+/// A write that `u` does not take back, named as the user knows it; `None` for reads and for
+/// the writes undo knows (rank moves and item commands, recorded when they are saved) and
+/// production changes (which say more).
+fn without_undo(e: &Effect) -> Option<&'static str> {
+    Some(match e {
+        Effect::Quit
+        | Effect::Reload
+        | Effect::LoadDetail(_)
+        | Effect::LoadHistory { .. }
+        | Effect::LoadFlow
+        | Effect::LoadInsights
+        | Effect::LoadBurndown(_)
+        | Effect::Copy(_)
+        | Effect::Rank { .. }
+        | Effect::Apply { .. }
+        | Effect::Production { .. } => return None,
+        Effect::Create(_) => "adding an item",
+        Effect::Pull { .. } => "a pull",
+        Effect::KanbanMove { .. } => "a Kanban move",
+        Effect::SetWip(_) | Effect::SetAgeing(_) => "a Kanban setting",
+        Effect::Plan { .. } => "planning into a sprint",
+        Effect::AddSprint(_) | Effect::StartSprint(_) | Effect::CompleteSprint { .. } => {
+            "a sprint change"
+        }
+        Effect::RunRelease(_) | Effect::Rerun(_) => "running the automation",
+        Effect::Answer { .. } | Effect::Restart(_) | Effect::Vote { .. } => "a signature at a gate",
+        _ => "a change of the service's records",
+    })
 }

@@ -476,6 +476,30 @@ mod kanban_keys {
     }
 
     #[test]
+    fn u_after_a_change_it_cannot_take_back_says_so() {
+        let mut s = board();
+        press(&mut s, "lw");
+        for _ in 0..12 {
+            code(&mut s, KeyCode::Backspace);
+        }
+        press(&mut s, "4");
+        assert!(matches!(
+            code(&mut s, KeyCode::Enter)[..],
+            [Effect::SetWip(_)]
+        ));
+        assert!(press(&mut s, "u").is_empty());
+        let flash = s.flash.clone().unwrap();
+        assert!(flash.error);
+        assert!(
+            flash
+                .text
+                .contains("Your last change (a Kanban setting) has no undo"),
+            "{}",
+            flash.text
+        );
+    }
+
+    #[test]
     fn number_keys_and_tab_switch_tabs() {
         let mut s = board();
         assert_eq!(s.tab, crate::app::Tab::Kanban);
@@ -913,6 +937,11 @@ mod pipeline_keys {
                 reason: "error rate".into()
             }]
         );
+        // A production action is never undone, and u says so.
+        assert!(press(&mut s, "u").is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains(
+            "rolling it back (1.0.0) is a production action: firebreak does not undo it"
+        ));
     }
 
     #[test]
