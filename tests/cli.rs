@@ -2433,3 +2433,48 @@ fn keys_shows_the_keys_in_force_and_refuses_a_keymap_with_a_mistake() {
         "line 2: 'j' is bound to both down and rank-top in [backlog]",
     ));
 }
+
+#[test]
+fn a_board_file_you_may_only_read_opens_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let mut cmd = Command::cargo_bin("firebreak").unwrap();
+    cmd.env("USER", "priya")
+        .args(["--db", db.to_str().unwrap(), "demo", "--no-tui"])
+        .assert()
+        .success();
+    // Readable by all, writable by none; the folder too, so no -shm can be made beside it.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    // As root the permissions do not bind: look as an ordinary user instead.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let run = |args: &[&str]| {
+        let bin = assert_cmd::cargo::cargo_bin("firebreak");
+        let mut cmd = if root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "nobody", "--"]).arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        };
+        cmd.env("USER", "nobody")
+            .args(["--db", db.to_str().unwrap(), "--as", "priya"])
+            .args(args);
+        cmd
+    };
+    run(&["item", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("FB-2"));
+    run(&["item", "add", "Written through a read-only file"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "the board is open read-only: nothing was changed",
+        ));
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -51,14 +51,23 @@ impl Store {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
         check_header(path)?;
+        // A file this user may only read opens read-only, as if --readonly were given.
+        let readonly = readonly || !may_write(path);
         let flags = if readonly {
             OpenFlags::SQLITE_OPEN_READ_ONLY
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|e| StoreError::open(path, e))?;
+        // Reading a WAL board needs its -shm file; where this user can neither find nor make
+        // one, the file is read as it stands (SQLite's `immutable`): a look, not a watch.
+        let frozen = readonly && !companion(path, "-shm").exists() && !may_write_dir(path);
+        let conn = if frozen {
+            Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(|e| StoreError::open(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -310,4 +319,63 @@ pub fn exposure_warning(db: &Path) -> Option<String> {
         let _ = db;
         None
     }
+}
+
+/// Whether this user may write the board: the file, and the folder its -wal and -shm files
+/// go in.
+fn may_write(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let ok = |p: &Path| {
+            std::ffi::CString::new(p.as_os_str().as_bytes())
+                // SAFETY: a valid C string; access only reads the path.
+                .is_ok_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
+        };
+        ok(path) && may_write_dir(path)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
+}
+
+/// Whether this user may add files beside the board.
+fn may_write_dir(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::ffi::CString::new(dir.as_os_str().as_bytes())
+            // SAFETY: a valid C string; access only reads the path.
+            .is_ok_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
+}
+
+/// The board's `-wal` or `-shm` file.
+fn companion(db: &Path, suffix: &str) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// A path as the path of a `file:` URI: the characters a URI gives meaning to are escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' | ' ' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
