@@ -228,6 +228,15 @@ pub fn escape_rows(i: &crate::domain::insights::Insights, ascii: bool) -> Vec<[S
         .collect()
 }
 
+/// New work by origin as words, most first: "planned 31", "incident 12".
+pub fn origin_words(i: &crate::domain::insights::Insights) -> Vec<String> {
+    i.flow
+        .origins
+        .iter()
+        .map(|(o, n)| format!("{o} {n}"))
+        .collect()
+}
+
 /// The escaped defects' heading: how many, and how many no test could have caught.
 pub fn escape_heading(i: &crate::domain::insights::Insights) -> String {
     format!(

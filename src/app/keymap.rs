@@ -338,6 +338,24 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
     ]
 };
 
+/// Whether a context falls back to the global keys: the tabs and move mode do; text input,
+/// prompts and overlays keep every key to themselves.
+fn falls_through(context: Context) -> bool {
+    matches!(
+        context,
+        Context::Backlog
+            | Context::Sprint
+            | Context::Kanban
+            | Context::Pipeline
+            | Context::Handover
+            | Context::Service
+            | Context::Problems
+            | Context::OpsReviews
+            | Context::Insights
+            | Context::Move
+    )
+}
+
 /// The bindings in force.
 #[derive(Debug, Clone)]
 pub struct Keymap {
@@ -372,7 +390,7 @@ impl Keymap {
             .iter()
             .filter(|b| b.context == context && !b.keys.is_empty())
             .collect();
-        if self.falls_through(context) {
+        if falls_through(context) {
             let global: Vec<&Binding> = self
                 .bindings
                 .iter()
@@ -386,22 +404,6 @@ impl Keymap {
             out.extend(global);
         }
         out
-    }
-
-    fn falls_through(&self, context: Context) -> bool {
-        matches!(
-            context,
-            Context::Backlog
-                | Context::Sprint
-                | Context::Kanban
-                | Context::Pipeline
-                | Context::Handover
-                | Context::Service
-                | Context::Problems
-                | Context::OpsReviews
-                | Context::Insights
-                | Context::Move
-        )
     }
 
     /// The defaults with a user's `keymap.toml` applied: sections are contexts, each line
@@ -526,20 +528,7 @@ impl Keymap {
                 .map(|b| b.command)
         };
         find(context).or_else(|| {
-            let falls_through = matches!(
-                context,
-                Context::Backlog
-                    | Context::Sprint
-                    | Context::Kanban
-                    | Context::Pipeline
-                    | Context::Handover
-                    | Context::Service
-                    | Context::Problems
-                    | Context::OpsReviews
-                    | Context::Insights
-                    | Context::Move
-            );
-            if falls_through {
+            if falls_through(context) {
                 find(Context::Global)
             } else {
                 None
@@ -558,19 +547,7 @@ impl Keymap {
                 .map(move |b| (first_key(b), b.hint))
         };
         let mut out: Vec<(String, &'static str)> = of(context).collect();
-        if matches!(
-            context,
-            Context::Backlog
-                | Context::Sprint
-                | Context::Kanban
-                | Context::Pipeline
-                | Context::Handover
-                | Context::Service
-                | Context::Problems
-                | Context::OpsReviews
-                | Context::Insights
-                | Context::Move
-        ) {
+        if falls_through(context) {
             out.extend(of(Context::Global));
         }
         out

@@ -58,12 +58,7 @@ fn text(i: &Insights, out: &mut dyn Write) -> Result<(), Failure> {
             d(t.age.oldest)
         )?;
     }
-    let origins: Vec<String> = i
-        .flow
-        .origins
-        .iter()
-        .map(|(o, n)| format!("{o} {n}"))
-        .collect();
+    let origins = crate::app::format::origin_words(i);
     writeln!(
         out,
         "  New work by origin: {}",

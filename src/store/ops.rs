@@ -95,13 +95,8 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<OpsReview, StoreError> {
-        self.write(|tx| {
-            let item = load(tx, id)?;
-            let current = load_review(tx, id)?;
-            let (next, event) = ops::flag(&item, current.as_ref(), concerns, criteria, actor, now)?;
-            save(tx, &next)?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.change_review(id, |item, current| {
+            ops::flag(item, current, concerns, criteria, actor, now)
         })
     }
 
@@ -114,10 +109,25 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<OpsReview, StoreError> {
+        self.change_review(id, |item, current| {
+            ops::review(item, current, criteria, note, actor, now)
+        })
+    }
+
+    /// Reads a story and its review, lets the domain decide, writes the result and its event.
+    fn change_review(
+        &mut self,
+        id: ItemId,
+        decide: impl FnOnce(
+            &crate::domain::Item,
+            Option<&OpsReview>,
+        )
+            -> Result<(OpsReview, crate::domain::Event), crate::domain::DomainError>,
+    ) -> Result<OpsReview, StoreError> {
         self.write(|tx| {
             let item = load(tx, id)?;
             let current = load_review(tx, id)?;
-            let (next, event) = ops::review(&item, current.as_ref(), criteria, note, actor, now)?;
+            let (next, event) = decide(&item, current.as_ref())?;
             save(tx, &next)?;
             append_event(tx, &event)?;
             Ok(next)

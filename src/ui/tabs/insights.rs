@@ -110,12 +110,7 @@ fn lines(i: &Insights, s: &AppState, t: &Theme, width: usize) -> Vec<Line<'stati
             d(team.age.oldest)
         )));
     }
-    let origins: Vec<String> = i
-        .flow
-        .origins
-        .iter()
-        .map(|(o, n)| format!("{o} {n}"))
-        .collect();
+    let origins = crate::app::format::origin_words(i);
     if origins.is_empty() {
         out.push(Line::raw("  New work by origin: none in the period"));
     }
