@@ -201,14 +201,25 @@ fn draw_footer(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             spans.push(Span::raw("   "));
         }
     }
-    for (key, label) in s.keymap.hints(s.context()) {
-        let piece = key.chars().count() + label.chars().count() + 3;
-        if width + piece > area.width as usize {
+    // The global hints (quit, help) always show: the context's own give way from the end.
+    let hints = s.keymap.hints(s.context());
+    let piece = |(key, label): &(String, &str)| key.chars().count() + label.chars().count() + 4;
+    let globals = s.keymap.hints(crate::app::keymap::Context::Global);
+    let reserved: usize = globals.iter().map(piece).sum();
+    let own = hints.len().saturating_sub(globals.len());
+    let mut full = false;
+    for (n, hint) in hints.iter().enumerate() {
+        let room = if n < own { reserved } else { 0 };
+        full |= width + piece(hint) + room > area.width as usize;
+        if full && n < own {
+            continue;
+        }
+        if width + piece(hint) > area.width as usize {
             break;
         }
-        width += piece;
-        spans.push(Span::styled(key, t.key()));
-        spans.push(Span::styled(format!(" {label}   "), t.dim()));
+        width += piece(hint);
+        spans.push(Span::styled(hint.0.clone(), t.key()));
+        spans.push(Span::styled(format!(" {}   ", hint.1), t.dim()));
     }
     frame.render_widget(Line::from(spans), area);
 }
