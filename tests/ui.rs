@@ -704,3 +704,44 @@ fn u_takes_back_your_own_last_change_as_a_new_change() {
 fn now_utc() -> chrono::DateTime<chrono::Utc> {
     now()
 }
+
+#[test]
+fn a_click_selects_what_the_frame_drew_there() {
+    use firebreak::app::MouseKind;
+    let mut f = Fixture::demo();
+    let click = |f: &mut Fixture, x: u16, y: u16| {
+        f.screen(120, 40);
+        app::update(
+            &mut f.state,
+            Msg::Mouse {
+                kind: MouseKind::Click,
+                x,
+                y,
+            },
+        );
+    };
+    // The tab bar, then the fourth release of the list (line 3 is the first).
+    click(&mut f, 42, 1);
+    assert_eq!(f.state.tab, firebreak::app::Tab::Pipeline);
+    click(&mut f, 5, 6);
+    let screen = f.screen(120, 40);
+    assert!(screen.contains("1.0.0 of permits-online"), "{screen}");
+    // A Kanban card: the second card of Review (the third column).
+    click(&mut f, 26, 1);
+    click(&mut f, 65, 9);
+    let (column, row) = (f.state.kanban.column, f.state.kanban.row);
+    assert_eq!((column, row), (2, 1));
+    // An incident on the Service tab.
+    click(&mut f, 64, 1);
+    let before = f.state.service;
+    let screen = f.screen(120, 40);
+    let line = screen.lines().position(|l| l.contains("INC-3")).unwrap() as u16;
+    click(&mut f, 10, line);
+    assert_ne!(f.state.service, before);
+    assert!(
+        firebreak::app::service_update::selected(&f.state)
+            .unwrap()
+            .id
+            == "INC-3"
+    );
+}

@@ -186,6 +186,15 @@ pub enum UndoAction {
     Apply(ItemCommand),
 }
 
+/// A place on screen a click selects: a row of the tab's list (or a card of a column), as the
+/// last frame drew it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub area: ratatui::layout::Rect,
+    pub column: usize,
+    pub row: usize,
+}
+
 /// What the mouse did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MouseKind {
@@ -503,6 +512,8 @@ pub struct AppState {
     pub insights_scroll: u16,
     /// This session's own changes, newest last, for `u`.
     pub undo: Vec<Undo>,
+    /// Where the last frame drew the rows a click can select (`render` fills it).
+    pub hits: std::cell::RefCell<Vec<Hit>>,
     /// The next save is an undo, and what to say when it is done; it is not itself recorded
     /// for undoing.
     pub undoing: Option<String>,
@@ -579,6 +590,7 @@ impl AppState {
             insights: None,
             insights_scroll: 0,
             undo: Vec::new(),
+            hits: std::cell::RefCell::new(Vec::new()),
             undoing: None,
             releases: Releases::default(),
             pipeline: PipelineView::default(),

@@ -1196,35 +1196,22 @@ fn mouse(s: &mut AppState, kind: super::MouseKind, x: u16, y: u16) -> Vec<Effect
             }
             None => vec![],
         },
-        // Backlog rows start under the header, the tab bar, the list's title and its header.
-        MouseKind::Click
-            if s.tab == super::Tab::Backlog && y >= 4 && s.backlog.moving.is_none() =>
-        {
-            let list_width =
-                if s.backlog.detail.is_some() && s.size.0 >= super::backlog::SIDE_BY_SIDE {
-                    s.size.0 * 58 / 100
-                } else {
-                    s.size.0
-                };
-            if x >= list_width || y + 2 >= s.size.1 {
-                return vec![];
+        MouseKind::Click => {
+            let hit = s
+                .hits
+                .borrow()
+                .iter()
+                .rev()
+                .find(|h| {
+                    let a = h.area;
+                    x >= a.x && x < a.x + a.width && y >= a.y && y < a.y + a.height
+                })
+                .copied();
+            match hit {
+                Some(h) => select_hit(s, h),
+                None => vec![],
             }
-            let target = s.backlog.offset + (y - 4) as usize;
-            if target >= s.backlog.visible.len() {
-                return vec![];
-            }
-            let (n, cmd) = if target >= s.backlog.selected {
-                (target - s.backlog.selected, Command::Down)
-            } else {
-                (s.backlog.selected - target, Command::Up)
-            };
-            let mut effects = vec![];
-            for _ in 0..n {
-                effects = command(s, cmd);
-            }
-            effects
         }
-        MouseKind::Click => vec![],
     }
 }
 
@@ -1469,4 +1456,45 @@ fn without_undo(e: &Effect) -> Option<&'static str> {
         Effect::Answer { .. } | Effect::Restart(_) | Effect::Vote { .. } => "a signature at a gate",
         _ => "a change of the service's records",
     })
+}
+
+/// Selects what a click landed on, in the tab's own terms.
+fn select_hit(s: &mut AppState, h: super::Hit) -> Vec<Effect> {
+    use super::Tab;
+    match s.tab {
+        Tab::Backlog if s.backlog.moving.is_none() => {
+            let (n, cmd) = if h.row >= s.backlog.selected {
+                (h.row - s.backlog.selected, Command::Down)
+            } else {
+                (s.backlog.selected - h.row, Command::Up)
+            };
+            let mut effects = vec![];
+            for _ in 0..n {
+                effects = command(s, cmd);
+            }
+            return effects;
+        }
+        Tab::Backlog => {}
+        Tab::Sprint => {
+            s.sprint.column = h.column;
+            s.sprint.row = h.row;
+        }
+        Tab::Kanban if s.kanban.reviews => s.kanban.review_row = h.row,
+        Tab::Kanban => {
+            s.kanban.column = h.column;
+            s.kanban.row = h.row;
+        }
+        Tab::Pipeline => {
+            if s.pipeline.selected != h.row {
+                s.pipeline.selected = h.row;
+                super::pipeline_update::clamp(s);
+                super::pipeline_update::follow(s);
+            }
+        }
+        Tab::Handover => s.handover.item = h.row,
+        Tab::Service if s.problems_shown => s.problem = h.row,
+        Tab::Service => s.service = h.row,
+        Tab::Insights => {}
+    }
+    vec![]
 }

@@ -43,8 +43,8 @@ pub struct Cli {
     /// Draw with plain ASCII borders and glyphs.
     #[arg(long, global = true)]
     pub ascii: bool,
-    /// Use the mouse: the wheel scrolls, a click selects a row or opens a tab (the terminal's
-    /// own text selection then needs Shift).
+    /// Use the mouse: the wheel scrolls, a click selects what is drawn there or opens a tab
+    /// (the terminal's own text selection then needs Shift).
     #[arg(long, global = true)]
     pub mouse: bool,
     #[command(subcommand)]

@@ -15,6 +15,7 @@ use theme::Theme;
 
 pub fn render(s: &AppState, frame: &mut Frame<'_>) {
     let area = frame.area();
+    s.hits.borrow_mut().clear();
     let theme = Theme {
         color: s.color,
         ascii: s.ascii,
@@ -222,4 +223,23 @@ fn draw_footer(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         spans.push(Span::styled(format!(" {}   ", hint.1), t.dim()));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// Notes that a click on `area` selects `row` (of `column`).
+pub fn hit(s: &AppState, area: Rect, column: usize, row: usize) {
+    s.hits
+        .borrow_mut()
+        .push(crate::app::Hit { area, column, row });
+}
+
+/// The rect of line `n` of `inner` (lines `count` high), if it is inside it.
+pub fn line_rect(inner: Rect, n: usize, count: u16) -> Option<Rect> {
+    let y = inner
+        .y
+        .checked_add(u16::try_from(n).ok()?.checked_mul(count)?)?;
+    (y < inner.y + inner.height).then_some(Rect {
+        y,
+        height: count.min(inner.y + inner.height - y),
+        ..inner
+    })
 }

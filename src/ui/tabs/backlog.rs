@@ -126,6 +126,16 @@ fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let pos_width = s.items.len().to_string().len().max(1) as u16;
     let id_width = (s.items.len().to_string().len() + 3) as u16;
     let moving = b.moving.as_ref().map(|m| m.id);
+    let rows_area = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    for n in 0..window.len() {
+        if let Some(r) = crate::ui::line_rect(rows_area, n, 1) {
+            crate::ui::hit(s, r, 0, b.offset + n);
+        }
+    }
     let rows = window.iter().map(|&i| {
         let item = &s.items[i];
         let mut row = row(item, i + 1, s, t);

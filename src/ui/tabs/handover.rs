@@ -85,6 +85,9 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
     let mut lines = Vec::new();
     for (i, c) in h.checks.iter().enumerate() {
+        if let Some(r) = crate::ui::line_rect(inner, i, 1) {
+            crate::ui::hit(s, r, 0, i);
+        }
         let here = i == s.handover.item;
         let marker = if here {
             if s.ascii { "> " } else { "▶ " }

@@ -103,7 +103,16 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         let room = (inner.height as usize).saturating_sub(lines.len()) / rows_per_card;
         let row = if selected { s.kanban.row } else { 0 };
         let first = row.saturating_sub(room.saturating_sub(1));
+        let above = lines.len();
         for (k, &i) in column.cards.iter().enumerate().skip(first).take(room) {
+            let at = Rect {
+                y: inner.y + above as u16,
+                height: inner.height.saturating_sub(above as u16),
+                ..inner
+            };
+            if let Some(r) = crate::ui::line_rect(at, k - first, 2) {
+                crate::ui::hit(s, r, n, k);
+            }
             card(&mut lines, &s.items[i], s, t, selected && k == s.kanban.row);
         }
         frame.render_widget(Paragraph::new(lines), inner);
@@ -144,6 +153,9 @@ fn draw_reviews(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let room = (inner.height as usize / 3).max(1);
     let first = s.kanban.review_row.saturating_sub(room.saturating_sub(1));
     for (k, (r, index)) in queue.iter().enumerate().skip(first).take(room) {
+        if let Some(at) = crate::ui::line_rect(inner, k - first, 3) {
+            crate::ui::hit(s, at, 0, k);
+        }
         let selected = k == s.kanban.review_row;
         let item = index.and_then(|i| s.items.get(i));
         let (title, state, who) =

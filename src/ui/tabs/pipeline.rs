@@ -45,6 +45,11 @@ fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(block, area);
     let room = inner.height as usize;
     let first = s.pipeline.selected.saturating_sub(room.saturating_sub(1));
+    for (n, i) in (first..s.releases.list.len().min(first + room)).enumerate() {
+        if let Some(r) = crate::ui::line_rect(inner, n, 1) {
+            crate::ui::hit(s, r, 0, i);
+        }
+    }
     let lines: Vec<Line> = s
         .releases
         .list

@@ -310,6 +310,11 @@ fn list_pane<T>(
     );
     let room = inner.height as usize;
     let first = selected.saturating_sub(room.saturating_sub(1));
+    for (n, i) in (first..records.len().min(first + room)).enumerate() {
+        if let Some(r) = crate::ui::line_rect(inner, n, 1) {
+            crate::ui::hit(s, r, 0, i);
+        }
+    }
     let lines: Vec<Line> = records
         .iter()
         .enumerate()

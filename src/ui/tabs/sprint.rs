@@ -64,6 +64,9 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         let row = if selected { s.sprint.row } else { 0 };
         let first = row.saturating_sub(room.saturating_sub(1));
         for (k, &i) in cards.iter().enumerate().skip(first).take(room) {
+            if let Some(r) = crate::ui::line_rect(inner, k - first, 2) {
+                crate::ui::hit(s, r, n, k);
+            }
             card(&mut lines, &s.items[i], s, t, selected && k == s.sprint.row);
         }
         if cards.is_empty() && n == 0 && sprint.state != SprintState::Closed {
