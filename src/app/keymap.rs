@@ -241,6 +241,8 @@ const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Insights, "j down", C::Down, "scroll down", ""),
         (Insights, "k up", C::Up, "scroll up", ""),
         (Insights, "g home", C::First, "back to the top", ""),
+        (Insights, "]", C::NextSprint, "look further back: 4, 12, 26 or 52 weeks", "period"),
+        (Insights, "[", C::PrevSprint, "look less far back", ""),
         (OpsReviews, "j down", C::Down, "select the next story", ""),
         (OpsReviews, "k up", C::Up, "select the previous story", ""),
         (OpsReviews, "R enter", C::ReviewOps, "record its operations review (edit the criteria, Enter records)", "review"),

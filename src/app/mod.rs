@@ -380,8 +380,8 @@ pub enum Effect {
     SetWip(ColumnLimit),
     /// Measure the maintenance team's flow (for the Kanban tab).
     LoadFlow,
-    /// Compute the insights (for the Insights tab).
-    LoadInsights,
+    /// Compute the insights (for the Insights tab) over this many weeks up to today.
+    LoadInsights(u16),
     LoadBurndown(String),
     Plan {
         sprint: String,
@@ -510,6 +510,8 @@ pub struct AppState {
     pub insights: Option<Box<crate::domain::insights::Insights>>,
     /// How far the Insights tab is scrolled down.
     pub insights_scroll: u16,
+    /// How many weeks the Insights tab looks back: 4, 12, 26 or 52.
+    pub insights_weeks: u16,
     /// This session's own changes, newest last, for `u`.
     pub undo: Vec<Undo>,
     /// Where the last frame drew the rows a click can select (`render` fills it).
@@ -589,6 +591,7 @@ impl AppState {
             flow: None,
             insights: None,
             insights_scroll: 0,
+            insights_weeks: 12,
             undo: Vec::new(),
             hits: std::cell::RefCell::new(Vec::new()),
             undoing: None,

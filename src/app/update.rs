@@ -236,7 +236,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
         effects.push(Effect::LoadFlow);
     }
     if s.tab == Tab::Insights {
-        effects.push(Effect::LoadInsights);
+        effects.push(Effect::LoadInsights(s.insights_weeks));
     }
     if s.tab == Tab::Sprint {
         effects.extend(super::sprint_update::burndown_effect(s));
@@ -381,6 +381,20 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
                 s.insights_scroll = 0;
                 vec![]
             }
+            Some(c @ (Command::NextSprint | Command::PrevSprint)) => {
+                const PERIODS: [u16; 4] = [4, 12, 26, 52];
+                let at = PERIODS
+                    .iter()
+                    .position(|w| *w == s.insights_weeks)
+                    .unwrap_or(1);
+                let at = if c == Command::NextSprint {
+                    (at + 1).min(PERIODS.len() - 1)
+                } else {
+                    at.saturating_sub(1)
+                };
+                s.insights_weeks = PERIODS[at];
+                vec![Effect::LoadInsights(s.insights_weeks)]
+            }
             Some(other) => command(s, other),
             None => vec![],
         },
@@ -436,7 +450,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
                 return vec![Effect::LoadFlow];
             }
             if s.tab == Tab::Insights {
-                return vec![Effect::LoadInsights];
+                return vec![Effect::LoadInsights(s.insights_weeks)];
             }
             if s.tab == Tab::Sprint {
                 return super::sprint_update::burndown_effect(s);
@@ -1438,7 +1452,7 @@ fn without_undo(e: &Effect) -> Option<&'static str> {
         | Effect::LoadDetail(_)
         | Effect::LoadHistory { .. }
         | Effect::LoadFlow
-        | Effect::LoadInsights
+        | Effect::LoadInsights(_)
         | Effect::LoadBurndown(_)
         | Effect::Copy(_)
         | Effect::Rank { .. }

@@ -1451,7 +1451,13 @@ fn the_kanban_tab_shows_the_operations_review_queue_and_records_a_review() {
 #[test]
 fn seven_opens_the_insights_which_scroll_with_j_and_k() {
     let mut s = board(3);
-    assert_eq!(press(&mut s, "7"), [Effect::LoadInsights]);
+    assert_eq!(press(&mut s, "7"), [Effect::LoadInsights(12)]);
+    // ] and [ choose how far back it looks.
+    assert_eq!(press(&mut s, "]"), [Effect::LoadInsights(26)]);
+    assert_eq!(press(&mut s, "]"), [Effect::LoadInsights(52)]);
+    assert_eq!(press(&mut s, "]"), [Effect::LoadInsights(52)]);
+    assert_eq!(press(&mut s, "[[["), [Effect::LoadInsights(4)]);
+    press(&mut s, "]");
     assert_eq!(s.context(), Context::Insights);
     press(&mut s, "jjj");
     assert_eq!(s.insights_scroll, 3);

@@ -778,9 +778,9 @@ pub fn carry_out(
             );
             Ok(vec![reload(store, me)?, Msg::Said(text)])
         }),
-        Effect::LoadInsights => {
+        Effect::LoadInsights(weeks) => {
             let today = now.date_naive();
-            let since = today - chrono::Duration::days(crate::domain::insights::DEFAULT_DAYS);
+            let since = today - chrono::Duration::days(i64::from(weeks) * 7 - 1);
             store
                 .insights(since, today)
                 .map(|i| vec![Msg::Insights(Box::new(i))])

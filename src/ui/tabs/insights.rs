@@ -24,7 +24,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .border_set(t.border())
         .title(Span::styled(
             format!(
-                " Insights · {} to {} · j/k scroll ",
+                " Insights · {} to {} · [ ] period · j/k scroll ",
                 i.since.format("%d %b %Y"),
                 i.today.format("%d %b %Y")
             ),
