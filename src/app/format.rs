@@ -187,10 +187,22 @@ fn measure_value(m: &crate::domain::insights::Measure) -> String {
 pub fn delivery_rows(i: &crate::domain::insights::Insights, ascii: bool) -> Vec<[String; 5]> {
     let d = &i.delivery;
     [
-        ("Deployment frequency", &d.deployment_frequency, "switches"),
-        ("Lead time for changes", &d.lead_time, "items"),
-        ("Change failure rate", &d.change_failure_rate, "releases"),
-        ("Time to restore", &d.time_to_restore, "incidents"),
+        (
+            "Deployment frequency",
+            &d.deployment_frequency,
+            ("switch", "switches"),
+        ),
+        ("Lead time for changes", &d.lead_time, ("item", "items")),
+        (
+            "Change failure rate",
+            &d.change_failure_rate,
+            ("release", "releases"),
+        ),
+        (
+            "Time to restore",
+            &d.time_to_restore,
+            ("incident", "incidents"),
+        ),
     ]
     .into_iter()
     .map(|(name, m, over)| {
@@ -199,7 +211,11 @@ pub fn delivery_rows(i: &crate::domain::insights::Insights, ascii: bool) -> Vec<
             name.to_string(),
             measure_value(m),
             m.tier.map_or("-".to_string(), |t| t.as_str().to_string()),
-            format!("over {} {over}", m.over),
+            format!(
+                "over {} {}",
+                m.over,
+                if m.over == 1 { over.0 } else { over.1 }
+            ),
             sparkline(&trend, ascii),
         ]
     })
