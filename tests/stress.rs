@@ -1,7 +1,7 @@
 //! Many processes on one file, and processes killed in the middle. Bounded in time and count,
 //! never timed: the machine may be slow, the outcome may not be.
 //!
-//! - Stress: four writers, each running the real binary again and again with random legal
+//! - Stress: ten writers, each running the real binary again and again with random legal
 //!   commands on one board for a few seconds. Then SQLite's integrity check passes, the rules
 //!   of the board hold, and there is exactly one new event per successful command.
 //! - Crash: writers and imports killed with SIGKILL at random moments, many times. The board
@@ -110,7 +110,7 @@ fn command(rng: &mut Lcg, writer: usize, n: usize, items: u64) -> Vec<String> {
 }
 
 #[test]
-fn four_writers_at_once_lose_nothing_and_break_no_rule() {
+fn ten_writers_at_once_lose_nothing_and_break_no_rule() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let events_before = count(
@@ -120,14 +120,14 @@ fn four_writers_at_once_lose_nothing_and_break_no_rule() {
     let succeeded = Arc::new(AtomicUsize::new(0));
     let busy = Arc::new(AtomicUsize::new(0));
     let until = Instant::now() + Duration::from_secs(4);
-    let writers: Vec<_> = (0..4)
+    let writers: Vec<_> = (0..10)
         .map(|w| {
             let (db, succeeded, busy) = (db.clone(), succeeded.clone(), busy.clone());
             std::thread::spawn(move || {
                 let mut rng = Lcg(w as u64 * 7919 + 1);
                 let mut n = 0;
-                // Bounded both ways: a few seconds, and at most 40 commands per writer.
-                while Instant::now() < until && n < 40 {
+                // Bounded both ways: a few seconds, and at most 20 commands per writer.
+                while Instant::now() < until && n < 20 {
                     let args = command(&mut rng, w, n, 72);
                     let out = firebreak(&db, &args)
                         .stderr(Stdio::piped())
