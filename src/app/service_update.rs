@@ -16,11 +16,22 @@ pub fn selected_problem(s: &AppState) -> Option<&Problem> {
     s.problems.get(s.problem)
 }
 
-/// The hypercare the Service tab shows and its keys act on: the newest one not closed.
+/// The hypercare the Service tab shows and its keys act on: the open one of the selected
+/// incident's release or project, else the newest one not closed.
 pub fn shown_hypercare(s: &AppState) -> Option<&crate::domain::hypercare::Hypercare> {
-    s.hypercare
-        .iter()
-        .find(|h| h.state != crate::domain::hypercare::HypercareState::Closed)
+    let open = || {
+        s.hypercare
+            .iter()
+            .filter(|h| h.state != crate::domain::hypercare::HypercareState::Closed)
+    };
+    let incident = selected(s).filter(|_| !s.problems_shown);
+    incident
+        .and_then(|i| {
+            open()
+                .find(|h| i.release.as_deref() == Some(h.release.as_str()))
+                .or_else(|| open().find(|h| h.project == i.project))
+        })
+        .or_else(|| open().next())
 }
 
 pub(super) fn clamp(s: &mut AppState) {

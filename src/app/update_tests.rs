@@ -1348,6 +1348,23 @@ mod hypercare_keys {
         assert!(code(&mut s, KeyCode::Enter).is_empty());
         assert!(s.flash.as_ref().unwrap().text.contains("is not a date"));
     }
+
+    #[test]
+    fn with_two_projects_in_hypercare_the_keys_act_on_the_selected_incidents() {
+        let mut s = super::service_keys::board();
+        s.hypercare = vec![
+            Hypercare::start("3.0.0", "parking", 14, now()),
+            Hypercare::start("1.0.0", "permits", 14, now()),
+        ];
+        // The incidents are of permits: its hypercare, though parking's is newer.
+        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("1.0.0".into())]);
+        s.incidents[0].project = "parking".into();
+        press(&mut s, "k");
+        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("3.0.0".into())]);
+        // An incident of a project out of hypercare: the newest open one.
+        s.incidents[0].project = "bau".into();
+        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("3.0.0".into())]);
+    }
 }
 
 mod rotation_keys {
