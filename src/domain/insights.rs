@@ -484,9 +484,10 @@ fn delivery(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Delivery {
 
 fn flow(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Flow {
     let weeks = week_starts(since, today).len().clamp(1, 26);
-    let now = today
-        .and_hms_opt(23, 59, 59)
-        .map_or_else(Utc::now, |d| d.and_utc());
+    // Ages are measured to the end of `today`.
+    let now = (today + Duration::days(1))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
     let teams = [Team::Appdev, Team::Ams]
         .into_iter()
         .map(|team| {
