@@ -83,6 +83,22 @@ fn integrity(db: &Path) {
         "SELECT count(*) FROM items WHERE blocked IS NOT NULL AND trim(blocked) = ''",
     );
     assert_eq!(unexplained, 0);
+    // One active sprint per project, one live slot per project.
+    let sprints = count(
+        &conn,
+        "SELECT count(*) FROM (SELECT project FROM sprints WHERE state = 'active' GROUP BY project HAVING count(*) > 1)",
+    );
+    assert_eq!(sprints, 0, "a project with two active sprints");
+    let live = count(
+        &conn,
+        "SELECT count(*) FROM (SELECT project FROM slots WHERE live = 1 GROUP BY project HAVING count(*) > 1)",
+    );
+    assert_eq!(live, 0, "a project live in both slots");
+    // The audit trail is still append-only.
+    assert!(
+        conn.execute("DELETE FROM events WHERE id = 1", []).is_err(),
+        "an event could be deleted"
+    );
     // Firebreak is opened by this program: it knows the board.
     assert!(firebreak::store::Store::open(db, true).is_ok());
 }
