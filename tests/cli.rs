@@ -2335,6 +2335,26 @@ mod many_users {
             .stderr(predicate::str::contains(
                 "held its write lock for 5 s; try again",
             ));
+        // The board itself waits only a second, and says the same.
+        let mut store = firebreak::store::Store::open(&b.db, false).unwrap();
+        store
+            .set_patience(std::time::Duration::from_secs(1))
+            .unwrap();
+        let people = firebreak::demo::people();
+        let priya = firebreak::domain::Actor::person(&people[0]);
+        let err = store
+            .create_item(
+                firebreak::domain::NewItem::titled("From the board"),
+                &priya,
+                chrono::Utc::now(),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("pid {}", holder.id())) && err.contains("for 1 s"),
+            "{err}"
+        );
+        drop(store);
         drop(holder.stdin.take());
         holder.wait().unwrap();
         assert_eq!(b.state(), before, "the refused write changed nothing");

@@ -34,10 +34,11 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "the board is busy: {} held its write lock for 5 s; try again",
-        .holder.as_deref().unwrap_or("another process")
+        "the board is busy: {} held its write lock for {} s; try again",
+        .holder.as_deref().unwrap_or("another process"),
+        .waited
     )]
-    Busy { holder: Option<String> },
+    Busy { holder: Option<String>, waited: u64 },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
 }
@@ -46,7 +47,10 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                StoreError::Busy { holder: None }
+                StoreError::Busy {
+                    holder: None,
+                    waited: 0,
+                }
             }
             Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly,
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotABoard(PathBuf::new()),

@@ -41,6 +41,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     readonly: bool,
+    /// How long a write waits for another process's.
+    patience: Duration,
 }
 
 impl Store {
@@ -86,6 +88,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             readonly,
+            patience: BUSY_TIMEOUT,
         };
         store.configure()?;
         if !readonly && version < known {
@@ -116,6 +119,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             readonly: false,
+            patience: BUSY_TIMEOUT,
         };
         store.configure()?;
         migrations::to_latest(&mut store.conn)?;
@@ -128,6 +132,14 @@ impl Store {
         }
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    /// Sets how long a write waits for another process's before it gives up: the board waits
+    /// less than a script, so that its screen never stands still for long.
+    pub fn set_patience(&mut self, wait: Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(wait)?;
+        self.patience = wait;
         Ok(())
     }
 
@@ -155,9 +167,11 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         let path = self.path.clone();
+        let waited = self.patience.as_secs().max(1);
         let named = |e: StoreError| match e {
-            StoreError::Busy { holder: None } => StoreError::Busy {
+            StoreError::Busy { holder: None, .. } => StoreError::Busy {
                 holder: lock_holder(&path),
+                waited,
             },
             other => other,
         };

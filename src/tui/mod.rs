@@ -35,7 +35,10 @@ pub struct Options<'a> {
 /// Opens the board in the terminal. Everything that can fail before drawing fails here,
 /// with the terminal untouched.
 pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
-    let store = Store::open(opts.db, opts.readonly)?;
+    let mut store = Store::open(opts.db, opts.readonly)?;
+    // The board waits a second for another process's write, then says who holds it: its
+    // screen never stands still for long.
+    store.set_patience(Duration::from_secs(1))?;
     let (state, store) = prepare(store, opts)?;
     let _log = start_log(opts.db);
     tracing::info!(db = %opts.db.display(), user = %state.me.name, "board opened");
