@@ -378,3 +378,32 @@ fn sharing_with_a_group_covers_the_wal_and_shm_while_the_board_is_open() {
     }
     assert!(firebreak::store::exposure_warning(&db).is_none());
 }
+
+#[test]
+fn all_releases_read_at_once_are_the_releases_read_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("demo.db")).unwrap();
+    firebreak::demo::build(&mut store, Utc::now()).unwrap();
+    let one_by_one: Vec<_> = store
+        .releases()
+        .unwrap()
+        .iter()
+        .map(|r| store.release(&r.version).unwrap())
+        .collect();
+    assert!(
+        one_by_one.iter().any(|v| v.defect.is_some()),
+        "the demo has a halted release"
+    );
+    assert_eq!(store.release_views(false).unwrap(), one_by_one);
+    let in_flight: Vec<_> = one_by_one
+        .into_iter()
+        .filter(|v| {
+            use firebreak::domain::release::ReleaseState::*;
+            matches!(
+                v.release.state,
+                Built | Running | Firebreak | Shadow | Halted
+            )
+        })
+        .collect();
+    assert_eq!(store.release_views(true).unwrap(), in_flight);
+}

@@ -16,18 +16,14 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
     let projects = store.projects()?;
     let mut rows = Vec::new();
     let mut needs = Vec::new();
-    for r in store.releases()? {
-        if !matches!(
-            r.state,
-            ReleaseState::Built
-                | ReleaseState::Running
-                | ReleaseState::Firebreak
-                | ReleaseState::Shadow
-                | ReleaseState::Halted
-        ) {
-            continue;
-        }
-        let view = store.release(&r.version)?;
+    let concluded: std::collections::HashSet<String> = store
+        .pds()?
+        .into_iter()
+        .filter(|pd| pd.concluded.is_some())
+        .map(|pd| pd.release)
+        .collect();
+    for view in store.release_views(true)? {
+        let r = &view.release;
         let progress = view.progress();
         let on: Vec<String> = match r.state {
             ReleaseState::Firebreak => {
@@ -55,10 +51,8 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
                     missing
                 }
             }
-            ReleaseState::Halted => match store.pd(&r.version)? {
-                Some(pd) if pd.concluded.is_some() => vec![],
-                _ => vec![format!("team {} (problem determination)", r.team)],
-            },
+            ReleaseState::Halted if concluded.contains(&r.version) => vec![],
+            ReleaseState::Halted => vec![format!("team {} (problem determination)", r.team)],
             _ => vec![],
         };
         let at = view

@@ -35,6 +35,49 @@ fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
     })
 }
 
+const STEP_COLS: &str = "env, step, outcome, started, seconds, log, url";
+
+/// A step from its columns (`STEP_COLS`), starting at column `at`.
+fn step_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<StepRecord> {
+    let outcome: Option<String> = r.get(at + 2)?;
+    Ok(StepRecord {
+        env: r.get(at)?,
+        step: r.get(at + 1)?,
+        outcome: outcome.and_then(|o| o.parse().ok()),
+        started: r.get(at + 3)?,
+        seconds: r.get(at + 4)?,
+        log: r.get(at + 5)?,
+        url: r.get(at + 6)?,
+    })
+}
+
+/// A signature from `role, person, yes, comment, at`, starting at column `at`.
+fn sign_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Sign> {
+    Ok(Sign {
+        role: r
+            .get::<_, String>(at)?
+            .parse()
+            .unwrap_or(crate::domain::Role::Tester),
+        person: r.get(at + 1)?,
+        yes: r.get(at + 2)?,
+        comment: r.get(at + 3)?,
+        at: r.get(at + 4)?,
+    })
+}
+
+/// The defect raised for a release's failed step, if it has one.
+fn failed_defect(
+    release: &Release,
+    steps: &[StepRecord],
+    raised: impl Fn(&str) -> Option<ItemId>,
+) -> Option<ItemId> {
+    let failed = steps.iter().find(|s| s.outcome == Some(Outcome::Fail))?;
+    raised(&format!(
+        "{}/{}/{}",
+        release.project, failed.env, failed.step
+    ))
+}
+
 fn not_found(version: &str) -> StoreError {
     DomainError::not_found(format!(
         "there is no release '{version}': see `firebreak release list`"
@@ -56,53 +99,30 @@ fn load_view(conn: &rusqlite::Connection, version: &str) -> Result<ReleaseView, 
         [version],
         |r| r.get(0),
     )?;
-    let mut stmt = conn.prepare(
-        "SELECT env, step, outcome, started, seconds, log, url FROM steps WHERE release = ?1 ORDER BY started, rowid",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {STEP_COLS} FROM steps WHERE release = ?1 ORDER BY started, rowid"
+    ))?;
     let steps = stmt
-        .query_map([version], |r| {
-            let outcome: Option<String> = r.get(2)?;
-            Ok(StepRecord {
-                env: r.get(0)?,
-                step: r.get(1)?,
-                outcome: outcome.and_then(|o| o.parse().ok()),
-                started: r.get(3)?,
-                seconds: r.get(4)?,
-                log: r.get(5)?,
-                url: r.get(6)?,
-            })
-        })?
+        .query_map([version], |r| step_from_row(r, 0))?
         .collect::<Result<Vec<_>, _>>()?;
     let signs = |kind: &str| -> Result<Vec<Sign>, StoreError> {
         let mut stmt = conn.prepare(
             "SELECT role, person, yes, comment, at FROM signs WHERE release = ?1 AND kind = ?2 ORDER BY rowid",
         )?;
-        let rows = stmt.query_map(params![version, kind], |r| {
-            Ok(Sign {
-                role: r
-                    .get::<_, String>(0)?
-                    .parse()
-                    .unwrap_or(crate::domain::Role::Tester),
-                person: r.get(1)?,
-                yes: r.get(2)?,
-                comment: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![version, kind], |r| sign_from_row(r, 0))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     };
-    let failed = steps.iter().find(|s| s.outcome == Some(Outcome::Fail));
-    let defect = match failed {
-        Some(f) => conn
-            .query_row(
-                "SELECT item FROM raised WHERE fingerprint = ?1 ORDER BY item DESC LIMIT 1",
-                [format!("{}/{}/{}", release.project, f.env, f.step)],
-                |r| r.get::<_, u32>(0),
-            )
-            .optional()?
-            .map(ItemId),
-        None => None,
-    };
+    let defect = failed_defect(&release, &steps, |fingerprint| {
+        conn.query_row(
+            "SELECT item FROM raised WHERE fingerprint = ?1 ORDER BY item DESC LIMIT 1",
+            [fingerprint],
+            |r| r.get::<_, u32>(0),
+        )
+        .optional()
+        .ok()
+        .flatten()
+        .map(ItemId)
+    });
     Ok(ReleaseView {
         acceptances: signs("firebreak")?,
         votes: signs("vote")?,
@@ -206,6 +226,87 @@ impl Store {
 
     pub fn release(&self, version: &str) -> Result<ReleaseView, StoreError> {
         load_view(self.conn(), version)
+    }
+
+    /// Every release with its steps, signatures and defect, newest first, in a handful of
+    /// queries whatever their number (what the board and `status` read); with `in_flight`, only
+    /// those not yet live, abandoned or rolled back.
+    pub fn release_views(&self, in_flight: bool) -> Result<Vec<ReleaseView>, StoreError> {
+        use std::collections::HashMap;
+        let conn = self.conn();
+        let releases: Vec<Release> = self
+            .releases()?
+            .into_iter()
+            .filter(|r| {
+                !in_flight
+                    || matches!(
+                        r.state,
+                        ReleaseState::Built
+                            | ReleaseState::Running
+                            | ReleaseState::Firebreak
+                            | ReleaseState::Shadow
+                            | ReleaseState::Halted
+                    )
+            })
+            .collect();
+        let wanted: std::collections::HashSet<&str> =
+            releases.iter().map(|r| r.version.as_str()).collect();
+        let mut steps: HashMap<String, Vec<StepRecord>> = HashMap::new();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT release, {STEP_COLS} FROM steps ORDER BY release, started, rowid"
+        ))?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, step_from_row(r, 1)?)))? {
+            let (release, step) = row?;
+            if wanted.contains(release.as_str()) {
+                steps.entry(release).or_default().push(step);
+            }
+        }
+        let mut signs: HashMap<(String, String), Vec<Sign>> = HashMap::new();
+        let mut stmt = conn.prepare(
+            "SELECT release, kind, role, person, yes, comment, at FROM signs ORDER BY rowid",
+        )?;
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                sign_from_row(r, 2)?,
+            ))
+        })? {
+            let (release, kind, sign) = row?;
+            if wanted.contains(release.as_str()) {
+                signs.entry((release, kind)).or_default().push(sign);
+            }
+        }
+        let mut stmt = conn.prepare("SELECT version, restarted FROM releases")?;
+        let restarted: HashMap<String, bool> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut stmt =
+            conn.prepare("SELECT fingerprint, max(item) FROM raised GROUP BY fingerprint")?;
+        let raised: HashMap<String, u32> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(releases
+            .into_iter()
+            .map(|release| {
+                let steps = steps.remove(&release.version).unwrap_or_default();
+                let defect =
+                    failed_defect(&release, &steps, |f| raised.get(f).copied().map(ItemId));
+                let mut signed = |kind: &str| {
+                    signs
+                        .remove(&(release.version.clone(), kind.to_string()))
+                        .unwrap_or_default()
+                };
+                ReleaseView {
+                    acceptances: signed("firebreak"),
+                    votes: signed("vote"),
+                    restarted: restarted.get(&release.version).copied().unwrap_or(false),
+                    steps,
+                    defect,
+                    release,
+                }
+            })
+            .collect())
     }
 
     /// Cuts a release from the project's done items not yet in another release, or from `ids`.

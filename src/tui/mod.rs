@@ -212,11 +212,7 @@ fn releases(
     store: &Store,
     projects: &[crate::domain::Project],
 ) -> Result<app::pipeline::Releases, StoreError> {
-    let list = store
-        .releases()?
-        .into_iter()
-        .map(|r| store.release(&r.version))
-        .collect::<Result<Vec<_>, _>>()?;
+    let list = store.release_views(false)?;
     let mut pipelines = Vec::new();
     let mut slots = Vec::new();
     for p in projects {
