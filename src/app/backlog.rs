@@ -22,9 +22,6 @@ pub struct Detail {
     pub history: Vec<Event>,
 }
 
-/// From this width the detail pane sits beside the list (58 % of it) instead of over it.
-pub const SIDE_BY_SIDE: u16 = 120;
-
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BacklogView {
     /// `None` shows both teams.

@@ -2,7 +2,8 @@
 
 use super::{Ctx, Failure, print_json, print_table, to_json};
 use crate::app::format;
-use crate::domain::escape::{Catch, kind_str, parse_kind};
+use crate::domain::escape::Catch;
+use crate::domain::pipeline::TestKind;
 use clap::Subcommand;
 use std::io::Write;
 
@@ -48,7 +49,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
                 (true, _, _) => Catch::Nowhere,
                 (false, Some(env), Some(test)) => Catch::At {
                     env: env.clone(),
-                    test: parse_kind(test)?,
+                    test: super::person::parse::<TestKind>(test)?,
                 },
                 _ => {
                     return Err(Failure::usage(
@@ -59,20 +60,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
             let actor = ctx.actor(&store)?;
             let e =
                 store.record_escape(source, release.as_deref(), &catch, note, &actor, ctx.now)?;
-            match (&e.env, e.test) {
-                (Some(env), Some(test)) => writeln!(
-                    out,
-                    "{} escaped {}: the {} tests in {env} should have caught it.",
-                    e.source,
-                    e.release,
-                    kind_str(test)
-                )?,
-                _ => writeln!(
-                    out,
-                    "{} escaped {}: no automated test could have caught it.",
-                    e.source, e.release
-                )?,
-            }
+            writeln!(out, "{}", e.describe())?;
         }
         EscapeCmd::List { json } => {
             let escapes = store.escapes()?;
@@ -103,7 +91,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
                     e.source.clone(),
                     e.release.clone(),
                     match (&e.env, e.test) {
-                        (Some(env), Some(t)) => format!("{env}, {}", kind_str(t)),
+                        (Some(env), Some(t)) => format!("{env}, {t}"),
                         _ => "none could have".to_string(),
                     },
                     format::when(e.found),

@@ -28,6 +28,22 @@ pub struct Escape {
     pub note: String,
 }
 
+impl Escape {
+    /// Where it should have been caught, as a sentence.
+    pub fn describe(&self) -> String {
+        match (&self.env, self.test) {
+            (Some(env), Some(test)) => format!(
+                "{} escaped {}: the {test} tests in {env} should have caught it.",
+                self.source, self.release
+            ),
+            _ => format!(
+                "{} escaped {}: no automated test could have caught it.",
+                self.source, self.release
+            ),
+        }
+    }
+}
+
 /// Where it should have been caught: an environment and a kind of test, or nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Catch {
@@ -42,7 +58,9 @@ pub fn parse_catch(text: &str) -> Result<Catch, DomainError> {
         ["none"] => Ok(Catch::Nowhere),
         [env, kind] => Ok(Catch::At {
             env: env.to_string(),
-            test: parse_kind(kind)?,
+            test: kind
+                .parse::<TestKind>()
+                .map_err(|e| DomainError::invalid(e.to_string()))?,
         }),
         _ => Err(DomainError::invalid(format!(
             "'{text}' is not where it should have been caught: write an environment and a kind of test (e.g. `test functional`), or `none`"
@@ -60,23 +78,6 @@ pub fn parse_answer(text: &str) -> Result<(Option<String>, Catch), DomainError> 
             parse_catch(&format!("{env} {kind}"))?,
         )),
         _ => Ok((None, parse_catch(text)?)),
-    }
-}
-
-pub fn parse_kind(kind: &str) -> Result<TestKind, DomainError> {
-    match kind {
-        "functional" => Ok(TestKind::Functional),
-        "non-functional" => Ok(TestKind::NonFunctional),
-        other => Err(DomainError::invalid(format!(
-            "'{other}' is not a kind of test: functional or non-functional"
-        ))),
-    }
-}
-
-pub fn kind_str(kind: TestKind) -> &'static str {
-    match kind {
-        TestKind::Functional => "functional",
-        TestKind::NonFunctional => "non-functional",
     }
 }
 
@@ -145,7 +146,7 @@ pub fn record(
         serde_json::json!({
             "source": escape.source,
             "env": escape.env,
-            "test": escape.test.map(kind_str),
+            "test": escape.test,
         }),
     );
     Ok((escape, e))

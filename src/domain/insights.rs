@@ -302,7 +302,6 @@ pub fn compute(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Insights {
 }
 
 fn escapes(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Escapes {
-    use super::escape::kind_str;
     let weeks = week_starts(since, today);
     let mut rows: Vec<EscapeRow> = Vec::new();
     let row = |rows: &mut Vec<EscapeRow>, env: &str, test: &str| -> usize {
@@ -334,7 +333,7 @@ fn escapes(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Escapes {
             let Some(kind) = facts.tests.get(&key) else {
                 continue;
             };
-            let i = row(&mut rows, env, kind_str(*kind));
+            let i = row(&mut rows, env, kind.as_str());
             rows[i].runs += 1;
             if e.details["result"] == "pass" {
                 rows[i].passed += 1;
@@ -352,7 +351,7 @@ fn escapes(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Escapes {
         total += 1;
         match (&x.env, x.test) {
             (Some(env), Some(test)) => {
-                let i = row(&mut rows, env, kind_str(test));
+                let i = row(&mut rows, env, test.as_str());
                 rows[i].escaped += 1;
                 found.entry(i).or_default().push((x.found, 1.0));
             }

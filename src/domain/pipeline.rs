@@ -5,13 +5,10 @@
 use super::error::DomainError;
 use serde::{Deserialize, Serialize};
 
-/// What a test checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TestKind {
-    Functional,
-    NonFunctional,
-}
+super::vocab::vocabulary!(
+    /// What a test checks.
+    TestKind ("kind of test") { Functional = "functional", NonFunctional = "non-functional" }
+);
 
 /// One automated test of an environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! Escaped defects in the file.
 
 use super::{Store, StoreError, append_event};
-use crate::domain::escape::{self, Catch, Escape, Found, kind_str};
+use crate::domain::escape::{self, Catch, Escape, Found};
 use crate::domain::{Actor, DomainError, ItemId, Kind};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -17,9 +17,7 @@ impl Store {
                 source: r.get(0)?,
                 release: r.get(1)?,
                 env: r.get(2)?,
-                test: r
-                    .get::<_, Option<String>>(3)?
-                    .and_then(|t| escape::parse_kind(&t).ok()),
+                test: r.get::<_, Option<String>>(3)?.and_then(|t| t.parse().ok()),
                 by: r.get(4)?,
                 at: r.get(5)?,
                 found: r.get(6)?,
@@ -111,7 +109,7 @@ impl Store {
                     e.source,
                     e.release,
                     e.env,
-                    e.test.map(kind_str),
+                    e.test.map(|t| t.as_str()),
                     e.by,
                     e.at,
                     e.found,

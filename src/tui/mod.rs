@@ -696,21 +696,7 @@ pub fn carry_out(
             catch,
         } => store
             .record_escape(&source, release.as_deref(), &catch, "", me, now)
-            .and_then(|e| {
-                let text = match (&e.env, e.test) {
-                    (Some(env), Some(test)) => format!(
-                        "{} escaped {}: the {} tests in {env} should have caught it.",
-                        e.source,
-                        e.release,
-                        crate::domain::escape::kind_str(test)
-                    ),
-                    _ => format!(
-                        "{} escaped {}: no automated test could have caught it.",
-                        e.source, e.release
-                    ),
-                };
-                Ok(vec![reload(store, me)?, Msg::Said(text)])
-            }),
+            .and_then(|e| Ok(vec![reload(store, me)?, Msg::Said(e.describe())])),
         Effect::Copy(text) => {
             use std::io::Write;
             let mut out = std::io::stdout();

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 /// Below this width the detail pane takes the whole body instead of sitting beside the list.
-use crate::app::backlog::SIDE_BY_SIDE;
+const SIDE_BY_SIDE: u16 = 120;
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     match &s.backlog.detail {
