@@ -384,9 +384,17 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
     let id = crate::domain::ItemId;
     let go = |store: &mut Store, v: &str, at: DateTime<Utc>| -> Result<(), StoreError> {
         for voter in [&po, &omar, &rita] {
-            store.vote(v, crate::domain::release::Vote::Go, "", voter, at)?;
+            store.vote(v, crate::domain::release::Vote::Go, "", voter, at, None)?;
         }
-        store.switch(v, "every vote go", &rita, at + Duration::minutes(30))?;
+        crate::runner::change_production(
+            store,
+            v,
+            crate::domain::release::Change::Switch,
+            "every vote go",
+            &rita,
+            at + Duration::minutes(30),
+            None,
+        )?;
         Ok(())
     };
     store.cut_release(
@@ -402,9 +410,9 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
     store.cut_release("1.0.0", PROJECT, Some(vec![id(24)]), false, &tom, ago(9))?;
     report_until(store, "1.0.0", None, ago(9))?;
     for party in [&grace, &omar] {
-        store.answer("1.0.0", true, "manual checks passed", party, ago(8))?;
+        store.answer("1.0.0", true, "manual checks passed", party, ago(8), None)?;
     }
-    store.restart("1.0.0", &rita, ago(8))?;
+    store.restart("1.0.0", &rita, ago(8), None)?;
     handover(store, people, ago(8) + Duration::hours(2), now)?;
     report_until(store, "1.0.0", None, ago(8))?;
     go(store, "1.0.0", ago(7))?;
@@ -431,6 +439,7 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
         "renewal journey tested by hand on preprod",
         &grace,
         now - Duration::hours(5),
+        None,
     )?;
     store.cut_release(
         "2.4.0",
@@ -447,6 +456,7 @@ fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<
         "fixes look good",
         &po,
         now - Duration::hours(3),
+        None,
     )?;
     Ok(())
 }

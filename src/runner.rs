@@ -5,7 +5,9 @@
 
 use crate::domain::ItemId;
 use crate::domain::pipeline::{Environment, Pipeline};
-use crate::domain::release::{Next, Outcome, Release, ReleaseState};
+pub use crate::domain::release::Change;
+use crate::domain::release::{Next, Outcome, Release, ReleaseState, Routing};
+use crate::store::Changed;
 use crate::store::{Store, StoreError};
 use chrono::Utc;
 use std::io::Read;
@@ -277,41 +279,27 @@ fn pipeline_dir(store: &Store, project: &str) -> Result<std::path::PathBuf, Stor
         .unwrap_or_else(|| std::path::PathBuf::from(".")))
 }
 
-/// Runs production's `switch` (or `rollback`) command for a release's slot; the store's switch
-/// follows only if it passed.
-pub fn run_production_command(
-    store: &Store,
-    release: &Release,
-    which: &str,
-    pipeline: &Pipeline,
-) -> Result<Option<Ran>, StoreError> {
-    let prod = pipeline.production();
-    let command = if which == "switch" {
-        prod.switch.as_deref()
-    } else {
-        prod.rollback.as_deref()
-    };
-    let Some(command) = command else {
-        return Ok(None);
-    };
-    let dir = pipeline_dir(store, &release.project)?;
-    Ok(Some(run_command(
-        command,
-        &dir,
-        &vars(release, prod, release.slot.as_deref()),
-        Duration::from_secs(prod.timeout),
-    )))
+/// The variables production's command sees for a change: the slot and the version the
+/// traffic goes *to*, the change, and the version it leaves.
+fn production_vars(routing: &Routing, prod: &Environment) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("FIREBREAK_CHANGE", routing.change.as_str().to_string()),
+        ("FIREBREAK_VERSION", routing.version.clone()),
+        ("FIREBREAK_ENV", prod.name.clone()),
+        ("FIREBREAK_SLOT", routing.slot.clone()),
+    ];
+    if let Some(from) = &routing.from {
+        v.push(("FIREBREAK_FROM_VERSION", from.clone()));
+    }
+    if let Some(url) = prod.shadow_url_of(&routing.slot) {
+        v.push(("FIREBREAK_URL", url));
+    }
+    v
 }
 
-/// Which production change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Switch,
-    Rollback,
-}
-
-/// A switch or a rollback: the rules first, then production's command, then the slots. A
-/// refusal or a failed command changes nothing.
+/// A switch or a rollback: the rules first, then production's command (told where the traffic
+/// goes), then the slots, all inside one transaction of the board. A refusal or a failed
+/// command changes nothing.
 pub fn change_production(
     store: &mut Store,
     version: &str,
@@ -319,37 +307,35 @@ pub fn change_production(
     reason: &str,
     actor: &crate::domain::Actor,
     now: chrono::DateTime<Utc>,
-) -> Result<Release, StoreError> {
-    let view = store.release(version)?;
-    match change {
-        Change::Switch => {
-            crate::domain::release::switch(&view.release, &view.progress(), reason, actor, now)?;
-        }
-        Change::Rollback => {
-            let standby = store
-                .releases()?
-                .into_iter()
-                .find(|r| r.project == view.release.project && r.state == ReleaseState::Standby);
-            crate::domain::release::rollback(&view.release, standby.as_ref(), reason, actor, now)?;
-        }
-    }
-    let (pipeline, _, _) = store.project_pipeline(&view.release.project)?;
-    let which = if change == Change::Switch {
-        "switch"
-    } else {
-        "rollback"
-    };
-    if let Some(ran) = run_production_command(store, &view.release, which, &pipeline)?
-        && ran.outcome == Outcome::Fail
-    {
-        return Err(crate::domain::DomainError::illegal(format!(
-            "the {which} command failed, so nothing changed: {}",
-            crate::store::release::tail(&ran.log, 2_000).trim()
-        ))
-        .into());
-    }
-    match change {
-        Change::Switch => store.switch(version, reason, actor, now),
-        Change::Rollback => store.rollback(version, reason, actor, now),
-    }
+    seen: Option<i64>,
+) -> Result<Changed, StoreError> {
+    store.change_production(
+        version,
+        change,
+        reason,
+        actor,
+        now,
+        seen,
+        Box::new(|routing: &Routing, pipeline: &Pipeline, dir: &Path| {
+            let prod = pipeline.production();
+            let command = match routing.change {
+                Change::Switch => prod.switch.as_deref(),
+                Change::Rollback => prod.rollback.as_deref(),
+            };
+            let Some(command) = command else {
+                return Ok(None);
+            };
+            let ran = run_command(
+                command,
+                dir,
+                &production_vars(routing, prod),
+                Duration::from_secs(prod.timeout),
+            );
+            let log = crate::store::release::tail(&ran.log, 2_000);
+            match ran.outcome {
+                Outcome::Pass => Ok(Some(log)),
+                Outcome::Fail => Err(log),
+            }
+        }),
+    )
 }

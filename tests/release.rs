@@ -289,7 +289,9 @@ fn a_release_goes_from_cut_to_live_through_every_gate() {
     )
     .assert()
     .success()
-    .stdout("1.0.0 is live.\n");
+    .stdout(
+        "traffic now goes to blue for 1.0.0\n1.0.0 is live; production's blue slot serves 1.0.0 now.\n",
+    );
     assert_eq!(
         std::fs::read_to_string(b.pipeline_dir().join("switched.log")).unwrap(),
         "1.0.0 live on blue\n"
@@ -740,7 +742,7 @@ fn a_rollback_puts_the_standby_back_live() {
     )
     .assert()
     .success()
-    .stdout("1.1.0 is rolled-back.\n");
+    .stdout("rolling back from 1.1.0 to 1.0.0 on blue\n1.1.0 is rolled-back; production's blue slot serves 1.0.0 now.\n");
     let slots = b.json(&["release", "show", "1.1.0", "--json"])["slots"].clone();
     assert_eq!(
         slots,

@@ -77,14 +77,14 @@ proptest! {
                     ok
                 }
                 (Op::Deploy, Some(v)) => s.report(v, "production", "deploy", Outcome::Pass, 0.1, "", None, now).is_ok(),
-                (Op::Go, Some(v)) => ["priya", "omar", "rita"].iter().all(|p| s.vote(v, Vote::Go, "", &who(p), now).is_ok()),
-                (Op::NoGo, Some(v)) => s.vote(v, Vote::NoGo, "no", &who("omar"), now).is_ok(),
+                (Op::Go, Some(v)) => ["priya", "omar", "rita"].iter().all(|p| s.vote(v, Vote::Go, "", &who(p), now, None).is_ok()),
+                (Op::NoGo, Some(v)) => s.vote(v, Vote::NoGo, "no", &who("omar"), now, None).is_ok(),
                 (Op::Switch, Some(v)) => {
-                    let ok = change_production(&mut s, v, Change::Switch, "go", &who("rita"), now).is_ok();
+                    let ok = change_production(&mut s, v, Change::Switch, "go", &who("rita"), now, None).is_ok();
                     went_live |= ok;
                     ok
                 }
-                (Op::Rollback, Some(v)) => change_production(&mut s, v, Change::Rollback, "bad", &who("rita"), now).is_ok(),
+                (Op::Rollback, Some(v)) => change_production(&mut s, v, Change::Rollback, "bad", &who("rita"), now, None).is_ok(),
                 _ => false,
             };
             let slots = s.slots("bau").unwrap();

@@ -396,21 +396,29 @@ pub enum Effect {
     SetAgeing(u32),
     /// Run the automation on a thread of its own, reporting back line by line.
     RunRelease(String),
+    /// A firebreak answer, a restart, a vote and a production change carry the revision of
+    /// the release the board showed (`seen`): the store refuses them if it moved on since.
     Answer {
         version: String,
         accept: bool,
         comment: String,
+        seen: Option<i64>,
     },
-    Restart(String),
+    Restart {
+        version: String,
+        seen: Option<i64>,
+    },
     Vote {
         version: String,
         vote: Vote,
         comment: String,
+        seen: Option<i64>,
     },
     Production {
         version: String,
         change: Change,
         reason: String,
+        seen: Option<i64>,
     },
     StartHandover(String),
     LogIncident {

@@ -34,6 +34,14 @@ impl Releases {
             .map(|(_, p)| p)
     }
 
+    /// The revision of a release this board shows: what a decision taken on it says it saw.
+    pub fn seen(&self, version: &str) -> Option<i64> {
+        self.list
+            .iter()
+            .find(|r| r.release.version == version)
+            .map(|r| r.revision)
+    }
+
     pub fn parties(&self, project: &str) -> &[Role] {
         self.parties
             .iter()

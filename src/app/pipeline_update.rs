@@ -55,7 +55,10 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::Run) => return run(s),
         Some(Command::Accept) => return sign(s, true),
         Some(Command::Reject) => return sign(s, false),
-        Some(Command::Restart) => return with(s, |v| vec![Effect::Restart(v)]),
+        Some(Command::Restart) => {
+            let seen = selected(s).map(|r| r.revision);
+            return with(s, |version| vec![Effect::Restart { version, seen }]);
+        }
         Some(Command::Determine) => ask(
             s,
             Pending::Determine,
@@ -79,11 +82,13 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         ),
         Some(Command::Rerun) => return with(s, |v| vec![Effect::Rerun(v)]),
         Some(Command::VoteGo) => {
+            let seen = selected(s).map(|r| r.revision);
             return with(s, |v| {
                 vec![Effect::Vote {
                     version: v,
                     vote: Vote::Go,
                     comment: String::new(),
+                    seen,
                 }]
             });
         }
@@ -146,11 +151,13 @@ fn run(s: &mut AppState) -> Vec<Effect> {
 
 fn sign(s: &mut AppState, accept: bool) -> Vec<Effect> {
     if accept {
+        let seen = selected(s).map(|r| r.revision);
         return with(s, |v| {
             vec![Effect::Answer {
                 version: v,
                 accept: true,
                 comment: String::new(),
+                seen,
             }]
         });
     }

@@ -841,6 +841,7 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                 }
                 Pending::Reject(version) => {
                     return vec![Effect::Answer {
+                        seen: s.releases.seen(&version),
                         version,
                         accept: false,
                         comment: reason,
@@ -889,6 +890,7 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                 }
                 Pending::NoGo(version) => {
                     return vec![Effect::Vote {
+                        seen: s.releases.seen(&version),
                         version,
                         vote: crate::domain::release::Vote::NoGo,
                         comment: reason,
@@ -994,6 +996,7 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                 }
                 Pending::ProductionReason { version, change } => {
                     return vec![Effect::Production {
+                        seen: s.releases.seen(&version),
                         version,
                         change,
                         reason,
@@ -1467,7 +1470,9 @@ fn without_undo(e: &Effect) -> Option<&'static str> {
             "a sprint change"
         }
         Effect::RunRelease(_) | Effect::Rerun(_) => "running the automation",
-        Effect::Answer { .. } | Effect::Restart(_) | Effect::Vote { .. } => "a signature at a gate",
+        Effect::Answer { .. } | Effect::Restart { .. } | Effect::Vote { .. } => {
+            "a signature at a gate"
+        }
         _ => "a change of the service's records",
     })
 }

@@ -847,6 +847,7 @@ mod pipeline_keys {
             votes: vec![],
             restarted: false,
             defect: None,
+            revision: 7,
         }
     }
 
@@ -934,7 +935,8 @@ mod pipeline_keys {
             [Effect::Production {
                 version: "1.0.0".into(),
                 change: Change::Rollback,
-                reason: "error rate".into()
+                reason: "error rate".into(),
+                seen: Some(7),
             }]
         );
         // A production action is never undone, and u says so.
@@ -952,16 +954,24 @@ mod pipeline_keys {
             [Effect::Answer {
                 version: "2.0.0".into(),
                 accept: true,
-                comment: String::new()
+                comment: String::new(),
+                seen: Some(7),
             }]
         );
-        assert_eq!(press(&mut s, "s"), [Effect::Restart("2.0.0".into())]);
+        assert_eq!(
+            press(&mut s, "s"),
+            [Effect::Restart {
+                version: "2.0.0".into(),
+                seen: Some(7)
+            }]
+        );
         assert_eq!(
             press(&mut s, "v"),
             [Effect::Vote {
                 version: "2.0.0".into(),
                 vote: Vote::Go,
-                comment: String::new()
+                comment: String::new(),
+                seen: Some(7),
             }]
         );
         update(
@@ -974,7 +984,8 @@ mod pipeline_keys {
             [Effect::Answer {
                 version: "2.0.0".into(),
                 accept: false,
-                comment: "locks the table".into()
+                comment: "locks the table".into(),
+                seen: Some(7),
             }]
         );
         update(
@@ -987,7 +998,8 @@ mod pipeline_keys {
             [Effect::Vote {
                 version: "2.0.0".into(),
                 vote: Vote::NoGo,
-                comment: "bank holiday".into()
+                comment: "bank holiday".into(),
+                seen: Some(7),
             }]
         );
     }

@@ -45,15 +45,26 @@ pub enum ReleaseCmd {
         version: String,
         #[arg(long, default_value = "")]
         comment: String,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
     },
     /// Reject it at the firebreak: it halts.
     Reject {
         version: String,
         #[arg(long)]
         comment: String,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
     },
     /// Resume the automation after every party accepted.
-    Restart { version: String },
+    Restart {
+        version: String,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
+    },
     /// Problem determination on a halted release, by the team that originated it.
     Pd {
         version: String,
@@ -84,18 +95,27 @@ pub enum ReleaseCmd {
         vote: String,
         #[arg(long, default_value = "")]
         comment: String,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
     },
     /// Switch a go release live.
     Switch {
         version: String,
         #[arg(long)]
         reason: String,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
     },
     /// Roll the live release back to the standby slot.
     Rollback {
         version: String,
         #[arg(long)]
         reason: String,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
     },
     /// A release: its steps, gate, slots and votes.
     Show {
@@ -205,10 +225,19 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 writeln!(out, "{d} is on the backlog for the failure.")?;
             }
         }
-        ReleaseCmd::Accept { version, comment } | ReleaseCmd::Reject { version, comment } => {
+        ReleaseCmd::Accept {
+            version,
+            comment,
+            if_revision,
+        }
+        | ReleaseCmd::Reject {
+            version,
+            comment,
+            if_revision,
+        } => {
             let accept = matches!(cmd, ReleaseCmd::Accept { .. });
             let actor = ctx.actor(&store)?;
-            let r = store.answer(version, accept, comment, &actor, ctx.now)?;
+            let r = store.answer(version, accept, comment, &actor, ctx.now, *if_revision)?;
             let view = store.release(version)?;
             let parties = store
                 .projects()?
@@ -287,9 +316,12 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 "{env}/{step} of {version} will run once more: run it on with `firebreak release run {version}`."
             )?;
         }
-        ReleaseCmd::Restart { version } => {
+        ReleaseCmd::Restart {
+            version,
+            if_revision,
+        } => {
             let actor = ctx.actor(&store)?;
-            store.restart(version, &actor, ctx.now)?;
+            store.restart(version, &actor, ctx.now, *if_revision)?;
             writeln!(
                 out,
                 "{version} restarted: run it on with `firebreak release run {version}`."
@@ -299,26 +331,55 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             version,
             vote,
             comment,
+            if_revision,
         } => {
             let vote = parse::<Vote>(vote)?;
             let actor = ctx.actor(&store)?;
-            let r = store.vote(version, vote, comment, &actor, ctx.now)?;
+            let r = store.vote(version, vote, comment, &actor, ctx.now, *if_revision)?;
             writeln!(
                 out,
                 "{} voted {vote} on {version}; it is {}.",
                 actor.name, r.state
             )?;
         }
-        ReleaseCmd::Switch { version, reason } | ReleaseCmd::Rollback { version, reason } => {
+        ReleaseCmd::Switch {
+            version,
+            reason,
+            if_revision,
+        }
+        | ReleaseCmd::Rollback {
+            version,
+            reason,
+            if_revision,
+        } => {
             let change = if matches!(cmd, ReleaseCmd::Switch { .. }) {
                 runner::Change::Switch
             } else {
                 runner::Change::Rollback
             };
             let actor = ctx.actor(&store)?;
-            let r =
-                runner::change_production(&mut store, version, change, reason, &actor, ctx.now)?;
-            writeln!(out, "{version} is {}.", r.state)?;
+            let done = runner::change_production(
+                &mut store,
+                version,
+                change,
+                reason,
+                &actor,
+                ctx.now,
+                *if_revision,
+            )?;
+            if let Some(output) = done
+                .output
+                .as_deref()
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+            {
+                writeln!(out, "{}", crate::domain::text::safe(output))?;
+            }
+            writeln!(
+                out,
+                "{version} is {}; production's {} slot serves {} now.",
+                done.release.state, done.routing.slot, done.routing.version
+            )?;
         }
         ReleaseCmd::Show { version, json } => {
             let (view, pipeline, next) = store.next_step(version)?;

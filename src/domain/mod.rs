@@ -24,6 +24,7 @@ pub mod rank;
 pub mod release;
 pub mod rotation;
 pub mod sprint;
+pub mod text;
 pub mod vocab;
 pub mod work;
 

@@ -31,6 +31,32 @@ vocabulary!(
     Vote ("vote") { Go = "go", NoGo = "no-go" }
 );
 
+vocabulary!(
+    /// A change of what production serves: a switch to a release, or a rollback from it.
+    Change ("production change") { Switch = "switch", Rollback = "rollback" }
+);
+
+/// Where a production change sends the traffic: production's command is told this slot and
+/// this version, and the board shows the same afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routing {
+    pub change: Change,
+    /// The slot that takes the traffic.
+    pub slot: String,
+    /// The release in that slot.
+    pub version: String,
+    /// The release that leaves the traffic, if any.
+    pub from: Option<String>,
+}
+
+/// One of production's two slots of a project, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub slot: String,
+    pub release: Option<String>,
+    pub live: bool,
+}
+
 /// The roles whose votes a go needs, one each.
 pub const VOTERS: [Role; 3] = [
     Role::ProductOwner,
@@ -108,6 +134,8 @@ pub struct ReleaseView {
     pub restarted: bool,
     /// The defect the automation raised when it halted.
     pub defect: Option<ItemId>,
+    /// The id of its last event: what a decision taken from this view says it saw.
+    pub revision: i64,
 }
 
 impl ReleaseView {
@@ -530,6 +558,52 @@ pub fn switch(
         .from_to("shadow", "live")
         .reason(Some(reason));
     Ok((next, e))
+}
+
+/// What a rollback of `release` goes back to: the release standing by in the idle slot (an
+/// older standby whose slot has since been redeployed cannot take the traffic back).
+pub fn standby<'a>(
+    release: &Release,
+    slots: &[Slot],
+    releases: &'a [Release],
+) -> Option<(String, &'a Release)> {
+    slots.iter().filter(|s| !s.live).find_map(|s| {
+        let r = releases.iter().find(|r| {
+            Some(&r.version) == s.release.as_ref()
+                && r.project == release.project
+                && r.state == ReleaseState::Standby
+        })?;
+        Some((s.slot.clone(), r))
+    })
+}
+
+/// Where a switch of `release` sends the traffic: its own (shadow) slot.
+pub fn switch_routing(release: &Release, slots: &[Slot]) -> Option<Routing> {
+    let slot = release.slot.clone().or_else(|| {
+        slots
+            .iter()
+            .find(|s| s.release.as_ref() == Some(&release.version))
+            .map(|s| s.slot.clone())
+    })?;
+    Some(Routing {
+        change: Change::Switch,
+        slot,
+        version: release.version.clone(),
+        from: slots
+            .iter()
+            .find(|s| s.live)
+            .and_then(|s| s.release.clone()),
+    })
+}
+
+/// Where a rollback of `release` sends the traffic: the standby's slot and version.
+pub fn rollback_routing(release: &Release, standby: (&str, &Release)) -> Routing {
+    Routing {
+        change: Change::Rollback,
+        slot: standby.0.to_string(),
+        version: standby.1.version.clone(),
+        from: Some(release.version.clone()),
+    }
 }
 
 /// A release manager rolls a live release back to the standby slot.

@@ -25,26 +25,28 @@ impl Store {
         first: &Person,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        policy::check_person_name(&first.name)?;
-        self.write(|tx| {
-            for (k, v) in [
-                ("title", title.to_string()),
-                ("identity", identity.as_str().to_string()),
-                ("created", now.to_rfc3339()),
-            ] {
-                tx.execute(
-                    "INSERT INTO board (key, value) VALUES (?1, ?2)",
-                    params![k, v],
+        self.decide(|db| {
+            policy::check_person_name(&first.name)?;
+            db.write(|tx| {
+                for (k, v) in [
+                    ("title", title.to_string()),
+                    ("identity", identity.as_str().to_string()),
+                    ("created", now.to_rfc3339()),
+                ] {
+                    tx.execute(
+                        "INSERT INTO board (key, value) VALUES (?1, ?2)",
+                        params![k, v],
+                    )?;
+                }
+                insert_project(tx, &Project::bau())?;
+                insert_person(tx, first, now)?;
+                append_event(
+                    tx,
+                    &Event::new(now, &first.name, "board", title, "init")
+                        .details(serde_json::json!({ "identity": identity })),
                 )?;
-            }
-            insert_project(tx, &Project::bau())?;
-            insert_person(tx, first, now)?;
-            append_event(
-                tx,
-                &Event::new(now, &first.name, "board", title, "init")
-                    .details(serde_json::json!({ "identity": identity })),
-            )?;
-            Ok(())
+                Ok(())
+            })
         })
     }
 
@@ -75,14 +77,16 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let event = crate::domain::kanban::set_ageing(actor, days, now)?;
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO board (key, value) VALUES ('ageing_days', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = ?1",
-                [days.to_string()],
-            )?;
-            append_event(tx, &event)
+        self.decide(|db| {
+            let event = crate::domain::kanban::set_ageing(actor, days, now)?;
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT INTO board (key, value) VALUES ('ageing_days', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = ?1",
+                    [days.to_string()],
+                )?;
+                append_event(tx, &event)
+            })
         })
     }
 
@@ -128,22 +132,24 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let event = policy::register(actor, person, now)?;
-        self.write(|tx| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM people WHERE name = ?1)",
-                [&person.name],
-                |r| r.get(0),
-            )?;
-            if exists {
-                return Err(DomainError::invalid(format!(
-                    "{} is registered already: see `firebreak person list`",
-                    person.name
-                ))
-                .into());
-            }
-            insert_person(tx, person, now)?;
-            append_event(tx, &event)
+        self.decide(|db| {
+            let event = policy::register(actor, person, now)?;
+            db.write(|tx| {
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM people WHERE name = ?1)",
+                    [&person.name],
+                    |r| r.get(0),
+                )?;
+                if exists {
+                    return Err(DomainError::invalid(format!(
+                        "{} is registered already: see `firebreak person list`",
+                        person.name
+                    ))
+                    .into());
+                }
+                insert_person(tx, person, now)?;
+                append_event(tx, &event)
+            })
         })
     }
 
@@ -175,28 +181,30 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let event = project::add(actor, project, now)?;
-        self.write(|tx| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM projects WHERE name = ?1)",
-                [&project.name],
-                |r| r.get(0),
-            )?;
-            if exists {
-                return Err(DomainError::invalid(format!(
-                    "there is a project named {} already: choose another name",
-                    project.name
-                ))
-                .into());
-            }
-            insert_project(tx, project)?;
-            append_event(tx, &event)
+        self.decide(|db| {
+            let event = project::add(actor, project, now)?;
+            db.write(|tx| {
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM projects WHERE name = ?1)",
+                    [&project.name],
+                    |r| r.get(0),
+                )?;
+                if exists {
+                    return Err(DomainError::invalid(format!(
+                        "there is a project named {} already: choose another name",
+                        project.name
+                    ))
+                    .into());
+                }
+                insert_project(tx, project)?;
+                append_event(tx, &event)
+            })
         })
     }
 }
 
 pub(super) fn insert_person(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     p: &Person,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -213,10 +221,7 @@ pub(super) fn insert_person(
     Ok(())
 }
 
-pub(super) fn insert_project(
-    tx: &rusqlite::Transaction<'_>,
-    p: &Project,
-) -> Result<(), StoreError> {
+pub(super) fn insert_project(tx: &rusqlite::Connection, p: &Project) -> Result<(), StoreError> {
     let parties = serde_json::to_string(&p.parties).unwrap_or_else(|_| "[]".into());
     tx.execute(
         "INSERT INTO projects (name, kind, firebreak, parties, hypercare_days, pipeline)

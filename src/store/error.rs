@@ -39,6 +39,9 @@ pub enum StoreError {
         .waited
     )]
     Busy { holder: Option<String>, waited: u64 },
+    /// An outside command the change depends on failed; nothing was written.
+    #[error("{0}")]
+    Command(String),
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
 }

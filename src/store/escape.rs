@@ -48,76 +48,78 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Escape, StoreError> {
-        let source = source.trim().to_ascii_uppercase();
-        let (found, known) = if source.starts_with("INC-") {
-            let i = self.incident(&source)?;
-            (i.opened, i.release)
-        } else {
-            let id: ItemId = source.parse().map_err(|_| {
-                DomainError::invalid(format!(
-                    "'{source}' is neither an incident (INC-n) nor a defect (FB-n)"
-                ))
-            })?;
-            let item = self.item(id)?;
-            if item.kind != Kind::Defect {
-                return Err(DomainError::illegal(format!(
-                    "{id} is a {}: escapes are incidents and defects",
-                    item.kind
-                ))
-                .into());
-            }
-            let mut from = None;
-            for inc in self.incidents_of_ticket(id)? {
-                if let Some(r) = self.incident(&inc)?.release {
-                    from = Some(r);
+        self.decide(|db| {
+            let source = source.trim().to_ascii_uppercase();
+            let (found, known) = if source.starts_with("INC-") {
+                let i = db.incident(&source)?;
+                (i.opened, i.release)
+            } else {
+                let id: ItemId = source.parse().map_err(|_| {
+                    DomainError::invalid(format!(
+                        "'{source}' is neither an incident (INC-n) nor a defect (FB-n)"
+                    ))
+                })?;
+                let item = db.item(id)?;
+                if item.kind != Kind::Defect {
+                    return Err(DomainError::illegal(format!(
+                        "{id} is a {}: escapes are incidents and defects",
+                        item.kind
+                    ))
+                    .into());
                 }
-            }
-            (item.created, from)
-        };
-        let release = match (release, known) {
-            (Some(given), Some(k)) if given != k => {
-                return Err(DomainError::invalid(format!(
-                    "{source} is linked to {k}, not {given}"
-                ))
-                .into());
-            }
-            (Some(given), _) => given.to_string(),
-            (None, Some(k)) => k,
-            (None, None) => {
-                return Err(DomainError::invalid(format!(
-                    "{source} is not linked to a release: name it with --release VERSION"
-                ))
-                .into());
-            }
-        };
-        let view = self.release(&release)?;
-        let (pipeline, _, _) = self.project_pipeline(&view.release.project)?;
-        let facts = Found {
-            source: &source,
-            release: &release,
-            found,
-            live_since: self.live_since(&release)?,
-        };
-        let (e, event) = escape::record(&facts, &pipeline, catch, note, actor, now)?;
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO escapes (source, release, env, test, by, at, found, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (source) DO UPDATE SET release = ?2, env = ?3, test = ?4, by = ?5,
-                 at = ?6, note = ?8",
-                params![
-                    e.source,
-                    e.release,
-                    e.env,
-                    e.test.map(|t| t.as_str()),
-                    e.by,
-                    e.at,
-                    e.found,
-                    e.note
-                ],
-            )?;
-            append_event(tx, &event)?;
-            Ok(e.clone())
+                let mut from = None;
+                for inc in db.incidents_of_ticket(id)? {
+                    if let Some(r) = db.incident(&inc)?.release {
+                        from = Some(r);
+                    }
+                }
+                (item.created, from)
+            };
+            let release = match (release, known) {
+                (Some(given), Some(k)) if given != k => {
+                    return Err(DomainError::invalid(format!(
+                        "{source} is linked to {k}, not {given}"
+                    ))
+                    .into());
+                }
+                (Some(given), _) => given.to_string(),
+                (None, Some(k)) => k,
+                (None, None) => {
+                    return Err(DomainError::invalid(format!(
+                        "{source} is not linked to a release: name it with --release VERSION"
+                    ))
+                    .into());
+                }
+            };
+            let view = db.release(&release)?;
+            let (pipeline, _, _) = db.project_pipeline(&view.release.project)?;
+            let facts = Found {
+                source: &source,
+                release: &release,
+                found,
+                live_since: db.live_since(&release)?,
+            };
+            let (e, event) = escape::record(&facts, &pipeline, catch, note, actor, now)?;
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT INTO escapes (source, release, env, test, by, at, found, note)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (source) DO UPDATE SET release = ?2, env = ?3, test = ?4, by = ?5,
+                     at = ?6, note = ?8",
+                    params![
+                        e.source,
+                        e.release,
+                        e.env,
+                        e.test.map(|t| t.as_str()),
+                        e.by,
+                        e.at,
+                        e.found,
+                        e.note
+                    ],
+                )?;
+                append_event(tx, &event)?;
+                Ok(e.clone())
+            })
         })
     }
 

@@ -92,42 +92,44 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Handover, StoreError> {
-        let p = self
-            .projects()?
-            .into_iter()
-            .find(|p| p.name == project)
-            .ok_or_else(|| {
-                DomainError::invalid(format!(
-                    "there is no project '{project}': see `firebreak project list`"
+        self.decide(|db| {
+            let p = db
+                .projects()?
+                .into_iter()
+                .find(|p| p.name == project)
+                .ok_or_else(|| {
+                    DomainError::invalid(format!(
+                        "there is no project '{project}': see `firebreak project list`"
+                    ))
+                })?;
+            if p.kind != ProjectKind::Delivery {
+                return Err(DomainError::invalid(format!(
+                    "{project} is the maintenance team's own: handovers are for delivery projects"
                 ))
-            })?;
-        if p.kind != ProjectKind::Delivery {
-            return Err(DomainError::invalid(format!(
-                "{project} is the maintenance team's own: handovers are for delivery projects"
-            ))
-            .into());
-        }
-        if self.handover(project)?.started.is_some() {
-            return Err(DomainError::illegal(format!(
-                "the handover of {project} has started already"
-            ))
-            .into());
-        }
-        let event = handover::start(project, self.reached_preprod(project)?, actor, now)?;
-        let template = template.unwrap_or_else(Template::standard);
-        self.write(|tx| {
-            tx.execute("INSERT INTO handovers (project, started) VALUES (?1, ?2)", params![project, now])?;
-            for (n, t) in template.items.iter().enumerate() {
-                let c = Check::from_template(t);
-                tx.execute(
-                    "INSERT INTO checks (project, key, position, title, why, expected, mandatory, state)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
-                    params![project, c.key, n as i64, c.title, c.why, c.expected, c.mandatory],
-                )?;
+                .into());
             }
-            append_event(tx, &event)
-        })?;
-        self.handover(project)
+            if db.handover(project)?.started.is_some() {
+                return Err(DomainError::illegal(format!(
+                    "the handover of {project} has started already"
+                ))
+                .into());
+            }
+            let event = handover::start(project, db.reached_preprod(project)?, actor, now)?;
+            let template = template.unwrap_or_else(Template::standard);
+            db.write(|tx| {
+                tx.execute("INSERT INTO handovers (project, started) VALUES (?1, ?2)", params![project, now])?;
+                for (n, t) in template.items.iter().enumerate() {
+                    let c = Check::from_template(t);
+                    tx.execute(
+                        "INSERT INTO checks (project, key, position, title, why, expected, mandatory, state)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
+                        params![project, c.key, n as i64, c.title, c.why, c.expected, c.mandatory],
+                    )?;
+                }
+                append_event(tx, &event)
+            })?;
+            db.handover(project)
+        })
     }
 
     /// Submits, accepts, rejects or waives one item of a project's checklist.
@@ -139,29 +141,31 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Check, StoreError> {
-        let h = self.handover(project)?;
-        if h.started.is_none() {
-            return Err(DomainError::illegal(format!(
-                "the handover of {project} has not started: `firebreak handover start {project}`"
-            ))
-            .into());
-        }
-        let check = h.checks.iter().find(|c| c.key == key).ok_or_else(|| {
-            let keys: Vec<&str> = h.checks.iter().map(|c| c.key.as_str()).collect();
-            DomainError::invalid(format!(
-                "the checklist of {project} has no item '{key}': use one of {}",
-                keys.join(", ")
-            ))
-        })?;
-        let (next, event) = handover::act(project, check, act, actor, now)?;
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE checks SET state = ?3, evidence = ?4, submitter = ?5, acceptor = ?6, reason = ?7, until = ?8
-                 WHERE project = ?1 AND key = ?2",
-                params![project, key, next.state.as_str(), next.evidence, next.submitter, next.acceptor, next.reason, next.until],
-            )?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.decide(|db| {
+            let h = db.handover(project)?;
+            if h.started.is_none() {
+                return Err(DomainError::illegal(format!(
+                    "the handover of {project} has not started: `firebreak handover start {project}`"
+                ))
+                .into());
+            }
+            let check = h.checks.iter().find(|c| c.key == key).ok_or_else(|| {
+                let keys: Vec<&str> = h.checks.iter().map(|c| c.key.as_str()).collect();
+                DomainError::invalid(format!(
+                    "the checklist of {project} has no item '{key}': use one of {}",
+                    keys.join(", ")
+                ))
+            })?;
+            let (next, event) = handover::act(project, check, act, actor, now)?;
+            db.write(|tx| {
+                tx.execute(
+                    "UPDATE checks SET state = ?3, evidence = ?4, submitter = ?5, acceptor = ?6, reason = ?7, until = ?8
+                     WHERE project = ?1 AND key = ?2",
+                    params![project, key, next.state.as_str(), next.evidence, next.submitter, next.acceptor, next.reason, next.until],
+                )?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 }

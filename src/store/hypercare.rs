@@ -5,7 +5,7 @@ use super::{Store, StoreError, append_event};
 use crate::domain::hypercare::{self, Exit, Hypercare, HypercareState};
 use crate::domain::{Actor, DomainError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLS: &str = "release, project, started, ends, state, closed_by";
 
@@ -23,7 +23,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Hypercare> {
     })
 }
 
-fn save(tx: &Transaction<'_>, h: &Hypercare) -> Result<(), StoreError> {
+fn save(tx: &Connection, h: &Hypercare) -> Result<(), StoreError> {
     tx.execute(
         &format!(
             "INSERT INTO hypercare ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -43,7 +43,7 @@ fn save(tx: &Transaction<'_>, h: &Hypercare) -> Result<(), StoreError> {
 
 /// At a delivery release's switch: its hypercare starts for the project's days.
 pub(super) fn start(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     release: &str,
     project: &str,
     now: DateTime<Utc>,
@@ -161,13 +161,15 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Hypercare, StoreError> {
-        let h = self.hypercare(release)?;
-        let blockers = exit(self.conn(), &h)?;
-        let (next, event) = hypercare::close(&h, &blockers, actor, now)?;
-        self.write(|tx| {
-            save(tx, &next)?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.decide(|db| {
+            let h = db.hypercare(release)?;
+            let blockers = exit(db.conn(), &h)?;
+            let (next, event) = hypercare::close(&h, &blockers, actor, now)?;
+            db.write(|tx| {
+                save(tx, &next)?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 
@@ -179,12 +181,14 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Hypercare, StoreError> {
-        let h = self.hypercare(release)?;
-        let (next, event) = hypercare::extend(&h, until, reason, actor, now)?;
-        self.write(|tx| {
-            save(tx, &next)?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.decide(|db| {
+            let h = db.hypercare(release)?;
+            let (next, event) = hypercare::extend(&h, until, reason, actor, now)?;
+            db.write(|tx| {
+                save(tx, &next)?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::incident::{self, Incident, IncidentState, Priority, Step};
 use crate::domain::item::{self, NewItem};
 use crate::domain::{Actor, DomainError, Event, Item, ItemId, Kind, Origin, Team, rank};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLS: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by";
 
@@ -28,7 +28,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
     })
 }
 
-fn save(tx: &Transaction<'_>, i: &Incident) -> Result<(), StoreError> {
+fn save(tx: &Connection, i: &Incident) -> Result<(), StoreError> {
     tx.execute(
         &format!(
             "INSERT INTO incidents ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -42,7 +42,7 @@ fn save(tx: &Transaction<'_>, i: &Incident) -> Result<(), StoreError> {
 /// Logs an incident in a transaction: during a delivery release's hypercare it goes to the
 /// delivery team, otherwise to the maintenance team.
 pub(super) fn log(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     title: &str,
     priority: Priority,
     project: &str,
@@ -144,15 +144,17 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
-        let project = match (project, release) {
-            (Some(p), _) => p.to_string(),
-            (None, Some(v)) => self.release(v)?.release.project,
-            (None, None) => crate::domain::project::BAU.to_string(),
-        };
-        if let Some(v) = release {
-            self.release(v)?;
-        }
-        self.write(|tx| log(tx, title, priority, &project, release, actor, now))
+        self.decide(|db| {
+            let project = match (project, release) {
+                (Some(p), _) => p.to_string(),
+                (None, Some(v)) => db.release(v)?.release.project,
+                (None, None) => crate::domain::project::BAU.to_string(),
+            };
+            if let Some(v) = release {
+                db.release(v)?;
+            }
+            db.write(|tx| log(tx, title, priority, &project, release, actor, now))
+        })
     }
 
     pub fn step_incident(
@@ -162,20 +164,22 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Incident, StoreError> {
-        let current = self.incident(id)?;
-        if let Step::Assign { to } = step
-            && self.person(to)?.is_none()
-        {
-            return Err(DomainError::not_found(format!(
-                "there is no person '{to}': see `firebreak person list`"
-            ))
-            .into());
-        }
-        let (next, event) = incident::step(&current, step, actor, now)?;
-        self.write(|tx| {
-            save(tx, &next)?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.decide(|db| {
+            let current = db.incident(id)?;
+            if let Step::Assign { to } = step
+                && db.person(to)?.is_none()
+            {
+                return Err(DomainError::not_found(format!(
+                    "there is no person '{to}': see `firebreak person list`"
+                ))
+                .into());
+            }
+            let (next, event) = incident::step(&current, step, actor, now)?;
+            db.write(|tx| {
+                save(tx, &next)?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 
@@ -188,34 +192,36 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Item, StoreError> {
-        incident::may_raise_ticket(actor)?;
-        if !matches!(kind, Kind::Defect | Kind::Enhancement) {
-            return Err(DomainError::invalid(
-                "a ticket from an incident is a defect or an enhancement",
-            )
-            .into());
-        }
-        let inc = self.incident(id)?;
-        let description = format!(
-            "Raised by {} from incident {} ({}, {}{}).",
-            actor.name,
-            inc.id,
-            inc.priority,
-            inc.state,
-            inc.release
-                .as_deref()
-                .map_or(String::new(), |v| format!(", release {v}"))
-        );
-        let raised = Raised {
-            source: "incident",
-            id: &inc.id,
-            title: &inc.title,
-            kind,
-            team: inc.team,
-            project: &inc.project,
-            description,
-        };
-        self.write(|tx| raise_ticket(tx, &raised, actor, now))
+        self.decide(|db| {
+            incident::may_raise_ticket(actor)?;
+            if !matches!(kind, Kind::Defect | Kind::Enhancement) {
+                return Err(DomainError::invalid(
+                    "a ticket from an incident is a defect or an enhancement",
+                )
+                .into());
+            }
+            let inc = db.incident(id)?;
+            let description = format!(
+                "Raised by {} from incident {} ({}, {}{}).",
+                actor.name,
+                inc.id,
+                inc.priority,
+                inc.state,
+                inc.release
+                    .as_deref()
+                    .map_or(String::new(), |v| format!(", release {v}"))
+            );
+            let raised = Raised {
+                source: "incident",
+                id: &inc.id,
+                title: &inc.title,
+                kind,
+                team: inc.team,
+                project: &inc.project,
+                description,
+            };
+            db.write(|tx| raise_ticket(tx, &raised, actor, now))
+        })
     }
 }
 
@@ -234,7 +240,7 @@ pub(super) struct Raised<'a> {
 /// Adds a backlog ticket in triage for the product owner, linked both ways to where it came
 /// from, with an event on each side.
 pub(super) fn raise_ticket(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     from: &Raised<'_>,
     actor: &Actor,
     now: DateTime<Utc>,

@@ -6,7 +6,7 @@ use crate::domain::backlog::{self, RankMove};
 use crate::domain::item::{self, Item, ItemCommand, NewItem};
 use crate::domain::{Actor, DomainError, Event, ItemId, rank};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
 
 /// Every column, in the order `item_from_row` reads them.
 const FULL: &str = "id, title, description, acceptance, kind, origin, team, project, class, due, \
@@ -91,7 +91,7 @@ pub(super) fn select(
     Ok(items)
 }
 
-pub(super) fn load(tx: &Transaction<'_>, id: ItemId) -> Result<Item, StoreError> {
+pub(super) fn load(tx: &Connection, id: ItemId) -> Result<Item, StoreError> {
     tx.query_row(
         &format!("SELECT {FULL} FROM items WHERE id = ?1"),
         [id.0],
@@ -168,38 +168,40 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Item, StoreError> {
-        self.write(|tx| {
-            let known: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM projects WHERE name = ?1)",
-                [&new.project],
-                |r| r.get(0),
-            )?;
-            if !known {
-                return Err(DomainError::invalid(format!(
-                    "there is no project '{}': see `firebreak project list`",
-                    new.project
-                ))
-                .into());
-            }
-            let next: u32 =
-                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
-                    r.get(0)
-                })?;
-            let last = |tx: &Transaction<'_>| -> Result<Option<String>, StoreError> {
-                Ok(tx
-                    .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
-                    .optional()?
-                    .flatten())
-            };
-            let mut key = rank::between(last(tx)?.as_deref(), None);
-            if key.len() > rank::RESPACE_AT {
-                respace(tx, actor, now)?;
-                key = rank::between(last(tx)?.as_deref(), None);
-            }
-            let (item, event) = item::create(new, ItemId(next), key, actor, now)?;
-            insert(tx, &item)?;
-            append_event(tx, &event)?;
-            Ok(item)
+        self.decide(|db| {
+            db.write(|tx| {
+                let known: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM projects WHERE name = ?1)",
+                    [&new.project],
+                    |r| r.get(0),
+                )?;
+                if !known {
+                    return Err(DomainError::invalid(format!(
+                        "there is no project '{}': see `firebreak project list`",
+                        new.project
+                    ))
+                    .into());
+                }
+                let next: u32 =
+                    tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
+                        r.get(0)
+                    })?;
+                let last = |tx: &Connection| -> Result<Option<String>, StoreError> {
+                    Ok(tx
+                        .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
+                        .optional()?
+                        .flatten())
+                };
+                let mut key = rank::between(last(tx)?.as_deref(), None);
+                if key.len() > rank::RESPACE_AT {
+                    respace(tx, actor, now)?;
+                    key = rank::between(last(tx)?.as_deref(), None);
+                }
+                let (item, event) = item::create(new, ItemId(next), key, actor, now)?;
+                insert(tx, &item)?;
+                append_event(tx, &event)?;
+                Ok(item)
+            })
         })
     }
 
@@ -211,24 +213,26 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        self.write(|tx| {
-            let first: u32 =
-                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
-                    r.get(0)
-                })?;
-            let last: Option<String> = tx
-                .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
-                .optional()?
-                .flatten();
-            let keys = rank::spaced_after(last.as_deref(), news.len());
-            let n = news.len();
-            for ((offset, new), key) in news.into_iter().enumerate().zip(keys) {
-                let (item, event) =
-                    item::create(new, ItemId(first + offset as u32), key, actor, now)?;
-                insert(tx, &item)?;
-                append_event(tx, &event)?;
-            }
-            Ok(n)
+        self.decide(|db| {
+            db.write(|tx| {
+                let first: u32 =
+                    tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
+                        r.get(0)
+                    })?;
+                let last: Option<String> = tx
+                    .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
+                    .optional()?
+                    .flatten();
+                let keys = rank::spaced_after(last.as_deref(), news.len());
+                let n = news.len();
+                for ((offset, new), key) in news.into_iter().enumerate().zip(keys) {
+                    let (item, event) =
+                        item::create(new, ItemId(first + offset as u32), key, actor, now)?;
+                    insert(tx, &item)?;
+                    append_event(tx, &event)?;
+                }
+                Ok(n)
+            })
         })
     }
 
@@ -241,46 +245,48 @@ impl Store {
         now: DateTime<Utc>,
         expected: Option<i64>,
     ) -> Result<Item, StoreError> {
-        use crate::domain::kanban::Column;
-        // The maintenance team's work moves on its board, within the WIP limits.
-        let column = match cmd {
-            ItemCommand::Submit => Some(Column::Review),
-            ItemCommand::SendBack => Some(Column::InProgress),
-            ItemCommand::Approve => Some(Column::Done),
-            _ => None,
-        };
-        if let Some(to) = column
-            && self.item(id)?.team == Some(crate::domain::Team::Ams)
-        {
-            return self
-                .kanban_move(id, to, None, actor, now, expected)
-                .map(|m| m.item);
-        }
-        self.write(|tx| {
-            let current = load(tx, id)?;
-            item::check_fresh(&current, expected)?;
-            match cmd {
-                ItemCommand::Start => {
-                    let name = current.sprint.as_deref().unwrap_or_default();
-                    crate::domain::sprint::check_active(&super::sprint::load_sprint(tx, name)?)?;
-                }
-                ItemCommand::Plan { .. } | ItemCommand::Pull { .. } | ItemCommand::Carry { .. } => {
-                    return Err(DomainError::invalid(format!(
-                        "{} has a command of its own: sprint plan, kanban pull or sprint complete",
-                        cmd.name()
-                    ))
-                    .into());
-                }
-                _ => {}
+        self.decide(|db| {
+            use crate::domain::kanban::Column;
+            // The maintenance team's work moves on its board, within the WIP limits.
+            let column = match cmd {
+                ItemCommand::Submit => Some(Column::Review),
+                ItemCommand::SendBack => Some(Column::InProgress),
+                ItemCommand::Approve => Some(Column::Done),
+                _ => None,
+            };
+            if let Some(to) = column
+                && db.item(id)?.team == Some(crate::domain::Team::Ams)
+            {
+                return db
+                    .kanban_move(id, to, None, actor, now, expected)
+                    .map(|m| m.item);
             }
-            let (next, event) = item::apply(&current, cmd, actor, now)?;
-            if matches!(cmd, ItemCommand::Approve) {
-                let review = super::ops::load_review(tx, id)?;
-                crate::domain::ops::may_approve(&current, review.as_ref())?;
-            }
-            update(tx, &next, current.version)?;
-            append_event(tx, &event)?;
-            Ok(next)
+            db.write(|tx| {
+                let current = load(tx, id)?;
+                item::check_fresh(&current, expected)?;
+                match cmd {
+                    ItemCommand::Start => {
+                        let name = current.sprint.as_deref().unwrap_or_default();
+                        crate::domain::sprint::check_active(&super::sprint::load_sprint(tx, name)?)?;
+                    }
+                    ItemCommand::Plan { .. } | ItemCommand::Pull { .. } | ItemCommand::Carry { .. } => {
+                        return Err(DomainError::invalid(format!(
+                            "{} has a command of its own: sprint plan, kanban pull or sprint complete",
+                            cmd.name()
+                        ))
+                        .into());
+                    }
+                    _ => {}
+                }
+                let (next, event) = item::apply(&current, cmd, actor, now)?;
+                if matches!(cmd, ItemCommand::Approve) {
+                    let review = super::ops::load_review(tx, id)?;
+                    crate::domain::ops::may_approve(&current, review.as_ref())?;
+                }
+                update(tx, &next, current.version)?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 
@@ -294,29 +300,31 @@ impl Store {
         now: DateTime<Utc>,
         expected: Option<i64>,
     ) -> Result<Item, StoreError> {
-        backlog::authorize(actor)?;
-        self.write(|tx| {
-            let current = load(tx, id)?;
-            item::check_fresh(&current, expected)?;
-            let Some((lo, hi)) = slot(tx, &current, mv)? else {
-                return Ok(current);
-            };
-            let mut key = backlog::key_between(lo.as_deref(), hi.as_deref());
-            if key.len() > rank::RESPACE_AT {
-                respace(tx, actor, now)?;
+        self.decide(|db| {
+            backlog::authorize(actor)?;
+            db.write(|tx| {
                 let current = load(tx, id)?;
-                let (lo, hi) = slot(tx, &current, mv)?.unwrap_or((None, None));
-                key = backlog::key_between(lo.as_deref(), hi.as_deref());
-            }
-            let current = load(tx, id)?;
-            let mut next = current.next_version(actor, now);
-            next.rank = key;
-            update(tx, &next, current.version)?;
-            append_event(
-                tx,
-                &backlog::moved(id, &current.rank, &next.rank, mv, actor, now),
-            )?;
-            Ok(next)
+                item::check_fresh(&current, expected)?;
+                let Some((lo, hi)) = slot(tx, &current, mv)? else {
+                    return Ok(current);
+                };
+                let mut key = backlog::key_between(lo.as_deref(), hi.as_deref());
+                if key.len() > rank::RESPACE_AT {
+                    respace(tx, actor, now)?;
+                    let current = load(tx, id)?;
+                    let (lo, hi) = slot(tx, &current, mv)?.unwrap_or((None, None));
+                    key = backlog::key_between(lo.as_deref(), hi.as_deref());
+                }
+                let current = load(tx, id)?;
+                let mut next = current.next_version(actor, now);
+                next.rank = key;
+                update(tx, &next, current.version)?;
+                append_event(
+                    tx,
+                    &backlog::moved(id, &current.rank, &next.rank, mv, actor, now),
+                )?;
+                Ok(next)
+            })
         })
     }
 }
@@ -324,7 +332,7 @@ impl Store {
 /// The keys of the neighbours `item` lands between, or `None` when it stays where it is.
 type Slot = Option<(Option<String>, Option<String>)>;
 
-fn slot(tx: &Transaction<'_>, item: &Item, mv: RankMove) -> Result<Slot, StoreError> {
+fn slot(tx: &Connection, item: &Item, mv: RankMove) -> Result<Slot, StoreError> {
     let me = item.id.0;
     let nearest = |sql: &str, key: &str, n: u32| -> Result<Vec<(u32, String)>, StoreError> {
         let mut stmt = tx.prepare_cached(sql)?;
@@ -400,7 +408,7 @@ fn slot(tx: &Transaction<'_>, item: &Item, mv: RankMove) -> Result<Slot, StoreEr
 }
 
 /// Gives every item a fresh short key in the same order. Rare: only when a key grew long.
-fn respace(tx: &Transaction<'_>, actor: &Actor, now: DateTime<Utc>) -> Result<(), StoreError> {
+fn respace(tx: &Connection, actor: &Actor, now: DateTime<Utc>) -> Result<(), StoreError> {
     let ids: Vec<u32> = {
         let mut stmt = tx.prepare("SELECT id FROM items ORDER BY rank")?;
         stmt.query_map([], |r| r.get(0))?
@@ -449,14 +457,14 @@ fn row(i: &Item) -> [Box<dyn ToSql + '_>; 21] {
 const PLACES: &str = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
                       ?17, ?18, ?19, ?20, ?21";
 
-pub(super) fn insert(tx: &Transaction<'_>, i: &Item) -> Result<(), StoreError> {
+pub(super) fn insert(tx: &Connection, i: &Item) -> Result<(), StoreError> {
     tx.prepare_cached(&format!("INSERT INTO items ({FULL}) VALUES ({PLACES})"))?
         .execute(params_from_iter(row(i)))?;
     Ok(())
 }
 
 /// Writes the item's row if it is still at `seen`; otherwise refuses as stale.
-pub(super) fn update(tx: &Transaction<'_>, i: &Item, seen: i64) -> Result<(), StoreError> {
+pub(super) fn update(tx: &Connection, i: &Item, seen: i64) -> Result<(), StoreError> {
     let values = row(i);
     let n = tx
         .prepare_cached(&format!(

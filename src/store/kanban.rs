@@ -7,7 +7,7 @@ use crate::domain::kanban::{self, Column, ColumnLimit, Override, WipMode};
 use crate::domain::measures::{self, Flow, Transition};
 use crate::domain::{Actor, DomainError, Event, Item, ItemId, State, item};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// What a pull or move did: the item as it now is, a column it left room in, an override.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ fn limits(tx: &rusqlite::Connection) -> Result<Vec<ColumnLimit>, StoreError> {
 }
 
 /// Items of the maintenance team in `state` that count against a limit (not the lane's).
-fn counted(tx: &Transaction<'_>, state: State) -> Result<usize, StoreError> {
+fn counted(tx: &Connection, state: State) -> Result<usize, StoreError> {
     let n: i64 = tx.query_row(
         "SELECT count(*) FROM items WHERE team = 'ams' AND state = ?1 AND class != 'expedite'",
         [state.as_str()],
@@ -52,7 +52,7 @@ fn counted(tx: &Transaction<'_>, state: State) -> Result<usize, StoreError> {
     Ok(n as usize)
 }
 
-fn lane(tx: &Transaction<'_>) -> Result<Option<Item>, StoreError> {
+fn lane(tx: &Connection) -> Result<Option<Item>, StoreError> {
     let id: Option<u32> = tx
         .query_row(
             "SELECT id FROM items WHERE team = 'ams' AND class = 'expedite'
@@ -84,13 +84,15 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let event = kanban::set_limit(actor, &limit, now)?;
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE columns SET wip_limit = ?2, mode = ?3 WHERE name = ?1",
-                params![limit.column.as_str(), limit.limit, limit.mode.as_str()],
-            )?;
-            append_event(tx, &event)
+        self.decide(|db| {
+            let event = kanban::set_limit(actor, &limit, now)?;
+            db.write(|tx| {
+                tx.execute(
+                    "UPDATE columns SET wip_limit = ?2, mode = ?3 WHERE name = ?1",
+                    params![limit.column.as_str(), limit.limit, limit.mode.as_str()],
+                )?;
+                append_event(tx, &event)
+            })
         })
     }
 
@@ -142,66 +144,68 @@ impl Store {
         now: DateTime<Utc>,
         expected: Option<i64>,
     ) -> Result<Moved, StoreError> {
-        self.write(|tx| {
-            let current = load(tx, id)?;
-            item::check_fresh(&current, expected)?;
-            if current.team != Some(crate::domain::Team::Ams) {
-                return Err(DomainError::illegal(format!(
-                    "{id} belongs to team {}: its work is on the Sprint board, not the Kanban board",
-                    current.team.map_or("-", |t| t.as_str())
-                ))
-                .into());
-            }
-            let cmd = kanban::transition(&current, to, over.map(str::to_string))?;
-            let limits = limits(tx)?;
-            let limit_of = |c: Column| {
-                limits.iter().find(|l| l.column == c).copied().unwrap_or(ColumnLimit {
-                    column: c,
-                    limit: None,
-                    mode: WipMode::Off,
-                })
-            };
-            let from = Column::of(current.state).unwrap_or(Column::Ready);
-            let expedite = current.class == crate::domain::Class::Expedite;
-            let mut recorded = None;
-            if expedite && matches!(to, Column::InProgress | Column::Review) {
-                kanban::admit_to_lane(lane(tx)?.as_ref(), &current)?;
-            } else {
-                let target = limit_of(to);
-                let count = counted(tx, state_of(to))?;
-                recorded = kanban::admit(&target, count, over)?;
-                if let Some(reason) = &recorded {
-                    append_event(
-                        tx,
-                        &Event::new(now, &actor.name, "column", to.as_str(), "wip-override")
-                            .reason(Some(reason))
-                            .details(serde_json::json!({
-                                "item": id.to_string(), "count": count + 1, "limit": target.limit,
-                            })),
-                    )?;
+        self.decide(|db| {
+            db.write(|tx| {
+                let current = load(tx, id)?;
+                item::check_fresh(&current, expected)?;
+                if current.team != Some(crate::domain::Team::Ams) {
+                    return Err(DomainError::illegal(format!(
+                        "{id} belongs to team {}: its work is on the Sprint board, not the Kanban board",
+                        current.team.map_or("-", |t| t.as_str())
+                    ))
+                    .into());
                 }
-            }
-            // Only an over-limit move records its reason on the item.
-            let cmd = match cmd {
-                crate::domain::ItemCommand::Pull { .. } => {
-                    crate::domain::ItemCommand::Pull { over: recorded.clone() }
+                let cmd = kanban::transition(&current, to, over.map(str::to_string))?;
+                let limits = limits(tx)?;
+                let limit_of = |c: Column| {
+                    limits.iter().find(|l| l.column == c).copied().unwrap_or(ColumnLimit {
+                        column: c,
+                        limit: None,
+                        mode: WipMode::Off,
+                    })
+                };
+                let from = Column::of(current.state).unwrap_or(Column::Ready);
+                let expedite = current.class == crate::domain::Class::Expedite;
+                let mut recorded = None;
+                if expedite && matches!(to, Column::InProgress | Column::Review) {
+                    kanban::admit_to_lane(lane(tx)?.as_ref(), &current)?;
+                } else {
+                    let target = limit_of(to);
+                    let count = counted(tx, state_of(to))?;
+                    recorded = kanban::admit(&target, count, over)?;
+                    if let Some(reason) = &recorded {
+                        append_event(
+                            tx,
+                            &Event::new(now, &actor.name, "column", to.as_str(), "wip-override")
+                                .reason(Some(reason))
+                                .details(serde_json::json!({
+                                    "item": id.to_string(), "count": count + 1, "limit": target.limit,
+                                })),
+                        )?;
+                    }
                 }
-                other => other,
-            };
-            let freed = if expedite {
-                None
-            } else {
-                let before = counted(tx, current.state)?;
-                let source = limit_of(from);
-                (source.is_full(before) && !source.is_full(before - 1)).then_some(from)
-            };
-            let (next, mut event) = item::apply(&current, &cmd, actor, now)?;
-            if recorded.is_some() && event.reason.is_none() {
-                event = event.reason(recorded.as_deref());
-            }
-            update(tx, &next, current.version)?;
-            append_event(tx, &event)?;
-            Ok(Moved { item: next, freed, over: recorded })
+                // Only an over-limit move records its reason on the item.
+                let cmd = match cmd {
+                    crate::domain::ItemCommand::Pull { .. } => {
+                        crate::domain::ItemCommand::Pull { over: recorded.clone() }
+                    }
+                    other => other,
+                };
+                let freed = if expedite {
+                    None
+                } else {
+                    let before = counted(tx, current.state)?;
+                    let source = limit_of(from);
+                    (source.is_full(before) && !source.is_full(before - 1)).then_some(from)
+                };
+                let (next, mut event) = item::apply(&current, &cmd, actor, now)?;
+                if recorded.is_some() && event.reason.is_none() {
+                    event = event.reason(recorded.as_deref());
+                }
+                update(tx, &next, current.version)?;
+                append_event(tx, &event)?;
+                Ok(Moved { item: next, freed, over: recorded })
+            })
         })
     }
 

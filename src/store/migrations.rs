@@ -14,6 +14,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_pd_tickets.sql")),
     M::up(include_str!("migrations/0007_ops_reviews.sql")),
     M::up(include_str!("migrations/0008_escapes.sql")),
+    M::up(include_str!("migrations/0009_gates.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

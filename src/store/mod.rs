@@ -4,6 +4,7 @@
 mod board;
 mod error;
 mod escape;
+mod gates;
 pub mod handover;
 mod hypercare;
 mod incident;
@@ -21,11 +22,12 @@ pub mod transfer;
 
 pub use board::BoardInfo;
 pub use error::StoreError;
+pub use gates::{Changed, ProductionCommand};
 pub use kanban::Moved;
 pub use transfer::Export;
 
 use crate::domain::Event;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,6 +45,8 @@ pub struct Store {
     readonly: bool,
     /// How long a write waits for another process's.
     patience: Duration,
+    /// Inside a `decide`: its transaction is open.
+    deciding: bool,
 }
 
 impl Store {
@@ -89,6 +93,7 @@ impl Store {
             path: path.to_path_buf(),
             readonly,
             patience: BUSY_TIMEOUT,
+            deciding: false,
         };
         store.configure()?;
         if !readonly && version < known {
@@ -120,6 +125,7 @@ impl Store {
             path: path.to_path_buf(),
             readonly: false,
             patience: BUSY_TIMEOUT,
+            deciding: false,
         };
         store.configure()?;
         migrations::to_latest(&mut store.conn)?;
@@ -158,13 +164,28 @@ impl Store {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
-    /// Runs `f` in one IMMEDIATE transaction: all of it is written, or none of it.
+    /// Runs `f` in one IMMEDIATE transaction: all of it is written, or none of it. Inside a
+    /// `decide`, it joins that decision's transaction.
     pub(crate) fn write<T>(
         &mut self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.decide(|store| f(&store.conn))
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction, reads and writes alike: from its first read to
+    /// its commit no other process can write, so what it decides on is what it writes over.
+    /// Every write of the store goes through here (two people acting at once end as if one
+    /// came first); a refusal or an error rolls everything back.
+    pub(crate) fn decide<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         if self.readonly {
             return Err(StoreError::ReadOnly);
+        }
+        if self.deciding {
+            return f(self);
         }
         let path = self.path.clone();
         let waited = self.patience.as_secs().max(1);
@@ -175,13 +196,26 @@ impl Store {
             },
             other => other,
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| named(e.into()))?;
-        let out = f(&tx).map_err(named)?;
-        tx.commit().map_err(|e| named(e.into()))?;
-        Ok(out)
+        self.deciding = true;
+        // A panic in `f` unwinds past here: the connection's drop rolls the transaction back.
+        let out = f(self);
+        self.deciding = false;
+        match out {
+            Ok(v) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(named(e.into()))
+                }
+            },
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(named(e))
+            }
+        }
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -201,7 +235,7 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Appends an event to the audit trail.
-pub(crate) fn append_event(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreError> {
+pub(crate) fn append_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
     let details = if e.details.is_null() {
         None
     } else {
@@ -215,6 +249,43 @@ pub(crate) fn append_event(tx: &Transaction<'_>, e: &Event) -> Result<(), StoreE
         ],
     )?;
     Ok(())
+}
+
+/// The last event on a record: the revision of it that a screen or a script saw (every change
+/// of every record appends one, so this moves whenever the record does).
+pub(crate) fn revision(conn: &Connection, entity: &str, id: &str) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(id), 0) FROM events WHERE entity = ?1 AND entity_id = ?2",
+        [entity, id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Refuses a decision taken on a revision of the record that is no longer its latest, saying
+/// who changed it and when. `None`: the caller decides on the record as it is now.
+pub(crate) fn check_seen(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    seen: Option<i64>,
+) -> Result<(), StoreError> {
+    let Some(seen) = seen else { return Ok(()) };
+    let last: Option<(i64, String, chrono::DateTime<chrono::Utc>)> = conn
+        .query_row(
+            "SELECT id, actor, at FROM events WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1",
+            [entity, id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match last {
+        Some((now, by, at)) if now != seen => Err(crate::domain::DomainError::Stale {
+            id: format!("{entity} {id}"),
+            by,
+            at,
+        }
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// Which process holds the board's write lock, as "pid N (its command line)": asked of the

@@ -39,7 +39,7 @@ pub(super) fn load_review(
         .optional()?)
 }
 
-fn save(tx: &rusqlite::Transaction<'_>, r: &OpsReview) -> Result<(), StoreError> {
+fn save(tx: &rusqlite::Connection, r: &OpsReview) -> Result<(), StoreError> {
     let concerns: Vec<&str> = r.concerns.iter().map(|c| c.as_str()).collect();
     tx.execute(
         "INSERT INTO ops_reviews (item, concerns, criteria, flagged_by, flagged, reviewer, reviewed, note)

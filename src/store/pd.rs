@@ -71,27 +71,29 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Pd, StoreError> {
-        let release = self.release(version)?.release;
-        let current = self.pd(&release.version)?;
-        let team = self.team_today(actor, now)?;
-        let (next, event) = pd::record(&release, current.as_ref(), entry, actor, team, now)?;
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO pd (release, findings, cause, by, updated, concluded)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (release) DO UPDATE SET findings = ?2, cause = ?3, by = ?4,
-                 updated = ?5, concluded = ?6",
-                params![
-                    next.release,
-                    next.findings,
-                    next.cause.map(|c| c.as_str()),
-                    next.by,
-                    next.updated,
-                    next.concluded
-                ],
-            )?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.decide(|db| {
+            let release = db.release(version)?.release;
+            let current = db.pd(&release.version)?;
+            let team = db.team_today(actor, now)?;
+            let (next, event) = pd::record(&release, current.as_ref(), entry, actor, team, now)?;
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT INTO pd (release, findings, cause, by, updated, concluded)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (release) DO UPDATE SET findings = ?2, cause = ?3, by = ?4,
+                     updated = ?5, concluded = ?6",
+                    params![
+                        next.release,
+                        next.findings,
+                        next.cause.map(|c| c.as_str()),
+                        next.by,
+                        next.updated,
+                        next.concluded
+                    ],
+                )?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 
@@ -113,46 +115,48 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Item, StoreError> {
-        let view = self.release(version)?;
-        let team = self.team_today(actor, now)?;
-        pd::may_raise_ticket(&view.release, self.pd(version)?.as_ref(), actor, team)?;
-        if !matches!(kind, Kind::Defect | Kind::Enhancement | Kind::Task) {
-            return Err(DomainError::invalid(
-                "a ticket from problem determination is a defect, an enhancement or a task",
-            )
-            .into());
-        }
-        let title = title.trim();
-        if title.is_empty() {
-            return Err(DomainError::invalid("give the ticket a title").into());
-        }
-        let defect = view.defect.map(|d| d.to_string());
-        let description = format!(
-            "Raised by {} from the problem determination of release {}{}.",
-            actor.name,
-            version,
-            defect
-                .as_deref()
-                .map_or(String::new(), |d| format!(", beside its defect {d}"))
-        );
-        let raised = Raised {
-            source: "release",
-            id: version,
-            title,
-            kind,
-            team: view.release.team,
-            project: &view.release.project,
-            description,
-        };
-        self.write(|tx| {
-            let item = raise_ticket(tx, &raised, actor, now)?;
-            if let Some(d) = &defect {
-                tx.execute(
-                    "INSERT INTO links (item, kind, target) VALUES (?1, 'defect', ?2)",
-                    params![item.id.0, d],
-                )?;
+        self.decide(|db| {
+            let view = db.release(version)?;
+            let team = db.team_today(actor, now)?;
+            pd::may_raise_ticket(&view.release, db.pd(version)?.as_ref(), actor, team)?;
+            if !matches!(kind, Kind::Defect | Kind::Enhancement | Kind::Task) {
+                return Err(DomainError::invalid(
+                    "a ticket from problem determination is a defect, an enhancement or a task",
+                )
+                .into());
             }
-            Ok(item)
+            let title = title.trim();
+            if title.is_empty() {
+                return Err(DomainError::invalid("give the ticket a title").into());
+            }
+            let defect = view.defect.map(|d| d.to_string());
+            let description = format!(
+                "Raised by {} from the problem determination of release {}{}.",
+                actor.name,
+                version,
+                defect
+                    .as_deref()
+                    .map_or(String::new(), |d| format!(", beside its defect {d}"))
+            );
+            let raised = Raised {
+                source: "release",
+                id: version,
+                title,
+                kind,
+                team: view.release.team,
+                project: &view.release.project,
+                description,
+            };
+            db.write(|tx| {
+                let item = raise_ticket(tx, &raised, actor, now)?;
+                if let Some(d) = &defect {
+                    tx.execute(
+                        "INSERT INTO links (item, kind, target) VALUES (?1, 'defect', ?2)",
+                        params![item.id.0, d],
+                    )?;
+                }
+                Ok(item)
+            })
         })
     }
 
@@ -164,51 +168,53 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(String, String), StoreError> {
-        let (view, _, next) = self.next_step(version)?;
-        let failed = match &next {
-            Next::Halted { env, step } => Some((env.clone(), step.clone())),
-            _ => None,
-        };
-        let current = self.pd(version)?;
-        let (release, event) = pd::rerun(
-            &view.release,
-            current.as_ref(),
-            failed.as_ref().map(|(e, s)| (e.as_str(), s.as_str())),
-            actor,
-            now,
-        )?;
-        let (env, step) = failed.unwrap_or_default();
-        let taken: Vec<ItemId> = self
-            .releases()?
-            .into_iter()
-            .filter(|r| {
-                r.version != version
-                    && !matches!(r.state, ReleaseState::Halted | ReleaseState::Abandoned)
+        self.decide(|db| {
+            let (view, _, next) = db.next_step(version)?;
+            let failed = match &next {
+                Next::Halted { env, step } => Some((env.clone(), step.clone())),
+                _ => None,
+            };
+            let current = db.pd(version)?;
+            let (release, event) = pd::rerun(
+                &view.release,
+                current.as_ref(),
+                failed.as_ref().map(|(e, s)| (e.as_str(), s.as_str())),
+                actor,
+                now,
+            )?;
+            let (env, step) = failed.unwrap_or_default();
+            let taken: Vec<ItemId> = db
+                .releases()?
+                .into_iter()
+                .filter(|r| {
+                    r.version != version
+                        && !matches!(r.state, ReleaseState::Halted | ReleaseState::Abandoned)
+                })
+                .flat_map(|r| r.items)
+                .collect();
+            if let Some(id) = release.items.iter().find(|i| taken.contains(i)) {
+                return Err(DomainError::illegal(format!(
+                    "{id} of {version} goes out with another release now: that version carries the fix"
+                ))
+                .into());
+            }
+            db.write(|tx| {
+                tx.execute(
+                    // The failed run stays in the audit trail and on the defect it raised.
+                    "DELETE FROM steps WHERE release = ?1 AND env = ?2 AND step = ?3",
+                    params![version, env, step],
+                )?;
+                tx.execute(
+                    "UPDATE pd SET rerun = ?2 WHERE release = ?1",
+                    params![version, now],
+                )?;
+                tx.execute(
+                    "UPDATE releases SET state = ?2, updated = ?3 WHERE version = ?1",
+                    params![version, release.state.as_str(), now],
+                )?;
+                append_event(tx, &event)?;
+                Ok((env.clone(), step.clone()))
             })
-            .flat_map(|r| r.items)
-            .collect();
-        if let Some(id) = release.items.iter().find(|i| taken.contains(i)) {
-            return Err(DomainError::illegal(format!(
-                "{id} of {version} goes out with another release now: that version carries the fix"
-            ))
-            .into());
-        }
-        self.write(|tx| {
-            tx.execute(
-                // The failed run stays in the audit trail and on the defect it raised.
-                "DELETE FROM steps WHERE release = ?1 AND env = ?2 AND step = ?3",
-                params![version, env, step],
-            )?;
-            tx.execute(
-                "UPDATE pd SET rerun = ?2 WHERE release = ?1",
-                params![version, now],
-            )?;
-            tx.execute(
-                "UPDATE releases SET state = ?2, updated = ?3 WHERE version = ?1",
-                params![version, release.state.as_str(), now],
-            )?;
-            append_event(tx, &event)?;
-            Ok((env.clone(), step.clone()))
         })
     }
 }

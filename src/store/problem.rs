@@ -6,7 +6,7 @@ use super::{Store, StoreError, append_event};
 use crate::domain::problem::{self, Problem, ProblemState, Step};
 use crate::domain::{Actor, DomainError, Item, Kind, Team};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLS: &str = "id, title, state, workaround, opened, opened_by, resolved";
 
@@ -34,7 +34,7 @@ fn with_incidents(conn: &rusqlite::Connection, mut p: Problem) -> Result<Problem
     Ok(p)
 }
 
-fn save(tx: &Transaction<'_>, p: &Problem) -> Result<(), StoreError> {
+fn save(tx: &Connection, p: &Problem) -> Result<(), StoreError> {
     tx.execute(
         &format!(
             "INSERT INTO problems ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -67,7 +67,7 @@ fn tickets(conn: &rusqlite::Connection, id: &str) -> Result<Vec<(String, bool)>,
 
 /// After items are released: every open problem whose tickets are now all released resolves,
 /// by the automation, in the same transaction.
-pub(super) fn settle(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+pub(super) fn settle(tx: &Connection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     let open: Vec<Problem> = {
         let mut stmt = tx.prepare(&format!(
             "SELECT {COLS} FROM problems WHERE state IN ('investigating', 'known-error', 'fix-in-progress')"
@@ -133,26 +133,28 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Problem, StoreError> {
-        let mut ids = Vec::new();
-        for i in incidents {
-            let id = self.incident(i)?.id;
-            if !ids.contains(&id) {
-                ids.push(id);
+        self.decide(|db| {
+            let mut ids = Vec::new();
+            for i in incidents {
+                let id = db.incident(i)?.id;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
             }
-        }
-        ids.sort_by_key(|id| id[4..].parse::<u32>().unwrap_or(u32::MAX));
-        self.write(|tx| {
-            let n: u32 = tx.query_row("SELECT count(*) + 1 FROM problems", [], |r| r.get(0))?;
-            let (p, event) = problem::raise(format!("PRB-{n}"), title, ids, actor, now)?;
-            save(tx, &p)?;
-            for i in &p.incidents {
-                tx.execute(
-                    "INSERT INTO problem_incidents (problem, incident) VALUES (?1, ?2)",
-                    params![p.id, i],
-                )?;
-            }
-            append_event(tx, &event)?;
-            Ok(p)
+            ids.sort_by_key(|id| id[4..].parse::<u32>().unwrap_or(u32::MAX));
+            db.write(|tx| {
+                let n: u32 = tx.query_row("SELECT count(*) + 1 FROM problems", [], |r| r.get(0))?;
+                let (p, event) = problem::raise(format!("PRB-{n}"), title, ids, actor, now)?;
+                save(tx, &p)?;
+                for i in &p.incidents {
+                    tx.execute(
+                        "INSERT INTO problem_incidents (problem, incident) VALUES (?1, ?2)",
+                        params![p.id, i],
+                    )?;
+                }
+                append_event(tx, &event)?;
+                Ok(p)
+            })
         })
     }
 
@@ -163,13 +165,15 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Problem, StoreError> {
-        let current = self.problem(id)?;
-        let t = tickets(self.conn(), &current.id)?;
-        let (next, event) = problem::step(&current, step, &t, actor, now)?;
-        self.write(|tx| {
-            save(tx, &next)?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.decide(|db| {
+            let current = db.problem(id)?;
+            let t = tickets(db.conn(), &current.id)?;
+            let (next, event) = problem::step(&current, step, &t, actor, now)?;
+            db.write(|tx| {
+                save(tx, &next)?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 
@@ -183,51 +187,53 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Item, StoreError> {
-        crate::domain::incident::may_raise_ticket(actor)?;
-        if !matches!(kind, Kind::Defect | Kind::Enhancement) {
-            return Err(DomainError::invalid(
-                "a ticket from a problem is a defect or an enhancement",
-            )
-            .into());
-        }
-        let p = self.problem(id)?;
-        if !p.is_open() {
-            return Err(DomainError::illegal(format!(
-                "{} is {}: raise a new problem for a new cause",
-                p.id, p.state
-            ))
-            .into());
-        }
-        let first = match p.incidents.first() {
-            Some(i) => Some(self.incident(i)?),
-            None => None,
-        };
-        let (team, project) = first
-            .map_or((Team::Ams, crate::domain::project::BAU.to_string()), |i| {
-                (i.team, i.project)
-            });
-        let description = format!(
-            "Raised by {} from problem {}{}{}.",
-            actor.name,
-            p.id,
-            if p.incidents.is_empty() {
-                String::new()
-            } else {
-                format!(" (incidents {})", p.incidents.join(", "))
-            },
-            p.workaround
-                .as_deref()
-                .map_or(String::new(), |w| format!("; workaround meanwhile: {w}"))
-        );
-        let raised = Raised {
-            source: "problem",
-            id: &p.id,
-            title: &p.title,
-            kind,
-            team,
-            project: &project,
-            description,
-        };
-        self.write(|tx| raise_ticket(tx, &raised, actor, now))
+        self.decide(|db| {
+            crate::domain::incident::may_raise_ticket(actor)?;
+            if !matches!(kind, Kind::Defect | Kind::Enhancement) {
+                return Err(DomainError::invalid(
+                    "a ticket from a problem is a defect or an enhancement",
+                )
+                .into());
+            }
+            let p = db.problem(id)?;
+            if !p.is_open() {
+                return Err(DomainError::illegal(format!(
+                    "{} is {}: raise a new problem for a new cause",
+                    p.id, p.state
+                ))
+                .into());
+            }
+            let first = match p.incidents.first() {
+                Some(i) => Some(db.incident(i)?),
+                None => None,
+            };
+            let (team, project) = first
+                .map_or((Team::Ams, crate::domain::project::BAU.to_string()), |i| {
+                    (i.team, i.project)
+                });
+            let description = format!(
+                "Raised by {} from problem {}{}{}.",
+                actor.name,
+                p.id,
+                if p.incidents.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (incidents {})", p.incidents.join(", "))
+                },
+                p.workaround
+                    .as_deref()
+                    .map_or(String::new(), |w| format!("; workaround meanwhile: {w}"))
+            );
+            let raised = Raised {
+                source: "problem",
+                id: &p.id,
+                title: &p.title,
+                kind,
+                team,
+                project: &project,
+                description,
+            };
+            db.write(|tx| raise_ticket(tx, &raised, actor, now))
+        })
     }
 }

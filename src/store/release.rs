@@ -2,22 +2,23 @@
 //! the firebreak's signatures, votes, production's slots, switch and rollback, each in one
 //! transaction with its events.
 
-use super::items::{insert, load, update};
+use super::items::{insert, load};
 use super::{Store, StoreError, append_event};
-use crate::domain::item::{self, ItemCommand, NewItem};
+use crate::domain::item::{self, NewItem};
 use crate::domain::pipeline::Pipeline;
 use crate::domain::release::{
-    self, Next, Outcome, Release, ReleaseState, ReleaseView, Sign, StepRecord, StepRun, Vote,
+    self, Next, Outcome, Release, ReleaseState, ReleaseView, Sign, StepRecord, StepRun,
 };
 use crate::domain::{
     Actor, DomainError, Event, ItemId, Kind, Origin, ProjectKind, State, Team, rank,
 };
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const COLS: &str = "version, project, originator, team, schema_change, items, state, slot, created";
+pub(super) const COLS: &str =
+    "version, project, originator, team, schema_change, items, state, slot, created";
 
-fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
+pub(super) fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
     let items: String = r.get(5)?;
     Ok(Release {
         version: r.get(0)?,
@@ -85,7 +86,10 @@ fn not_found(version: &str) -> StoreError {
     .into()
 }
 
-fn load_view(conn: &rusqlite::Connection, version: &str) -> Result<ReleaseView, StoreError> {
+pub(super) fn load_view(
+    conn: &rusqlite::Connection,
+    version: &str,
+) -> Result<ReleaseView, StoreError> {
     let release = conn
         .query_row(
             &format!("SELECT {COLS} FROM releases WHERE version = ?1"),
@@ -124,6 +128,7 @@ fn load_view(conn: &rusqlite::Connection, version: &str) -> Result<ReleaseView, 
         .map(ItemId)
     });
     Ok(ReleaseView {
+        revision: super::revision(conn, "release", version)?,
         acceptances: signs("firebreak")?,
         votes: signs("vote")?,
         release,
@@ -133,7 +138,7 @@ fn load_view(conn: &rusqlite::Connection, version: &str) -> Result<ReleaseView, 
     })
 }
 
-fn save(tx: &Transaction<'_>, r: &Release, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(super) fn save(tx: &Connection, r: &Release, now: DateTime<Utc>) -> Result<(), StoreError> {
     let items = serde_json::to_string(&r.items).unwrap_or_else(|_| "[]".into());
     tx.execute(
         "INSERT INTO releases (version, project, originator, team, schema_change, items, state, slot, created, updated)
@@ -144,7 +149,7 @@ fn save(tx: &Transaction<'_>, r: &Release, now: DateTime<Utc>) -> Result<(), Sto
     Ok(())
 }
 
-fn sign(tx: &Transaction<'_>, version: &str, kind: &str, s: &Sign) -> Result<(), StoreError> {
+pub(super) fn sign(tx: &Connection, version: &str, kind: &str, s: &Sign) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO signs (release, kind, role, person, yes, comment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![version, kind, s.role.as_str(), s.person, s.yes, s.comment, s.at],
@@ -189,30 +194,32 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        actor.may(&crate::domain::policy::SET_A_PROJECTS_PIPELINE)?;
-        let path = std::fs::canonicalize(path).map_err(|e| {
-            DomainError::invalid(format!(
-                "cannot read the pipeline file {}: {e}",
-                path.display()
-            ))
-        })?;
-        let shown = path.display().to_string();
-        pipeline_of(Some(&shown), project)?;
-        self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE projects SET pipeline = ?2 WHERE name = ?1",
-                params![project, shown],
-            )?;
-            if n == 0 {
-                return Err(
-                    DomainError::invalid(format!("there is no project '{project}'")).into(),
-                );
-            }
-            append_event(
-                tx,
-                &Event::new(now, &actor.name, "project", project, "pipeline")
-                    .details(serde_json::json!({ "file": shown })),
-            )
+        self.decide(|db| {
+            actor.may(&crate::domain::policy::SET_A_PROJECTS_PIPELINE)?;
+            let path = std::fs::canonicalize(path).map_err(|e| {
+                DomainError::invalid(format!(
+                    "cannot read the pipeline file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let shown = path.display().to_string();
+            pipeline_of(Some(&shown), project)?;
+            db.write(|tx| {
+                let n = tx.execute(
+                    "UPDATE projects SET pipeline = ?2 WHERE name = ?1",
+                    params![project, shown],
+                )?;
+                if n == 0 {
+                    return Err(
+                        DomainError::invalid(format!("there is no project '{project}'")).into(),
+                    );
+                }
+                append_event(
+                    tx,
+                    &Event::new(now, &actor.name, "project", project, "pipeline")
+                        .details(serde_json::json!({ "file": shown })),
+                )
+            })
         })
     }
 
@@ -281,6 +288,12 @@ impl Store {
         let restarted: HashMap<String, bool> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare(
+            "SELECT entity_id, max(id) FROM events WHERE entity = 'release' GROUP BY entity_id",
+        )?;
+        let revisions: HashMap<String, i64> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         let mut stmt =
             conn.prepare("SELECT fingerprint, max(item) FROM raised GROUP BY fingerprint")?;
         let raised: HashMap<String, u32> = stmt
@@ -298,6 +311,7 @@ impl Store {
                         .unwrap_or_default()
                 };
                 ReleaseView {
+                    revision: revisions.get(&release.version).copied().unwrap_or(0),
                     acceptances: signed("firebreak"),
                     votes: signed("vote"),
                     restarted: restarted.get(&release.version).copied().unwrap_or(false),
@@ -319,61 +333,63 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Release, StoreError> {
-        let proj = self
-            .projects()?
-            .into_iter()
-            .find(|p| p.name == project)
-            .ok_or_else(|| {
-                DomainError::invalid(format!(
-                    "there is no project '{project}': see `firebreak project list`"
-                ))
-            })?;
-        let team = if proj.kind == ProjectKind::Bau {
-            Team::Ams
-        } else {
-            Team::Appdev
-        };
-        // A halted or abandoned release gives its items back: a new version is the fix.
-        let taken: Vec<ItemId> = self
-            .releases()?
-            .into_iter()
-            .filter(|r| !matches!(r.state, ReleaseState::Halted | ReleaseState::Abandoned))
-            .flat_map(|r| r.items)
-            .collect();
-        self.write(|tx| {
-            if load_view(tx, version).is_ok() {
-                return Err(DomainError::invalid(format!("there is a release {version} already: a new version is the fix")).into());
-            }
-            let items = match &ids {
-                Some(ids) => {
-                    for id in ids {
-                        if taken.contains(id) {
-                            return Err(DomainError::illegal(format!(
-                                "{id} goes out with another release already: a release carries each item once"
-                            ))
-                            .into());
-                        }
-                        let i = load(tx, *id)?;
-                        if i.project != project || i.state != State::Done {
-                            return Err(DomainError::illegal(format!(
-                                "{id} is {} in {}: a release of {project} carries its done items",
-                                i.state, i.project
-                            ))
-                            .into());
-                        }
-                    }
-                    ids.clone()
-                }
-                None => super::items::select(tx, "project = ?1 AND state = 'done' ORDER BY rank", [project])?
-                    .into_iter()
-                    .map(|i| i.id)
-                    .filter(|id| !taken.contains(id))
-                    .collect(),
+        self.decide(|db| {
+            let proj = db
+                .projects()?
+                .into_iter()
+                .find(|p| p.name == project)
+                .ok_or_else(|| {
+                    DomainError::invalid(format!(
+                        "there is no project '{project}': see `firebreak project list`"
+                    ))
+                })?;
+            let team = if proj.kind == ProjectKind::Bau {
+                Team::Ams
+            } else {
+                Team::Appdev
             };
-            let (r, event) = release::cut(version, project, team, items, schema_change, actor, now)?;
-            save(tx, &r, now)?;
-            append_event(tx, &event)?;
-            Ok(r)
+            // A halted or abandoned release gives its items back: a new version is the fix.
+            let taken: Vec<ItemId> = db
+                .releases()?
+                .into_iter()
+                .filter(|r| !matches!(r.state, ReleaseState::Halted | ReleaseState::Abandoned))
+                .flat_map(|r| r.items)
+                .collect();
+            db.write(|tx| {
+                if load_view(tx, version).is_ok() {
+                    return Err(DomainError::invalid(format!("there is a release {version} already: a new version is the fix")).into());
+                }
+                let items = match &ids {
+                    Some(ids) => {
+                        for id in ids {
+                            if taken.contains(id) {
+                                return Err(DomainError::illegal(format!(
+                                    "{id} goes out with another release already: a release carries each item once"
+                                ))
+                                .into());
+                            }
+                            let i = load(tx, *id)?;
+                            if i.project != project || i.state != State::Done {
+                                return Err(DomainError::illegal(format!(
+                                    "{id} is {} in {}: a release of {project} carries its done items",
+                                    i.state, i.project
+                                ))
+                                .into());
+                            }
+                        }
+                        ids.clone()
+                    }
+                    None => super::items::select(tx, "project = ?1 AND state = 'done' ORDER BY rank", [project])?
+                        .into_iter()
+                        .map(|i| i.id)
+                        .filter(|id| !taken.contains(id))
+                        .collect(),
+                };
+                let (r, event) = release::cut(version, project, team, items, schema_change, actor, now)?;
+                save(tx, &r, now)?;
+                append_event(tx, &event)?;
+                Ok(r)
+            })
         })
     }
 
@@ -394,38 +410,40 @@ impl Store {
         step: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let (view, pipeline, next) = self.next_step(version)?;
-        match &next {
-            Next::Step { env: e, step: s } if e == env && s == step => {}
-            _ => {
-                return Err(DomainError::illegal(format!(
-                    "{env}/{step} is not the next step of {version}"
-                ))
-                .into());
+        self.decide(|db| {
+            let (view, pipeline, next) = db.next_step(version)?;
+            match &next {
+                Next::Step { env: e, step: s } if e == env && s == step => {}
+                _ => {
+                    return Err(DomainError::illegal(format!(
+                        "{env}/{step} is not the next step of {version}"
+                    ))
+                    .into());
+                }
             }
-        }
-        self.write(|tx| {
-            hold(tx, &view.release, &pipeline, env)?;
-            let interrupted = tx
-                .query_row(
-                    "SELECT started FROM steps WHERE release = ?1 AND env = ?2 AND step = ?3 AND outcome IS NULL",
-                    params![version, env, step],
-                    |r| r.get::<_, DateTime<Utc>>(0),
-                )
-                .optional()?;
-            if let Some(started) = interrupted {
-                append_event(
-                    tx,
-                    &Event::new(now, crate::domain::policy::AUTOMATION, "release", version, "interrupted")
-                        .details(serde_json::json!({ "env": env, "step": step, "started": started })),
+            db.write(|tx| {
+                hold(tx, &view.release, &pipeline, env)?;
+                let interrupted = tx
+                    .query_row(
+                        "SELECT started FROM steps WHERE release = ?1 AND env = ?2 AND step = ?3 AND outcome IS NULL",
+                        params![version, env, step],
+                        |r| r.get::<_, DateTime<Utc>>(0),
+                    )
+                    .optional()?;
+                if let Some(started) = interrupted {
+                    append_event(
+                        tx,
+                        &Event::new(now, crate::domain::policy::AUTOMATION, "release", version, "interrupted")
+                            .details(serde_json::json!({ "env": env, "step": step, "started": started })),
+                    )?;
+                }
+                tx.execute(
+                    "INSERT INTO steps (release, env, step, started) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (release, env, step) DO UPDATE SET started = ?4, outcome = NULL, log = ''",
+                    params![version, env, step, now],
                 )?;
-            }
-            tx.execute(
-                "INSERT INTO steps (release, env, step, started) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (release, env, step) DO UPDATE SET started = ?4, outcome = NULL, log = ''",
-                params![version, env, step, now],
-            )?;
-            Ok(())
+                Ok(())
+            })
         })
     }
 
@@ -452,262 +470,51 @@ impl Store {
         url: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(Release, Option<ItemId>), StoreError> {
-        let (view, pipeline, _) = self.next_step(version)?;
-        let (_, _, armed) = self.project_pipeline(&view.release.project)?;
-        let armed = armed || view.release.schema_change;
-        let automation = Actor::automation();
-        let run = StepRun {
-            env: env.into(),
-            step: step.into(),
-            outcome,
-            at: now,
-            seconds,
-        };
-        let (mut next, event) = release::record(
-            &view.release,
-            &pipeline,
-            &view.progress(),
-            armed,
-            &run,
-            &automation,
-            now,
-        )?;
-        let log = tail(log, 200_000);
-        self.write(|tx| {
-            hold(tx, &view.release, &pipeline, env)?;
-            tx.execute(
-                "INSERT INTO steps (release, env, step, outcome, started, finished, seconds, log, url)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (release, env, step) DO UPDATE SET outcome = ?4, finished = ?5, seconds = ?6, log = ?7, url = ?8",
-                params![version, env, step, outcome.as_str(), now, seconds, log, url],
-            )?;
-            if next.state == ReleaseState::Shadow || (env == pipeline.production().name && step == "deploy") {
-                next.slot = Some(idle_slot(tx, &next.project)?);
-                if next.state == ReleaseState::Shadow {
-                    tx.execute(
-                        "INSERT INTO slots (project, slot, release, live) VALUES (?1, ?2, ?3, 0)
-                         ON CONFLICT (project, slot) DO UPDATE SET release = ?3",
-                        params![next.project, next.slot, next.version],
-                    )?;
-                }
-            }
-            save(tx, &next, now)?;
-            append_event(tx, &event)?;
-            let defect = if outcome == Outcome::Fail { Some(raise(tx, &next, env, step, &log, now)?) } else { None };
-            Ok((next, defect))
-        })
-    }
-
-    pub fn answer(
-        &mut self,
-        version: &str,
-        accept: bool,
-        comment: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Release, StoreError> {
-        let view = self.release(version)?;
-        let parties = self.parties(&view.release.project)?;
-        let (next, s, event) = release::answer(
-            &view.release,
-            &parties,
-            &view.progress(),
-            accept,
-            comment,
-            actor,
-            now,
-        )?;
-        self.write(|tx| {
-            sign(tx, version, "firebreak", &s)?;
-            save(tx, &next, now)?;
-            append_event(tx, &event)?;
-            Ok(next)
-        })
-    }
-
-    fn parties(&self, project: &str) -> Result<Vec<crate::domain::Role>, StoreError> {
-        Ok(self
-            .projects()?
-            .into_iter()
-            .find(|p| p.name == project)
-            .map(|p| p.parties)
-            .unwrap_or_default())
-    }
-
-    pub fn restart(
-        &mut self,
-        version: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Release, StoreError> {
-        let view = self.release(version)?;
-        let parties = self.parties(&view.release.project)?;
-        let (next, event) =
-            release::restart(&view.release, &parties, &view.progress(), actor, now)?;
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE releases SET restarted = 1 WHERE version = ?1",
-                [version],
-            )?;
-            save(tx, &next, now)?;
-            append_event(tx, &event)?;
-            Ok(next)
-        })
-    }
-
-    pub fn vote(
-        &mut self,
-        version: &str,
-        go: Vote,
-        comment: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Release, StoreError> {
-        let view = self.release(version)?;
-        let delivery = self
-            .projects()?
-            .into_iter()
-            .any(|p| p.name == view.release.project && p.kind == ProjectKind::Delivery);
-        let open = if delivery {
-            Some(self.handover(&view.release.project)?.open())
-        } else {
-            None
-        };
-        let (next, s, event) = release::vote(
-            &view.release,
-            &view.progress(),
-            go,
-            comment,
-            open.as_deref(),
-            actor,
-            now,
-        )?;
-        self.write(|tx| {
-            sign(tx, version, "vote", &s)?;
-            save(tx, &next, now)?;
-            if next.state == ReleaseState::Abandoned {
-                tx.execute(
-                    "UPDATE slots SET release = NULL WHERE release = ?1 AND live = 0",
-                    [version],
-                )?;
-            }
-            append_event(tx, &event)?;
-            Ok(next)
-        })
-    }
-
-    /// Makes a go release live: its slot takes the traffic, the old live one stands by, and its
-    /// items become released. The runner has run the pipeline's `switch` command first.
-    pub fn switch(
-        &mut self,
-        version: &str,
-        reason: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Release, StoreError> {
-        let view = self.release(version)?;
-        let (next, event) = release::switch(&view.release, &view.progress(), reason, actor, now)?;
-        self.write(|tx| {
-            let old: Option<String> = tx
-                .query_row(
-                    "SELECT release FROM slots WHERE project = ?1 AND live = 1",
-                    [&next.project],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
-            if let Some(old) = old {
-                tx.execute(
-                    "UPDATE releases SET state = 'standby', updated = ?2 WHERE version = ?1",
-                    params![old, now],
-                )?;
-                append_event(
-                    tx,
-                    &Event::new(now, &actor.name, "release", &old, "standby")
-                        .from_to("live", "standby"),
-                )?;
-            }
-            tx.execute(
-                "UPDATE slots SET live = (release IS ?2) WHERE project = ?1",
-                params![next.project, next.version],
-            )?;
-            save(tx, &next, now)?;
-            append_event(tx, &event)?;
+        self.decide(|db| {
+            let (view, pipeline, _) = db.next_step(version)?;
+            let (_, _, armed) = db.project_pipeline(&view.release.project)?;
+            let armed = armed || view.release.schema_change;
             let automation = Actor::automation();
-            for id in &next.items {
-                let current = load(tx, *id)?;
-                if current.state == State::Done {
-                    let (item, e) = item::apply(
-                        &current,
-                        &ItemCommand::Release {
-                            version: version.to_string(),
-                        },
-                        &automation,
-                        now,
-                    )?;
-                    update(tx, &item, current.version)?;
-                    append_event(tx, &e)?;
-                }
-            }
-            // Problems whose tickets this release shipped are solved.
-            super::problem::settle(tx, now)?;
-            // A delivery release starts its hypercare.
-            super::hypercare::start(tx, &next.version, &next.project, now)?;
-            Ok(next)
-        })
-    }
-
-    /// Rolls the live release back: the standby slot takes the traffic again.
-    pub fn rollback(
-        &mut self,
-        version: &str,
-        reason: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Release, StoreError> {
-        let view = self.release(version)?;
-        let standby: Option<Release> = self
-            .conn()
-            .query_row(
-                // The standby is what the idle slot holds: an older standby whose slot has
-                // since been redeployed cannot take traffic back.
-                &format!(
-                    "SELECT {COLS} FROM releases WHERE state = 'standby' AND version IN
-                     (SELECT release FROM slots WHERE project = ?1 AND live = 0)"
-                ),
-                [&view.release.project],
-                release_from_row,
-            )
-            .optional()?;
-        let (next, event) = release::rollback(&view.release, standby.as_ref(), reason, actor, now)?;
-        let standby = standby.unwrap_or_else(|| view.release.clone());
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE slots SET live = (release IS ?2) WHERE project = ?1",
-                params![next.project, standby.version],
-            )?;
-            tx.execute(
-                "UPDATE releases SET state = 'live', updated = ?2 WHERE version = ?1",
-                params![standby.version, now],
-            )?;
-            append_event(
-                tx,
-                &Event::new(now, &actor.name, "release", &standby.version, "restored")
-                    .from_to("standby", "live"),
-            )?;
-            // A rollback is a failed change: it opens an incident on the release.
-            super::incident::log(
-                tx,
-                &format!("Release {} rolled back: {}", next.version, reason.trim()),
-                crate::domain::incident::Priority::P1,
-                &next.project,
-                Some(&next.version),
-                &Actor::automation(),
+            let run = StepRun {
+                env: env.into(),
+                step: step.into(),
+                outcome,
+                at: now,
+                seconds,
+            };
+            let (mut next, event) = release::record(
+                &view.release,
+                &pipeline,
+                &view.progress(),
+                armed,
+                &run,
+                &automation,
                 now,
             )?;
-            save(tx, &next, now)?;
-            append_event(tx, &event)?;
-            Ok(next)
+            let log = tail(log, 200_000);
+            db.write(|tx| {
+                hold(tx, &view.release, &pipeline, env)?;
+                tx.execute(
+                    "INSERT INTO steps (release, env, step, outcome, started, finished, seconds, log, url)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (release, env, step) DO UPDATE SET outcome = ?4, finished = ?5, seconds = ?6, log = ?7, url = ?8",
+                    params![version, env, step, outcome.as_str(), now, seconds, log, url],
+                )?;
+                if next.state == ReleaseState::Shadow || (env == pipeline.production().name && step == "deploy") {
+                    next.slot = Some(idle_slot(tx, &next.project)?);
+                    if next.state == ReleaseState::Shadow {
+                        tx.execute(
+                            "INSERT INTO slots (project, slot, release, live) VALUES (?1, ?2, ?3, 0)
+                             ON CONFLICT (project, slot) DO UPDATE SET release = ?3",
+                            params![next.project, next.slot, next.version],
+                        )?;
+                    }
+                }
+                save(tx, &next, now)?;
+                append_event(tx, &event)?;
+                let defect = if outcome == Outcome::Fail { Some(raise(tx, &next, env, step, &log, now)?) } else { None };
+                Ok((next, defect))
+            })
         })
     }
 
@@ -722,7 +529,7 @@ impl Store {
 }
 
 /// The slot not serving traffic: blue when neither is live yet.
-fn idle_slot(tx: &Transaction<'_>, project: &str) -> Result<String, StoreError> {
+fn idle_slot(tx: &Connection, project: &str) -> Result<String, StoreError> {
     let live: Option<String> = tx
         .query_row(
             "SELECT slot FROM slots WHERE project = ?1 AND live = 1",
@@ -740,12 +547,7 @@ fn idle_slot(tx: &Transaction<'_>, project: &str) -> Result<String, StoreError> 
 
 /// One release in an environment at a time: refuses when another release of the project
 /// stands there (running its steps, waiting at the firebreak there, or in the shadow).
-fn hold(
-    tx: &Transaction<'_>,
-    r: &Release,
-    pipeline: &Pipeline,
-    env: &str,
-) -> Result<(), StoreError> {
+fn hold(tx: &Connection, r: &Release, pipeline: &Pipeline, env: &str) -> Result<(), StoreError> {
     let others = {
         let mut stmt = tx.prepare(&format!(
             "SELECT {COLS} FROM releases WHERE project = ?1 AND version != ?2 AND state IN ('running', 'firebreak', 'shadow')"
@@ -775,7 +577,7 @@ fn hold(
 
 /// Raises the pipeline defect of a failed step, or counts another occurrence on the open one.
 fn raise(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     r: &Release,
     env: &str,
     step: &str,

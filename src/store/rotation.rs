@@ -32,20 +32,22 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Rotation, StoreError> {
-        let person = self.person(name)?.ok_or_else(|| {
-            DomainError::not_found(format!(
-                "there is no person '{name}': see `firebreak person list`"
-            ))
-        })?;
-        let existing = self.rotations()?;
-        let (r, event) = rotation::plan(&person, team, from, to, &existing, actor, now)?;
-        self.write(|tx| {
-            tx.execute(
-                r#"INSERT INTO rotations (person, team, "from", "to") VALUES (?1, ?2, ?3, ?4)"#,
-                params![r.person, r.team.as_str(), r.from, r.to],
-            )?;
-            append_event(tx, &event)?;
-            Ok(r)
+        self.decide(|db| {
+            let person = db.person(name)?.ok_or_else(|| {
+                DomainError::not_found(format!(
+                    "there is no person '{name}': see `firebreak person list`"
+                ))
+            })?;
+            let existing = db.rotations()?;
+            let (r, event) = rotation::plan(&person, team, from, to, &existing, actor, now)?;
+            db.write(|tx| {
+                tx.execute(
+                    r#"INSERT INTO rotations (person, team, "from", "to") VALUES (?1, ?2, ?3, ?4)"#,
+                    params![r.person, r.team.as_str(), r.from, r.to],
+                )?;
+                append_event(tx, &event)?;
+                Ok(r)
+            })
         })
     }
 }

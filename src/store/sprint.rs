@@ -8,7 +8,7 @@ use crate::domain::burndown::{self, Burndown, Change, ItemChange};
 use crate::domain::sprint::{self, Carry, Commitment, Sprint, SprintState};
 use crate::domain::{Actor, DomainError, Item, ItemCommand, ItemId, State, Team, item};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
 
 const COLS: &str = "name, project, goal, start, end, state, commitment, completed";
@@ -45,7 +45,7 @@ pub(super) fn load_sprint(tx: &rusqlite::Connection, name: &str) -> Result<Sprin
     })
 }
 
-fn save(tx: &Transaction<'_>, s: &Sprint) -> Result<(), StoreError> {
+fn save(tx: &Connection, s: &Sprint) -> Result<(), StoreError> {
     let commitment = s
         .commitment
         .as_ref()
@@ -100,27 +100,30 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Sprint, StoreError> {
-        let project = self
-            .projects()?
-            .into_iter()
-            .find(|p| p.name == project)
-            .ok_or_else(|| {
-                DomainError::invalid(format!(
-                    "there is no project '{project}': see `firebreak project list`"
-                ))
-            })?;
-        let (sprint, event) = sprint::create(name, &project, goal, dates.0, dates.1, actor, now)?;
-        self.write(|tx| {
-            if load_sprint(tx, &sprint.name).is_ok() {
-                return Err(DomainError::invalid(format!(
-                    "there is a sprint named {} already: choose another name",
-                    sprint.name
-                ))
-                .into());
-            }
-            save(tx, &sprint)?;
-            append_event(tx, &event)?;
-            Ok(sprint)
+        self.decide(|db| {
+            let project = db
+                .projects()?
+                .into_iter()
+                .find(|p| p.name == project)
+                .ok_or_else(|| {
+                    DomainError::invalid(format!(
+                        "there is no project '{project}': see `firebreak project list`"
+                    ))
+                })?;
+            let (sprint, event) =
+                sprint::create(name, &project, goal, dates.0, dates.1, actor, now)?;
+            db.write(|tx| {
+                if load_sprint(tx, &sprint.name).is_ok() {
+                    return Err(DomainError::invalid(format!(
+                        "there is a sprint named {} already: choose another name",
+                        sprint.name
+                    ))
+                    .into());
+                }
+                save(tx, &sprint)?;
+                append_event(tx, &event)?;
+                Ok(sprint)
+            })
         })
     }
 
@@ -132,26 +135,28 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Vec<Item>, StoreError> {
-        self.write(|tx| {
-            let s = load_sprint(tx, name)?;
-            sprint::check_open(&s)?;
-            let mut out = Vec::new();
-            for id in ids {
-                let current = load(tx, *id)?;
-                if current.project != s.project {
-                    return Err(DomainError::illegal(format!(
-                        "{id} belongs to project {}, and {} to {}: plan it into a sprint of its own project",
-                        current.project, s.name, s.project
-                    ))
-                    .into());
+        self.decide(|db| {
+            db.write(|tx| {
+                let s = load_sprint(tx, name)?;
+                sprint::check_open(&s)?;
+                let mut out = Vec::new();
+                for id in ids {
+                    let current = load(tx, *id)?;
+                    if current.project != s.project {
+                        return Err(DomainError::illegal(format!(
+                            "{id} belongs to project {}, and {} to {}: plan it into a sprint of its own project",
+                            current.project, s.name, s.project
+                        ))
+                        .into());
+                    }
+                    let cmd = ItemCommand::Plan { sprint: s.name.clone() };
+                    let (next, event) = item::apply(&current, &cmd, actor, now)?;
+                    update(tx, &next, current.version)?;
+                    append_event(tx, &event)?;
+                    out.push(next);
                 }
-                let cmd = ItemCommand::Plan { sprint: s.name.clone() };
-                let (next, event) = item::apply(&current, &cmd, actor, now)?;
-                update(tx, &next, current.version)?;
-                append_event(tx, &event)?;
-                out.push(next);
-            }
-            Ok(out)
+                Ok(out)
+            })
         })
     }
 
@@ -161,21 +166,23 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Sprint, StoreError> {
-        self.write(|tx| {
-            let s = load_sprint(tx, name)?;
-            let active: Option<String> = tx
-                .query_row(
-                    "SELECT name FROM sprints WHERE project = ?1 AND state = 'active' AND name != ?2",
-                    params![s.project, s.name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let items = members(tx, name)?;
-            let planned: Vec<&Item> = items.iter().filter(|i| i.state == State::Planned).collect();
-            let (next, event) = sprint::start(&s, active.as_deref(), &planned, actor, now)?;
-            save(tx, &next)?;
-            append_event(tx, &event)?;
-            Ok(next)
+        self.decide(|db| {
+            db.write(|tx| {
+                let s = load_sprint(tx, name)?;
+                let active: Option<String> = tx
+                    .query_row(
+                        "SELECT name FROM sprints WHERE project = ?1 AND state = 'active' AND name != ?2",
+                        params![s.project, s.name],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let items = members(tx, name)?;
+                let planned: Vec<&Item> = items.iter().filter(|i| i.state == State::Planned).collect();
+                let (next, event) = sprint::start(&s, active.as_deref(), &planned, actor, now)?;
+                save(tx, &next)?;
+                append_event(tx, &event)?;
+                Ok(next)
+            })
         })
     }
 
@@ -188,64 +195,66 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(Sprint, Vec<Item>), StoreError> {
-        let (closed, moved) = self.write(|tx| {
-            let s = load_sprint(tx, name)?;
-            let items = members(tx, name)?;
-            let refs: Vec<&Item> = items.iter().collect();
-            let (closed, event) = sprint::complete(&s, &refs, actor, now)?;
-            let target = match carry {
-                Carry::Backlog => None,
-                Carry::Next => {
-                    let next: Option<String> = tx
-                        .query_row(
-                            "SELECT name FROM sprints WHERE project = ?1 AND state = 'future'
-                             ORDER BY start, name LIMIT 1",
-                            [&s.project],
-                            |r| r.get(0),
-                        )
-                        .optional()?;
-                    Some(next.ok_or_else(|| {
-                        DomainError::illegal(format!(
-                            "{} has no future sprint to carry into: add one with `firebreak sprint add`, or carry to the backlog",
-                            s.project
-                        ))
-                    })?)
-                }
-            };
-            save(tx, &closed)?;
-            append_event(tx, &event)?;
-            let mut moved = Vec::new();
-            for current in items.iter().filter(|i| !matches!(i.state, State::Done | State::Released)) {
-                let cmd = ItemCommand::Carry { sprint: target.clone() };
-                let (next, event) = item::apply(current, &cmd, actor, now)?;
-                update(tx, &next, current.version)?;
+        self.decide(|db| {
+            let (closed, moved) = db.write(|tx| {
+                let s = load_sprint(tx, name)?;
+                let items = members(tx, name)?;
+                let refs: Vec<&Item> = items.iter().collect();
+                let (closed, event) = sprint::complete(&s, &refs, actor, now)?;
+                let target = match carry {
+                    Carry::Backlog => None,
+                    Carry::Next => {
+                        let next: Option<String> = tx
+                            .query_row(
+                                "SELECT name FROM sprints WHERE project = ?1 AND state = 'future'
+                                 ORDER BY start, name LIMIT 1",
+                                [&s.project],
+                                |r| r.get(0),
+                            )
+                            .optional()?;
+                        Some(next.ok_or_else(|| {
+                            DomainError::illegal(format!(
+                                "{} has no future sprint to carry into: add one with `firebreak sprint add`, or carry to the backlog",
+                                s.project
+                            ))
+                        })?)
+                    }
+                };
+                save(tx, &closed)?;
                 append_event(tx, &event)?;
-                moved.push(next);
-            }
-            Ok((closed, moved))
-        })?;
-        // Back in the backlog, they go to the top of the delivery team's slice, in their order.
-        if carry == Carry::Backlog {
-            let first = self
-                .backlog()?
-                .into_iter()
-                .find(|i| {
-                    i.team == Some(Team::Appdev)
-                        && i.state.is_open()
-                        && !moved.iter().any(|m| m.id == i.id)
-                })
-                .map(|i| i.id);
-            if let Some(first) = first {
-                for m in &moved {
-                    self.rank_item(m.id, RankMove::Before(first), actor, now, None)?;
+                let mut moved = Vec::new();
+                for current in items.iter().filter(|i| !matches!(i.state, State::Done | State::Released)) {
+                    let cmd = ItemCommand::Carry { sprint: target.clone() };
+                    let (next, event) = item::apply(current, &cmd, actor, now)?;
+                    update(tx, &next, current.version)?;
+                    append_event(tx, &event)?;
+                    moved.push(next);
+                }
+                Ok((closed, moved))
+            })?;
+            // Back in the backlog, they go to the top of the delivery team's slice, in their order.
+            if carry == Carry::Backlog {
+                let first = db
+                    .backlog()?
+                    .into_iter()
+                    .find(|i| {
+                        i.team == Some(Team::Appdev)
+                            && i.state.is_open()
+                            && !moved.iter().any(|m| m.id == i.id)
+                    })
+                    .map(|i| i.id);
+                if let Some(first) = first {
+                    for m in &moved {
+                        db.rank_item(m.id, RankMove::Before(first), actor, now, None)?;
+                    }
                 }
             }
-        }
-        let moved = moved
-            .iter()
-            .map(|m| self.item(m.id))
-            .collect::<Result<_, _>>()?;
-        Ok((closed, moved))
+            let moved = moved
+                .iter()
+                .map(|m| db.item(m.id))
+                .collect::<Result<_, _>>()?;
+            Ok((closed, moved))
+        })
     }
 
     /// The burndown of a sprint up to `today`.

@@ -88,7 +88,7 @@ fn read_records(
 
 /// Writes the records into a new board, each table and column checked against its schema.
 fn write_records(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     records: &BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>,
 ) -> Result<(), StoreError> {
     use rusqlite::types::Value;

@@ -560,8 +560,9 @@ pub fn carry_out(
             version,
             accept,
             comment,
+            seen,
         } => store
-            .answer(&version, accept, &comment, me, now)
+            .answer(&version, accept, &comment, me, now, seen)
             .and_then(|r| {
                 let text = if accept {
                     format!("{} accepted {version}.", me.name)
@@ -573,37 +574,45 @@ pub fn carry_out(
                     Msg::Said(format!("{text} It is {}.", r.state)),
                 ])
             }),
-        Effect::Restart(version) => store.restart(&version, me, now).and_then(|_| {
-            Ok(vec![
-                reload(store, me)?,
-                Msg::Said(format!("{version} restarted: R runs it on.")),
-            ])
-        }),
+        Effect::Restart { version, seen } => {
+            store.restart(&version, me, now, seen).and_then(|_| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("{version} restarted: R runs it on.")),
+                ])
+            })
+        }
         Effect::Vote {
             version,
             vote,
             comment,
-        } => store.vote(&version, vote, &comment, me, now).and_then(|r| {
-            Ok(vec![
-                reload(store, me)?,
-                Msg::Said(format!(
-                    "{} voted {vote} on {version}; it is {}.",
-                    me.name, r.state
-                )),
-            ])
-        }),
+            seen,
+        } => store
+            .vote(&version, vote, &comment, me, now, seen)
+            .and_then(|r| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!(
+                        "{} voted {vote} on {version}; it is {}.",
+                        me.name, r.state
+                    )),
+                ])
+            }),
         Effect::Production {
             version,
             change,
             reason,
-        } => crate::runner::change_production(store, &version, change, &reason, me, now).and_then(
-            |r| {
+            seen,
+        } => crate::runner::change_production(store, &version, change, &reason, me, now, seen)
+            .and_then(|done| {
                 Ok(vec![
                     reload(store, me)?,
-                    Msg::Said(format!("{version} is {}.", r.state)),
+                    Msg::Said(format!(
+                        "{version} is {}; production's {} slot serves {} now.",
+                        done.release.state, done.routing.slot, done.routing.version
+                    )),
                 ])
-            },
-        ),
+            }),
         Effect::StartHandover(project) => {
             store.start_handover(&project, None, me, now).and_then(|h| {
                 let text = format!(
