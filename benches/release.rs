@@ -64,6 +64,7 @@ fn status(c: &mut Criterion) {
                 "failed\n",
                 None,
                 now,
+                &firebreak::domain::Actor::automation(),
             )
             .unwrap();
     }

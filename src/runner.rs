@@ -239,6 +239,7 @@ pub fn run_release(
             &ran.log,
             url.as_deref(),
             Utc::now(),
+            &crate::domain::Actor::automation(),
         )?;
         say(&format!(
             "{env_name}/{step_name} {} ({:.1} s)",

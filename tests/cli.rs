@@ -495,7 +495,8 @@ fn the_demo_is_a_full_board_in_its_own_file_where_anyone_can_act() {
                 .map(|r| r.as_str().unwrap().to_string())
         })
         .collect();
-    assert_eq!(roles.len(), 6);
+    // Every role, the automation account `ci` among them.
+    assert_eq!(roles.len(), 7);
     let projects = b.json(&["project", "list", "--json"]);
     assert_eq!(projects["projects"].as_array().unwrap().len(), 2);
     // A stranger acts as the first product owner; --as tries any role.

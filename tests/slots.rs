@@ -76,7 +76,7 @@ proptest! {
                     if ok { latest = Some(version); }
                     ok
                 }
-                (Op::Deploy, Some(v)) => s.report(v, "production", "deploy", Outcome::Pass, 0.1, "", None, now).is_ok(),
+                (Op::Deploy, Some(v)) => s.report(v, "production", "deploy", Outcome::Pass, 0.1, "", None, now, &firebreak::domain::Actor::automation()).is_ok(),
                 (Op::Go, Some(v)) => ["priya", "omar", "rita"].iter().all(|p| s.vote(v, Vote::Go, "", &who(p), now, None).is_ok()),
                 (Op::NoGo, Some(v)) => s.vote(v, Vote::NoGo, "no", &who("omar"), now, None).is_ok(),
                 (Op::Switch, Some(v)) => {

@@ -409,6 +409,7 @@ fn pipeline_tab_while_a_release_runs() {
             "deployed\n",
             None,
             now(),
+            &firebreak::domain::Actor::automation(),
         )
         .unwrap();
     f.store.begin_step("2.5.0", "dev", "unit", now()).unwrap();

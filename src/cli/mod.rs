@@ -131,18 +131,27 @@ pub struct Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure {
-            code: e.exit_code(),
-            message: e.to_string(),
+        match e {
+            StoreError::Domain(d) => d.into(),
+            e => Failure {
+                code: e.exit_code(),
+                message: e.to_string(),
+            },
         }
     }
 }
 
 impl From<DomainError> for Failure {
+    /// A refusal by a rule of the process names the rule, so a script or an auditor can tell
+    /// which one: "... (rule: no-self-approval)".
     fn from(e: DomainError) -> Self {
+        let message = match &e {
+            DomainError::NotAllowed { rule, message } => format!("{message} (rule: {rule})"),
+            e => e.to_string(),
+        };
         Failure {
             code: e.exit_code(),
-            message: e.to_string(),
+            message,
         }
     }
 }

@@ -210,6 +210,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                     .map_err(|e| Failure::usage(format!("cannot read {}: {e}", f.display())))?,
                 None => String::new(),
             };
+            let reporter = ctx.actor(&store)?;
             let (r, defect) = store.report(
                 version,
                 env,
@@ -219,6 +220,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 &log,
                 url.as_deref(),
                 ctx.now,
+                &reporter,
             )?;
             writeln!(out, "{version}: {env}/{step} {outcome}; it is {}.", r.state)?;
             if let Some(d) = defect {

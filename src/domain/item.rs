@@ -295,6 +295,15 @@ pub fn create(
     check_text("acceptance criteria", &new.acceptance)?;
     check_points(new.points)?;
     check_class(new.class, new.due)?;
+    if actor.is_account() {
+        return Err(DomainError::not_allowed(
+            "automation-reports",
+            format!(
+                "{} is an automation account: it reports step results (`firebreak release report`), and a failed step raises its own ticket; it adds nothing else",
+                actor.name
+            ),
+        ));
+    }
     if actor.automation != (new.origin == Origin::Pipeline) {
         return Err(DomainError::not_allowed(
             "pipeline-tickets",

@@ -22,6 +22,9 @@ pub struct Test {
     /// Seconds before the step is killed and counted as failed.
     #[serde(default = "default_timeout")]
     pub timeout: u64,
+    /// An external CI reports it, even though `command` says what it runs there.
+    #[serde(default)]
+    pub external: bool,
 }
 
 fn default_timeout() -> u64 {
@@ -38,6 +41,9 @@ pub struct Environment {
     pub deploy: Option<String>,
     #[serde(default = "default_timeout")]
     pub timeout: u64,
+    /// An external CI reports the deploy, even though `deploy` says what it runs there.
+    #[serde(default)]
+    pub external: bool,
     #[serde(default, rename = "test")]
     pub tests: Vec<Test>,
     /// The release pauses here after its tests pass, when the firebreak is armed.
@@ -70,6 +76,7 @@ pub struct Pipeline {
 pub struct Step<'a> {
     pub env: &'a Environment,
     pub name: &'a str,
+    /// What the board runs; `None`: an external CI reports the step.
     pub command: Option<&'a str>,
     pub timeout: u64,
 }
@@ -80,14 +87,14 @@ impl Environment {
         let deploy = Step {
             env: self,
             name: "deploy",
-            command: self.deploy.as_deref(),
+            command: self.deploy.as_deref().filter(|_| !self.external),
             timeout: self.timeout,
         };
         std::iter::once(deploy)
             .chain(self.tests.iter().map(|t| Step {
                 env: self,
                 name: &t.name,
-                command: t.command.as_deref(),
+                command: t.command.as_deref().filter(|_| !t.external),
                 timeout: t.timeout,
             }))
             .collect()

@@ -24,11 +24,13 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A registered person, or an automation account (a person with the role `automation`,
+    /// such as `ci`): an account is the automation, and may do nothing a person does.
     pub fn person(p: &Person) -> Self {
         Actor {
             name: p.name.clone(),
             roles: p.roles.clone(),
-            automation: false,
+            automation: p.roles.contains(&Role::Automation),
         }
     }
 
@@ -38,6 +40,11 @@ impl Actor {
             roles: Vec::new(),
             automation: true,
         }
+    }
+
+    /// An automation account (a CI job's identity), not the board's own runner.
+    pub fn is_account(&self) -> bool {
+        self.automation && self.name != AUTOMATION
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -193,6 +200,12 @@ pub fn register(
             "a person needs at least one role: add --role ROLE",
         ));
     }
+    if person.roles.contains(&Role::Automation) && person.roles.len() > 1 {
+        return Err(DomainError::invalid(format!(
+            "{} cannot be both an automation account and a person: an automation account holds the role 'automation' alone",
+            person.name
+        )));
+    }
     let roles: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
     Ok(
         super::Event::new(now, &actor.name, "person", &person.name, "register")
@@ -218,6 +231,15 @@ mod tests {
                 Role::ServiceManager,
                 Role::ReleaseManager,
             ];
+            let ci = Actor::person(&Person {
+                name: "ci".into(),
+                roles: vec![Role::Automation],
+                team: Team::Ams,
+            });
+            assert!(
+                ci.may(duty).is_err(),
+                "an automation account may not {duty:?}"
+            );
             for role in all {
                 let someone = Actor {
                     name: "x".into(),

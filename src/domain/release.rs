@@ -122,6 +122,8 @@ pub struct StepRecord {
     pub seconds: f64,
     pub log: String,
     pub url: Option<String>,
+    /// Who reported it: an automation account, or `automation` (the board's own runner).
+    pub reporter: Option<String>,
 }
 
 /// A release with everything recorded about it.
@@ -269,10 +271,26 @@ pub fn record(
 ) -> Result<(Release, Event), DomainError> {
     if !actor.automation {
         return Err(refuse(
-            "automation-records",
+            "automation-reports",
             format!(
-                "Only the automation records step results; {} is a person",
-                actor.name
+                "Only an automation account reports step results; {} is {}. Register one (`firebreak person add ci --role automation`) and report as it",
+                actor.name,
+                actor.roles_text()
+            ),
+        ));
+    }
+    // An external CI reports only the steps the board does not run itself.
+    if actor.is_account()
+        && let Some(command) = pipeline
+            .environment(&run.env)
+            .and_then(|e| e.steps().into_iter().find(|s| s.name == run.step))
+            .and_then(|s| s.command)
+    {
+        return Err(refuse(
+            "board-runs-it",
+            format!(
+                "{}/{} is run by the board itself (`{command}`): an external CI reports only steps without a command, or marked `external = true` in the pipeline file",
+                run.env, run.step
             ),
         ));
     }

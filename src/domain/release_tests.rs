@@ -178,10 +178,109 @@ fn only_the_automation_records_results() {
     assert!(matches!(
         err,
         DomainError::NotAllowed {
-            rule: "automation-records",
+            rule: "automation-reports",
             ..
         }
     ));
+}
+
+fn ci() -> Actor {
+    Actor::person(&crate::domain::Person {
+        name: "ci".into(),
+        roles: vec![Role::Automation],
+        team: Team::Ams,
+    })
+}
+
+#[test]
+fn an_automation_account_reports_only_what_an_external_ci_runs() {
+    let external = Pipeline::parse(
+        r#"
+[[environment]]
+name = "dev"
+deploy = "./deploy.sh"
+[[environment.test]]
+name = "e2e"
+kind = "functional"
+command = "npm run e2e"
+external = true
+
+[[environment]]
+name = "production"
+blue_green = true
+"#,
+    )
+    .unwrap();
+    let r = cut_release();
+    // The board runs dev's deploy itself: a CI's word for it is refused.
+    let err = record(
+        &r,
+        &external,
+        &Progress::default(),
+        false,
+        &run("dev", "deploy", Outcome::Pass),
+        &ci(),
+        now(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::NotAllowed {
+                rule: "board-runs-it",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // The board's own runner records it, then the CI reports the step marked external.
+    let (r, _) = record(
+        &r,
+        &external,
+        &Progress::default(),
+        false,
+        &run("dev", "deploy", Outcome::Pass),
+        &Actor::automation(),
+        now(),
+    )
+    .unwrap();
+    let mut done = Progress::default();
+    done.steps.push(run("dev", "deploy", Outcome::Pass));
+    let (after, e) = record(
+        &r,
+        &external,
+        &done,
+        false,
+        &run("dev", "e2e", Outcome::Pass),
+        &ci(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(e.actor, "ci");
+    assert_eq!(after.state, ReleaseState::Running);
+}
+
+#[test]
+fn an_automation_account_signs_nothing_and_holds_no_other_role() {
+    let (r, p) = to_firebreak();
+    let err = answer(&r, &PARTIES, &p, true, "", &ci(), now()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DomainError::NotAllowed {
+                rule: "people-decide",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let both = crate::domain::Person {
+        name: "ci".into(),
+        roles: vec![Role::Automation, Role::ReleaseManager],
+        team: Team::Ams,
+    };
+    let po = who("priya", &[Role::ProductOwner]);
+    assert!(crate::domain::policy::register(&po, &both, now()).is_err());
 }
 
 #[test]

@@ -82,6 +82,7 @@ vocabulary!(
     Role ("role") {
         ProductOwner = "product-owner", Developer = "developer", AmsEngineer = "ams-engineer",
         Tester = "tester", ServiceManager = "service-manager", ReleaseManager = "release-manager",
+        Automation = "automation",
     }
 );
 vocabulary!(

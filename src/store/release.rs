@@ -36,7 +36,7 @@ pub(super) fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
     })
 }
 
-const STEP_COLS: &str = "env, step, outcome, started, seconds, log, url";
+const STEP_COLS: &str = "env, step, outcome, started, seconds, log, url, reporter";
 
 /// A step from its columns (`STEP_COLS`), starting at column `at`.
 fn step_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<StepRecord> {
@@ -49,6 +49,7 @@ fn step_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<StepRecord> {
         seconds: r.get(at + 4)?,
         log: r.get(at + 5)?,
         url: r.get(at + 6)?,
+        reporter: r.get(at + 7)?,
     })
 }
 
@@ -469,12 +470,12 @@ impl Store {
         log: &str,
         url: Option<&str>,
         now: DateTime<Utc>,
+        reporter: &Actor,
     ) -> Result<(Release, Option<ItemId>), StoreError> {
         self.decide(|db| {
             let (view, pipeline, _) = db.next_step(version)?;
             let (_, _, armed) = db.project_pipeline(&view.release.project)?;
             let armed = armed || view.release.schema_change;
-            let automation = Actor::automation();
             let run = StepRun {
                 env: env.into(),
                 step: step.into(),
@@ -488,17 +489,17 @@ impl Store {
                 &view.progress(),
                 armed,
                 &run,
-                &automation,
+                reporter,
                 now,
             )?;
             let log = tail(log, 200_000);
             db.write(|tx| {
                 hold(tx, &view.release, &pipeline, env)?;
                 tx.execute(
-                    "INSERT INTO steps (release, env, step, outcome, started, finished, seconds, log, url)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)
-                     ON CONFLICT (release, env, step) DO UPDATE SET outcome = ?4, finished = ?5, seconds = ?6, log = ?7, url = ?8",
-                    params![version, env, step, outcome.as_str(), now, seconds, log, url],
+                    "INSERT INTO steps (release, env, step, outcome, started, finished, seconds, log, url, reporter)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (release, env, step) DO UPDATE SET outcome = ?4, finished = ?5, seconds = ?6, log = ?7, url = ?8, reporter = ?9",
+                    params![version, env, step, outcome.as_str(), now, seconds, log, url, reporter.name],
                 )?;
                 if next.state == ReleaseState::Shadow || (env == pipeline.production().name && step == "deploy") {
                     next.slot = Some(idle_slot(tx, &next.project)?);

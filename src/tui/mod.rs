@@ -166,7 +166,12 @@ fn snapshot_of(
         title: info.title,
         identity: info.identity,
         me,
-        people: store.people()?,
+        // The people one may act as, hand work to or phone: automation accounts are none of them.
+        people: store
+            .people()?
+            .into_iter()
+            .filter(|p| !p.roles.contains(&crate::domain::Role::Automation))
+            .collect(),
         delivery_projects: crate::app::sprint::delivery_projects(&projects),
         projects: projects.into_iter().map(|p| p.name).collect(),
         sprints: store.sprints()?,
