@@ -398,6 +398,9 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                         ("votes", to_json(&view.votes)),
                         ("slots", to_json(&slots)),
                         ("next", next_text(&next).into()),
+                        // What `--if-revision` takes: a decision on this view is refused once
+                        // the release moves on.
+                        ("revision", view.revision.into()),
                     ],
                 );
             }

@@ -173,6 +173,15 @@ pub fn step(
             ) {
                 return Err(illegal("taken"));
             }
+            // Work in someone's hands is handed over, not taken from them.
+            if let Some(holder) = i.assignee.as_deref().filter(|h| *h != actor.name)
+                && i.state == IncidentState::InProgress
+            {
+                return Err(DomainError::illegal(format!(
+                    "{} is in progress with {holder}: ask them, or a service manager to reassign it (`firebreak incident move {} assign --to {}`)",
+                    i.id, i.id, actor.name
+                )));
+            }
             next.state = IncidentState::InProgress;
             next.assignee = Some(actor.name.clone());
             next.hold = None;

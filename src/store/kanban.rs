@@ -104,15 +104,19 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Moved, StoreError> {
-        let id = match id {
-            Some(id) => id,
-            None => self.next_to_pull()?.ok_or_else(|| {
-                DomainError::illegal(
-                    "Nothing to pull: the Ready column is empty or every item in it is blocked. Queue items from the backlog (Q), or unblock one.",
-                )
-            })?,
-        };
-        self.kanban_move(id, Column::InProgress, over, actor, now, None)
+        // Which card is next is read inside the pull's own transaction: two pulls at once
+        // never reach for the same card.
+        self.decide(|db| {
+            let id = match id {
+                Some(id) => id,
+                None => db.next_to_pull()?.ok_or_else(|| {
+                    DomainError::illegal(
+                        "Nothing to pull: the Ready column is empty or every item in it is blocked. Queue items from the backlog (Q), or unblock one.",
+                    )
+                })?,
+            };
+            db.kanban_move(id, Column::InProgress, over, actor, now, None)
+        })
     }
 
     /// The next card in the pull order (`kanban::pull_order`, read through the indexes):
