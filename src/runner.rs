@@ -3,11 +3,13 @@
 //! each outcome through the store. Commands come from the pipeline file only; what varies per
 //! run reaches them as environment variables, never spliced into a command line.
 
+mod procs;
+
 use crate::domain::ItemId;
 use crate::domain::pipeline::{Environment, Pipeline};
 pub use crate::domain::release::Change;
 use crate::domain::release::{Next, Outcome, Release, ReleaseState, Routing};
-use crate::store::Changed;
+use crate::store::{Changed, RunClaim};
 use crate::store::{Store, StoreError};
 use chrono::Utc;
 use std::io::Read;
@@ -28,17 +30,39 @@ pub struct Ran {
     pub log: String,
 }
 
-/// Runs `command` with `sh -c` in `dir`, with `vars` added to its environment; kills its
-/// process group after `timeout`.
+/// A token no other run shares: this process, its start, and a counter.
+fn new_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let me = std::process::id() as i32;
+    format!(
+        "{me}-{}-{}",
+        procs::start_time(me).unwrap_or(0),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs `command` with `sh -c` in `dir`, with `vars` added to its environment. The step lasts
+/// until its command has exited and nothing it started runs any more; at `timeout` everything
+/// it started is killed (its process group, what left the group, what its parents left
+/// behind: see `procs`) and it fails. Processes it leaves behind are ended before it returns.
+/// `vars` may hold the run's `FIREBREAK_RUN` token; without one the command gets its own.
 pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: Duration) -> Ran {
+    procs::become_subreaper();
     let started = Instant::now();
+    let token = vars
+        .iter()
+        .find(|(k, _)| *k == "FIREBREAK_RUN")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(new_token);
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(command)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        .env("FIREBREAK_RUN", &token);
     cmd.process_group(0);
     for (k, v) in vars {
         cmd.env(k, v);
@@ -54,7 +78,8 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
         }
     };
     let log = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let readers: Vec<_> = [
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let readers = [
         child
             .stdout
             .take()
@@ -68,6 +93,7 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
     .flatten()
     .map(|mut pipe| {
         let log = Arc::clone(&log);
+        let done = done.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = pipe.read(&mut buf) {
@@ -81,39 +107,67 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
                     l.drain(..cut);
                 }
             }
+            let _ = done.send(());
         })
     })
-    .collect();
+    .count();
+    drop(done);
+    let shell = child.id() as i32;
+    let mut status = None;
+    let mut still = String::new();
     let mut timed_out = false;
     // Quick commands are seen to end quickly; long ones are polled less often.
     let mut nap = Duration::from_millis(1);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() >= timeout => {
-                timed_out = true;
-                // The whole group: the shell and everything it started. SAFETY: killpg only
-                // signals the process group this child leads (process_group(0) above).
-                unsafe { libc::killpg(child.id() as libc::pid_t, libc::SIGKILL) };
-                break child.wait().ok();
+    loop {
+        if status.is_none() {
+            match child.try_wait() {
+                Ok(Some(s)) => status = Some(s),
+                Ok(None) => {}
+                Err(_) => break,
             }
-            Ok(None) => {
-                std::thread::sleep(nap);
-                nap = (nap * 2).min(Duration::from_millis(25));
-            }
-            Err(_) => break None,
         }
-    };
-    for r in readers {
-        let _ = r.join();
+        if status.is_some() {
+            // The shell is done (and reaped): is anything it started still running?
+            if procs::of_step(None, &token).is_empty() {
+                break;
+            }
+        }
+        if started.elapsed() >= timeout {
+            timed_out = true;
+            still = procs::describe(&procs::of_step(status.is_none().then_some(shell), &token));
+            // The whole group first, then whatever left it. SAFETY: killpg only signals the
+            // process group this child leads (process_group(0) above).
+            unsafe { libc::killpg(shell, libc::SIGKILL) };
+            procs::end(|| procs::of_step(None, &token));
+            if status.is_none() {
+                status = child.wait().ok();
+            }
+            break;
+        }
+        std::thread::sleep(nap);
+        nap = (nap * 2).min(Duration::from_millis(25));
+    }
+    // Nothing of the step outlives it.
+    procs::end(|| procs::of_step(None, &token));
+    // The pipes close once every holder is gone; a holder that escaped both marks cannot keep
+    // the step waiting past this grace.
+    for _ in 0..readers {
+        if finished.recv_timeout(Duration::from_secs(2)).is_err() {
+            break;
+        }
     }
     let mut text =
         String::from_utf8_lossy(&log.lock().unwrap_or_else(|p| p.into_inner())).to_string();
     let ok = status.is_some_and(|s| s.success()) && !timed_out;
     if timed_out {
         text.push_str(&format!(
-            "\nfirebreak: killed after {} s, its timeout\n",
-            timeout.as_secs()
+            "\nfirebreak: killed after {} s, its timeout{}\n",
+            timeout.as_secs(),
+            if still.is_empty() {
+                String::new()
+            } else {
+                format!("; still running then: {still}")
+            }
         ));
     } else if let Some(s) = status.filter(|s| !s.success()) {
         text.push_str(&format!("\nfirebreak: exited with {s}\n"));
@@ -165,10 +219,45 @@ fn vars(release: &Release, env: &Environment, slot: Option<&str>) -> Vec<(&'stat
 }
 
 /// Runs a release's steps until it halts, pauses, waits on an external CI or reaches the
-/// shadow; `say` gets one line per step. A step left running by a crash is run again.
+/// shadow; `say` gets one line per step. One process runs a release at a time: a second run is
+/// refused while the first lives. A run left by a process that died is taken over: whatever
+/// it started is ended, and the step it was in runs again.
 pub fn run_release(
     store: &mut Store,
     version: &str,
+    say: &mut dyn FnMut(&str),
+) -> Result<End, StoreError> {
+    procs::become_subreaper();
+    let me = std::process::id() as i32;
+    let claim = RunClaim {
+        pid: me,
+        started: procs::start_time(me).unwrap_or(0),
+        token: new_token(),
+        since: Utc::now(),
+    };
+    if let Some(dead) = store.claim_run(version, &claim, procs::alive)? {
+        let ended = procs::end(|| procs::anywhere(&dead.token));
+        if ended > 0 {
+            say(&format!(
+                "ended {ended} process(es) left by the run in pid {} that died",
+                dead.pid
+            ));
+        }
+    }
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_steps(store, version, &claim.token, say)
+    }));
+    let _ = store.release_run(version, &claim.token);
+    match out {
+        Ok(end) => end,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+fn run_steps(
+    store: &mut Store,
+    version: &str,
+    token: &str,
     say: &mut dyn FnMut(&str),
 ) -> Result<End, StoreError> {
     for (env, step) in store.interrupted(version)? {
@@ -223,12 +312,9 @@ pub fn run_release(
         store.begin_step(version, &env_name, &step_name, Utc::now())?;
         let dir = pipeline_dir(store, &view.release.project)?;
         say(&format!("{env_name}/{step_name} …"));
-        let ran = run_command(
-            &command,
-            &dir,
-            &vars(&view.release, &env, slot.as_deref()),
-            Duration::from_secs(timeout),
-        );
+        let mut env_vars = vars(&view.release, &env, slot.as_deref());
+        env_vars.push(("FIREBREAK_RUN", token.to_string()));
+        let ran = run_command(&command, &dir, &env_vars, Duration::from_secs(timeout));
         let url = slot.as_deref().and_then(|s| env.shadow_url_of(s));
         let (_, defect) = store.report(
             version,

@@ -428,7 +428,11 @@ fn a_rejection_racing_acceptances_always_halts_the_release() {
             .filter(|i| outs[**i].status.success())
             .count();
         assert_eq!(answers.len(), answered, "{answers:?}");
-        assert!(answers.iter().any(|a| a["person"] == "omar" && a["yes"] == false));
+        assert!(
+            answers
+                .iter()
+                .any(|a| a["person"] == "omar" && a["yes"] == false)
+        );
         assert!(answers.iter().filter(|a| a["person"] == "grace").count() <= 1);
         // Nobody can restart a halted release afterwards.
         let out = race(&db, &[("rita", vec!["release", "restart", "1.0.0"])]);

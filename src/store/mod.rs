@@ -17,6 +17,7 @@ mod pd;
 mod problem;
 pub mod release;
 mod rotation;
+mod runs;
 mod sprint;
 pub mod transfer;
 
@@ -24,6 +25,7 @@ pub use board::BoardInfo;
 pub use error::StoreError;
 pub use gates::{Changed, ProductionCommand};
 pub use kanban::Moved;
+pub use runs::RunClaim;
 pub use transfer::Export;
 
 use crate::domain::Event;
