@@ -235,6 +235,16 @@ pub fn step(
 }
 
 /// Only a service manager raises a backlog ticket from the live service's records.
+/// Who answers a new incident first: the delivery team while the release it concerns is in
+/// hypercare ("you built it, you run it", for a time), otherwise the maintenance team.
+pub fn first_team(in_hypercare: bool) -> crate::domain::Team {
+    if in_hypercare {
+        crate::domain::Team::Appdev
+    } else {
+        crate::domain::Team::Ams
+    }
+}
+
 pub fn may_raise_ticket(actor: &Actor) -> Result<(), DomainError> {
     actor.may(&crate::domain::policy::RAISE_A_BACKLOG_TICKET_FROM_AN_INCIDENT_OR_PROBLEM)
 }

@@ -25,6 +25,7 @@ pub mod release;
 pub mod rotation;
 pub mod sprint;
 pub mod text;
+pub mod ticket;
 pub mod vocab;
 pub mod work;
 

@@ -624,6 +624,17 @@ pub fn rollback_routing(release: &Release, standby: (&str, &Release)) -> Routing
     }
 }
 
+/// A rollback is a failed change: it opens a P1 incident on the release, with this title.
+pub fn failed_change_incident(
+    release: &Release,
+    reason: &str,
+) -> (String, super::incident::Priority) {
+    (
+        format!("Release {} rolled back: {}", release.version, reason.trim()),
+        super::incident::Priority::P1,
+    )
+}
+
 /// A release manager rolls a live release back to the standby slot.
 pub fn rollback(
     release: &Release,

@@ -339,10 +339,11 @@ fn rollback_rows(
         &Event::new(now, &actor.name, "release", &routing.version, "restored")
             .from_to("standby", "live"),
     )?;
+    let (title, priority) = release::failed_change_incident(next, reason);
     super::incident::log(
         tx,
-        &format!("Release {} rolled back: {}", next.version, reason.trim()),
-        crate::domain::incident::Priority::P1,
+        &title,
+        priority,
         &next.project,
         Some(&next.version),
         &Actor::automation(),

@@ -4,8 +4,9 @@
 use super::items::insert;
 use super::{Store, StoreError, append_event};
 use crate::domain::incident::{self, Incident, IncidentState, Priority, Step};
-use crate::domain::item::{self, NewItem};
-use crate::domain::{Actor, DomainError, Event, Item, ItemId, Kind, Origin, Team, rank};
+use crate::domain::item;
+use crate::domain::ticket::{Raise, Source};
+use crate::domain::{Actor, DomainError, Event, Item, ItemId, Kind, Team, rank};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -60,7 +61,7 @@ pub(super) fn log(
         ))
     })?;
     let hypercare = super::hypercare::covering(tx, project, release, now.date_naive())?.is_some();
-    let team = if hypercare { Team::Appdev } else { Team::Ams };
+    let team = incident::first_team(hypercare);
     let n: u32 = tx.query_row("SELECT count(*) + 1 FROM incidents", [], |r| r.get(0))?;
     let new = incident::NewIncident {
         id: format!("INC-{n}"),
@@ -194,12 +195,6 @@ impl Store {
     ) -> Result<Item, StoreError> {
         self.decide(|db| {
             incident::may_raise_ticket(actor)?;
-            if !matches!(kind, Kind::Defect | Kind::Enhancement) {
-                return Err(DomainError::invalid(
-                    "a ticket from an incident is a defect or an enhancement",
-                )
-                .into());
-            }
             let inc = db.incident(id)?;
             let description = format!(
                 "Raised by {} from incident {} ({}, {}{}).",
@@ -211,8 +206,8 @@ impl Store {
                     .as_deref()
                     .map_or(String::new(), |v| format!(", release {v}"))
             );
-            let raised = Raised {
-                source: "incident",
+            let raised = Raise {
+                source: Source::Incident,
                 id: &inc.id,
                 title: &inc.title,
                 kind,
@@ -225,26 +220,15 @@ impl Store {
     }
 }
 
-/// What a ticket is raised from: an incident or a problem.
-pub(super) struct Raised<'a> {
-    /// `incident`, `problem` or `release`: the ticket's origin and the link's kind.
-    pub source: &'static str,
-    pub id: &'a str,
-    pub title: &'a str,
-    pub kind: Kind,
-    pub team: Team,
-    pub project: &'a str,
-    pub description: String,
-}
-
 /// Adds a backlog ticket in triage for the product owner, linked both ways to where it came
 /// from, with an event on each side.
 pub(super) fn raise_ticket(
     tx: &Connection,
-    from: &Raised<'_>,
+    from: &Raise<'_>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Item, StoreError> {
+    let new = from.new_item()?;
     let next: u32 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
         r.get(0)
     })?;
@@ -252,17 +236,6 @@ pub(super) fn raise_ticket(
         .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
         .optional()?
         .flatten();
-    let mut new = NewItem::titled(&format!("{}: {}", from.id, from.title));
-    new.kind = from.kind;
-    // Only the automation raises `pipeline` tickets; what a team's problem determination of
-    // a halted release finds is problem work.
-    new.origin = match from.source {
-        "problem" | "release" => Origin::Problem,
-        _ => Origin::Incident,
-    };
-    new.team = Some(from.team);
-    new.project = from.project.to_string();
-    new.description = from.description.clone();
     let (mut item, event) = item::create(
         new,
         ItemId(next),
@@ -276,16 +249,16 @@ pub(super) fn raise_ticket(
         to: Some("triage".into()),
         ..event
     }
-    .details(serde_json::json!({ from.source: from.id, "kind": from.kind }));
+    .details(serde_json::json!({ from.source.as_str(): from.id, "kind": from.kind }));
     insert(tx, &item)?;
     append_event(tx, &event)?;
     tx.execute(
         "INSERT INTO links (item, kind, target) VALUES (?1, ?2, ?3)",
-        params![next, from.source, from.id],
+        params![next, from.source.as_str(), from.id],
     )?;
     append_event(
         tx,
-        &Event::new(now, &actor.name, from.source, from.id, "ticket")
+        &Event::new(now, &actor.name, from.source.as_str(), from.id, "ticket")
             .details(serde_json::json!({ "item": item.id.to_string() })),
     )?;
     Ok(item)

@@ -1,6 +1,6 @@
 //! Problem determination in the file.
 
-use super::incident::{Raised, raise_ticket};
+use super::incident::raise_ticket;
 use super::{Store, StoreError, append_event};
 use crate::domain::item::Item;
 use crate::domain::pd::{self, Cause, Pd, PdEntry};
@@ -119,12 +119,6 @@ impl Store {
             let view = db.release(version)?;
             let team = db.team_today(actor, now)?;
             pd::may_raise_ticket(&view.release, db.pd(version)?.as_ref(), actor, team)?;
-            if !matches!(kind, Kind::Defect | Kind::Enhancement | Kind::Task) {
-                return Err(DomainError::invalid(
-                    "a ticket from problem determination is a defect, an enhancement or a task",
-                )
-                .into());
-            }
             let title = title.trim();
             if title.is_empty() {
                 return Err(DomainError::invalid("give the ticket a title").into());
@@ -138,8 +132,8 @@ impl Store {
                     .as_deref()
                     .map_or(String::new(), |d| format!(", beside its defect {d}"))
             );
-            let raised = Raised {
-                source: "release",
+            let raised = crate::domain::ticket::Raise {
+                source: crate::domain::ticket::Source::Release,
                 id: version,
                 title,
                 kind,

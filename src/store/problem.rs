@@ -1,7 +1,7 @@
 //! Problems in the file: raised from incidents, worked to a known error and a fix, resolved by
 //! the automation once every backlog ticket raised from them is released.
 
-use super::incident::{Raised, raise_ticket};
+use super::incident::raise_ticket;
 use super::{Store, StoreError, append_event};
 use crate::domain::problem::{self, Problem, ProblemState, Step};
 use crate::domain::{Actor, DomainError, Item, Kind, Team};
@@ -189,12 +189,6 @@ impl Store {
     ) -> Result<Item, StoreError> {
         self.decide(|db| {
             crate::domain::incident::may_raise_ticket(actor)?;
-            if !matches!(kind, Kind::Defect | Kind::Enhancement) {
-                return Err(DomainError::invalid(
-                    "a ticket from a problem is a defect or an enhancement",
-                )
-                .into());
-            }
             let p = db.problem(id)?;
             if !p.is_open() {
                 return Err(DomainError::illegal(format!(
@@ -224,8 +218,8 @@ impl Store {
                     .as_deref()
                     .map_or(String::new(), |w| format!("; workaround meanwhile: {w}"))
             );
-            let raised = Raised {
-                source: "problem",
+            let raised = crate::domain::ticket::Raise {
+                source: crate::domain::ticket::Source::Problem,
                 id: &p.id,
                 title: &p.title,
                 kind,

@@ -4,14 +4,12 @@
 
 use super::items::{insert, load};
 use super::{Store, StoreError, append_event};
-use crate::domain::item::{self, NewItem};
+use crate::domain::item;
 use crate::domain::pipeline::Pipeline;
 use crate::domain::release::{
     self, Next, Outcome, Release, ReleaseState, ReleaseView, Sign, StepRecord, StepRun,
 };
-use crate::domain::{
-    Actor, DomainError, Event, ItemId, Kind, Origin, ProjectKind, State, Team, rank,
-};
+use crate::domain::{Actor, DomainError, Event, ItemId, ProjectKind, State, Team, rank};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -585,7 +583,7 @@ fn raise(
     log: &str,
     now: DateTime<Utc>,
 ) -> Result<ItemId, StoreError> {
-    let fingerprint = format!("{}/{env}/{step}", r.project);
+    let fingerprint = crate::domain::ticket::fingerprint(r, env, step);
     let open: Option<u32> = tx
         .query_row(
             "SELECT r.item FROM raised r JOIN items i ON i.id = r.item
@@ -620,19 +618,7 @@ fn raise(
         .query_row("SELECT max(rank) FROM items", [], |row| row.get(0))
         .optional()?
         .flatten();
-    let mut new = NewItem::titled(&format!(
-        "Pipeline: {step} failed in {env} for {}",
-        r.version
-    ));
-    new.kind = Kind::Defect;
-    new.origin = Origin::Pipeline;
-    new.team = Some(r.team);
-    new.project = r.project.clone();
-    new.description = format!(
-        "Raised by the automation: release {} stopped at {env}/{step}.\nFingerprint {fingerprint}.\n\nThe end of its log:\n{}",
-        r.version,
-        tail(log, 4_000)
-    );
+    let new = crate::domain::ticket::pipeline_defect(r, env, step, &tail(log, 4_000));
     let (item, event) = item::create(
         new,
         ItemId(next),
