@@ -550,7 +550,7 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
     )?;
     for (step, at) in [(Step::Take, 99), (Step::Resolve, 97), (Step::Close, 90)] {
         let actor = if step == Step::Close { &omar } else { &sam };
-        store.step_incident(&outage.id, &step, actor, hours(at))?;
+        store.step_incident(&outage.id, &step, actor, hours(at), None)?;
     }
     let twice = store.log_incident(
         "Renewal confirmation emails arrive twice",
@@ -560,7 +560,7 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         &omar,
         hours(30),
     )?;
-    store.step_incident(&twice.id, &Step::Take, &tom, hours(28))?;
+    store.step_incident(&twice.id, &Step::Take, &tom, hours(28), None)?;
     let slow = store.log_incident(
         "Payment page slow at the end of the month",
         Priority::P2,
@@ -569,7 +569,7 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         &omar,
         hours(6),
     )?;
-    store.step_incident(&slow.id, &Step::Take, &lee, hours(5))?;
+    store.step_incident(&slow.id, &Step::Take, &lee, hours(5), None)?;
     // The second incident of the new service's hypercare: its team holds it.
     let pdf = store.log_incident(
         "Permit PDF will not download for one resident",
@@ -579,11 +579,11 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         &omar,
         hours(20),
     )?;
-    store.step_incident(&pdf.id, &Step::Take, &aisha, hours(19))?;
+    store.step_incident(&pdf.id, &Step::Take, &aisha, hours(19), None)?;
     let hold = Step::Hold {
         reason: "waiting on the resident's browser details".into(),
     };
-    store.step_incident(&pdf.id, &hold, &aisha, hours(18))?;
+    store.step_incident(&pdf.id, &hold, &aisha, hours(18), None)?;
     store.incident_ticket(&twice.id, Kind::Defect, &omar, hours(4))?;
     // The slow payment page and the night's outage share a cause: a known error, worked
     // around while its fix waits on the backlog.
@@ -598,11 +598,12 @@ fn incidents(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result
         &crate::domain::problem::Step::Investigate,
         &sam,
         hours(3),
+        None,
     )?;
     let known = crate::domain::problem::Step::KnownError {
         workaround: "restart the payment adapter; residents retry after two minutes".into(),
     };
-    store.step_problem(&cause.id, &known, &sam, hours(2))?;
+    store.step_problem(&cause.id, &known, &sam, hours(2), None)?;
     store.log_incident(
         "Zone map tiles missing on mobile",
         Priority::P3,

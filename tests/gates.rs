@@ -643,3 +643,81 @@ fn two_acceptances_of_one_handover_item_record_one() {
         assert_eq!(accepted, 1, "trial {n}");
     }
 }
+
+#[test]
+fn a_decision_on_a_view_that_moved_on_is_refused_as_stale() {
+    let b = Board::with("ok.toml");
+    to_shadow(&b);
+    let seen = b.json(&["release", "show", "1.0.0", "--json"])["revision"]
+        .as_i64()
+        .unwrap();
+    // Priya votes from what she saw; omar votes meanwhile.
+    b.as_("omar", &["release", "vote", "1.0.0", "go"])
+        .assert()
+        .success();
+    b.as_(
+        "priya",
+        &[
+            "release",
+            "vote",
+            "1.0.0",
+            "go",
+            "--if-revision",
+            &seen.to_string(),
+        ],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains(
+        "release 1.0.0 was changed by omar",
+    ));
+    let now = b.json(&["release", "show", "1.0.0", "--json"])["revision"]
+        .as_i64()
+        .unwrap();
+    b.as_(
+        "priya",
+        &[
+            "release",
+            "vote",
+            "1.0.0",
+            "go",
+            "--if-revision",
+            &now.to_string(),
+        ],
+    )
+    .assert()
+    .success();
+    // The same for an incident: sam holds it while lee's screen still shows it new.
+    let out = b
+        .as_(
+            "omar",
+            &["incident", "add", "Search is down", "--priority", "P2"],
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shown = b.json(&["incident", "show", "INC-1", "--json"])["incident"]["revision"]
+        .as_i64()
+        .unwrap();
+    b.as_("sam", &["incident", "move", "INC-1", "take"])
+        .assert()
+        .success();
+    b.as_(
+        "omar",
+        &[
+            "incident",
+            "move",
+            "INC-1",
+            "hold",
+            "--reason",
+            "waiting on the vendor",
+            "--if-revision",
+            &shown.to_string(),
+        ],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains(
+        "incident INC-1 was changed by sam",
+    ));
+}

@@ -425,9 +425,11 @@ pub enum Effect {
         priority: Priority,
         title: String,
     },
+    /// An incident's or a problem's step carries the revision the board showed (`seen`).
     IncidentStep {
         id: String,
         step: Step,
+        seen: Option<i64>,
     },
     CloseHypercare(String),
     RecordPd {
@@ -468,6 +470,7 @@ pub enum Effect {
     ProblemStep {
         id: String,
         step: crate::domain::problem::Step,
+        seen: Option<i64>,
     },
     ProblemTicket {
         id: String,

@@ -161,11 +161,13 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
 /// The keys while the Service tab shows the problems.
 fn problem_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
     let id = selected_problem(s).map(|p| p.id.clone());
+    let seen = selected_problem(s).map(|p| p.revision);
     let pstep = |s: &mut AppState, step: ProblemStep| -> Vec<Effect> {
         match &id {
             Some(id) if super::update::writable(s) => vec![Effect::ProblemStep {
                 id: id.clone(),
                 step,
+                seen,
             }],
             _ => vec![],
         }
@@ -219,13 +221,23 @@ fn problem_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
 }
 
 fn step(s: &mut AppState, step: Step) -> Vec<Effect> {
-    let Some(id) = selected(s).map(|i| i.id.clone()) else {
+    let Some((id, seen)) = selected(s).map(|i| (i.id.clone(), Some(i.revision))) else {
         return vec![];
     };
     if !super::update::writable(s) {
         return vec![];
     }
-    vec![Effect::IncidentStep { id, step }]
+    vec![Effect::IncidentStep { id, step, seen }]
+}
+
+/// The revision of incident `id` the board shows.
+pub fn incident_seen(s: &AppState, id: &str) -> Option<i64> {
+    s.incidents.iter().find(|i| i.id == id).map(|i| i.revision)
+}
+
+/// The revision of problem `id` the board shows.
+pub fn problem_seen(s: &AppState, id: &str) -> Option<i64> {
+    s.problems.iter().find(|p| p.id == id).map(|p| p.revision)
 }
 
 fn ticket(s: &mut AppState, kind: Kind) -> Vec<Effect> {

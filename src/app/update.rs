@@ -965,17 +965,20 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                 }
                 Pending::Workaround(id) => {
                     let step = crate::domain::problem::Step::KnownError { workaround: reason };
-                    return vec![Effect::ProblemStep { id, step }];
+                    let seen = super::service_update::problem_seen(s, &id);
+                    return vec![Effect::ProblemStep { id, step, seen }];
                 }
                 Pending::Assign(id) => {
                     let step = crate::domain::incident::Step::Assign {
                         to: reason.trim().to_string(),
                     };
-                    return vec![Effect::IncidentStep { id, step }];
+                    let seen = super::service_update::incident_seen(s, &id);
+                    return vec![Effect::IncidentStep { id, step, seen }];
                 }
                 Pending::Hold(id) => {
                     let step = crate::domain::incident::Step::Hold { reason };
-                    return vec![Effect::IncidentStep { id, step }];
+                    let seen = super::service_update::incident_seen(s, &id);
+                    return vec![Effect::IncidentStep { id, step, seen }];
                 }
                 Pending::Evidence(project, key) => {
                     let act = crate::domain::handover::Act::Submit { evidence: reason };

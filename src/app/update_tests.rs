@@ -1116,6 +1116,7 @@ mod service_keys {
             opened: now(),
             resolved: None,
             opened_by: "sam".into(),
+            revision: 40 + n as i64,
         }
     }
 
@@ -1133,6 +1134,7 @@ mod service_keys {
         let take = |id: &str, step| Effect::IncidentStep {
             id: id.into(),
             step,
+            seen: Some(if id == "INC-1" { 41 } else { 42 }),
         };
         assert_eq!(press(&mut s, "t"), [take("INC-1", Step::Take)]);
         press(&mut s, "j");
@@ -1265,6 +1267,7 @@ mod problem_keys {
             opened: now(),
             opened_by: "sam".into(),
             resolved: None,
+            revision: 50,
         }];
         s
     }
@@ -1293,6 +1296,7 @@ mod problem_keys {
         let on = |step| Effect::ProblemStep {
             id: "PRB-1".into(),
             step,
+            seen: Some(50),
         };
         assert_eq!(press(&mut s, "f"), [on(Step::Fix)]);
         assert_eq!(press(&mut s, "i"), [on(Step::Investigate)]);

@@ -52,6 +52,9 @@ pub enum IncidentCmd {
         /// Who it goes to (assign only; a service manager assigns).
         #[arg(long, value_name = "NAME")]
         to: Option<String>,
+        /// Refuse if it changed since this revision (`show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
     },
     /// Raise a linked backlog ticket (a service manager).
     Ticket {
@@ -162,10 +165,11 @@ pub fn run(ctx: &Ctx<'_>, cmd: &IncidentCmd, out: &mut dyn Write) -> Result<(), 
             command,
             reason,
             to,
+            if_revision,
         } => {
             let step = Step::parse(command, reason.as_deref(), to.as_deref())?;
             let actor = ctx.actor(&store)?;
-            let i = store.step_incident(id, &step, &actor, ctx.now)?;
+            let i = store.step_incident(id, &step, &actor, ctx.now, *if_revision)?;
             match &step {
                 Step::Assign { to } => writeln!(out, "{} is assigned to {to}, in progress.", i.id)?,
                 _ => writeln!(out, "{} is {}.", i.id, i.state)?,

@@ -42,6 +42,9 @@ pub enum ProblemCmd {
         /// What the service desk does meanwhile (known-error only).
         #[arg(long)]
         workaround: Option<String>,
+        /// Refuse if it changed since this revision (`show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
     },
     /// Raise a linked backlog ticket (a service manager).
     Ticket {
@@ -145,10 +148,11 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ProblemCmd, out: &mut dyn Write) -> Result<(), F
             id,
             command,
             workaround,
+            if_revision,
         } => {
             let step = Step::parse(command, workaround.as_deref())?;
             let actor = ctx.actor(&store)?;
-            let p = store.step_problem(id, &step, &actor, ctx.now)?;
+            let p = store.step_problem(id, &step, &actor, ctx.now, *if_revision)?;
             writeln!(out, "{} is {}.", p.id, p.state)?;
         }
         ProblemCmd::Ticket { id, kind } => {

@@ -38,6 +38,9 @@ pub struct Incident {
     pub opened: DateTime<Utc>,
     pub resolved: Option<DateTime<Utc>>,
     pub opened_by: String,
+    /// The id of its last event: what a decision taken from a screen says it saw.
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// What an incident is logged with.
@@ -84,6 +87,7 @@ pub fn log(
         opened: now,
         resolved: None,
         opened_by: actor.name.clone(),
+        revision: 0,
     };
     let e = Event {
         to: Some("new".into()),

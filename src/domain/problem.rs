@@ -30,6 +30,9 @@ pub struct Problem {
     pub opened: DateTime<Utc>,
     pub opened_by: String,
     pub resolved: Option<DateTime<Utc>>,
+    /// The id of its last event: what a decision taken from a screen says it saw.
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// Raises a problem from the incidents it explains.
@@ -60,6 +63,7 @@ pub fn raise(
         opened: now,
         opened_by: actor.name.clone(),
         resolved: None,
+        revision: 0,
     };
     let e = Event {
         to: Some(ProblemState::New.as_str().into()),

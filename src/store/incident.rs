@@ -12,6 +12,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLS: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by";
 
+/// `COLS` and the incident's revision (its last event), for reads.
+const READ: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by,
+    (SELECT coalesce(max(e.id), 0) FROM events e WHERE e.entity = 'incident' AND e.entity_id = incidents.id)";
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
     Ok(Incident {
         id: r.get(0)?,
@@ -26,6 +30,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         opened: r.get(9)?,
         resolved: r.get(10)?,
         opened_by: r.get(11)?,
+        revision: r.get(12)?,
     })
 }
 
@@ -80,7 +85,7 @@ pub(super) fn log(
 impl Store {
     pub fn incidents(&self) -> Result<Vec<Incident>, StoreError> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLS} FROM incidents ORDER BY opened DESC, id"
+            "SELECT {READ} FROM incidents ORDER BY opened DESC, id"
         ))?;
         let rows = stmt.query_map([], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -89,7 +94,7 @@ impl Store {
     pub fn incident(&self, id: &str) -> Result<Incident, StoreError> {
         self.conn()
             .query_row(
-                &format!("SELECT {COLS} FROM incidents WHERE id = ?1"),
+                &format!("SELECT {READ} FROM incidents WHERE id = ?1"),
                 [id.to_ascii_uppercase()],
                 from_row,
             )
@@ -164,9 +169,11 @@ impl Store {
         step: &Step,
         actor: &Actor,
         now: DateTime<Utc>,
+        seen: Option<i64>,
     ) -> Result<Incident, StoreError> {
         self.decide(|db| {
             let current = db.incident(id)?;
+            super::check_seen(db.conn(), "incident", &current.id, seen)?;
             if let Step::Assign { to } = step
                 && db.person(to)?.is_none()
             {

@@ -10,6 +10,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const COLS: &str = "id, title, state, workaround, opened, opened_by, resolved";
 
+/// `COLS` and the problem's revision (its last event), for reads.
+const READ: &str = "id, title, state, workaround, opened, opened_by, resolved,
+    (SELECT coalesce(max(e.id), 0) FROM events e WHERE e.entity = 'problem' AND e.entity_id = problems.id)";
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
     Ok(Problem {
         id: r.get(0)?,
@@ -20,6 +24,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
         opened: r.get(4)?,
         opened_by: r.get(5)?,
         resolved: r.get(6)?,
+        revision: r.get(7)?,
     })
 }
 
@@ -70,7 +75,7 @@ fn tickets(conn: &rusqlite::Connection, id: &str) -> Result<Vec<(String, bool)>,
 pub(super) fn settle(tx: &Connection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     let open: Vec<Problem> = {
         let mut stmt = tx.prepare(&format!(
-            "SELECT {COLS} FROM problems WHERE state IN ('investigating', 'known-error', 'fix-in-progress')"
+            "SELECT {READ} FROM problems WHERE state IN ('investigating', 'known-error', 'fix-in-progress')"
         ))?;
         let rows = stmt.query_map([], from_row)?;
         rows.collect::<Result<_, _>>()?
@@ -94,7 +99,7 @@ impl Store {
     pub fn problems(&self) -> Result<Vec<Problem>, StoreError> {
         let rows: Vec<Problem> = {
             let mut stmt = self.conn().prepare(&format!(
-                "SELECT {COLS} FROM problems ORDER BY opened DESC, id DESC"
+                "SELECT {READ} FROM problems ORDER BY opened DESC, id DESC"
             ))?;
             let rows = stmt.query_map([], from_row)?;
             rows.collect::<Result<_, _>>()?
@@ -108,7 +113,7 @@ impl Store {
         let p = self
             .conn()
             .query_row(
-                &format!("SELECT {COLS} FROM problems WHERE id = ?1"),
+                &format!("SELECT {READ} FROM problems WHERE id = ?1"),
                 [id.to_ascii_uppercase()],
                 from_row,
             )
@@ -164,9 +169,11 @@ impl Store {
         step: &Step,
         actor: &Actor,
         now: DateTime<Utc>,
+        seen: Option<i64>,
     ) -> Result<Problem, StoreError> {
         self.decide(|db| {
             let current = db.problem(id)?;
+            super::check_seen(db.conn(), "problem", &current.id, seen)?;
             let t = tickets(db.conn(), &current.id)?;
             let (next, event) = problem::step(&current, step, &t, actor, now)?;
             db.write(|tx| {

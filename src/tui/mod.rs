@@ -648,14 +648,14 @@ pub fn carry_out(
                     )),
                 ])
             }),
-        Effect::IncidentStep { id, step } => {
-            store.step_incident(&id, &step, me, now).and_then(|i| {
+        Effect::IncidentStep { id, step, seen } => store
+            .step_incident(&id, &step, me, now, seen)
+            .and_then(|i| {
                 Ok(vec![
                     reload(store, me)?,
                     Msg::Said(format!("{} is {}.", i.id, i.state)),
                 ])
-            })
-        }
+            }),
         Effect::Rotate {
             name,
             team,
@@ -755,12 +755,14 @@ pub fn carry_out(
                     Msg::Said(format!("{} raised: {}.", p.id, p.title)),
                 ])
             }),
-        Effect::ProblemStep { id, step } => store.step_problem(&id, &step, me, now).and_then(|p| {
-            Ok(vec![
-                reload(store, me)?,
-                Msg::Said(format!("{} is {}.", p.id, p.state)),
-            ])
-        }),
+        Effect::ProblemStep { id, step, seen } => {
+            store.step_problem(&id, &step, me, now, seen).and_then(|p| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("{} is {}.", p.id, p.state)),
+                ])
+            })
+        }
         Effect::ProblemTicket { id, kind } => {
             store.problem_ticket(&id, kind, me, now).and_then(|item| {
                 let text = format!(
