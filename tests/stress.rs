@@ -135,15 +135,26 @@ fn ten_writers_at_once_lose_nothing_and_break_no_rule() {
     );
     let succeeded = Arc::new(AtomicUsize::new(0));
     let busy = Arc::new(AtomicUsize::new(0));
-    let until = Instant::now() + Duration::from_secs(4);
+    let tried = Arc::new(AtomicUsize::new(0));
+    // A few seconds and 20 commands a writer in the suite; FIREBREAK_STRESS_SECONDS makes it
+    // the long probe of docs/reliability.md (then without the cap).
+    let long: Option<u64> = std::env::var("FIREBREAK_STRESS_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let seconds = long.unwrap_or(4);
+    let cap = if long.is_some() { usize::MAX } else { 20 };
+    let started = Instant::now();
+    let until = started + Duration::from_secs(seconds);
     let writers: Vec<_> = (0..10)
         .map(|w| {
-            let (db, succeeded, busy) = (db.clone(), succeeded.clone(), busy.clone());
+            let (db, succeeded, busy, tried) =
+                (db.clone(), succeeded.clone(), busy.clone(), tried.clone());
             std::thread::spawn(move || {
                 let mut rng = Lcg(w as u64 * 7919 + 1);
                 let mut n = 0;
                 // Bounded both ways: a few seconds, and at most 20 commands per writer.
-                while Instant::now() < until && n < 20 {
+                while Instant::now() < until && n < cap {
+                    tried.fetch_add(1, Ordering::SeqCst);
                     let args = command(&mut rng, w, n, 72);
                     let out = firebreak(&db, &args)
                         .stderr(Stdio::piped())
@@ -173,6 +184,14 @@ fn ten_writers_at_once_lose_nothing_and_break_no_rule() {
         "SELECT count(*) FROM events",
     );
     let ok = succeeded.load(Ordering::SeqCst) as i64;
+    let all = tried.load(Ordering::SeqCst) as i64;
+    eprintln!(
+        "stress: 10 writers, {:.0} s, {all} commands, {ok} done, {} refused, events {} (lost {})",
+        started.elapsed().as_secs_f64(),
+        all - ok,
+        events_after - events_before,
+        ok - (events_after - events_before)
+    );
     assert!(ok > 0, "some commands succeeded");
     assert_eq!(
         events_after - events_before,
