@@ -131,7 +131,9 @@ fn ten_writers_at_once_lose_nothing_and_break_no_rule() {
     let db = demo(dir.path());
     let events_before = count(
         &Connection::open(&db).unwrap(),
-        "SELECT count(*) FROM events",
+        // A re-spacing of the rank keys (when one grew past its bound) is the board's own
+        // event, beside the command's.
+        "SELECT count(*) FROM events WHERE action != 'respace'",
     );
     let succeeded = Arc::new(AtomicUsize::new(0));
     let busy = Arc::new(AtomicUsize::new(0));
@@ -181,7 +183,9 @@ fn ten_writers_at_once_lose_nothing_and_break_no_rule() {
     integrity(&db);
     let events_after = count(
         &Connection::open(&db).unwrap(),
-        "SELECT count(*) FROM events",
+        // A re-spacing of the rank keys (when one grew past its bound) is the board's own
+        // event, beside the command's.
+        "SELECT count(*) FROM events WHERE action != 'respace'",
     );
     let ok = succeeded.load(Ordering::SeqCst) as i64;
     let all = tried.load(Ordering::SeqCst) as i64;
