@@ -440,7 +440,11 @@ pub enum Effect {
         version: String,
         title: String,
     },
-    Rerun(String),
+    /// A release manager re-runs the failed step, from the release the board showed.
+    Rerun {
+        version: String,
+        seen: Option<i64>,
+    },
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
     ReviewOps {

@@ -80,7 +80,10 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
             Pending::PdTicket,
             "a ticket from its problem determination; its title",
         ),
-        Some(Command::Rerun) => return with(s, |v| vec![Effect::Rerun(v)]),
+        Some(Command::Rerun) => {
+            let seen = selected(s).map(|r| r.revision);
+            return with(s, |version| vec![Effect::Rerun { version, seen }]);
+        }
         Some(Command::VoteGo) => {
             let seen = selected(s).map(|r| r.revision);
             return with(s, |v| {

@@ -1472,7 +1472,7 @@ fn without_undo(e: &Effect) -> Option<&'static str> {
         Effect::AddSprint(_) | Effect::StartSprint(_) | Effect::CompleteSprint { .. } => {
             "a sprint change"
         }
-        Effect::RunRelease(_) | Effect::Rerun(_) => "running the automation",
+        Effect::RunRelease(_) | Effect::Rerun { .. } => "running the automation",
         Effect::Answer { .. } | Effect::Restart { .. } | Effect::Vote { .. } => {
             "a signature at a gate"
         }

@@ -88,7 +88,12 @@ pub enum ReleaseCmd {
         kind: String,
     },
     /// Re-run the failed step once, when the concluded PD found the environment at fault.
-    Rerun { version: String },
+    Rerun {
+        version: String,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
+    },
     /// Vote go or no-go on a release in the shadow.
     Vote {
         version: String,
@@ -310,9 +315,12 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 item.id
             )?;
         }
-        ReleaseCmd::Rerun { version } => {
+        ReleaseCmd::Rerun {
+            version,
+            if_revision,
+        } => {
             let actor = ctx.actor(&store)?;
-            let (env, step) = store.rerun(version, &actor, ctx.now)?;
+            let (env, step) = store.rerun(version, &actor, ctx.now, *if_revision)?;
             writeln!(
                 out,
                 "{env}/{step} of {version} will run once more: run it on with `firebreak release run {version}`."

@@ -161,8 +161,10 @@ impl Store {
         version: &str,
         actor: &Actor,
         now: DateTime<Utc>,
+        seen: Option<i64>,
     ) -> Result<(String, String), StoreError> {
         self.decide(|db| {
+            super::check_seen(db.conn(), "release", version, seen)?;
             let (view, _, next) = db.next_step(version)?;
             let failed = match &next {
                 Next::Halted { env, step } => Some((env.clone(), step.clone())),

@@ -718,14 +718,18 @@ pub fn carry_out(
             let _ = out.flush();
             Ok(vec![])
         }
-        Effect::Rerun(version) => store.rerun(&version, me, now).and_then(|(env, step)| {
-            Ok(vec![
-                reload(store, me)?,
-                Msg::Said(format!(
-                    "{env}/{step} of {version} will run once more: R runs it on."
-                )),
-            ])
-        }),
+        Effect::Rerun { version, seen } => {
+            store
+                .rerun(&version, me, now, seen)
+                .and_then(|(env, step)| {
+                    Ok(vec![
+                        reload(store, me)?,
+                        Msg::Said(format!(
+                            "{env}/{step} of {version} will run once more: R runs it on."
+                        )),
+                    ])
+                })
+        }
         Effect::CloseHypercare(version) => store.close_hypercare(&version, me, now).and_then(|h| {
             Ok(vec![
                 reload(store, me)?,
