@@ -5,7 +5,8 @@ use firebreak::tui;
 fn main() {
     let cli = Cli::parse();
     let outcome = match &cli.command {
-        Some(command) => cli::run(&cli, command, &mut std::io::stdout().lock()),
+        // Everything printed is escaped (user text never reaches a terminal raw) and buffered.
+        Some(command) => cli::run(&cli, command, &mut cli::SafeWriter::new(std::io::stdout())),
         None => Ok(Outcome::OpenBoard(
             cli.db.clone().unwrap_or_else(firebreak::config::default_db),
         )),
@@ -28,7 +29,8 @@ fn main() {
     });
     if let Err(failure) = result {
         if !failure.message.contains("Broken pipe") {
-            eprintln!("firebreak: {}", failure.message);
+            let message = firebreak::domain::text::safe(&failure.message);
+            eprintln!("firebreak: {message}");
         }
         std::process::exit(failure.code);
     }

@@ -13,8 +13,11 @@ mod person;
 mod problem;
 mod release;
 mod report;
+mod safe;
 mod sprint;
 mod status;
+
+pub use safe::SafeWriter;
 
 use crate::domain::{Actor, DomainError, Identity};
 use crate::store::{Store, StoreError};

@@ -10,19 +10,19 @@ fn unsafe_char(c: char) -> bool {
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `text` with every control character and bidi control written as `\u{…}` (and ESC as `\e`),
-/// so that it can reach a terminal; unchanged (and not copied) when it holds none.
+/// `text` with every control character and bidi control written as `\uXXXX` (as the command
+/// line's output writes them), so that it can reach a terminal; unchanged (and not copied) when
+/// it holds none.
 pub fn safe(text: &str) -> Cow<'_, str> {
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '\u{1b}' => out.push_str("\\e"),
-            '\r' => out.push_str("\\r"),
-            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
         }
     }
     Cow::Owned(out)
@@ -49,7 +49,10 @@ mod tests {
         let hostile = "a\u{1b}[2Jb\u{1b}]0;owned\u{7}c\u{202e}d\u{9b}e\u{7f}";
         let shown = safe(hostile);
         assert!(!shown.chars().any(unsafe_char), "{shown}");
-        assert_eq!(shown, "a\\e[2Jb\\e]0;owned\\u{7}c\\u{202e}d\\u{9b}e\\u{7f}");
+        assert_eq!(
+            shown,
+            "a\\u001b[2Jb\\u001b]0;owned\\u0007c\\u202ed\\u009be\\u007f"
+        );
     }
 
     #[test]
