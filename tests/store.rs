@@ -407,3 +407,58 @@ fn all_releases_read_at_once_are_the_releases_read_one_by_one() {
         .collect();
     assert_eq!(store.release_views(true).unwrap(), in_flight);
 }
+
+/// The bytes of a file and of its `-wal`, to compare before and after.
+fn bytes_of(path: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    (std::fs::read(path).unwrap(), std::fs::read(wal).ok())
+}
+
+#[test]
+fn another_programs_database_in_wal_mode_keeps_its_file_and_its_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("app.sqlite");
+    // Another program, still running, with rows in its -wal that no checkpoint moved yet.
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+         CREATE TABLE t (x); INSERT INTO t VALUES (1), (2), (3);",
+    )
+    .unwrap();
+    let before = bytes_of(&other);
+    assert!(before.1.is_some(), "the test needs a -wal");
+    let err = Store::open(&other, false).err().unwrap();
+    assert!(matches!(err, StoreError::NotABoard(_)), "{err}");
+    let err = Store::open(&other, true).err().unwrap();
+    assert!(matches!(err, StoreError::NotABoard(_)), "{err}");
+    assert_eq!(bytes_of(&other), before, "file and -wal byte for byte");
+    drop(conn);
+}
+
+#[test]
+fn a_newer_schema_still_in_the_wal_is_refused_and_nothing_is_checkpointed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = board(dir.path(), 1);
+    drop(store);
+    // A newer firebreak, still running, migrated the board: the new version is in the -wal.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 0;").unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    let before = bytes_of(&path);
+    assert!(before.1.is_some(), "the test needs a -wal");
+    let err = Store::open(&path, false).err().unwrap();
+    assert!(
+        matches!(err, StoreError::TooNew { found: 999, .. }),
+        "{err}"
+    );
+    assert_eq!(bytes_of(&path), before, "file and -wal byte for byte");
+    drop(conn);
+}
+
+#[test]
+fn a_folder_given_as_the_board_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path(), false).err().unwrap();
+    assert_eq!(err.exit_code(), 2, "{err}");
+}

@@ -225,15 +225,69 @@ impl Store {
     }
 }
 
-/// Refuses a file whose first bytes are not SQLite's, without opening it as a database.
+/// Refuses, from the file's own bytes and before SQLite opens anything, a file that is not a
+/// SQLite database, one that is not a firebreak board (`application_id` at offset 68) and one
+/// written by a newer firebreak (`user_version` at offset 60). SQLite never touches such a file:
+/// no checkpoint, no deleted `-wal` or `-shm`. A newer schema still only in the `-wal` is caught
+/// next, through a read-only look that cannot checkpoint.
 fn check_header(path: &Path) -> Result<(), StoreError> {
-    let mut head = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
-    let n = file.read(&mut head).map_err(|e| StoreError::io(path, e))?;
-    if n < 16 || &head != b"SQLite format 3\0" {
+    if path.is_dir() {
         return Err(StoreError::NotABoard(path.to_path_buf()));
     }
+    let mut head = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]).map_err(|e| StoreError::io(path, e))? {
+            0 => break,
+            got => n += got,
+        }
+    }
+    if n < 100 || &head[..16] != b"SQLite format 3\0" {
+        return Err(StoreError::NotABoard(path.to_path_buf()));
+    }
+    let word = |at: usize| i32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    if word(68) != APPLICATION_ID {
+        return Err(StoreError::NotABoard(path.to_path_buf()));
+    }
+    let known = migrations::latest();
+    let found = i64::from(word(60));
+    if found > known {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known,
+        });
+    }
+    if companion(path, "-wal").exists() {
+        check_wal_schema(path, known)?;
+    }
     Ok(())
+}
+
+/// Reads the schema version as the `-wal` has it, through a read-only connection (which never
+/// checkpoints nor deletes the `-wal` when it closes).
+fn check_wal_schema(path: &Path, known: i64) -> Result<(), StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else {
+        return Ok(());
+    };
+    let _ = conn.busy_timeout(BUSY_TIMEOUT);
+    let read = |pragma: &str| -> Option<i64> {
+        conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+            .ok()
+    };
+    if read("application_id").is_some_and(|id| id != i64::from(APPLICATION_ID)) {
+        return Err(StoreError::NotABoard(path.to_path_buf()));
+    }
+    match read("user_version") {
+        Some(found) if found > known => Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Appends an event to the audit trail.
