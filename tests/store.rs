@@ -443,7 +443,8 @@ fn a_newer_schema_still_in_the_wal_is_refused_and_nothing_is_checkpointed() {
     drop(store);
     // A newer firebreak, still running, migrated the board: the new version is in the -wal.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("PRAGMA wal_autocheckpoint = 0;").unwrap();
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .unwrap();
     conn.pragma_update(None, "user_version", 999).unwrap();
     let before = bytes_of(&path);
     assert!(before.1.is_some(), "the test needs a -wal");

@@ -191,6 +191,53 @@ pub fn run(ctx: &Ctx<'_>, cmd: &IncidentCmd, out: &mut dyn Write) -> Result<(), 
 }
 
 /// `audit`: every event, oldest first, since a date.
+/// `audit --verify`: the seals walked, and the first break named with its event.
+pub fn verify(ctx: &Ctx<'_>, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    use crate::store::{Break, Verdict};
+    let store = ctx.open()?;
+    let verdict = store.verify_audit()?;
+    if json {
+        let v = match &verdict {
+            Verdict::Whole { events, last } => {
+                serde_json::json!({ "whole": true, "events": events, "last_seal": last })
+            }
+            Verdict::Broken { event, how } => serde_json::json!({
+                "whole": false,
+                "event": event,
+                "break": match how { Break::Changed => "changed", Break::Removed => "removed", Break::Forged => "forged" },
+            }),
+        };
+        print_json(out, vec![("audit", v)])?;
+    }
+    match verdict {
+        Verdict::Whole { events, last } => {
+            if !json {
+                writeln!(
+                    out,
+                    "The audit trail is whole: {events} events, each sealed to the one before.
+Last seal {last}: keep it elsewhere (a CI log, the handover pack) to prove later that nothing before it was rewritten."
+                )?;
+            }
+            Ok(())
+        }
+        Verdict::Broken { event, how } => {
+            let what = match how {
+                Break::Changed => {
+                    "was changed after it was written (or an event just before it was removed with its seal)"
+                }
+                Break::Removed => "was removed: its seal is there, the event is not",
+                Break::Forged => "was written behind firebreak's back: it has no seal",
+            };
+            Err(Failure {
+                code: 1,
+                message: format!(
+                    "the audit trail is broken at event {event}, which {what}. Events before it are as written; compare with a backup or an export"
+                ),
+            })
+        }
+    }
+}
+
 pub fn audit(
     ctx: &Ctx<'_>,
     since: Option<&str>,

@@ -97,6 +97,10 @@ pub enum Command {
         /// One JSON array, for scripts and auditors.
         #[arg(long)]
         json: bool,
+        /// Check every event's seal instead: has anyone changed, removed or forged one? Exit 1
+        /// naming the first, 0 with the last seal (keep it elsewhere) when the trail is whole.
+        #[arg(long, conflicts_with = "since")]
+        verify: bool,
     },
     /// Cut, run, gate and switch releases on the path to live.
     #[command(subcommand)]
@@ -290,7 +294,10 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Incident(c) => incident::run(&ctx, c, out),
         Command::Problem(c) => problem::run(&ctx, c, out),
         Command::Hypercare(c) => hypercare::run(&ctx, c, out),
-        Command::Audit { since, json } => incident::audit(&ctx, since.as_deref(), *json, out),
+        Command::Audit {
+            verify: true, json, ..
+        } => incident::verify(&ctx, *json, out),
+        Command::Audit { since, json, .. } => incident::audit(&ctx, since.as_deref(), *json, out),
         Command::Status(a) => {
             let code = status::run(&ctx, a.json, out)?;
             return Ok(if code == 0 {

@@ -5,25 +5,35 @@ use super::StoreError;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-const STEPS: &[M<'static>] = &[
-    M::up(include_str!("migrations/0001_board.sql")),
-    M::up(include_str!("migrations/0002_problems.sql")),
-    M::up(include_str!("migrations/0003_hypercare.sql")),
-    M::up(include_str!("migrations/0004_rotations.sql")),
-    M::up(include_str!("migrations/0005_pd.sql")),
-    M::up(include_str!("migrations/0006_pd_tickets.sql")),
-    M::up(include_str!("migrations/0007_ops_reviews.sql")),
-    M::up(include_str!("migrations/0008_escapes.sql")),
-    M::up(include_str!("migrations/0009_gates.sql")),
-];
+fn steps() -> Vec<M<'static>> {
+    vec![
+        M::up(include_str!("migrations/0001_board.sql")),
+        M::up(include_str!("migrations/0002_problems.sql")),
+        M::up(include_str!("migrations/0003_hypercare.sql")),
+        M::up(include_str!("migrations/0004_rotations.sql")),
+        M::up(include_str!("migrations/0005_pd.sql")),
+        M::up(include_str!("migrations/0006_pd_tickets.sql")),
+        M::up(include_str!("migrations/0007_ops_reviews.sql")),
+        M::up(include_str!("migrations/0008_escapes.sql")),
+        M::up(include_str!("migrations/0009_gates.sql")),
+        M::up_with_hook(
+            include_str!("migrations/0010_seals.sql"),
+            |tx: &rusqlite::Transaction| {
+                super::audit::seal_unsealed(tx).map_err(|e| {
+                    rusqlite_migration::HookError::Hook(format!("sealing the audit trail: {e}"))
+                })
+            },
+        ),
+    ]
+}
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::from_slice(STEPS)
+    Migrations::new(steps())
 }
 
 /// The schema version this program writes.
 pub fn latest() -> i64 {
-    STEPS.len() as i64
+    steps().len() as i64
 }
 
 pub fn to_latest(conn: &mut Connection) -> Result<(), StoreError> {

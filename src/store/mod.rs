@@ -1,6 +1,7 @@
 //! The board's one SQLite file: opening it safely, its migrations, and one IMMEDIATE
 //! transaction per write holding the rows and their audit events.
 
+mod audit;
 mod board;
 mod error;
 mod escape;
@@ -21,6 +22,7 @@ mod runs;
 mod sprint;
 pub mod transfer;
 
+pub use audit::{Break, Verdict};
 pub use board::BoardInfo;
 pub use error::StoreError;
 pub use gates::{Changed, ProductionCommand};
@@ -238,7 +240,10 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
     let mut n = 0;
     while n < head.len() {
-        match file.read(&mut head[n..]).map_err(|e| StoreError::io(path, e))? {
+        match file
+            .read(&mut head[n..])
+            .map_err(|e| StoreError::io(path, e))?
+        {
             0 => break,
             got => n += got,
         }
@@ -292,6 +297,23 @@ fn check_wal_schema(path: &Path, known: i64) -> Result<(), StoreError> {
 
 /// Appends an event to the audit trail.
 pub(crate) fn append_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
+    insert_event(tx, e)?;
+    audit::seal(tx, tx.last_insert_rowid())
+}
+
+/// Appends an event that comes with its seal (from an export): the seal is kept as it was, so
+/// that `audit --verify` on the imported board still finds what was changed before.
+pub(crate) fn restore_event(tx: &Connection, e: &Event, seal: &str) -> Result<(), StoreError> {
+    insert_event(tx, e)?;
+    // An event the source held without a seal stays without one: `audit --verify` names it.
+    if !seal.is_empty() {
+        tx.prepare_cached("INSERT INTO seals (event, hash) VALUES (?1, ?2)")?
+            .execute(rusqlite::params![tx.last_insert_rowid(), seal])?;
+    }
+    Ok(())
+}
+
+fn insert_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
     let details = if e.details.is_null() {
         None
     } else {
@@ -305,6 +327,13 @@ pub(crate) fn append_event(tx: &Connection, e: &Event) -> Result<(), StoreError>
         ],
     )?;
     Ok(())
+}
+
+impl Store {
+    /// Walks the audit trail's seals and names the first event changed, removed or forged.
+    pub fn verify_audit(&self) -> Result<Verdict, StoreError> {
+        audit::verify(self.conn())
+    }
 }
 
 /// The last event on a record: the revision of it that a screen or a script saw (every change

@@ -23,6 +23,10 @@ pub struct Export {
     pub projects: Vec<Project>,
     pub items: Vec<Item>,
     pub events: Vec<Event>,
+    /// Each event's seal, in the same order (`audit --verify`); an export without them is
+    /// sealed anew when imported.
+    #[serde(default)]
+    pub seals: Vec<String>,
     /// Every other table (sprints, Kanban limits, releases and their steps, handovers,
     /// hypercare, incidents, problems, rotations, links), row by row, column by column.
     #[serde(default)]
@@ -37,6 +41,9 @@ const TYPED: &[&str] = &[
     "projects",
     "items",
     "events",
+    "seals",
+    // Who runs a release now: a fact about this machine's processes, not the board's history.
+    "runs",
 ];
 
 /// The tables an export carries as records: every table of the schema but the typed ones.
@@ -172,8 +179,16 @@ impl Store {
             stmt.query_map([], event_from_row)?
                 .collect::<Result<Vec<_>, _>>()?
         };
+        let seals = {
+            let mut stmt = tx.prepare(
+                "SELECT coalesce(s.hash, '') FROM events e LEFT JOIN seals s ON s.event = e.id ORDER BY e.id",
+            )?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?
+        };
         let out = Export {
             schema: EXPORT_SCHEMA,
+            seals,
             board: ExportBoard {
                 title: info.title,
                 identity: info.identity,
@@ -216,6 +231,13 @@ fn check(e: &Export) -> Result<(), DomainError> {
         if !names.insert(p.name.as_str()) {
             return bad(format!("person {} appears twice", p.name));
         }
+    }
+    if !e.seals.is_empty() && e.seals.len() != e.events.len() {
+        return bad(format!(
+            "the export holds {} events and {} seals: events were cut from it or added to it",
+            e.events.len(),
+            e.seals.len()
+        ));
     }
     let projects: HashSet<&str> = e.projects.iter().map(|p| p.name.as_str()).collect();
     if !projects.contains(crate::domain::project::BAU) {
@@ -303,8 +325,14 @@ fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> 
         for i in &e.items {
             insert(tx, i)?;
         }
-        for ev in &e.events {
-            append_event(tx, ev)?;
+        if e.seals.len() == e.events.len() {
+            for (ev, seal) in e.events.iter().zip(&e.seals) {
+                super::restore_event(tx, ev, seal)?;
+            }
+        } else {
+            for ev in &e.events {
+                append_event(tx, ev)?;
+            }
         }
         // Links reach items, steps reach releases: checked once everything is in.
         tx.pragma_update(None, "defer_foreign_keys", "ON")?;
