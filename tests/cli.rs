@@ -435,7 +435,15 @@ fn ranking_from_the_command_line_moves_one_item() {
     b.run(&["item", "rank", "FB-4", "--top"])
         .assert()
         .success()
-        .stdout("FB-4 moved to the top.\n");
+        .stdout("FB-4 moved to the top: it is number 1 of 4 in the backlog.\n");
+    // A move further than the backlog goes stops at its end, and says where it is.
+    b.run(&["item", "rank", "FB-2", "--up", "4294967295"])
+        .assert()
+        .success()
+        .stdout("FB-2 moved up 4294967295: it is number 1 of 4 in the backlog.\n");
+    b.run(&["item", "rank", "FB-2", "--after", "FB-1"])
+        .assert()
+        .success();
     b.run(&["item", "rank", "FB-1", "--after", "FB-3"])
         .assert()
         .success();
@@ -1670,14 +1678,20 @@ mod hypercare {
             ])
             .assert()
         };
-        extend("tom", "2099-01-31").code(3);
+        let later = (chrono::Utc::now() + chrono::Duration::days(60))
+            .format("%Y-%m-%d")
+            .to_string();
+        extend("tom", &later).code(3);
         extend("omar", "soon").code(2);
         extend("omar", "2020-01-31")
             .code(2)
             .stderr(predicate::str::contains("is not later"));
-        extend("omar", "2099-01-31")
+        extend("omar", "9999-12-31")
+            .code(2)
+            .stderr(predicate::str::contains("more than a year away"));
+        extend("omar", &later)
             .success()
-            .stdout("Hypercare of 1.0.0 runs until 2099-01-31.\n");
+            .stdout(format!("Hypercare of 1.0.0 runs until {later}.\n"));
         assert_eq!(
             b.json(&["hypercare", "show", "1.0.0", "--json"])["hypercare"]["state"],
             "extended"

@@ -604,3 +604,80 @@ fn two_boards_on_one_file_see_each_others_changes_and_a_remapped_key_works_and_s
     b.send(&["q"]);
     b.until_shows("firebreak-exited-0");
 }
+
+/// The board's pid: the child of the pane's shell.
+fn board_pid(tmux: &Tmux) -> String {
+    let pane = tmux
+        .cmd()
+        .args(["list-panes", "-t", "main", "-F", "#{pane_pid}"])
+        .output()
+        .unwrap();
+    let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
+    let start = Instant::now();
+    loop {
+        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !pid.is_empty() {
+            return pid;
+        }
+        assert!(start.elapsed() < PATIENCE, "waited for the board's process");
+        std::thread::sleep(Duration::from_millis(40));
+    }
+}
+
+fn a_signal_restores_the_terminal(signal: &str, code: i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start(
+        &format!("signal-{signal}"),
+        80,
+        24,
+        &format!(
+            "sh -c 'USER=visitor {BIN} --db {} --mouse; echo firebreak-exited-$?; stty -a; sleep 60'",
+            db.display()
+        ),
+    );
+    tmux.until_shows("1 Backlog");
+    let pid = board_pid(&tmux);
+    let ok = Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let screen = tmux.until_shows(&format!("firebreak-exited-{code}"));
+    // The shell's terminal is cooked again: canonical input and echo are back.
+    let screen = if screen.contains("icanon") {
+        screen
+    } else {
+        tmux.until_shows("icanon")
+    };
+    assert!(!screen.contains("-icanon"), "{screen}");
+    assert!(
+        screen.split_whitespace().any(|w| w == "echo"),
+        "echo is off: {screen}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    a_signal_restores_the_terminal("TERM", 143);
+}
+
+#[test]
+fn a_hang_up_restores_the_terminal() {
+    a_signal_restores_the_terminal("HUP", 129);
+}
+
+#[test]
+fn without_a_terminal_the_board_says_how_to_use_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let out = Command::new(BIN)
+        .args(["--db", db.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("firebreak needs a terminal"), "{err}");
+}

@@ -512,6 +512,15 @@ impl Keymap {
                 }
             }
         }
+        // Something must always close the board.
+        for (i, b) in map.bindings.iter().enumerate() {
+            if b.command == Command::Quit && b.context == Context::Global && b.keys.is_empty() {
+                errors.push(format!(
+                    "line {}: quit must keep a key, or nothing could close the board",
+                    set_at[i].unwrap_or(0)
+                ));
+            }
+        }
         if errors.is_empty() {
             Ok(map)
         } else {
@@ -606,6 +615,16 @@ mod tests {
             km.markdown()
                 .contains("| backlog | `T` `^t` | rank the item to the top |")
         );
+    }
+
+    #[test]
+    fn quit_cannot_be_unbound() {
+        let errors = Keymap::with_overrides("[global]\n\nquit = \"\"\n").unwrap_err();
+        assert_eq!(
+            errors,
+            ["line 3: quit must keep a key, or nothing could close the board"]
+        );
+        assert!(Keymap::with_overrides("[global]\nquit = \"ctrl-q\"\n").is_ok());
     }
 
     #[test]

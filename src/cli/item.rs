@@ -277,7 +277,13 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             };
             let actor = ctx.actor(&store)?;
             let item = store.rank_item(id(&a.id)?, mv, &actor, ctx.now, None)?;
-            writeln!(out, "{} moved {}.", item.id, mv.describe())?;
+            let (place, of) = store.backlog_place(item.id)?;
+            writeln!(
+                out,
+                "{} moved {}: it is number {place} of {of} in the backlog.",
+                item.id,
+                mv.describe()
+            )?;
         }
         ItemCmd::Move {
             id: raw,

@@ -30,6 +30,9 @@ pub struct Hypercare {
     pub closed_by: Option<String>,
 }
 
+/// The longest hypercare a project may have, and the furthest an extension may reach.
+pub const MAX_DAYS: u32 = 365;
+
 impl Hypercare {
     /// Starts at go-live for the project's days.
     pub fn start(release: &str, project: &str, days: u32, now: DateTime<Utc>) -> Hypercare {
@@ -37,7 +40,12 @@ impl Hypercare {
             release: release.into(),
             project: project.into(),
             started: now,
-            ends: now.date_naive() + chrono::Days::new(u64::from(days)),
+            // Projects hold at most a year of hypercare; a day past the calendar's end (only
+            // a hand-edited file could ask for one) ends it at go-live rather than panic.
+            ends: now
+                .date_naive()
+                .checked_add_days(chrono::Days::new(u64::from(days.min(MAX_DAYS))))
+                .unwrap_or(now.date_naive()),
             state: HypercareState::Active,
             closed_by: None,
         }
@@ -145,6 +153,15 @@ pub fn extend(
             "an extension needs a reason: add --reason",
         ));
     }
+    let furthest = now
+        .date_naive()
+        .checked_add_days(chrono::Days::new(u64::from(MAX_DAYS)))
+        .unwrap_or(NaiveDate::MAX);
+    if until > furthest {
+        return Err(DomainError::invalid(format!(
+            "{until} is more than a year away: extend hypercare to {furthest} at most, and again later if it is still needed"
+        )));
+    }
     if until <= h.ends.max(now.date_naive()) {
         return Err(DomainError::invalid(format!(
             "extend it past {}: {until} is not later",
@@ -231,6 +248,18 @@ mod tests {
         assert_eq!(next.state_on(at(6).date_naive()), HypercareState::Extended);
         assert_eq!(e.reason.as_deref(), Some("renewals peak"));
         assert!(next.routes_to_delivery(at(20).date_naive()));
+        let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        let err = extend(&h, far, "forever", &omar, at(6)).unwrap_err();
+        assert!(err.to_string().contains("more than a year away"), "{err}");
+    }
+
+    #[test]
+    fn days_past_the_calendar_never_panic() {
+        let h = Hypercare::start("1.0.0", "permits", u32::MAX, at(1));
+        assert!(h.ends <= at(1).date_naive() + chrono::Days::new(u64::from(MAX_DAYS)));
+        let end_of_time = Utc.from_utc_datetime(&NaiveDate::MAX.and_hms_opt(0, 0, 0).unwrap());
+        let h = Hypercare::start("1.0.0", "permits", 14, end_of_time);
+        assert_eq!(h.ends, NaiveDate::MAX);
     }
 
     proptest! {

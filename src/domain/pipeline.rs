@@ -143,6 +143,13 @@ impl Pipeline {
                     at(&env.name)
                 ));
             }
+            if env.timeout == 0 {
+                return bad(format!(
+                    "gives {}'s deploy a timeout of 0{}: give it the seconds it may take",
+                    env.name,
+                    at(&env.name)
+                ));
+            }
             let mut tests = std::collections::HashSet::from(["deploy"]);
             for t in &env.tests {
                 if !tests.insert(t.name.as_str()) {
@@ -293,5 +300,11 @@ rollback = "./rollback.sh"
                 .contains("malformed")
                 || Pipeline::parse("").is_err()
         );
+        let never = "[[environment]]\nname = \"dev\"\ndeploy = \"true\"\ntimeout = 0\n";
+        let err = Pipeline::parse(never).unwrap_err().to_string();
+        assert!(err.contains("gives dev's deploy a timeout of 0"), "{err}");
+        let never = "[[environment]]\nname = \"dev\"\n[[environment.test]]\nname = \"unit\"\nkind = \"functional\"\ntimeout = 0\n";
+        let err = Pipeline::parse(never).unwrap_err().to_string();
+        assert!(err.contains("gives test 'unit' a timeout of 0"), "{err}");
     }
 }

@@ -36,7 +36,7 @@ impl Project {
                 "'bau' is the built-in project of the maintenance team: choose another name",
             ));
         }
-        if hypercare_days > 365 {
+        if hypercare_days > super::hypercare::MAX_DAYS {
             return Err(DomainError::invalid(format!(
                 "{hypercare_days} days of hypercare is more than a year: give at most 365"
             )));

@@ -150,6 +150,16 @@ impl Store {
     }
 
     /// The events of one entity, oldest first.
+    /// Where an item stands in the one backlog: (its place from 1, how many items there are).
+    pub fn backlog_place(&self, id: ItemId) -> Result<(i64, i64), StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT count(*) FROM items WHERE rank <= i.rank), (SELECT count(*) FROM items)
+             FROM items i WHERE i.id = ?1",
+            [id.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     pub fn history(&self, entity: &str, id: &str) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details
@@ -387,7 +397,7 @@ fn slot(tx: &Connection, item: &Item, mv: RankMove) -> Result<Slot, StoreError> 
         }
         RankMove::Up(n) | RankMove::Down(n) if n == 0 => None,
         RankMove::Up(n) => {
-            let above = nearest(ABOVE, &item.rank, n + 1)?;
+            let above = nearest(ABOVE, &item.rank, n.saturating_add(1))?;
             if above.is_empty() {
                 None
             } else {
@@ -396,7 +406,7 @@ fn slot(tx: &Connection, item: &Item, mv: RankMove) -> Result<Slot, StoreError> 
             }
         }
         RankMove::Down(n) => {
-            let below = nearest(BELOW, &item.rank, n + 1)?;
+            let below = nearest(BELOW, &item.rank, n.saturating_add(1))?;
             if below.is_empty() {
                 None
             } else {

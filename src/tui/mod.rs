@@ -35,7 +35,14 @@ pub struct Options<'a> {
 /// Opens the board in the terminal. Everything that can fail before drawing fails here,
 /// with the terminal untouched.
 pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
+    use std::io::IsTerminal;
     let mut store = Store::open(opts.db, opts.readonly)?;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Failure {
+            code: 2,
+            message: "firebreak needs a terminal to open the board; the commands work without one, see `firebreak --help`".into(),
+        });
+    }
     // The board waits a second for another process's write, then says who holds it: its
     // screen never stands still for long.
     store.set_patience(Duration::from_secs(1))?;
@@ -46,11 +53,20 @@ pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
         .loading
         .map(|_| load_behind(opts.db, state.me.clone()));
     let _ = color_eyre::install();
-    let mut terminal = ratatui::init();
+    let stopped = stop_signals();
+    let mut terminal = ratatui::try_init().map_err(|e| Failure {
+        code: 2,
+        message: format!(
+            "cannot take the terminal: {e}; the commands work without one, see `firebreak --help`"
+        ),
+    })?;
     if opts.mouse {
         mouse_on();
     }
     let result = event_loop(&mut terminal, store, state, loader, &mut |timeout| {
+        if stopped.load(std::sync::atomic::Ordering::Relaxed) != 0 {
+            return Err(std::io::Error::other("stopped by a signal"));
+        }
         if event::poll(timeout)? {
             Ok(Some(event::read()?))
         } else {
@@ -61,7 +77,41 @@ pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
         mouse_off();
     }
     ratatui::restore();
-    result
+    match stopped.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => result,
+        signal => Err(Failure {
+            code: 128 + signal as i32,
+            message: format!(
+                "stopped by {}: the terminal is restored, and every change made was already saved",
+                signal_name(signal as i32)
+            ),
+        }),
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the board through its own loop, so that the terminal is
+/// restored (raw mode off, the main screen back, the mouse released); a second one of the same
+/// ends the process at once. The number caught, or 0.
+fn stop_signals() -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let caught = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for signal in [SIGTERM, SIGHUP, SIGINT] {
+        let twice = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let _ =
+            signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, twice.clone());
+        let _ = signal_hook::flag::register(signal, twice);
+        let _ = signal_hook::flag::register_usize(signal, caught.clone(), signal as usize);
+    }
+    caught
+}
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        signal_hook::consts::SIGTERM => "SIGTERM",
+        signal_hook::consts::SIGHUP => "SIGHUP",
+        signal_hook::consts::SIGINT => "SIGINT",
+        _ => "a signal",
+    }
 }
 
 /// Turns mouse reporting on, and makes sure a panic turns it off again with the rest of the
