@@ -365,8 +365,13 @@ fn report_until(
 /// The path to live: the maintenance team's 2.3.0 live and 2.4.0 in the shadow with one vote;
 /// the delivery team's 1.0.0 live, 1.1.0 halted in test with its defect, and the fix 1.1.1
 /// waiting at the firebreak for the service manager.
-fn releases(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
-    let dir = pipeline_dir(store.path());
+fn releases(
+    store: &mut Store,
+    board: &std::path::Path,
+    people: &[Person],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let dir = pipeline_dir(board);
     std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
         path: dir.clone(),
         source: e,
@@ -650,6 +655,17 @@ fn actor(people: &[Person], name: &str) -> Actor {
 }
 
 pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let board = store.path().to_path_buf();
+    build_for(store, &board, now)
+}
+
+/// Builds the demo board in `store` for the board that will stand at `board` (its pipeline's
+/// scripts go beside that): the store may be built under another name and moved there whole.
+pub fn build_for(
+    store: &mut Store,
+    board: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let people = people();
     let start = now - Duration::days(60);
     store.init_board(TITLE, Identity::Trust, &people[0], start)?;
@@ -793,7 +809,7 @@ pub fn build(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
         }
     }
     sprints(store, &people, now)?;
-    releases(store, &people, now)?;
+    releases(store, board, &people, now)?;
     incidents(store, &people, now)?;
     // The rotation schedule: a builder on live support this week, the next two to come.
     let today = now.date_naive();

@@ -608,7 +608,7 @@ fn a_malformed_import_is_refused_whole_and_makes_no_board() {
     export["records"]["incidents"][0]["priority"] = "P9".into();
     std::fs::write(&bad, export.to_string()).unwrap();
     run(&bad).assert().code(2).stderr(predicate::str::contains(
-        "the export's incidents has a row the schema refuses",
+        "the export's incidents record number 1 is refused by the schema (CHECK constraint failed: priority",
     ));
     export["records"]["incidents"][0]["priority"] = "P1".into();
     export["records"]["incidents"][0]["mood"] = "grumpy".into();

@@ -63,24 +63,30 @@ pub fn init(ctx: &Ctx<'_>, a: &InitArgs, out: &mut dyn Write) -> Result<(), Fail
     policy::check_person_name(&me)
         .map_err(|e| Failure::usage(format!("your login cannot be a person's name here: {e}")))?;
     let path = ctx.db_path();
-    let mut store = Store::create(&path)?;
     let first = Person {
         name: me.clone(),
         roles: vec![Role::ProductOwner],
         team: Team::Appdev,
     };
-    store.init_board(&a.title, identity, &first, ctx.now)?;
+    // Built beside and put in place whole: a kill leaves no board or a whole one. Shared with
+    // the group before it is in place, so it is never open to the wrong people.
+    let mut sharing = None;
+    crate::store::create_whole(
+        &path,
+        |store| store.init_board(&a.title, identity, &first, ctx.now),
+        |built| match &a.group {
+            Some(group) => crate::store::share_with_group(built, group).map_err(|e| {
+                sharing = Some(e);
+                crate::store::StoreError::Command(String::new())
+            }),
+            None => Ok(()),
+        },
+    )
+    .map_err(|e| match sharing.take() {
+        Some(why) => Failure::usage(format!("{why}; no board was made")),
+        None => e.into(),
+    })?;
     if let Some(group) = &a.group {
-        // While the board is open its -wal and -shm files exist: they are shared too.
-        if let Err(e) = crate::store::share_with_group(&path, group) {
-            drop(store);
-            for f in ["", "-wal", "-shm"] {
-                let mut p = path.as_os_str().to_owned();
-                p.push(f);
-                let _ = std::fs::remove_file(PathBuf::from(p));
-            }
-            return Err(Failure::usage(format!("{e}; no board was made")));
-        }
         writeln!(
             out,
             "Shared with group '{group}': the board and its -wal and -shm files are read-write for the group, closed to others."
@@ -136,19 +142,19 @@ pub fn demo(ctx: &Ctx<'_>, a: &DemoArgs, out: &mut dyn Write) -> Result<PathBuf,
             path.display()
         )?;
     } else {
-        let mut store = Store::create(&path)?;
-        let built = crate::demo::build(&mut store, ctx.now).and_then(|()| {
-            if a.items == 0 {
-                return Ok(0);
-            }
-            let po = crate::domain::Actor::person(&crate::demo::people()[0]);
-            store.create_items(crate::demo::generated(a.items), &po, ctx.now)
-        });
-        if let Err(e) = built {
-            drop(store);
-            let _ = remove_board(&path);
-            return Err(e.into());
-        }
+        // Built beside and put in place whole: a kill leaves no demo board or a whole one.
+        crate::store::create_whole(
+            &path,
+            |store| {
+                crate::demo::build_for(store, &path, ctx.now)?;
+                if a.items > 0 {
+                    let po = crate::domain::Actor::person(&crate::demo::people()[0]);
+                    store.create_items(crate::demo::generated(a.items), &po, ctx.now)?;
+                }
+                Ok(())
+            },
+            |_| Ok(()),
+        )?;
         writeln!(
             out,
             "Built the demo board at {}. Try every role with --as NAME: firebreak --db {} person list",

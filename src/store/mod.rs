@@ -21,6 +21,8 @@ mod rotation;
 mod runs;
 mod sprint;
 pub mod transfer;
+mod validate;
+mod whole;
 
 pub use audit::{Break, Verdict};
 pub use board::BoardInfo;
@@ -29,6 +31,7 @@ pub use gates::{Changed, ProductionCommand};
 pub use kanban::Moved;
 pub use runs::RunClaim;
 pub use transfer::Export;
+pub use whole::create_whole;
 
 use crate::domain::Event;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};

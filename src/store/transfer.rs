@@ -112,7 +112,10 @@ fn write_records(
             stmt.query_map([], |r| r.get(1))?
                 .collect::<Result<_, _>>()?
         };
-        for row in rows {
+        // The new board's own first rows (the Kanban columns a new board starts with) give way
+        // to the export's; within the export, a record is never replaced.
+        tx.execute(&format!("DELETE FROM \"{table}\""), [])?;
+        for (n, row) in rows.iter().enumerate() {
             let mut columns = Vec::new();
             let mut values = Vec::new();
             for (column, value) in row {
@@ -142,7 +145,7 @@ fn write_records(
             let places: Vec<String> = (1..=values.len()).map(|n| format!("?{n}")).collect();
             tx.execute(
                 &format!(
-                    "INSERT OR REPLACE INTO \"{table}\" ({}) VALUES ({})",
+                    "INSERT INTO \"{table}\" ({}) VALUES ({})",
                     columns.join(", "),
                     places.join(", ")
                 ),
@@ -150,7 +153,8 @@ fn write_records(
             )
             .map_err(|e| {
                 DomainError::invalid(format!(
-                    "the export's {table} has a row the schema refuses ({e}); nothing was imported"
+                    "the export's {table} record number {} is refused by the schema ({e}); a record is never replaced, so nothing was imported",
+                    n + 1
                 ))
             })?;
         }
@@ -239,7 +243,20 @@ fn check(e: &Export) -> Result<(), DomainError> {
             e.seals.len()
         ));
     }
-    let projects: HashSet<&str> = e.projects.iter().map(|p| p.name.as_str()).collect();
+    let mut projects = HashSet::new();
+    for p in &e.projects {
+        if !projects.insert(p.name.as_str()) {
+            return bad(format!("project {} appears twice", p.name));
+        }
+        if p.hypercare_days > crate::domain::hypercare::MAX_DAYS {
+            return bad(format!(
+                "project {} has hypercare_days {}: at most {}",
+                p.name,
+                p.hypercare_days,
+                crate::domain::hypercare::MAX_DAYS
+            ));
+        }
+    }
     if !projects.contains(crate::domain::project::BAU) {
         return bad("the built-in project 'bau' is missing".into());
     }
@@ -260,15 +277,32 @@ fn check(e: &Export) -> Result<(), DomainError> {
                 i.id, i.project
             ));
         }
-        if i.title.trim().is_empty() || i.title.chars().count() > crate::domain::item::MAX_TITLE {
-            return bad(format!("item {} has an empty or over-long title", i.id));
+        if i.title.trim().is_empty()
+            || i.title.chars().count() > crate::domain::item::MAX_TITLE
+            || i.title.chars().any(char::is_control)
+        {
+            return bad(format!(
+                "item {} has an empty or over-long title, or one with a line break or control character",
+                i.id
+            ));
+        }
+        if i.points
+            .is_some_and(|p| p > crate::domain::item::MAX_POINTS)
+        {
+            return bad(format!(
+                "item {} has {} points: at most {}",
+                i.id,
+                i.points.unwrap_or_default(),
+                crate::domain::item::MAX_POINTS
+            ));
         }
     }
     Ok(())
 }
 
-/// Makes a new board at `path` from an export. The board is built beside `path` and moved
-/// into place only when complete, so a failure (or a kill) leaves no half board behind.
+/// Makes a new board at `path` from an export: built under a name of its own beside `path`,
+/// every record checked as the commands that make them would check it, and put in place only
+/// if nothing appeared at `path` meanwhile. A failure (or a kill) leaves no half board.
 pub fn import(path: &Path, export: &Export, now: DateTime<Utc>) -> Result<(), StoreError> {
     if path.exists() {
         return Err(DomainError::invalid(format!(
@@ -277,34 +311,17 @@ pub fn import(path: &Path, export: &Export, now: DateTime<Utc>) -> Result<(), St
         ))
         .into());
     }
-    let building = path.with_extension("importing");
-    for stale in sidecars(&building) {
-        let _ = std::fs::remove_file(stale);
-    }
-    let result = build(&building, export, now);
-    match result {
-        Ok(()) => std::fs::rename(&building, path).map_err(|e| StoreError::io(path, e)),
-        Err(e) => {
-            for f in sidecars(&building) {
-                let _ = std::fs::remove_file(f);
-            }
-            Err(e)
-        }
-    }
+    super::create_whole(path, |store| build(store, export, now), |_| Ok(())).map_err(|e| match e {
+        StoreError::Exists(p) => DomainError::invalid(format!(
+            "{} appeared while the import was building: import makes a new board, so give a new file with --db; nothing was imported",
+            p.display()
+        ))
+        .into(),
+        e => e,
+    })
 }
 
-fn sidecars(db: &Path) -> [std::path::PathBuf; 3] {
-    let s = db.as_os_str().to_owned();
-    let with = |suffix: &str| {
-        let mut x = s.clone();
-        x.push(suffix);
-        std::path::PathBuf::from(x)
-    };
-    [db.to_path_buf(), with("-wal"), with("-shm")]
-}
-
-fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let mut store = Store::create(path)?;
+fn build(store: &mut Store, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> {
     store.write(|tx| {
         for (k, v) in [
             ("title", e.board.title.clone()),
@@ -337,6 +354,7 @@ fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> 
         // Links reach items, steps reach releases: checked once everything is in.
         tx.pragma_update(None, "defer_foreign_keys", "ON")?;
         write_records(tx, &e.records)?;
+        super::validate::check(tx)?;
         append_event(
             tx,
             &Event::new(
@@ -349,10 +367,5 @@ fn build(path: &Path, e: &Export, now: DateTime<Utc>) -> Result<(), StoreError> 
             .details(serde_json::json!({ "items": e.items.len(), "events": e.events.len() })),
         )
     })?;
-    // Fold the write-ahead log into the file before it is moved into place.
-    store
-        .conn()
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
-    drop(store);
     Ok(())
 }
