@@ -2487,14 +2487,20 @@ fn a_board_file_you_may_only_read_opens_read_only() {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    // The other user runs a copy of the binary from a folder anyone may enter: the checkout
+    // may sit where only its owner can (a home of mode 0700, a `mktemp -d`).
+    let reachable = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(reachable.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = reachable.path().join("firebreak");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("firebreak"), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
     let run = |args: &[&str]| {
-        let bin = assert_cmd::cargo::cargo_bin("firebreak");
         let mut cmd = if root {
             let mut c = Command::new("runuser");
-            c.args(["-u", "nobody", "--"]).arg(bin);
+            c.args(["-u", "nobody", "--"]).arg(&bin);
             c
         } else {
-            Command::new(bin)
+            Command::new(&bin)
         };
         cmd.env("USER", "nobody")
             .args(["--db", db.to_str().unwrap(), "--as", "priya"])

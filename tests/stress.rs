@@ -265,3 +265,59 @@ fn an_import_killed_at_any_moment_is_all_or_nothing() {
         }
     }
 }
+
+#[test]
+fn init_and_demo_killed_at_any_moment_leave_no_board_or_a_whole_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(99);
+    for n in 0..16 {
+        let db = dir.path().join(format!("demo-{n}.db"));
+        let mut child = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(["demo", "--no-tui"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        kill_after(&mut child, rng.next(900_000));
+        if db.exists() {
+            integrity(&db);
+            let items = count(
+                &Connection::open(&db).unwrap(),
+                "SELECT count(*) FROM items",
+            );
+            assert_eq!(items, 72, "a demo board is whole or absent");
+        }
+        // The next demo makes the board, or finds the whole one.
+        let ok = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(["demo", "--no-tui"])
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        integrity(&db);
+    }
+    for n in 0..16 {
+        let db = dir.path().join(format!("init-{n}.db"));
+        let mut child = firebreak(&db, &["init".to_string()]).spawn().unwrap();
+        kill_after(&mut child, rng.next(60_000));
+        if db.exists() {
+            // A whole board: priya, its first person, is there.
+            integrity(&db);
+            let people = count(
+                &Connection::open(&db).unwrap(),
+                "SELECT count(*) FROM people",
+            );
+            assert_eq!(people, 1);
+        } else {
+            firebreak(&db, &["init".to_string()]).status().unwrap();
+            assert!(db.exists());
+        }
+    }
+}

@@ -206,7 +206,7 @@ fn rules() -> Vec<TableRules> {
         (
             "raised",
             "fingerprint",
-            vec![("occurrences", Int(1, i64::MAX))],
+            vec![("occurrences", Int(1, 1_000_000_000))],
         ),
         ("handovers", "project", vec![("started", Moment)]),
         (
