@@ -2123,6 +2123,24 @@ mod report {
     use super::*;
 
     #[test]
+    fn a_period_from_the_year_one_costs_only_the_history_there_is() {
+        let b = Board::demo();
+        let r = b.json(&["report", "--since", "0001-01-01", "--json"]);
+        let first = b.json(&["audit", "--json"])["events"][0]["at"]
+            .as_str()
+            .unwrap()[..10]
+            .to_string();
+        assert_eq!(r["report"]["since"], first.as_str());
+        assert!(
+            r["report"]["delivery"]["deployment_frequency"]["weeks"]
+                .as_array()
+                .unwrap()
+                .len()
+                < 20
+        );
+    }
+
+    #[test]
     fn report_prints_delivery_flow_and_the_cost_of_the_controls() {
         let b = Board::demo();
         let r = b.json(&["report", "--json"]);

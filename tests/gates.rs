@@ -741,3 +741,27 @@ fn a_decision_on_a_view_that_moved_on_is_refused_as_stale() {
         "incident INC-1 was changed by sam",
     ));
 }
+
+#[test]
+fn two_handover_starts_at_once_start_one_and_say_so_to_the_other() {
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    for n in 0..trials() {
+        let db = copy_of(&b, n);
+        let outs = race(
+            &db,
+            &[
+                ("tom", vec!["handover", "start", "permits-online"]),
+                ("omar", vec!["handover", "start", "permits-online"]),
+            ],
+        );
+        assert_eq!(outs.iter().filter(|o| o.status.success()).count(), 1);
+        let loser = outs.iter().find(|o| !o.status.success()).unwrap();
+        assert!(!said(loser).contains("database error"), "{}", said(loser));
+        assert!(
+            matches!(loser.status.code(), Some(2 | 3)),
+            "{}",
+            said(loser)
+        );
+    }
+}

@@ -24,6 +24,12 @@ pub fn run(
             "--since {since} is after today: give a day in the past"
         )));
     }
+    // Nothing happened before the board's first event: a period reaching further back costs
+    // only the history there is.
+    let since = match store.first_day()? {
+        Some(first) if first > since => first.min(today),
+        _ => since,
+    };
     let insights = store.insights(since, today)?;
     if json {
         return print_json(out, vec![("report", to_json(&insights))]);

@@ -333,6 +333,14 @@ fn insert_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
 }
 
 impl Store {
+    /// The day of the board's first event.
+    pub fn first_day(&self) -> Result<Option<chrono::NaiveDate>, StoreError> {
+        let first: Option<chrono::DateTime<chrono::Utc>> =
+            self.conn
+                .query_row("SELECT min(at) FROM events", [], |r| r.get(0))?;
+        Ok(first.map(|f| f.date_naive()))
+    }
+
     /// Walks the audit trail's seals and names the first event changed, removed or forged.
     pub fn verify_audit(&self) -> Result<Verdict, StoreError> {
         audit::verify(self.conn())
