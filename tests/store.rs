@@ -462,4 +462,9 @@ fn a_folder_given_as_the_board_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let err = Store::open(dir.path(), false).err().unwrap();
     assert_eq!(err.exit_code(), 2, "{err}");
+    assert!(
+        err.to_string()
+            .contains("is a folder: give the board's file"),
+        "{err}"
+    );
 }

@@ -11,6 +11,8 @@ pub enum StoreError {
     Missing(PathBuf),
     #[error("{} already exists: choose another --db, or remove the file first", .0.display())]
     Exists(PathBuf),
+    #[error("{} is a folder: give the board's file, e.g. --db {}", .0.display(), .0.join("board.db").display())]
+    Folder(PathBuf),
     #[error("{} is not a firebreak database; it was left untouched. Check --db or $FIREBREAK_DB", .0.display())]
     NotABoard(PathBuf),
     #[error("{} was written by a newer firebreak (schema {found}, this one knows {known}); it was left untouched. Upgrade firebreak to open it", .path.display())]
@@ -86,6 +88,7 @@ impl StoreError {
             StoreError::Domain(d) => d.exit_code(),
             StoreError::Missing(_)
             | StoreError::Exists(_)
+            | StoreError::Folder(_)
             | StoreError::NotABoard(_)
             | StoreError::TooNew { .. } => 2,
             StoreError::ReadOnly => 3,

@@ -237,7 +237,7 @@ impl Store {
 /// next, through a read-only look that cannot checkpoint.
 fn check_header(path: &Path) -> Result<(), StoreError> {
     if path.is_dir() {
-        return Err(StoreError::NotABoard(path.to_path_buf()));
+        return Err(StoreError::Folder(path.to_path_buf()));
     }
     let mut head = [0u8; 100];
     let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;

@@ -41,6 +41,9 @@ pub fn create_whole(
     build: impl FnOnce(&mut Store) -> Result<(), StoreError>,
     finish: impl FnOnce(&Path) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
+    if path.is_dir() {
+        return Err(StoreError::Folder(path.to_path_buf()));
+    }
     if path.exists() {
         return Err(StoreError::Exists(path.to_path_buf()));
     }
