@@ -1,7 +1,8 @@
 //! `item`: add, list, show, rank, move and edit work items.
 
 use super::person::parse;
-use super::{Ctx, Failure, print_json, print_table, to_json};
+use super::stream::{JsonList, to_a_terminal};
+use super::{Ctx, Failure, print_json, to_json};
 use crate::app::format;
 use crate::domain::backlog::RankMove;
 use crate::domain::{Class, Item, ItemCommand, ItemEdit, ItemId, Kind, NewItem, State, Team};
@@ -197,53 +198,24 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             } else {
                 Vec::new()
             };
-            let team = team.as_deref().map(parse::<Team>).transpose()?;
-            let state = state.as_deref().map(parse::<State>).transpose()?;
-            let kind = kind.as_deref().map(parse::<Kind>).transpose()?;
-            let items: Vec<(usize, Item)> = store
-                .items_full()?
-                .into_iter()
-                .enumerate()
-                .filter(|(_, i)| team.is_none_or(|t| i.team == Some(t)))
-                .filter(|(_, i)| state.is_none_or(|s| i.state == s))
-                .filter(|(_, i)| kind.is_none_or(|k| i.kind == k))
-                .filter(|(_, i)| project.as_ref().is_none_or(|p| &i.project == p))
-                .filter(|(_, i)| !*ops_waiting || waiting.contains(&i.id))
-                .collect();
+            let filter = crate::store::ItemFilter {
+                team: team.as_deref().map(parse::<Team>).transpose()?,
+                state: state.as_deref().map(parse::<State>).transpose()?,
+                kind: kind.as_deref().map(parse::<Kind>).transpose()?,
+                project: project.clone(),
+            };
+            let shown = |i: &Item| !*ops_waiting || waiting.contains(&i.id);
             if *json {
-                let list: Vec<&Item> = items.iter().map(|(_, i)| i).collect();
-                return print_json(out, vec![("items", to_json(&list))]);
+                let mut list = JsonList::start(out, "items", to_a_terminal())?;
+                store.each_item(&filter, true, |_, item| {
+                    if shown(&item) {
+                        list.push(&item)?;
+                    }
+                    Ok::<(), Failure>(())
+                })?;
+                return list.finish();
             }
-            if items.is_empty() && *ops_waiting {
-                writeln!(out, "No story waits for an operations review.")?;
-                return Ok(());
-            }
-            if items.is_empty() {
-                writeln!(out, "No items. Add one with `firebreak item add TITLE`.")?;
-                return Ok(());
-            }
-            let mut rows = vec![
-                [
-                    "#", "ID", "KIND", "TITLE", "TEAM", "STATE", "PTS", "ORIGIN", "AGE", "BLOCKED",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            rows.extend(items.iter().map(|(pos, i)| {
-                vec![
-                    (pos + 1).to_string(),
-                    i.id.to_string(),
-                    i.kind.to_string(),
-                    i.title.clone(),
-                    i.team.map_or("-".into(), |t| t.to_string()),
-                    i.state.to_string(),
-                    i.points.map_or("-".into(), |p| p.to_string()),
-                    i.origin.to_string(),
-                    format::age(i.created, ctx.now),
-                    i.blocked.clone().unwrap_or_default(),
-                ]
-            }));
-            print_table(out, &rows)?;
+            list_table(&store, &filter, &shown, *ops_waiting, ctx.now, out)?;
         }
         ItemCmd::Show { id: raw, json } => {
             let item = store.item(id(raw)?)?;
@@ -423,4 +395,115 @@ fn show(
         )?;
     }
     Ok(())
+}
+
+/// The listing as a table, written as it is read. The columns of words have the width of their
+/// longest word; the title's width comes from one `max(length(title))` over the same rows,
+/// capped at 60 (a longer title is cut with an ellipsis, the JSON has it whole); the blocking
+/// reason comes last, unpadded. So no row is held to measure the others.
+fn list_table(
+    store: &crate::store::Store,
+    filter: &crate::store::ItemFilter,
+    shown: &dyn Fn(&Item) -> bool,
+    ops_waiting: bool,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    use unicode_width::UnicodeWidthStr;
+    let words = |all: &[&str]| all.iter().map(|w| w.len()).max().unwrap_or(0);
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    let states: Vec<&str> = State::ALL.iter().map(|k| k.as_str()).collect();
+    let origins: Vec<&str> = crate::domain::Origin::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let (count, last_id) = store.item_extent()?;
+    let title = store.widest_title(filter)?.clamp(5, 60);
+    let w = [
+        count.to_string().len().max(1),
+        format!("FB-{last_id}").len(),
+        words(&kinds),
+        title,
+        "appdev".len(),
+        words(&states),
+        3,
+        words(&origins),
+        4,
+    ];
+    let mut header = false;
+    let line = |out: &mut dyn Write, cells: [&str; 10]| -> Result<(), Failure> {
+        let mut text = String::new();
+        for (n, cell) in cells.iter().enumerate() {
+            if n == 9 {
+                text.push_str(cell);
+                break;
+            }
+            let cell = if n == 3 {
+                fit(cell, title)
+            } else {
+                cell.to_string()
+            };
+            text.push_str(&cell);
+            text.push_str(&" ".repeat(w[n].saturating_sub(cell.width()) + 2));
+        }
+        writeln!(out, "{}", text.trim_end())?;
+        Ok(())
+    };
+    store.each_item(filter, false, |pos, i| {
+        if !shown(&i) {
+            return Ok(());
+        }
+        if !header {
+            header = true;
+            line(
+                out,
+                [
+                    "#", "ID", "KIND", "TITLE", "TEAM", "STATE", "PTS", "ORIGIN", "AGE", "BLOCKED",
+                ],
+            )?;
+        }
+        line(
+            out,
+            [
+                &pos.to_string(),
+                &i.id.to_string(),
+                i.kind.as_str(),
+                &i.title,
+                i.team.map_or("-", |t| t.as_str()),
+                i.state.as_str(),
+                &i.points.map_or("-".into(), |p| p.to_string()),
+                i.origin.as_str(),
+                &format::age(i.created, now),
+                i.blocked.as_deref().unwrap_or_default(),
+            ],
+        )
+    })?;
+    if !header {
+        if ops_waiting {
+            writeln!(out, "No story waits for an operations review.")?;
+        } else {
+            writeln!(out, "No items. Add one with `firebreak item add TITLE`.")?;
+        }
+    }
+    Ok(())
+}
+
+/// `text` in at most `width` columns: cut with an ellipsis when longer.
+fn fit(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
 }

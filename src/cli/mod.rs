@@ -16,6 +16,7 @@ mod report;
 mod safe;
 mod sprint;
 mod status;
+mod stream;
 
 pub use safe::SafeWriter;
 

@@ -91,6 +91,29 @@ pub(super) fn select(
     Ok(items)
 }
 
+/// Which items a listing shows: each field, when given, must match.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub team: Option<crate::domain::Team>,
+    pub state: Option<crate::domain::State>,
+    pub kind: Option<crate::domain::Kind>,
+    pub project: Option<String>,
+}
+
+impl ItemFilter {
+    const WHERE: &'static str = "(?1 IS NULL OR team = ?1) AND (?2 IS NULL OR state = ?2)
+         AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR project = ?4)";
+
+    fn params(&self) -> [Option<String>; 4] {
+        [
+            self.team.map(|t| t.as_str().to_string()),
+            self.state.map(|s| s.as_str().to_string()),
+            self.kind.map(|k| k.as_str().to_string()),
+            self.project.clone(),
+        ]
+    }
+}
+
 pub(super) fn load(tx: &Connection, id: ItemId) -> Result<Item, StoreError> {
     tx.query_row(
         &format!("SELECT {FULL} FROM items WHERE id = ?1"),
@@ -125,6 +148,55 @@ impl Store {
             .conn()
             .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         Ok((items, total as usize))
+    }
+
+    /// Calls `f` with each item that `filter` lets through, in rank order, with its place in the
+    /// whole backlog: read from the statement one row at a time, never collected. `whole` reads
+    /// the descriptions and acceptance criteria too.
+    pub fn each_item<E: From<StoreError>>(
+        &self,
+        filter: &ItemFilter,
+        whole: bool,
+        mut f: impl FnMut(i64, Item) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let cols = if whole { FULL } else { LIST };
+        let sql = format!(
+            "SELECT {cols}, pos FROM (SELECT row_number() OVER (ORDER BY rank) AS pos, * FROM items)
+             WHERE {} ORDER BY pos",
+            ItemFilter::WHERE
+        );
+        let mut stmt = self.conn().prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt
+            .query(params_from_iter(filter.params()))
+            .map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let item = item_from_row(row).map_err(StoreError::from)?;
+            let pos: i64 = row.get(21).map_err(StoreError::from)?;
+            f(pos, item)?;
+        }
+        Ok(())
+    }
+
+    /// How many items there are, and the highest id.
+    pub fn item_extent(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT count(*), coalesce(max(id), 0) FROM items",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// The widest title among the items `filter` lets through, in characters.
+    pub fn widest_title(&self, filter: &ItemFilter) -> Result<usize, StoreError> {
+        let n: Option<i64> = self.conn().query_row(
+            &format!(
+                "SELECT max(length(title)) FROM items WHERE {}",
+                ItemFilter::WHERE
+            ),
+            params_from_iter(filter.params()),
+            |r| r.get(0),
+        )?;
+        Ok(n.unwrap_or(0).max(0) as usize)
     }
 
     /// Every item in rank order, whole.

@@ -28,6 +28,7 @@ pub use audit::{Break, Verdict};
 pub use board::BoardInfo;
 pub use error::StoreError;
 pub use gates::{Changed, ProductionCommand};
+pub use items::ItemFilter;
 pub use kanban::Moved;
 pub use runs::RunClaim;
 pub use transfer::Export;
