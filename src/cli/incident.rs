@@ -251,18 +251,15 @@ pub fn audit(
                 .map_err(|_| Failure::usage(format!("'{d}' is not a date: write it as YYYY-MM-DD")))
         })
         .transpose()?;
-    let mut events: Vec<crate::domain::Event> = store
-        .export()?
-        .events
-        .into_iter()
-        .filter(|e| since.is_none_or(|d| e.at.date_naive() >= d))
-        .collect();
-    // Newest last: by time, and in the order written when two share a moment.
-    events.sort_by_key(|e| e.at);
     if json {
-        return print_json(out, vec![("events", to_json(&events))]);
+        let mut list =
+            super::stream::JsonList::start(out, "events", super::stream::to_a_terminal())?;
+        store.each_event(since, |e| list.push(&e))?;
+        return list.finish();
     }
-    for e in &events {
+    let mut any = false;
+    store.each_event(since, |e| {
+        any = true;
         writeln!(
             out,
             "{}  {:<10} {:<9} {:<16} {}",
@@ -270,8 +267,12 @@ pub fn audit(
             e.actor,
             e.entity,
             e.entity_id,
-            format::event_line(e)
-        )?;
+            format::event_line(&e)
+        )
+        .map_err(Failure::from)
+    })?;
+    if !any {
+        writeln!(out, "No events since then.")?;
     }
     Ok(())
 }

@@ -232,6 +232,28 @@ impl Store {
         )?)
     }
 
+    /// Calls `f` with each event on or after `since`, oldest first (by time, then in the order
+    /// written), read from the statement one row at a time.
+    pub fn each_event<E: From<StoreError>>(
+        &self,
+        since: Option<chrono::NaiveDate>,
+        mut f: impl FnMut(Event) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details
+                 FROM events WHERE ?1 IS NULL OR at >= ?1 ORDER BY at, id",
+            )
+            .map_err(StoreError::from)?;
+        let since = since.map(|d| d.format("%Y-%m-%d").to_string());
+        let mut rows = stmt.query([since]).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            f(event_from_row(row).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
     pub fn history(&self, entity: &str, id: &str) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details

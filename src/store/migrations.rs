@@ -24,6 +24,7 @@ fn steps() -> Vec<M<'static>> {
                 })
             },
         ),
+        M::up(include_str!("migrations/0011_events_by_time.sql")),
     ]
 }
 
