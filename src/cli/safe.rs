@@ -60,6 +60,13 @@ impl<W: Write> Write for SafeWriter<W> {
         let mut start = 0;
         let mut i = 0;
         while i < b.len() {
+            // Most output holds none of these bytes: skip to the next that may start one.
+            match b[i..].iter().position(|&c| {
+                (c < 0x20 && c != b'\n' && c != b'\t') || c == 0x7f || c == 0xc2 || c == 0xe2
+            }) {
+                Some(skip) => i += skip,
+                None => break,
+            }
             match unsafe_at(b, i) {
                 Ok(None) => i += 1,
                 Ok(Some(n)) => {

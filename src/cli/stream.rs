@@ -10,6 +10,8 @@ pub struct JsonList<'a> {
     out: &'a mut dyn Write,
     pretty: bool,
     first: bool,
+    /// One element's JSON, written out in one piece.
+    buf: Vec<u8>,
 }
 
 impl<'a> JsonList<'a> {
@@ -24,6 +26,7 @@ impl<'a> JsonList<'a> {
             out,
             pretty,
             first: true,
+            buf: Vec::with_capacity(4096),
         })
     }
 
@@ -35,8 +38,10 @@ impl<'a> JsonList<'a> {
             let text = serde_json::to_string_pretty(value).map_err(json_failure)?;
             write!(self.out, "{sep}\n    {}", text.replace('\n', "\n    "))?;
         } else {
-            self.out.write_all(sep.as_bytes())?;
-            serde_json::to_writer(&mut *self.out, value).map_err(json_failure)?;
+            self.buf.clear();
+            self.buf.extend_from_slice(sep.as_bytes());
+            serde_json::to_writer(&mut self.buf, value).map_err(json_failure)?;
+            self.out.write_all(&self.buf)?;
         }
         Ok(())
     }

@@ -159,20 +159,23 @@ impl Store {
         whole: bool,
         mut f: impl FnMut(i64, Item) -> Result<(), E>,
     ) -> Result<(), E> {
+        // One walk of the rank index: every row is counted for its place, and only those the
+        // filter keeps are read whole (no window function: it would sort a copy of the table).
         let cols = if whole { FULL } else { LIST };
         let sql = format!(
-            "SELECT {cols}, pos FROM (SELECT row_number() OVER (ORDER BY rank) AS pos, * FROM items)
-             WHERE {} ORDER BY pos",
+            "SELECT {cols}, {} FROM items ORDER BY rank",
             ItemFilter::WHERE
         );
         let mut stmt = self.conn().prepare(&sql).map_err(StoreError::from)?;
         let mut rows = stmt
             .query(params_from_iter(filter.params()))
             .map_err(StoreError::from)?;
+        let mut pos = 0;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
-            let item = item_from_row(row).map_err(StoreError::from)?;
-            let pos: i64 = row.get(21).map_err(StoreError::from)?;
-            f(pos, item)?;
+            pos += 1;
+            if row.get::<_, bool>(21).map_err(StoreError::from)? {
+                f(pos, item_from_row(row).map_err(StoreError::from)?)?;
+            }
         }
         Ok(())
     }
