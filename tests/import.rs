@@ -303,3 +303,17 @@ fn an_import_never_replaces_a_board_that_appeared_while_it_was_building() {
         assert_eq!(leftovers, 0);
     }
 }
+
+#[test]
+fn the_streamed_export_is_the_same_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let mut store = firebreak::store::Store::create(&db).unwrap();
+    firebreak::demo::build(&mut store, chrono::Utc::now()).unwrap();
+    let mut streamed = Vec::new();
+    let counts = store.export_to(&mut streamed).unwrap();
+    let streamed: Value = serde_json::from_slice(&streamed).unwrap();
+    let whole = serde_json::to_value(store.export().unwrap()).unwrap();
+    assert_eq!(streamed, whole);
+    assert_eq!(counts.items, 72);
+}

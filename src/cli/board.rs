@@ -210,27 +210,35 @@ pub fn whoami(ctx: &Ctx<'_>, a: &JsonArg, out: &mut dyn Write) -> Result<(), Fai
     Ok(())
 }
 
+/// The whole board as JSON, written as it is read: to standard output, or to a file that
+/// appears whole (written beside it under a name of its own, then renamed over it).
 pub fn export(ctx: &Ctx<'_>, a: &ExportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let store = ctx.open()?;
-    let export = store.export()?;
     match &a.out {
         None => {
-            serde_json::to_writer_pretty(&mut *out, &export)
-                .map_err(|e| Failure::usage(e.to_string()))?;
-            writeln!(out)?;
+            store.export_to(out)?;
         }
         Some(file) => {
-            let tmp = file.with_extension("partial");
-            let text =
-                serde_json::to_string_pretty(&export).map_err(|e| Failure::usage(e.to_string()))?;
-            std::fs::write(&tmp, text)?;
-            std::fs::rename(&tmp, file)?;
+            let name = file
+                .file_name()
+                .map_or_else(|| "export".into(), |f| f.to_string_lossy().into_owned());
+            let tmp = file.with_file_name(format!(".{name}.writing-{}", std::process::id()));
+            let written = (|| -> Result<crate::store::transfer::Exported, Failure> {
+                let mut w = std::io::BufWriter::new(std::fs::File::create_new(&tmp)?);
+                let counts = store.export_to(&mut w)?;
+                w.flush()?;
+                std::fs::rename(&tmp, file)?;
+                Ok(counts)
+            })();
+            let counts = written.inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
             writeln!(
                 out,
                 "Exported {} items, {} people and {} events to {}",
-                export.items.len(),
-                export.people.len(),
-                export.events.len(),
+                counts.items,
+                counts.people,
+                counts.events,
                 file.display()
             )?;
         }

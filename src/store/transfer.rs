@@ -63,20 +63,36 @@ fn record_tables(conn: &rusqlite::Connection) -> Result<Vec<String>, StoreError>
 fn read_records(
     conn: &rusqlite::Connection,
 ) -> Result<BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>, StoreError> {
-    use rusqlite::types::ValueRef;
     let mut out = BTreeMap::new();
     for table in record_tables(conn)? {
+        let mut list = Vec::new();
+        each_record(conn, &table, |record| {
+            list.push(record);
+            Ok(())
+        })?;
+        out.insert(table, list);
+    }
+    Ok(out)
+}
+
+/// Calls `f` with each row of `table` as column -> value, in the order written.
+fn each_record(
+    conn: &rusqlite::Connection,
+    table: &str,
+    mut f: impl FnMut(BTreeMap<String, serde_json::Value>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    use rusqlite::types::ValueRef;
+    {
         let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))?;
         let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
         let mut rows = stmt.query([])?;
-        let mut list = Vec::new();
         while let Some(row) = rows.next()? {
             let mut record = BTreeMap::new();
             for (n, column) in columns.iter().enumerate() {
                 let value = match row.get_ref(n)? {
                     ValueRef::Null => serde_json::Value::Null,
                     ValueRef::Integer(i) => i.into(),
-                    ValueRef::Real(f) => f.into(),
+                    ValueRef::Real(x) => x.into(),
                     ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
                     ValueRef::Blob(_) => {
                         return Err(StoreError::Migration(format!(
@@ -86,11 +102,10 @@ fn read_records(
                 };
                 record.insert(column.clone(), value);
             }
-            list.push(record);
+            f(record)?;
         }
-        out.insert(table, list);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Writes the records into a new board, each table and column checked against its schema.
@@ -206,6 +221,115 @@ impl Store {
         };
         tx.finish()?;
         Ok(out)
+    }
+}
+
+/// What `export_to` wrote.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Exported {
+    pub items: u64,
+    pub people: u64,
+    pub events: u64,
+}
+
+impl Store {
+    /// Writes the whole board as one compact JSON document, the same document `export` makes,
+    /// row by row as it is read, inside one read transaction so that it is consistent. Memory
+    /// stays the same however large the board.
+    pub fn export_to(&self, w: &mut dyn std::io::Write) -> Result<Exported, StoreError> {
+        let io = |e: std::io::Error| StoreError::io(Path::new("the export's output"), e);
+        let json = |w: &mut dyn std::io::Write, v: &dyn erased::Value| -> Result<(), StoreError> {
+            v.write_to(w)
+                .map_err(|e| StoreError::Migration(format!("cannot write JSON: {e}")))
+        };
+        let tx = self.conn().unchecked_transaction()?;
+        let info = self.info()?;
+        let mut counts = Exported::default();
+        write!(w, "{{\"schema\":{EXPORT_SCHEMA},\"board\":").map_err(io)?;
+        json(
+            w,
+            &ExportBoard {
+                title: info.title,
+                identity: info.identity,
+                created: info.created,
+            },
+        )?;
+        let people = self.people()?;
+        counts.people = people.len() as u64;
+        w.write_all(b",\"people\":").map_err(io)?;
+        json(w, &people)?;
+        w.write_all(b",\"projects\":").map_err(io)?;
+        json(w, &self.projects()?)?;
+        w.write_all(b",\"items\":[").map_err(io)?;
+        self.each_item(&super::ItemFilter::default(), true, |_, item| {
+            if counts.items > 0 {
+                w.write_all(b",").map_err(io)?;
+            }
+            counts.items += 1;
+            json(w, &item)
+        })?;
+        w.write_all(b"],\"events\":[").map_err(io)?;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details
+                 FROM events ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                if counts.events > 0 {
+                    w.write_all(b",").map_err(io)?;
+                }
+                counts.events += 1;
+                json(w, &event_from_row(row)?)?;
+            }
+        }
+        w.write_all(b"],\"seals\":[").map_err(io)?;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT coalesce(s.hash, '') FROM events e LEFT JOIN seals s ON s.event = e.id ORDER BY e.id",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut first = true;
+            while let Some(row) = rows.next()? {
+                if !first {
+                    w.write_all(b",").map_err(io)?;
+                }
+                first = false;
+                json(w, &row.get::<_, String>(0)?)?;
+            }
+        }
+        w.write_all(b"],\"records\":{").map_err(io)?;
+        for (n, table) in record_tables(&tx)?.iter().enumerate() {
+            if n > 0 {
+                w.write_all(b",").map_err(io)?;
+            }
+            json(w, table)?;
+            w.write_all(b":[").map_err(io)?;
+            let mut first = true;
+            each_record(&tx, table, |record| {
+                if !first {
+                    w.write_all(b",").map_err(io)?;
+                }
+                first = false;
+                json(w, &record)
+            })?;
+            w.write_all(b"]").map_err(io)?;
+        }
+        w.write_all(b"}}\n").map_err(io)?;
+        tx.finish()?;
+        Ok(counts)
+    }
+}
+
+/// Serializing through `&dyn`: what `export_to` writes, whatever its type.
+mod erased {
+    pub trait Value {
+        fn write_to(&self, w: &mut dyn std::io::Write) -> serde_json::Result<()>;
+    }
+    impl<T: serde::Serialize> Value for T {
+        fn write_to(&self, w: &mut dyn std::io::Write) -> serde_json::Result<()> {
+            serde_json::to_writer(w, self)
+        }
     }
 }
 
