@@ -1569,7 +1569,9 @@ mod problems {
         b.run(&["problem", "list"])
             .assert()
             .success()
-            .stdout(predicate::str::contains("PRB-1  known-error  INC-1,INC-3"));
+            .stdout(predicate::str::contains(
+                "PRB-1    known-error      INC-1,INC-3",
+            ));
         let all = b.json(&["problem", "list", "--json"]);
         assert_eq!(all["problems"].as_array().unwrap().len(), 2);
     }

@@ -1,6 +1,7 @@
 //! `escape`: record where a defect that reached live should have been caught, and list them.
 
-use super::{Ctx, Failure, print_json, print_table, to_json};
+use super::stream::{JsonList, Table, to_a_terminal};
+use super::{Ctx, Failure};
 use crate::app::format;
 use crate::domain::escape::Catch;
 use crate::domain::pipeline::TestKind;
@@ -63,18 +64,13 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
             writeln!(out, "{}", e.describe())?;
         }
         EscapeCmd::List { json } => {
-            let escapes = store.escapes()?;
             if *json {
-                return print_json(out, vec![("escapes", to_json(&escapes))]);
+                let mut list = JsonList::start(out, "escapes", to_a_terminal())?;
+                store.each_escape(|e| list.push(&e))?;
+                return list.finish();
             }
-            if escapes.is_empty() {
-                writeln!(
-                    out,
-                    "No escaped defect recorded. Record one with `firebreak escape add INC-n --env ENV --test KIND`."
-                )?;
-                return Ok(());
-            }
-            let mut rows = vec![
+            let mut table = Table::new(
+                out,
                 [
                     "SOURCE",
                     "RELEASE",
@@ -82,24 +78,29 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
                     "FOUND",
                     "BY",
                     "NOTE",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            rows.extend(escapes.iter().map(|e| {
-                vec![
-                    e.source.clone(),
-                    e.release.clone(),
-                    match (&e.env, e.test) {
-                        (Some(env), Some(t)) => format!("{env}, {t}"),
-                        _ => "none could have".to_string(),
-                    },
-                    format::when(e.found),
-                    e.by.clone(),
-                    e.note.clone(),
-                ]
-            }));
-            print_table(out, &rows)?;
+                ],
+                [7, 10, 26, 16, 10, 0],
+            );
+            store.each_escape(|e| {
+                let caught = match (&e.env, e.test) {
+                    (Some(env), Some(t)) => format!("{env}, {t}"),
+                    _ => "none could have".to_string(),
+                };
+                table.row([
+                    &e.source,
+                    &e.release,
+                    &caught,
+                    &format::when(e.found),
+                    &e.by,
+                    &e.note,
+                ])
+            })?;
+            if table.rows() == 0 {
+                writeln!(
+                    out,
+                    "No escaped defect recorded. Record one with `firebreak escape add INC-n --env ENV --test KIND`."
+                )?;
+            }
         }
     }
     Ok(())

@@ -2,7 +2,8 @@
 //! whole audit trail.
 
 use super::person::parse;
-use super::{Ctx, Failure, print_json, print_table, to_json};
+use super::stream::{JsonList, Table, to_a_terminal};
+use super::{Ctx, Failure, print_json, to_json};
 use crate::app::format;
 use crate::domain::Kind;
 use crate::domain::incident::{Priority, Step};
@@ -92,34 +93,33 @@ pub fn run(ctx: &Ctx<'_>, cmd: &IncidentCmd, out: &mut dyn Write) -> Result<(), 
             )?;
         }
         IncidentCmd::List { json } => {
-            let all = store.incidents()?;
             if *json {
-                return print_json(out, vec![("incidents", to_json(&all))]);
+                let mut list = JsonList::start(out, "incidents", to_a_terminal())?;
+                store.each_incident(|i| list.push(&i))?;
+                return list.finish();
             }
-            if all.is_empty() {
+            let mut table = Table::new(
+                out,
+                ["ID", "PRI", "STATE", "TEAM", "RELEASE", "AGE", "TITLE"],
+                [7, 3, 11, 6, 10, 4, 0],
+            );
+            store.each_incident(|i| {
+                table.row([
+                    &i.id,
+                    i.priority.as_str(),
+                    i.state.as_str(),
+                    i.team.as_str(),
+                    i.release.as_deref().unwrap_or("-"),
+                    &format::age(i.opened, ctx.now),
+                    &i.title,
+                ])
+            })?;
+            if table.rows() == 0 {
                 writeln!(
                     out,
                     "No incidents. Log one with `firebreak incident add TITLE --priority P3`."
                 )?;
-                return Ok(());
             }
-            let mut rows = vec![
-                ["ID", "PRI", "STATE", "TEAM", "RELEASE", "AGE", "TITLE"]
-                    .map(String::from)
-                    .to_vec(),
-            ];
-            rows.extend(all.iter().map(|i| {
-                vec![
-                    i.id.clone(),
-                    i.priority.to_string(),
-                    i.state.to_string(),
-                    i.team.to_string(),
-                    i.release.clone().unwrap_or_else(|| "-".into()),
-                    format::age(i.opened, ctx.now),
-                    i.title.clone(),
-                ]
-            }));
-            print_table(out, &rows)?;
         }
         IncidentCmd::Show { id, json } => {
             let i = store.incident(id)?;

@@ -2,7 +2,8 @@
 //! tickets that fix them.
 
 use super::person::parse;
-use super::{Ctx, Failure, print_json, print_table, to_json};
+use super::stream::{JsonList, Table, to_a_terminal};
+use super::{Ctx, Failure, print_json, to_json};
 use crate::app::format;
 use crate::domain::Kind;
 use crate::domain::problem::Step;
@@ -69,36 +70,36 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ProblemCmd, out: &mut dyn Write) -> Result<(), F
             }
         }
         ProblemCmd::List { json } => {
-            let all = store.problems()?;
             if *json {
-                return print_json(out, vec![("problems", to_json(&all))]);
+                let mut list = JsonList::start(out, "problems", to_a_terminal())?;
+                store.each_problem(|p| list.push(&p))?;
+                return list.finish();
             }
-            if all.is_empty() {
+            let mut table = Table::new(
+                out,
+                ["ID", "STATE", "INCIDENTS", "AGE", "TITLE"],
+                [7, 15, 14, 4, 0],
+            );
+            store.each_problem(|p| {
+                let incidents = if p.incidents.is_empty() {
+                    "-".to_string()
+                } else {
+                    p.incidents.join(",")
+                };
+                table.row([
+                    &p.id,
+                    p.state.as_str(),
+                    &incidents,
+                    &format::age(p.opened, ctx.now),
+                    &p.title,
+                ])
+            })?;
+            if table.rows() == 0 {
                 writeln!(
                     out,
                     "No problems. Raise one with `firebreak problem add TITLE --incident INC-1`."
                 )?;
-                return Ok(());
             }
-            let mut rows = vec![
-                ["ID", "STATE", "INCIDENTS", "AGE", "TITLE"]
-                    .map(String::from)
-                    .to_vec(),
-            ];
-            rows.extend(all.iter().map(|p| {
-                vec![
-                    p.id.clone(),
-                    p.state.to_string(),
-                    if p.incidents.is_empty() {
-                        "-".into()
-                    } else {
-                        p.incidents.join(",")
-                    },
-                    format::age(p.opened, ctx.now),
-                    p.title.clone(),
-                ]
-            }));
-            print_table(out, &rows)?;
         }
         ProblemCmd::Show { id, json } => {
             let p = store.problem(id)?;

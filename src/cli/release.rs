@@ -2,6 +2,7 @@
 //! it live or roll it back, and the on-call view of everything in flight.
 
 use super::person::parse;
+use super::stream::{JsonList, Table, to_a_terminal};
 use super::{Ctx, Failure, print_json, print_table, to_json};
 use crate::domain::ItemId;
 use crate::domain::release::{Next, Outcome, Vote, waiting_on};
@@ -466,31 +467,31 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             writeln!(out, "\nNext: {}", next_text(&next))?;
         }
         ReleaseCmd::List { json } => {
-            let all = store.releases()?;
             if *json {
-                return print_json(out, vec![("releases", to_json(&all))]);
+                let mut list = JsonList::start(out, "releases", to_a_terminal())?;
+                store.each_release(|r| list.push(&r))?;
+                return list.finish();
             }
-            if all.is_empty() {
+            let mut table = Table::new(
+                out,
+                ["VERSION", "PROJECT", "STATE", "ORIGINATOR", "ITEMS"],
+                [10, 16, 11, 10, 0],
+            );
+            store.each_release(|r| {
+                table.row([
+                    &r.version,
+                    &r.project,
+                    r.state.as_str(),
+                    &r.originator,
+                    &r.items.len().to_string(),
+                ])
+            })?;
+            if table.rows() == 0 {
                 writeln!(
                     out,
                     "No releases. Cut one with `firebreak release add VERSION --project P`."
                 )?;
             }
-            let mut rows = vec![
-                ["VERSION", "PROJECT", "STATE", "ORIGINATOR", "ITEMS"]
-                    .map(String::from)
-                    .to_vec(),
-            ];
-            rows.extend(all.iter().map(|r| {
-                vec![
-                    r.version.clone(),
-                    r.project.clone(),
-                    r.state.to_string(),
-                    r.originator.clone(),
-                    r.items.len().to_string(),
-                ]
-            }));
-            print_table(out, &rows)?;
         }
     }
     Ok(())

@@ -64,6 +64,56 @@ fn json_failure(e: serde_json::Error) -> Failure {
     }
 }
 
+/// A table written row by row: each column but the last has a width set beforehand (the
+/// longest word of its vocabulary, or a generous bound for names), so no row is held to
+/// measure the others; a longer cell only pushes its line to the right. The header is written
+/// with the first row.
+pub struct Table<'a, const N: usize> {
+    out: &'a mut dyn Write,
+    header: [&'static str; N],
+    widths: [usize; N],
+    rows: usize,
+}
+
+impl<'a, const N: usize> Table<'a, N> {
+    pub fn new(out: &'a mut dyn Write, header: [&'static str; N], widths: [usize; N]) -> Self {
+        Table {
+            out,
+            header,
+            widths,
+            rows: 0,
+        }
+    }
+
+    fn line(&mut self, cells: &[&str]) -> Result<(), Failure> {
+        use unicode_width::UnicodeWidthStr;
+        let mut text = String::new();
+        for (n, cell) in cells.iter().enumerate() {
+            text.push_str(cell);
+            if n + 1 < cells.len() {
+                let w = self.widths[n].max(self.header[n].len());
+                text.push_str(&" ".repeat(w.saturating_sub(cell.width()) + 2));
+            }
+        }
+        writeln!(self.out, "{}", text.trim_end())?;
+        Ok(())
+    }
+
+    pub fn row(&mut self, cells: [&str; N]) -> Result<(), Failure> {
+        if self.rows == 0 {
+            let header = self.header;
+            self.line(&header)?;
+        }
+        self.rows += 1;
+        self.line(&cells)
+    }
+
+    /// How many rows were written.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+}
+
 /// Whether a person reads the output: JSON is then indented.
 pub fn to_a_terminal() -> bool {
     use std::io::IsTerminal;

@@ -9,22 +9,35 @@ use rusqlite::params;
 impl Store {
     /// Every escaped defect recorded, oldest found first.
     pub fn escapes(&self) -> Result<Vec<Escape>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT source, release, env, test, by, at, found, note FROM escapes ORDER BY found, source",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Escape {
-                source: r.get(0)?,
-                release: r.get(1)?,
-                env: r.get(2)?,
-                test: r.get::<_, Option<String>>(3)?.and_then(|t| t.parse().ok()),
-                by: r.get(4)?,
-                at: r.get(5)?,
-                found: r.get(6)?,
-                note: r.get(7)?,
-            })
+        let mut all = Vec::new();
+        self.each_escape(|e| {
+            all.push(e);
+            Ok::<(), StoreError>(())
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(all)
+    }
+
+    /// Each escape, in the order they were found, read one at a time.
+    pub fn each_escape<E: From<StoreError>>(
+        &self,
+        f: impl FnMut(Escape) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row(
+            "SELECT source, release, env, test, by, at, found, note FROM escapes ORDER BY found, source",
+            |r| {
+                Ok(Escape {
+                    source: r.get(0)?,
+                    release: r.get(1)?,
+                    env: r.get(2)?,
+                    test: r.get::<_, Option<String>>(3)?.and_then(|t| t.parse().ok()),
+                    by: r.get(4)?,
+                    at: r.get(5)?,
+                    found: r.get(6)?,
+                    note: r.get(7)?,
+                })
+            },
+            f,
+        )
     }
 
     /// When a release was switched live, from its history.

@@ -91,6 +91,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Each incident, newest first, read one at a time.
+    pub fn each_incident<E: From<StoreError>>(
+        &self,
+        f: impl FnMut(Incident) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row(
+            &format!("SELECT {READ} FROM incidents ORDER BY opened DESC, id"),
+            from_row,
+            f,
+        )
+    }
+
     pub fn incident(&self, id: &str) -> Result<Incident, StoreError> {
         self.conn()
             .query_row(

@@ -334,6 +334,21 @@ fn insert_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
 }
 
 impl Store {
+    /// Calls `f` with each row of `sql` made into a `T`, read one at a time.
+    pub(crate) fn each_row<T, E: From<StoreError>>(
+        &self,
+        sql: &str,
+        from_row: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        mut f: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self.conn.prepare(sql).map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            f(from_row(row).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
     /// The day of the board's first event.
     pub fn first_day(&self) -> Result<Option<chrono::NaiveDate>, StoreError> {
         let first: Option<chrono::DateTime<chrono::Utc>> =

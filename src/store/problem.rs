@@ -109,6 +109,18 @@ impl Store {
             .collect()
     }
 
+    /// Each problem with its incidents, newest first, read one at a time.
+    pub fn each_problem<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(Problem) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row(
+            &format!("SELECT {READ} FROM problems ORDER BY opened DESC, id DESC"),
+            from_row,
+            |p| f(with_incidents(self.conn(), p)?),
+        )
+    }
+
     pub fn problem(&self, id: &str) -> Result<Problem, StoreError> {
         let p = self
             .conn()

@@ -230,6 +230,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Each release, newest first, read one at a time.
+    pub fn each_release<E: From<StoreError>>(
+        &self,
+        f: impl FnMut(Release) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row(
+            &format!("SELECT {COLS} FROM releases ORDER BY created DESC, version"),
+            release_from_row,
+            f,
+        )
+    }
+
     pub fn release(&self, version: &str) -> Result<ReleaseView, StoreError> {
         load_view(self.conn(), version)
     }
