@@ -115,6 +115,8 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
     let shell = child.id() as i32;
     let mut status = None;
     let mut still = String::new();
+    // The step's processes as last seen, to name them in the log.
+    let mut seen: Vec<i32> = Vec::new();
     let mut timed_out = false;
     // Quick commands are seen to end quickly; long ones are polled less often.
     let mut nap = Duration::from_millis(1);
@@ -127,14 +129,22 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
             }
         }
         if status.is_some() {
-            // The shell is done (and reaped): is anything it started still running?
-            if procs::of_step(None, &token).is_empty() {
-                break;
+            // The shell is done (and reaped): is anything it started still running? A process
+            // in the middle of an exec may hide its environment for a moment: look twice.
+            let left = procs::of_step(None, &token);
+            if left.is_empty() {
+                std::thread::sleep(Duration::from_millis(1));
+                if procs::of_step(None, &token).is_empty() {
+                    break;
+                }
+            } else {
+                seen = left;
             }
         }
         if started.elapsed() >= timeout {
             timed_out = true;
-            still = procs::describe(&procs::of_step(status.is_none().then_some(shell), &token));
+            let left = procs::of_step(status.is_none().then_some(shell), &token);
+            still = procs::describe(if left.is_empty() { &seen } else { &left });
             // The whole group first, then whatever left it. SAFETY: killpg only signals the
             // process group this child leads (process_group(0) above).
             unsafe { libc::killpg(shell, libc::SIGKILL) };
