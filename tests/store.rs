@@ -468,3 +468,41 @@ fn a_folder_given_as_the_board_is_bad_input() {
         "{err}"
     );
 }
+
+#[test]
+fn asking_who_holds_the_lock_or_opening_again_keeps_this_process_s_own_locks() {
+    // Closing any descriptor of a file drops every POSIX lock the process holds on it: a
+    // board that opened the file or its -shm to look would lose its connections' locks, and
+    // another process closing its connection would then take itself for the last one and
+    // delete the -wal under the board's feet, with the board's next writes in it.
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut board) = board(dir.path(), 1);
+    let po = Actor::person(&priya());
+    board
+        .create_item(NewItem::titled("Before"), &po, now())
+        .unwrap();
+    let _ = firebreak::store::lock_holder(&path);
+    drop(Store::open(&path, false).unwrap());
+    // Another process reads the board and goes away.
+    let out = assert_cmd::Command::cargo_bin("firebreak")
+        .unwrap()
+        .env("USER", "priya")
+        .args(["--db", path.to_str().unwrap(), "item", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    assert!(Path::new(&wal).exists(), "the -wal of an open board was deleted");
+    board
+        .create_item(NewItem::titled("After"), &po, now())
+        .unwrap();
+    // What the board wrote since is there for everyone.
+    let out = assert_cmd::Command::cargo_bin("firebreak")
+        .unwrap()
+        .env("USER", "priya")
+        .args(["--db", path.to_str().unwrap(), "item", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("After"));
+}

@@ -36,7 +36,6 @@ pub use whole::create_whole;
 
 use crate::domain::Event;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -240,27 +239,15 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     if path.is_dir() {
         return Err(StoreError::Folder(path.to_path_buf()));
     }
-    let mut head = [0u8; 100];
-    let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
-    let mut n = 0;
-    while n < head.len() {
-        match file
-            .read(&mut head[n..])
-            .map_err(|e| StoreError::io(path, e))?
-        {
-            0 => break,
-            got => n += got,
-        }
-    }
-    if n < 100 || &head[..16] != b"SQLite format 3\0" {
-        return Err(StoreError::NotABoard(path.to_path_buf()));
-    }
-    let word = |at: usize| i32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
-    if word(68) != APPLICATION_ID {
+    // The header is read through SQLite itself, opened `immutable`: it reads the main file's
+    // first page and nothing else (no -wal, no -shm, no lock, no write). Not with a file of our
+    // own: closing any descriptor of a file drops every POSIX lock this process holds on it,
+    // the board's own connections' locks included.
+    let (app_id, found) = header(path)?;
+    if app_id != APPLICATION_ID {
         return Err(StoreError::NotABoard(path.to_path_buf()));
     }
     let known = migrations::latest();
-    let found = i64::from(word(60));
     if found > known {
         return Err(StoreError::TooNew {
             path: path.to_path_buf(),
@@ -272,6 +259,23 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
         check_wal_schema(path, known)?;
     }
     Ok(())
+}
+
+/// `application_id` and `user_version` as the main file's header holds them.
+fn header(path: &Path) -> Result<(i32, i64), StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let not_a_board = || StoreError::NotABoard(path.to_path_buf());
+    let conn = Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)
+        .map_err(|_| not_a_board())?;
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|_| not_a_board())?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|_| not_a_board())?;
+    Ok((app_id, version))
 }
 
 /// Reads the schema version as the `-wal` has it, through a read-only connection (which never
@@ -406,23 +410,28 @@ pub(crate) fn check_seen(
 pub fn lock_holder(db: &Path) -> Option<String> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
-        let mut shm = db.as_os_str().to_owned();
-        shm.push("-shm");
-        let file = std::fs::File::open(&shm).ok()?;
-        // SAFETY: `flock` is plain data, zeroed then filled; F_GETLK only reads the file's
-        // lock table into it.
-        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-        lock.l_type = libc::F_WRLCK as libc::c_short;
-        lock.l_whence = libc::SEEK_SET as libc::c_short;
-        lock.l_start = 120;
-        lock.l_len = 1;
-        // SAFETY: a valid open descriptor and a pointer to a live `flock`.
-        let r = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut lock) };
-        if r != 0 || lock.l_type == libc::F_UNLCK as libc::c_short {
-            return None;
-        }
-        let pid = lock.l_pid;
+        // Read from /proc/locks, never by opening the -shm: closing a descriptor of a file
+        // drops every POSIX lock this process holds on it, its SQLite connections' included.
+        use std::os::unix::fs::MetadataExt;
+        let ino = std::fs::metadata(companion(db, "-shm"))
+            .ok()?
+            .ino()
+            .to_string();
+        let me = std::process::id().to_string();
+        let locks = std::fs::read_to_string("/proc/locks").ok()?;
+        let pid = locks.lines().find_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let held = f.len() >= 8
+                && !line.contains("->")
+                && f[1] == "POSIX"
+                && f[3] == "WRITE"
+                && f[6] == "120"
+                && f[7] == "120"
+                && f[5].rsplit(':').next() == Some(ino.as_str())
+                && f[4] != me;
+            held.then(|| f[4].to_string())
+        })?;
+
         let command = std::fs::read(format!("/proc/{pid}/cmdline"))
             .ok()
             .map(|raw| {
