@@ -681,3 +681,42 @@ fn without_a_terminal_the_board_says_how_to_use_the_commands() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("firebreak needs a terminal"), "{err}");
 }
+
+#[test]
+fn the_board_answers_keys_while_another_process_holds_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("locked", 120, 40, &board_command(&db, "--as priya"));
+    tmux.until_shows("72 of 72 items");
+    // Another process takes the board's write lock and keeps it.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    tmux.send(&["J"]);
+    // The move waits for the lock; the board goes on: another tab opens, and it says why the
+    // move has not landed yet, naming the process that holds the lock.
+    tmux.send(&["2"]);
+    tmux.until_shows("Burndown");
+    tmux.until_shows("holds the board's write lock");
+    tmux.send(&["1"]);
+    tmux.until_shows("72 of 72 items");
+    // The lock is let go: the move lands, in the order it was asked.
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    tmux.until_shows("FB-2 moved after FB-28.");
+    let list = String::from_utf8(cli_ok(&db, &["item", "list", "--json"])).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids[..2],
+        ["FB-28", "FB-2"],
+        "the first item moved down one place: {ids:?}"
+    );
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+}

@@ -1,6 +1,8 @@
 //! The only code that touches the terminal: it opens the board, runs the event loop, carries
 //! out the app's effects through the store, and restores the terminal on every path.
 
+mod writer;
+
 use crate::app::{self, AppState, Effect, Msg, Snapshot};
 use crate::cli::{Failure, resolve_actor};
 use crate::domain::{Actor, DomainError, ItemCommand};
@@ -384,6 +386,7 @@ where
     let mut seen = store.data_version()?;
     let mut wrote = false;
     let mut run: Option<std::sync::mpsc::Receiver<Msg>> = None;
+    let mut writer = writer::Writer::start(store.path(), store.is_readonly())?;
     loop {
         terminal
             .draw(|f| ui::render(&state, f))
@@ -392,7 +395,7 @@ where
                 message: e.to_string(),
             })?;
         let mut queue = VecDeque::new();
-        let wait = if loader.is_some() || run.is_some() {
+        let wait = if loader.is_some() || run.is_some() || writer.pending() {
             Duration::from_millis(15)
         } else {
             POLL
@@ -440,6 +443,13 @@ where
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => loader = None,
             }
         }
+        let done = writer.results();
+        if !done.is_empty() {
+            // The writer's own commits are in what it sent back (or it sent a reload): the
+            // change of data_version they made is no other process's.
+            seen = store.data_version()?;
+            queue.extend(done);
+        }
         let version = store.data_version()?;
         if version != seen {
             seen = version;
@@ -456,9 +466,18 @@ where
                     effect,
                     Effect::Rank { .. } | Effect::Apply { .. } | Effect::Create(_)
                 );
+                if writer::writes(&effect) {
+                    writer.send(effect, state.me.clone(), Utc::now());
+                    continue;
+                }
                 match carry_out(&mut store, &state, effect, Utc::now()) {
                     Some(next) => queue.extend(next),
-                    None => return Ok(()),
+                    None => {
+                        // The user's own writes still waiting land (or fail) before the board
+                        // closes.
+                        writer.finish();
+                        return Ok(());
+                    }
                 }
             }
         }
@@ -511,7 +530,16 @@ pub fn carry_out(
     effect: Effect,
     now: chrono::DateTime<Utc>,
 ) -> Option<Vec<Msg>> {
-    let me = &state.me;
+    carry_out_as(store, &state.me, effect, now)
+}
+
+/// `carry_out` for the person `me`: what the writer thread runs.
+pub(crate) fn carry_out_as(
+    store: &mut Store,
+    me: &Actor,
+    effect: Effect,
+    now: chrono::DateTime<Utc>,
+) -> Option<Vec<Msg>> {
     let result = match effect {
         Effect::Quit => return None,
         Effect::Reload => snapshot(store, me.clone()).map(|s| vec![Msg::Loaded(Box::new(s))]),
