@@ -493,7 +493,10 @@ fn asking_who_holds_the_lock_or_opening_again_keeps_this_process_s_own_locks() {
     assert!(out.status.success());
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
-    assert!(Path::new(&wal).exists(), "the -wal of an open board was deleted");
+    assert!(
+        Path::new(&wal).exists(),
+        "the -wal of an open board was deleted"
+    );
     board
         .create_item(NewItem::titled("After"), &po, now())
         .unwrap();

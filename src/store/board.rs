@@ -153,6 +153,19 @@ impl Store {
         })
     }
 
+    /// One project, or a refusal that says where to find their names.
+    pub fn project(&self, name: &str) -> Result<Project, StoreError> {
+        self.projects()?
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| {
+                DomainError::invalid(format!(
+                    "there is no project '{name}': see `firebreak project list`"
+                ))
+                .into()
+            })
+    }
+
     pub fn projects(&self) -> Result<Vec<Project>, StoreError> {
         let mut stmt = self.conn().prepare(
             "SELECT name, kind, firebreak, parties, hypercare_days, pipeline FROM projects

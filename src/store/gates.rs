@@ -47,6 +47,16 @@ fn signed_already(e: StoreError, version: &str, actor: &Actor) -> StoreError {
     }
 }
 
+/// The release as it stands now, refused as stale if it moved on since the revision seen.
+fn current(
+    db: &Store,
+    version: &str,
+    seen: Option<i64>,
+) -> Result<crate::domain::release::ReleaseView, StoreError> {
+    check_seen(db.conn(), "release", version, seen)?;
+    load_view(db.conn(), version)
+}
+
 fn slots_of(conn: &Connection, project: &str) -> Result<Vec<Slot>, StoreError> {
     let mut stmt =
         conn.prepare("SELECT slot, release, live FROM slots WHERE project = ?1 ORDER BY slot")?;
@@ -62,12 +72,7 @@ fn slots_of(conn: &Connection, project: &str) -> Result<Vec<Slot>, StoreError> {
 
 impl Store {
     fn parties(&self, project: &str) -> Result<Vec<Role>, StoreError> {
-        Ok(self
-            .projects()?
-            .into_iter()
-            .find(|p| p.name == project)
-            .map(|p| p.parties)
-            .unwrap_or_default())
+        Ok(self.project(project)?.parties)
     }
 
     /// A firebreak party accepts or rejects (which halts the release).
@@ -82,8 +87,7 @@ impl Store {
         seen: Option<i64>,
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
-            check_seen(db.conn(), "release", version, seen)?;
-            let view = load_view(db.conn(), version)?;
+            let view = current(db, version, seen)?;
             let parties = db.parties(&view.release.project)?;
             let (next, s, event) = release::answer(
                 &view.release,
@@ -111,8 +115,7 @@ impl Store {
         seen: Option<i64>,
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
-            check_seen(db.conn(), "release", version, seen)?;
-            let view = load_view(db.conn(), version)?;
+            let view = current(db, version, seen)?;
             let parties = db.parties(&view.release.project)?;
             let (next, event) =
                 release::restart(&view.release, &parties, &view.progress(), actor, now)?;
@@ -139,8 +142,7 @@ impl Store {
         seen: Option<i64>,
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
-            check_seen(db.conn(), "release", version, seen)?;
-            let view = load_view(db.conn(), version)?;
+            let view = current(db, version, seen)?;
             let delivery = db
                 .projects()?
                 .into_iter()
@@ -189,8 +191,7 @@ impl Store {
         command: Box<ProductionCommand<'_>>,
     ) -> Result<Changed, StoreError> {
         self.decide(|db| {
-            check_seen(db.conn(), "release", version, seen)?;
-            let view = load_view(db.conn(), version)?;
+            let view = current(db, version, seen)?;
             let slots = slots_of(db.conn(), &view.release.project)?;
             let releases = project_releases(db.conn(), &view.release.project)?;
             let (next, event, routing) = match change {

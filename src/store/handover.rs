@@ -93,15 +93,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Handover, StoreError> {
         self.decide(|db| {
-            let p = db
-                .projects()?
-                .into_iter()
-                .find(|p| p.name == project)
-                .ok_or_else(|| {
-                    DomainError::invalid(format!(
-                        "there is no project '{project}': see `firebreak project list`"
-                    ))
-                })?;
+            let p = db.project(project)?;
             if p.kind != ProjectKind::Delivery {
                 return Err(DomainError::invalid(format!(
                     "{project} is the maintenance team's own: handovers are for delivery projects"

@@ -345,15 +345,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
-            let proj = db
-                .projects()?
-                .into_iter()
-                .find(|p| p.name == project)
-                .ok_or_else(|| {
-                    DomainError::invalid(format!(
-                        "there is no project '{project}': see `firebreak project list`"
-                    ))
-                })?;
+            let proj = db.project(project)?;
             let team = if proj.kind == ProjectKind::Bau {
                 Team::Ams
             } else {

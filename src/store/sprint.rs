@@ -101,15 +101,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Sprint, StoreError> {
         self.decide(|db| {
-            let project = db
-                .projects()?
-                .into_iter()
-                .find(|p| p.name == project)
-                .ok_or_else(|| {
-                    DomainError::invalid(format!(
-                        "there is no project '{project}': see `firebreak project list`"
-                    ))
-                })?;
+            let project = db.project(project)?;
             let (sprint, event) =
                 sprint::create(name, &project, goal, dates.0, dates.1, actor, now)?;
             db.write(|tx| {
