@@ -696,7 +696,7 @@ fn the_board_answers_keys_while_another_process_holds_the_write_lock() {
     // move has not landed yet, naming the process that holds the lock.
     tmux.send(&["2"]);
     tmux.until_shows("Burndown");
-    tmux.until_shows("holds the board's write lock");
+    tmux.until_shows("waits for the board's write lock, held by pid");
     tmux.send(&["1"]);
     tmux.until_shows("72 of 72 items");
     // The lock is let go: the move lands, in the order it was asked.

@@ -98,7 +98,7 @@ impl Writer {
             let holder = crate::store::lock_holder(&self.db)
                 .unwrap_or_else(|| "another process".to_string());
             out.push(Msg::Said(format!(
-                "Saving… {holder} holds the board's write lock: your change waits its turn, and the board goes on meanwhile."
+                "Saving… your change waits for the board's write lock, held by {holder}."
             )));
         }
         out
