@@ -720,3 +720,30 @@ fn the_board_answers_keys_while_another_process_holds_the_write_lock() {
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
+
+#[test]
+fn a_board_whose_terminal_goes_away_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("gone", 80, 24, &board_command(&db, ""));
+    tmux.until_shows("1 Backlog");
+    let pid = board_pid(&tmux);
+    // The terminal disappears (an SSH session dropped, a tmux server killed).
+    let _ = tmux.cmd().arg("kill-server").status();
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+            !s.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the board (pid {pid}) still runs with no terminal"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

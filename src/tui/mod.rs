@@ -92,18 +92,33 @@ pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
 }
 
 /// SIGTERM, SIGHUP and SIGINT end the board through its own loop, so that the terminal is
-/// restored (raw mode off, the main screen back, the mouse released); a second one of the same
-/// ends the process at once. The number caught, or 0.
+/// restored (raw mode off, the main screen back, the mouse released). A watch thread makes
+/// sure it ends: a second signal, or a loop that has not ended within two seconds (a terminal
+/// that hung up can keep the event reader from ever returning), and it restores what it can and
+/// ends the process itself. The number caught, or 0.
 fn stop_signals() -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use std::sync::atomic::Ordering;
     let caught = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for signal in [SIGTERM, SIGHUP, SIGINT] {
-        let twice = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let _ =
-            signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, twice.clone());
-        let _ = signal_hook::flag::register(signal, twice);
-        let _ = signal_hook::flag::register_usize(signal, caught.clone(), signal as usize);
-    }
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
+        return caught;
+    };
+    let seen = caught.clone();
+    std::thread::spawn(move || {
+        let Some(first) = signals.forever().next() else {
+            return;
+        };
+        seen.store(first as usize, Ordering::SeqCst);
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_millis(100));
+            if signals.pending().next().is_some() {
+                break;
+            }
+        }
+        ratatui::restore();
+        mouse_off();
+        std::process::exit(128 + first);
+    });
     caught
 }
 
