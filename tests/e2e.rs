@@ -747,3 +747,19 @@ fn a_board_whose_terminal_goes_away_ends() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn three_quick_rank_moves_move_an_item_three_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("jjj", 120, 40, &board_command(&db, "--as priya"));
+    tmux.until_shows("72 of 72 items");
+    // Typed faster than any write: each move still acts on the order the one before left.
+    tmux.send(&["J", "J", "J"]);
+    tmux.until_shows("FB-2 moved after FB-1.");
+    let list = String::from_utf8(cli_ok(&db, &["item", "list", "--json"])).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(v["items"][3]["id"], "FB-2", "{list}");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+}

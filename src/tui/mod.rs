@@ -436,6 +436,19 @@ where
             }
             _ => {}
         }
+        if writer.pending()
+            && queue
+                .iter()
+                .any(|m| matches!(m, Msg::Key(_) | Msg::Mouse { .. }))
+        {
+            let done = writer.settle(Duration::from_millis(150));
+            if !done.is_empty() {
+                seen = store.data_version()?;
+                for msg in done.into_iter().rev() {
+                    queue.push_front(msg);
+                }
+            }
+        }
         queue.push_back(Msg::Tick(Utc::now()));
         if let Some(rx) = &run {
             let msgs: Vec<Msg> = rx.try_iter().collect();

@@ -104,6 +104,29 @@ impl Writer {
         out
     }
 
+    /// Waits up to `max` for the writes pending to finish: a key pressed right after a change
+    /// then acts on the board as that change left it (J J J moves an item three places), while
+    /// a write held up by another process's lock holds the keys up no longer than `max`.
+    pub fn settle(&mut self, max: Duration) -> Vec<Msg> {
+        let deadline = Instant::now() + max;
+        let mut out = Vec::new();
+        while self.pending > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msgs) => {
+                    self.pending -= 1;
+                    out.extend(msgs);
+                }
+                Err(_) => break,
+            }
+        }
+        if self.pending == 0 {
+            self.since = None;
+            self.said = false;
+        }
+        out
+    }
+
     /// Waits for the writes still pending, then ends the thread.
     pub fn finish(mut self) {
         self.tx = None;
