@@ -104,11 +104,12 @@ impl Writer {
         out
     }
 
-    /// Waits up to `max` for the writes pending to finish: a key pressed right after a change
-    /// then acts on the board as that change left it (J J J moves an item three places), while
-    /// a write held up by another process's lock holds the keys up no longer than `max`.
+    /// Waits for the writes pending to finish, until `max` after the oldest was asked: a key
+    /// pressed right after a change then acts on the board as that change left it (J J J moves
+    /// an item three places), while a write held up by another process's lock holds up only the
+    /// keys of its first `max`; every key after that is answered at once.
     pub fn settle(&mut self, max: Duration) -> Vec<Msg> {
-        let deadline = Instant::now() + max;
+        let deadline = self.since.map_or_else(Instant::now, |s| s + max);
         let mut out = Vec::new();
         while self.pending > 0 {
             let left = deadline.saturating_duration_since(Instant::now());
