@@ -491,6 +491,24 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// Whether it only reads the board (or the terminal): what is neither a write to wait for
+    /// nor a change to undo.
+    pub fn is_read(&self) -> bool {
+        matches!(
+            self,
+            Effect::Quit
+                | Effect::Reload
+                | Effect::LoadDetail(_)
+                | Effect::LoadHistory { .. }
+                | Effect::LoadFlow
+                | Effect::LoadInsights(_)
+                | Effect::LoadBurndown(_)
+                | Effect::Copy(_)
+        )
+    }
+}
+
 /// The whole state of the board on screen.
 #[derive(Debug, Clone)]
 pub struct AppState {

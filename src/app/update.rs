@@ -1452,18 +1452,11 @@ fn undo(s: &mut AppState) -> Vec<Effect> {
 /// the writes undo knows (rank moves and item commands, recorded when they are saved) and
 /// production changes (which say more).
 fn without_undo(e: &Effect) -> Option<&'static str> {
+    if e.is_read() {
+        return None;
+    }
     Some(match e {
-        Effect::Quit
-        | Effect::Reload
-        | Effect::LoadDetail(_)
-        | Effect::LoadHistory { .. }
-        | Effect::LoadFlow
-        | Effect::LoadInsights(_)
-        | Effect::LoadBurndown(_)
-        | Effect::Copy(_)
-        | Effect::Rank { .. }
-        | Effect::Apply { .. }
-        | Effect::Production { .. } => return None,
+        Effect::Rank { .. } | Effect::Apply { .. } | Effect::Production { .. } => return None,
         Effect::Create(_) => "adding an item",
         Effect::Pull { .. } => "a pull",
         Effect::KanbanMove { .. } => "a Kanban move",

@@ -29,18 +29,8 @@ pub struct Writer {
 
 /// Whether an effect changes the board (and so goes to the writer) rather than reads it.
 pub fn writes(effect: &Effect) -> bool {
-    !matches!(
-        effect,
-        Effect::Quit
-            | Effect::Reload
-            | Effect::LoadDetail(_)
-            | Effect::LoadHistory { .. }
-            | Effect::LoadFlow
-            | Effect::LoadInsights(_)
-            | Effect::LoadBurndown(_)
-            | Effect::Copy(_)
-            | Effect::RunRelease(_)
-    )
+    // A release's run has a thread of its own.
+    !effect.is_read() && !matches!(effect, Effect::RunRelease(_))
 }
 
 impl Writer {
