@@ -503,6 +503,7 @@ fn handover(
                 },
                 &omar,
                 t,
+                None,
             )?;
             continue;
         }
@@ -511,7 +512,14 @@ fn handover(
             check.title,
             n + 1
         );
-        store.handover_act(PROJECT, &check.key, &Act::Submit { evidence }, &tom, t)?;
+        store.handover_act(
+            PROJECT,
+            &check.key,
+            &Act::Submit { evidence },
+            &tom,
+            t,
+            None,
+        )?;
         let answer = if check.key == "capacity" {
             Act::Reject {
                 reason: "the load test stops at half of the April peak".into(),
@@ -525,6 +533,7 @@ fn handover(
             &answer,
             &omar,
             t + Duration::minutes(5),
+            None,
         )?;
     }
     Ok(())

@@ -509,3 +509,66 @@ fn asking_who_holds_the_lock_or_opening_again_keeps_this_process_s_own_locks() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("After"));
 }
+
+#[test]
+fn accepting_handover_evidence_the_screen_did_not_show_is_refused_as_stale() {
+    use firebreak::domain::handover::Act;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut store = Store::create(&path).unwrap();
+    firebreak::demo::build(&mut store, Utc::now()).unwrap();
+    let people = firebreak::demo::people();
+    let who = |n: &str| Actor::person(people.iter().find(|p| p.name == n).unwrap());
+    let revision = |store: &Store| {
+        store
+            .handover("permits-online")
+            .unwrap()
+            .checks
+            .iter()
+            .find(|c| c.key == "capacity")
+            .unwrap()
+            .revision
+    };
+    // Omar's screen shows the rejected item; meanwhile tom submits new evidence.
+    let shown = revision(&store);
+    let evidence = Act::Submit {
+        evidence: "load test at the April peak: p95 1.2 s".into(),
+    };
+    store
+        .handover_act(
+            "permits-online",
+            "capacity",
+            &evidence,
+            &who("tom"),
+            Utc::now(),
+            None,
+        )
+        .unwrap();
+    let err = store
+        .handover_act(
+            "permits-online",
+            "capacity",
+            &Act::Accept,
+            &who("omar"),
+            Utc::now(),
+            Some(shown),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("handover item permits-online/capacity was changed by tom"),
+        "{err}"
+    );
+    // Once he has seen it, he accepts it.
+    let now_shown = revision(&store);
+    store
+        .handover_act(
+            "permits-online",
+            "capacity",
+            &Act::Accept,
+            &who("omar"),
+            Utc::now(),
+            Some(now_shown),
+        )
+        .unwrap();
+}

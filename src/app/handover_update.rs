@@ -21,6 +21,15 @@ pub fn selected(s: &AppState) -> Option<&Check> {
     shown(s).and_then(|h| h.checks.get(s.handover.item))
 }
 
+/// The revision of handover item `key` of `project` the board shows.
+pub fn check_seen(s: &AppState, project: &str, key: &str) -> Option<i64> {
+    s.handovers
+        .iter()
+        .find(|h| h.project == project)
+        .and_then(|h| h.checks.iter().find(|c| c.key == key))
+        .map(|c| c.revision)
+}
+
 pub(super) fn clamp(s: &mut AppState) {
     s.handover.project = s.handover.project.min(s.handovers.len().saturating_sub(1));
     let n = shown(s).map_or(0, |h| h.checks.len());
@@ -110,7 +119,13 @@ fn act(s: &mut AppState, act: Act) -> Vec<Effect> {
     if !super::update::writable(s) {
         return vec![];
     }
-    vec![Effect::HandoverAct { project, key, act }]
+    let seen = check_seen(s, &project, &key);
+    vec![Effect::HandoverAct {
+        project,
+        key,
+        act,
+        seen,
+    }]
 }
 
 /// Reads "2026-03-20 the test is booked" into a waiver.

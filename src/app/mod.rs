@@ -484,10 +484,13 @@ pub enum Effect {
         id: String,
         kind: crate::domain::Kind,
     },
+    /// A handover item's submission, acceptance, rejection or waiver, with the revision of the
+    /// item the board showed.
     HandoverAct {
         project: String,
         key: String,
         act: Act,
+        seen: Option<i64>,
     },
 }
 

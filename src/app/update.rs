@@ -982,15 +982,33 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                 }
                 Pending::Evidence(project, key) => {
                     let act = crate::domain::handover::Act::Submit { evidence: reason };
-                    return vec![Effect::HandoverAct { project, key, act }];
+                    let seen = super::handover_update::check_seen(s, &project, &key);
+                    return vec![Effect::HandoverAct {
+                        project,
+                        key,
+                        act,
+                        seen,
+                    }];
                 }
                 Pending::RejectItem(project, key) => {
                     let act = crate::domain::handover::Act::Reject { reason };
-                    return vec![Effect::HandoverAct { project, key, act }];
+                    let seen = super::handover_update::check_seen(s, &project, &key);
+                    return vec![Effect::HandoverAct {
+                        project,
+                        key,
+                        act,
+                        seen,
+                    }];
                 }
                 Pending::Waive(project, key) => {
+                    let seen = super::handover_update::check_seen(s, &project, &key);
                     return match super::handover_update::waiver(&reason) {
-                        Ok(act) => vec![Effect::HandoverAct { project, key, act }],
+                        Ok(act) => vec![Effect::HandoverAct {
+                            project,
+                            key,
+                            act,
+                            seen,
+                        }],
                         Err(message) => {
                             flash_error(s, message);
                             vec![]

@@ -1057,6 +1057,7 @@ mod handover_keys {
         assert_eq!(
             code(&mut s, KeyCode::Enter),
             [Effect::HandoverAct {
+                seen: Some(0),
                 project: "permits".into(),
                 key: "runbooks".into(),
                 act: Act::Submit {
@@ -1068,6 +1069,7 @@ mod handover_keys {
         assert_eq!(
             press(&mut s, "a"),
             [Effect::HandoverAct {
+                seen: Some(0),
                 project: "permits".into(),
                 key: "monitoring".into(),
                 act: Act::Accept
@@ -1079,6 +1081,7 @@ mod handover_keys {
         assert_eq!(
             code(&mut s, KeyCode::Enter),
             [Effect::HandoverAct {
+                seen: Some(0),
                 project: "permits".into(),
                 key: "monitoring".into(),
                 act: Act::Waive {

@@ -209,7 +209,7 @@ fn act(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let actor = ctx.actor(store)?;
-    let c = store.handover_act(project, item, &act, &actor, ctx.now)?;
+    let c = store.handover_act(project, item, &act, &actor, ctx.now, None)?;
     let h = store.handover(project)?;
     writeln!(
         out,

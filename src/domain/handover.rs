@@ -105,6 +105,9 @@ pub struct Check {
     /// evidence starts from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<String>,
+    /// The id of its last event: what a decision taken from a screen says it saw.
+    #[serde(default)]
+    pub revision: i64,
 }
 
 impl Check {
@@ -122,6 +125,7 @@ impl Check {
             reason: None,
             until: None,
             reviews: Vec::new(),
+            revision: 0,
         }
     }
 }

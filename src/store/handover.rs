@@ -17,7 +17,9 @@ impl Store {
             )
             .optional()?;
         let mut stmt = self.conn().prepare(
-            "SELECT key, title, why, expected, mandatory, state, evidence, submitter, acceptor, reason, until
+            "SELECT key, title, why, expected, mandatory, state, evidence, submitter, acceptor, reason, until,
+                 (SELECT coalesce(max(e.id), 0) FROM events e WHERE e.entity = 'handover'
+                  AND e.entity_id = checks.project AND json_extract(e.details, '$.item') = checks.key)
              FROM checks WHERE project = ?1 ORDER BY position",
         )?;
         let checks = stmt
@@ -38,6 +40,7 @@ impl Store {
                     reason: r.get(9)?,
                     until: r.get(10)?,
                     reviews: Vec::new(),
+                    revision: r.get(11)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -132,6 +135,7 @@ impl Store {
         act: &Act,
         actor: &Actor,
         now: DateTime<Utc>,
+        seen: Option<i64>,
     ) -> Result<Check, StoreError> {
         self.decide(|db| {
             let h = db.handover(project)?;
@@ -148,6 +152,20 @@ impl Store {
                     keys.join(", ")
                 ))
             })?;
+            if let Some(seen) = seen.filter(|s| *s != check.revision) {
+                let (by, at): (String, DateTime<Utc>) = db.conn().query_row(
+                    "SELECT actor, at FROM events WHERE id = ?1",
+                    [check.revision],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let _ = seen;
+                return Err(DomainError::Stale {
+                    id: format!("handover item {project}/{key}"),
+                    by,
+                    at,
+                }
+                .into());
+            }
             let (next, event) = handover::act(project, check, act, actor, now)?;
             db.write(|tx| {
                 tx.execute(

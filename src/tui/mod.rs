@@ -733,8 +733,13 @@ pub(crate) fn carry_out_as(
                 Ok(vec![reload(store, me)?, Msg::Said(text)])
             })
         }
-        Effect::HandoverAct { project, key, act } => store
-            .handover_act(&project, &key, &act, me, now)
+        Effect::HandoverAct {
+            project,
+            key,
+            act,
+            seen,
+        } => store
+            .handover_act(&project, &key, &act, me, now, seen)
             .and_then(|c| {
                 let state = store.handover(&project)?.state;
                 let text = format!(
