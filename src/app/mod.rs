@@ -163,6 +163,9 @@ pub struct Snapshot {
     /// The problems, newest first, with their tickets and whether each is released.
     pub problems: Vec<crate::domain::problem::Problem>,
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
+    /// The last event of each sprint and hypercare period (`sprint/NAME`, `hypercare/VERSION`):
+    /// the revision a decision on it says it saw.
+    pub revisions: std::collections::HashMap<String, i64>,
     pub at: DateTime<Utc>,
 }
 
@@ -383,15 +386,22 @@ pub enum Effect {
     /// Compute the insights (for the Insights tab) over this many weeks up to today.
     LoadInsights(u16),
     LoadBurndown(String),
+    /// Sprint and hypercare decisions carry the revision of the sprint or period the board
+    /// showed (`seen`).
     Plan {
         sprint: String,
         id: ItemId,
+        seen: Option<i64>,
     },
     AddSprint(NewSprint),
-    StartSprint(String),
+    StartSprint {
+        name: String,
+        seen: Option<i64>,
+    },
     CompleteSprint {
         name: String,
         carry: Carry,
+        seen: Option<i64>,
     },
     SetAgeing(u32),
     /// Run the automation on a thread of its own, reporting back line by line.
@@ -431,7 +441,10 @@ pub enum Effect {
         step: Step,
         seen: Option<i64>,
     },
-    CloseHypercare(String),
+    CloseHypercare {
+        version: String,
+        seen: Option<i64>,
+    },
     RecordPd {
         version: String,
         entry: crate::domain::pd::PdEntry,
@@ -466,6 +479,7 @@ pub enum Effect {
         version: String,
         until: chrono::NaiveDate,
         reason: String,
+        seen: Option<i64>,
     },
     RaiseProblem {
         title: String,
@@ -492,6 +506,18 @@ pub enum Effect {
         act: Act,
         seen: Option<i64>,
     },
+}
+
+impl AppState {
+    /// The revision of `entity` `id` the board shows (`sprint` or `hypercare`).
+    pub fn seen(&self, entity: &str, id: &str) -> Option<i64> {
+        Some(
+            self.revisions
+                .get(&format!("{entity}/{id}"))
+                .copied()
+                .unwrap_or(0),
+        )
+    }
 }
 
 impl Effect {
@@ -591,6 +617,8 @@ pub struct AppState {
     pub loaded: bool,
     /// The board's item count while only its first screen is loaded.
     pub loading: Option<usize>,
+    /// The last event of each sprint and hypercare period, as loaded with the board.
+    pub revisions: std::collections::HashMap<String, i64>,
 }
 
 /// The smallest terminal the board draws in.
@@ -632,6 +660,7 @@ impl AppState {
             hits: std::cell::RefCell::new(Vec::new()),
             undoing: None,
             releases: Releases::default(),
+            revisions: std::collections::HashMap::new(),
             pipeline: PipelineView::default(),
             running: None,
             handovers: Vec::new(),

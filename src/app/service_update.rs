@@ -102,7 +102,8 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
             if let Some(version) = shown_hypercare(s).map(|h| h.release.clone())
                 && super::update::writable(s)
             {
-                return vec![Effect::CloseHypercare(version)];
+                let seen = s.seen("hypercare", &version);
+                return vec![Effect::CloseHypercare { version, seen }];
             }
         }
         Some(Command::ExtendHypercare) => {

@@ -158,7 +158,11 @@ fn start(s: &mut AppState) -> Vec<Effect> {
     if !super::update::writable(s) {
         return vec![];
     }
-    vec![Effect::StartSprint(sprint.name)]
+    let seen = s.seen("sprint", &sprint.name);
+    vec![Effect::StartSprint {
+        name: sprint.name,
+        seen,
+    }]
 }
 
 fn complete(s: &mut AppState) {
@@ -222,6 +226,7 @@ pub(super) fn plan_selected(s: &mut AppState) -> Vec<Effect> {
         Some(sprint) => vec![Effect::Plan {
             sprint: sprint.name.clone(),
             id: item.id,
+            seen: s.seen("sprint", &sprint.name),
         }],
         None => {
             super::update::flash_error(

@@ -190,6 +190,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.projects = snap.projects;
     s.delivery_projects = snap.delivery_projects;
     s.sprints = snap.sprints;
+    s.revisions = snap.revisions;
     s.ageing_days = snap.ageing_days;
     let shown =
         super::pipeline_update::selected(s).map(|r| (r.release.version.clone(), r.steps.len()));
@@ -948,12 +949,14 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                     };
                 }
                 Pending::Extend(version) => {
+                    let seen = s.seen("hypercare", &version);
                     return match super::handover_update::waiver(&reason) {
                         Ok(crate::domain::handover::Act::Waive { reason, until }) => {
                             vec![Effect::ExtendHypercare {
                                 version,
                                 until,
                                 reason,
+                                seen,
                             }]
                         }
                         Ok(_) => vec![],
@@ -1033,8 +1036,9 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                     };
                 }
                 Pending::Complete(name) => {
+                    let seen = s.seen("sprint", &name);
                     return match super::sprint_update::carry(&reason) {
-                        Ok(carry) => vec![Effect::CompleteSprint { name, carry }],
+                        Ok(carry) => vec![Effect::CompleteSprint { name, carry, seen }],
                         Err(message) => {
                             flash_error(s, message);
                             vec![]
@@ -1480,7 +1484,7 @@ fn without_undo(e: &Effect) -> Option<&'static str> {
         Effect::KanbanMove { .. } => "a Kanban move",
         Effect::SetWip(_) | Effect::SetAgeing(_) => "a Kanban setting",
         Effect::Plan { .. } => "planning into a sprint",
-        Effect::AddSprint(_) | Effect::StartSprint(_) | Effect::CompleteSprint { .. } => {
+        Effect::AddSprint(_) | Effect::StartSprint { .. } | Effect::CompleteSprint { .. } => {
             "a sprint change"
         }
         Effect::RunRelease(_) | Effect::Rerun { .. } => "running the automation",

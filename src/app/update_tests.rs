@@ -67,6 +67,7 @@ fn board(n: u32) -> AppState {
             rotations: vec![],
             pds: vec![],
             ops: vec![],
+            revisions: Default::default(),
             at: now(),
         })),
     );
@@ -760,7 +761,8 @@ mod sprint_keys {
             code(&mut s, KeyCode::Enter),
             [Effect::CompleteSprint {
                 name: "S2".into(),
-                carry: Carry::Next
+                carry: Carry::Next,
+                seen: Some(0),
             }]
         );
         press(&mut s, "]");
@@ -789,7 +791,8 @@ mod sprint_keys {
             fx,
             [Effect::Plan {
                 sprint: "S2".into(),
-                id: ItemId(4)
+                id: ItemId(4),
+                seen: Some(0),
             }]
         );
         s.sprints.retain(|x| x.state == SprintState::Closed);
@@ -1351,7 +1354,13 @@ mod hypercare_keys {
             "without hypercare the keys say why nothing happens"
         );
         s.hypercare = vec![Hypercare::start("1.0.0", "permits", 14, now())];
-        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("1.0.0".into())]);
+        assert_eq!(
+            press(&mut s, "H"),
+            [Effect::CloseHypercare {
+                version: "1.0.0".into(),
+                seen: Some(0)
+            }]
+        );
         press(&mut s, "D");
         press(&mut s, "2027-01-10 renewals peak");
         assert_eq!(
@@ -1359,7 +1368,8 @@ mod hypercare_keys {
             [Effect::ExtendHypercare {
                 version: "1.0.0".into(),
                 until: chrono::NaiveDate::from_ymd_opt(2027, 1, 10).unwrap(),
-                reason: "renewals peak".into()
+                reason: "renewals peak".into(),
+                seen: Some(0),
             }]
         );
         press(&mut s, "D");
@@ -1376,13 +1386,31 @@ mod hypercare_keys {
             Hypercare::start("1.0.0", "permits", 14, now()),
         ];
         // The incidents are of permits: its hypercare, though parking's is newer.
-        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("1.0.0".into())]);
+        assert_eq!(
+            press(&mut s, "H"),
+            [Effect::CloseHypercare {
+                version: "1.0.0".into(),
+                seen: Some(0)
+            }]
+        );
         s.incidents[0].project = "parking".into();
         press(&mut s, "k");
-        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("3.0.0".into())]);
+        assert_eq!(
+            press(&mut s, "H"),
+            [Effect::CloseHypercare {
+                version: "3.0.0".into(),
+                seen: Some(0)
+            }]
+        );
         // An incident of a project out of hypercare: the newest open one.
         s.incidents[0].project = "bau".into();
-        assert_eq!(press(&mut s, "H"), [Effect::CloseHypercare("3.0.0".into())]);
+        assert_eq!(
+            press(&mut s, "H"),
+            [Effect::CloseHypercare {
+                version: "3.0.0".into(),
+                seen: Some(0)
+            }]
+        );
     }
 }
 

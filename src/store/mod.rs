@@ -353,6 +353,42 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `f` as one decision after checking that `entity` `id` is still at the revision
+    /// `seen` (what a screen showed); refused as stale otherwise.
+    pub(crate) fn decide_seen<T>(
+        &mut self,
+        entity: &str,
+        id: &str,
+        seen: Option<i64>,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.decide(|db| {
+            check_seen(db.conn(), entity, id, seen)?;
+            f(db)
+        })
+    }
+
+    /// The last event of every record of these kinds of entity, as `kind/id`.
+    pub fn revisions_of(
+        &self,
+        entities: &[&str],
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT entity_id, max(id) FROM events WHERE entity = ?1 GROUP BY entity_id",
+        )?;
+        for entity in entities {
+            let rows = stmt.query_map([entity], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (id, revision) = row?;
+                out.insert(format!("{entity}/{id}"), revision);
+            }
+        }
+        Ok(out)
+    }
+
     /// The day of the board's first event.
     pub fn first_day(&self) -> Result<Option<chrono::NaiveDate>, StoreError> {
         let first: Option<chrono::DateTime<chrono::Utc>> =
@@ -584,4 +620,42 @@ fn uri_path(path: &Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_on_a_sprint_or_a_hypercare_period_that_moved_on_is_refused_as_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("demo.db")).unwrap();
+        crate::demo::build(&mut store, chrono::Utc::now()).unwrap();
+        let revisions = store.revisions_of(&["sprint", "hypercare"]).unwrap();
+        let sprint = revisions["sprint/Sprint 3"];
+        let hypercare = revisions["hypercare/1.0.0"];
+        for (entity, id, seen) in [
+            ("sprint", "Sprint 3", sprint),
+            ("hypercare", "1.0.0", hypercare),
+        ] {
+            let err = store
+                .decide_seen(entity, id, Some(seen - 1), |_| Ok(()))
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    StoreError::Domain(crate::domain::DomainError::Stale { .. })
+                ),
+                "{err}"
+            );
+            assert!(
+                err.to_string()
+                    .contains(&format!("{entity} {id} was changed by")),
+                "{err}"
+            );
+            store
+                .decide_seen(entity, id, Some(seen), |_| Ok(()))
+                .unwrap();
+        }
+    }
 }

@@ -267,6 +267,7 @@ fn snapshot_of(
         problems,
         incidents,
         hypercare: store.hypercares()?,
+        revisions: store.revisions_of(&["sprint", "hypercare"])?,
         rotations: store.rotations()?,
         pds: store.pds()?,
         ops: store.ops_reviews()?,
@@ -621,12 +622,16 @@ pub(crate) fn carry_out_as(
         Effect::LoadBurndown(name) => store
             .burndown(&name, now.date_naive())
             .map(|b| vec![Msg::Burndown(name, Box::new(b))]),
-        Effect::Plan { sprint, id } => store.plan(&sprint, &[id], me, now).and_then(|_| {
-            Ok(vec![
-                reload(store, me)?,
-                Msg::Said(format!("{id} is planned into {sprint}.")),
-            ])
-        }),
+        Effect::Plan { sprint, id, seen } => store
+            .decide_seen("sprint", &sprint, seen, |db| {
+                db.plan(&sprint, &[id], me, now)
+            })
+            .and_then(|_| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!("{id} is planned into {sprint}.")),
+                ])
+            }),
         Effect::AddSprint(new) => store
             .add_sprint(
                 &new.name,
@@ -642,16 +647,20 @@ pub(crate) fn carry_out_as(
                     Msg::Said(format!("Added {} to {}.", sp.name, sp.project)),
                 ])
             }),
-        Effect::StartSprint(name) => store.start_sprint(&name, me, now).and_then(|sp| {
-            let (n, points) = sp
-                .commitment
-                .as_ref()
-                .map_or((0, 0), |c| (c.items.len(), c.points));
-            let text = format!("Started {name}: {n} items, {points} points committed.");
-            Ok(vec![reload(store, me)?, Msg::Said(text)])
-        }),
-        Effect::CompleteSprint { name, carry } => store
-            .complete_sprint(&name, carry, me, now)
+        Effect::StartSprint { name, seen } => store
+            .decide_seen("sprint", &name, seen, |db| db.start_sprint(&name, me, now))
+            .and_then(|sp| {
+                let (n, points) = sp
+                    .commitment
+                    .as_ref()
+                    .map_or((0, 0), |c| (c.items.len(), c.points));
+                let text = format!("Started {name}: {n} items, {points} points committed.");
+                Ok(vec![reload(store, me)?, Msg::Said(text)])
+            }),
+        Effect::CompleteSprint { name, carry, seen } => store
+            .decide_seen("sprint", &name, seen, |db| {
+                db.complete_sprint(&name, carry, me, now)
+            })
             .and_then(|(sp, moved)| {
                 let text = format!(
                     "Completed {name}: {} points done, {} items carried.",
@@ -841,21 +850,28 @@ pub(crate) fn carry_out_as(
                     ])
                 })
         }
-        Effect::CloseHypercare(version) => store.close_hypercare(&version, me, now).and_then(|h| {
-            Ok(vec![
-                reload(store, me)?,
-                Msg::Said(format!(
-                    "Hypercare of {} is closed: the maintenance team runs {}.",
-                    h.release, h.project
-                )),
-            ])
-        }),
+        Effect::CloseHypercare { version, seen } => store
+            .decide_seen("hypercare", &version, seen, |db| {
+                db.close_hypercare(&version, me, now)
+            })
+            .and_then(|h| {
+                Ok(vec![
+                    reload(store, me)?,
+                    Msg::Said(format!(
+                        "Hypercare of {} is closed: the maintenance team runs {}.",
+                        h.release, h.project
+                    )),
+                ])
+            }),
         Effect::ExtendHypercare {
             version,
             until,
             reason,
+            seen,
         } => store
-            .extend_hypercare(&version, until, &reason, me, now)
+            .decide_seen("hypercare", &version, seen, |db| {
+                db.extend_hypercare(&version, until, &reason, me, now)
+            })
             .and_then(|h| {
                 Ok(vec![
                     reload(store, me)?,
