@@ -370,10 +370,7 @@ fn store_slot(store: &Store, release: &Release) -> Result<String, StoreError> {
 
 fn pipeline_dir(store: &Store, project: &str) -> Result<std::path::PathBuf, StoreError> {
     let (_, path, _) = store.project_pipeline(project)?;
-    Ok(path
-        .as_deref()
-        .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
-        .unwrap_or_else(|| std::path::PathBuf::from(".")))
+    Ok(crate::store::release::pipeline_dir(path.as_deref()))
 }
 
 /// The variables production's command sees for a change: the slot and the version the

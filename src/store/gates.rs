@@ -228,10 +228,7 @@ impl Store {
                 }
             };
             let (pipeline, path, _) = db.project_pipeline(&view.release.project)?;
-            let dir = path
-                .as_deref()
-                .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
-                .unwrap_or_else(|| std::path::PathBuf::from("."));
+            let dir = super::release::pipeline_dir(path.as_deref());
             let output = command(&routing, &pipeline, &dir).map_err(|log| {
                 StoreError::Command(format!(
                     "the {change} command failed, so nothing changed: {}",

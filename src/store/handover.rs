@@ -152,13 +152,12 @@ impl Store {
                     keys.join(", ")
                 ))
             })?;
-            if let Some(seen) = seen.filter(|s| *s != check.revision) {
+            if seen.is_some_and(|s| s != check.revision) {
                 let (by, at): (String, DateTime<Utc>) = db.conn().query_row(
                     "SELECT actor, at FROM events WHERE id = ?1",
                     [check.revision],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                let _ = seen;
                 return Err(DomainError::Stale {
                     id: format!("handover item {project}/{key}"),
                     by,

@@ -156,6 +156,16 @@ pub(super) fn sign(tx: &Connection, version: &str, kind: &str, s: &Sign) -> Resu
     Ok(())
 }
 
+/// The folder a project's steps run in: the pipeline file's own.
+pub fn pipeline_dir(path: Option<&str>) -> std::path::PathBuf {
+    path.and_then(|p| {
+        std::path::Path::new(p)
+            .parent()
+            .map(std::path::Path::to_path_buf)
+    })
+    .unwrap_or_else(|| std::path::PathBuf::from("."))
+}
+
 /// Reads a project's pipeline file.
 pub fn pipeline_of(path: Option<&str>, project: &str) -> Result<Pipeline, StoreError> {
     let path = path.ok_or_else(|| {
