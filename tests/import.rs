@@ -19,13 +19,15 @@ fn demo_export() -> &'static Value {
     })
 }
 
-/// Imports `doc` into a fresh folder: the error, and what the folder holds afterwards.
+/// Imports `doc` into a fresh folder as `firebreak import` does, reading the document as it
+/// comes: the error, and what the folder holds afterwards.
 fn import(doc: &Value) -> (Result<(), String>, usize) {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("board.db");
-    let result = transfer::parse(&doc.to_string())
-        .map_err(|e| e.to_string())
-        .and_then(|e| transfer::import(&target, &e, chrono::Utc::now()).map_err(|e| e.to_string()));
+    let text = doc.to_string();
+    let result = transfer::import_from(&target, text.as_bytes(), chrono::Utc::now())
+        .map(|_| ())
+        .map_err(|e| e.to_string());
     (result, std::fs::read_dir(dir.path()).unwrap().count())
 }
 

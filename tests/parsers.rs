@@ -94,14 +94,28 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// What parses is then imported whole into a new board, or refused and leaves none.
+    /// What parses is then imported whole into a new board, or refused and leaves none; read
+    /// as it comes (as `firebreak import` reads a file), any text is one or the other, and what
+    /// parses is imported the same way both ways.
     #[test]
     fn a_parsed_export_imports_whole_or_leaves_no_board(text in spliced(export())) {
+        let dir = tempfile::tempdir().unwrap();
+        let streamed = dir.path().join("streamed.db");
+        let by_stream = transfer::import_from(&streamed, text.as_bytes(), chrono::Utc::now());
+        match &by_stream {
+            Ok(_) => prop_assert!(firebreak::store::Store::open(&streamed, true).is_ok()),
+            Err(e) => {
+                prop_assert!(!e.to_string().is_empty());
+                prop_assert!(!streamed.exists(), "a refused import leaves no board");
+            }
+        }
         if let Ok(parsed) = transfer::parse(&text) {
-            let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("imported.db");
             match transfer::import(&path, &parsed, chrono::Utc::now()) {
-                Ok(()) => prop_assert!(firebreak::store::Store::open(&path, true).is_ok()),
+                Ok(made) => {
+                    prop_assert!(firebreak::store::Store::open(&path, true).is_ok());
+                    prop_assert_eq!(by_stream.ok(), Some(made));
+                }
                 Err(e) => {
                     prop_assert!(!message_of(e).is_empty());
                     prop_assert!(!path.exists(), "a refused import leaves no board");

@@ -670,10 +670,10 @@ fn u_takes_back_your_own_last_change_as_a_new_change() {
         .typed("waiting on the council")
         .keys(&[KeyCode::Enter]);
     let id = f.state.selected().unwrap().id;
-    assert!(f.state.selected().unwrap().blocked.is_some());
+    assert!(f.state.selected().unwrap().blocked().is_some());
     f.keys(&[KeyCode::Char('u')]);
     let now = f.state.items.iter().find(|i| i.id == id).unwrap().clone();
-    assert!(now.blocked.is_none(), "{now:?}");
+    assert!(now.blocked().is_none(), "{now:?}");
     // Someone else's change since yours: u says so and changes nothing.
     f.keys(&[KeyCode::Char('t')]);
     let tom = f.actor("tom");

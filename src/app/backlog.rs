@@ -2,6 +2,7 @@
 //! the scroll position, move mode and the detail pane.
 
 use super::input::LineInput;
+use super::row::Row;
 use crate::domain::{Event, Item, ItemId, Team};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -45,7 +46,7 @@ impl BacklogView {
         self.visible.get(self.selected).copied()
     }
 
-    pub fn selected_item<'a, T: Deref<Target = Item>>(&self, items: &'a [T]) -> Option<&'a Item> {
+    pub fn selected_item<'a, T: Deref<Target = Row>>(&self, items: &'a [T]) -> Option<&'a Row> {
         self.selected_index()
             .and_then(|i| items.get(i))
             .map(|i| &**i)
@@ -59,7 +60,7 @@ impl BacklogView {
     /// Recomputes what is shown. `narrowing` means the filter only grew, so only the rows
     /// shown now can still match. The selection stays on its item when it is still shown,
     /// else moves to the nearest shown item after it.
-    pub fn refilter<T: Deref<Target = Item>>(&mut self, items: &[T], narrowing: bool) {
+    pub fn refilter<T: Deref<Target = Row>>(&mut self, items: &[T], narrowing: bool) {
         let keep = self.selected_index();
         let query = self.filter.text.trim();
         let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
@@ -68,7 +69,7 @@ impl BacklogView {
         let id_query = query.to_ascii_uppercase();
         let looks_like_id = !query.is_empty()
             && (id_query.starts_with("FB-") || id_query.chars().all(|c| c.is_ascii_digit()));
-        let shown = |item: &Item, matcher: &mut Matcher, buf: &mut Vec<char>| {
+        let shown = |item: &Row, matcher: &mut Matcher, buf: &mut Vec<char>| {
             if self.slice.is_some_and(|t| item.team != Some(t)) {
                 return false;
             }
@@ -84,7 +85,7 @@ impl BacklogView {
             };
             id_matches
                 || pattern
-                    .score(Utf32Str::new(&item.title, buf), matcher)
+                    .score(Utf32Str::new(item.title(), buf), matcher)
                     .is_some()
         };
         // An id query can match rows the text typed so far did not: match them all again.
@@ -161,9 +162,8 @@ mod tests {
     use crate::domain::item::{NewItem, create};
     use crate::domain::{Actor, Role, State};
     use chrono::{TimeZone, Utc};
-    use std::sync::Arc;
 
-    fn items(titles: &[(&str, Team, State)]) -> Vec<Arc<Item>> {
+    fn items(titles: &[(&str, Team, State)]) -> super::super::row::Rows {
         let po = Actor {
             name: "priya".into(),
             roles: vec![Role::ProductOwner],
@@ -180,12 +180,12 @@ mod tests {
                 new.team = Some(*team);
                 let (mut item, _) = create(new, ItemId(n as u32 + 1), key, &po, now).unwrap();
                 item.state = *state;
-                Arc::new(item)
+                Box::new(Row::of(&item))
             })
             .collect()
     }
 
-    fn board() -> Vec<Arc<Item>> {
+    fn board() -> super::super::row::Rows {
         items(&[
             ("Renew a permit", Team::Appdev, State::Backlog),
             ("Payment timeout", Team::Ams, State::Backlog),
@@ -237,11 +237,11 @@ mod tests {
         v.selected = 2; // "Permit zone map"
         v.filter = LineInput::with("permit");
         v.refilter(&items, true);
-        assert_eq!(v.selected_item(&items).unwrap().title, "Permit zone map");
+        assert_eq!(v.selected_item(&items).unwrap().title(), "Permit zone map");
         v.selected = 0;
         v.slice = Some(Team::Ams);
         v.refilter(&items, false);
-        assert_eq!(v.selected_item(&items).unwrap().title, "Refund a permit");
+        assert_eq!(v.selected_item(&items).unwrap().title(), "Refund a permit");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The Kanban tab's view: the maintenance team's cards sorted into columns and the expedite
 //! lane, derived from the board's items once per change, and the selection on it.
 
+use crate::domain::Team;
+use crate::domain::kanban::Card;
 use crate::domain::kanban::{self, Column, ColumnLimit, WipMode};
-use crate::domain::{Item, Team};
 use std::borrow::Borrow;
 
 /// One column: its limit, its cards (indices into the items) and how many count.
@@ -35,7 +36,7 @@ pub struct Board {
 impl Board {
     /// Sorts the maintenance team's items into the lane and the columns. Ready is in pull
     /// order, so its first card is the next to pull; the rest keep backlog rank.
-    pub fn of<T: Borrow<Item>>(items: &[T], limits: &[ColumnLimit]) -> Board {
+    pub fn of<C: Card, T: Borrow<C>>(items: &[T], limits: &[ColumnLimit]) -> Board {
         let mut columns: Vec<ColumnView> = Column::ALL
             .iter()
             .map(|c| ColumnView {
@@ -54,11 +55,11 @@ impl Board {
             .collect();
         let mut lane = None;
         for (i, item) in items.iter().enumerate() {
-            let item = item.borrow();
-            if item.team != Some(Team::Ams) {
+            let item: &C = item.borrow();
+            if item.team() != Some(Team::Ams) {
                 continue;
             }
-            let Some(column) = Column::of(item.state) else {
+            let Some(column) = Column::of(item.state()) else {
                 continue;
             };
             if kanban::in_lane(item) {
@@ -67,13 +68,13 @@ impl Board {
             }
             let c = &mut columns[column.index()];
             c.cards.push(i);
-            if item.class != crate::domain::Class::Expedite {
+            if item.class() != crate::domain::Class::Expedite {
                 c.count += 1;
             }
         }
         columns[Column::Ready.index()]
             .cards
-            .sort_by(|a, b| kanban::pull_order(items[*a].borrow(), items[*b].borrow()));
+            .sort_by(|a, b| kanban::pull_order::<C>(items[*a].borrow(), items[*b].borrow()));
         Board { lane, columns }
     }
 }

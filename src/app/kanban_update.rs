@@ -3,13 +3,13 @@
 use super::input::LineInput;
 use super::kanban::Board;
 use super::keymap::Command;
+use super::row::Row;
 use super::{AppState, Effect, Overlay, Pending};
-use crate::domain::Item;
 use crate::domain::kanban::{self, Column, ColumnLimit, WipMode};
 
 /// Sorts the board again from the items: after every load and every write.
 pub(super) fn refresh(s: &mut AppState) {
-    s.board = Board::of(&s.items, &s.columns);
+    s.board = Board::of::<Row, _>(&s.items, &s.columns);
     let waiting: Vec<&crate::domain::ops::OpsReview> = crate::domain::ops::queue(&s.ops);
     let mut queue: Vec<(crate::domain::ops::OpsReview, Option<usize>)> =
         waiting.into_iter().map(|r| (r.clone(), None)).collect();
@@ -39,7 +39,7 @@ fn clamp(s: &mut AppState) {
 pub fn room_to_pull(s: &AppState) -> Option<String> {
     let ready = s.board.columns.get(Column::Ready.index())?;
     let doing = s.board.columns.get(Column::InProgress.index())?;
-    let waiting = ready.cards.iter().any(|&i| s.items[i].blocked.is_none());
+    let waiting = ready.cards.iter().any(|&i| s.items[i].blocked().is_none());
     (waiting && !doing.full()).then(|| "room to pull: p".to_string())
 }
 
@@ -54,7 +54,7 @@ pub(super) fn select(s: &mut AppState, id: crate::domain::ItemId) {
 }
 
 /// The card under the selection.
-pub fn selected(s: &AppState) -> Option<&Item> {
+pub fn selected(s: &AppState) -> Option<&Row> {
     let column = s.board.columns.get(s.kanban.column)?;
     column.cards.get(s.kanban.row).map(|&i| &*s.items[i])
 }
@@ -121,7 +121,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
 }
 
 /// Asks the store to move a card into `to`; a full reasoned column asks why first.
-fn enter(s: &mut AppState, item: Option<&Item>, to: Column, effect: Effect) -> Vec<Effect> {
+fn enter(s: &mut AppState, item: Option<&Row>, to: Column, effect: Effect) -> Vec<Effect> {
     if !super::update::writable(s) {
         return vec![];
     }
@@ -168,7 +168,7 @@ fn pull(s: &mut AppState) -> Vec<Effect> {
             .cards
             .iter()
             .map(|&i| &*s.items[i])
-            .find(|i| i.blocked.is_none())
+            .find(|i| i.blocked().is_none())
             .cloned()
     });
     enter(s, next.as_ref(), Column::InProgress, effect)

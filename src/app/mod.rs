@@ -13,6 +13,7 @@ pub mod kanban_update;
 pub mod keymap;
 pub mod pipeline;
 pub mod pipeline_update;
+pub mod row;
 pub mod service_update;
 pub mod sprint;
 mod sprint_update;
@@ -40,8 +41,8 @@ use kanban::{Board, KanbanView};
 use keymap::{Context, Keymap};
 use pipeline::{PipelineView, Releases};
 use ratatui::crossterm::event::KeyEvent;
+use row::{Row, Rows};
 use sprint::{SprintBoard, SprintView};
-use std::sync::Arc;
 
 /// The tabs that exist, in order; each keeps its number as later tabs arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,9 +137,9 @@ pub struct Snapshot {
     pub projects: Vec<String>,
     pub delivery_projects: Vec<String>,
     pub sprints: Vec<Sprint>,
-    /// In rank order, without descriptions and acceptance criteria. Shared, so that moving
-    /// one in the order moves a pointer, not the item.
-    pub items: Vec<Arc<Item>>,
+    /// In rank order, as compact rows (no descriptions nor acceptance criteria). Boxed, so
+    /// that moving one in the order moves a pointer, not the row.
+    pub items: Rows,
     /// How many items the board holds: more than `items` while the rest is still loading.
     pub total: usize,
     pub ageing_days: u32,
@@ -557,7 +558,8 @@ pub struct AppState {
     pub ascii: bool,
     /// False under NO_COLOR: styles fall back to bold, underline and reverse.
     pub color: bool,
-    pub items: Vec<Arc<Item>>,
+    /// The board's rows in rank order (see `Snapshot::items`).
+    pub items: Rows,
     pub backlog: BacklogView,
     pub columns: Vec<ColumnLimit>,
     pub overrides: Vec<Override>,
@@ -714,7 +716,7 @@ impl AppState {
         }
     }
 
-    pub fn selected(&self) -> Option<&Item> {
+    pub fn selected(&self) -> Option<&Row> {
         self.backlog.selected_item(&self.items)
     }
 

@@ -1,9 +1,9 @@
 //! The Sprint tab's view: which sprint is shown, its items sorted into To do, In progress,
 //! Review and Done from the board's items, and the selection on it.
 
+use super::row::Row;
+use crate::domain::State;
 use crate::domain::sprint::{Sprint, SprintState};
-use crate::domain::{Item, State};
-use std::sync::Arc;
 
 /// The four columns of a sprint board, left to right.
 pub const COLUMNS: [&str; 4] = ["To do", "In progress", "Review", "Done"];
@@ -25,13 +25,13 @@ pub struct SprintBoard {
 }
 
 impl SprintBoard {
-    pub fn of(items: &[Arc<Item>], sprint: Option<&str>) -> SprintBoard {
+    pub fn of<T: std::ops::Deref<Target = Row>>(items: &[T], sprint: Option<&str>) -> SprintBoard {
         let mut board = SprintBoard::default();
         let Some(name) = sprint else {
             return board;
         };
         for (i, item) in items.iter().enumerate() {
-            if item.sprint.as_deref() == Some(name)
+            if item.sprint() == Some(name)
                 && let Some(c) = column_of(item.state)
             {
                 board.columns[c].push(i);

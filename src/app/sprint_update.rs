@@ -8,7 +8,7 @@ use super::sprint::{SprintBoard, default_sprint, open_sprint};
 use super::{AppState, Effect, Overlay, Pending};
 use crate::domain::backlog::{self, RankMove};
 use crate::domain::sprint::SprintState;
-use crate::domain::{Item, ItemCommand, State};
+use crate::domain::{ItemCommand, State};
 
 /// Sorts the shown sprint's cards again: after every load and every write.
 pub(super) fn refresh(s: &mut AppState) {
@@ -26,7 +26,7 @@ fn clamp(s: &mut AppState) {
     s.sprint.row = s.sprint.row.min(cards.saturating_sub(1));
 }
 
-pub fn selected(s: &AppState) -> Option<&Item> {
+pub fn selected(s: &AppState) -> Option<&super::row::Row> {
     let column = &s.sprint_board.columns[s.sprint.column];
     column.get(s.sprint.row).map(|&i| &*s.items[i])
 }
@@ -222,7 +222,7 @@ pub(super) fn plan_selected(s: &mut AppState) -> Vec<Effect> {
     if !super::update::writable(s) {
         return vec![];
     }
-    match open_sprint(&s.sprints, &item.project) {
+    match open_sprint(&s.sprints, item.project()) {
         Some(sprint) => vec![Effect::Plan {
             sprint: sprint.name.clone(),
             id: item.id,
@@ -233,7 +233,7 @@ pub(super) fn plan_selected(s: &mut AppState) -> Vec<Effect> {
                 s,
                 format!(
                     "{} has no open sprint: add one on the Sprint tab (n) or with `firebreak sprint add`.",
-                    item.project
+                    item.project()
                 ),
             );
             vec![]

@@ -4,13 +4,13 @@ use super::backlog::{Detail, Moving};
 use super::form::{Form, Value};
 use super::input::LineInput;
 use super::keymap::{Command, Context};
+use super::row::Row;
 use super::{AppState, Effect, Flash, Msg, Overlay, Pending, Snapshot, Tab};
 use crate::domain::backlog::{self, RankMove};
 use crate::domain::kanban::WipMode;
 use crate::domain::{Actor, Identity, Item, ItemCommand};
 use chrono::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use std::sync::Arc;
 
 /// How long an information message stays in the status line.
 const FLASH_FOR: i64 = 5;
@@ -271,13 +271,11 @@ fn detail(s: &mut AppState, item: Item, history: Vec<crate::domain::Event>) -> V
     vec![]
 }
 
-fn saved(s: &mut AppState, mut item: Item, mut text: String) -> Vec<Effect> {
+fn saved(s: &mut AppState, item: Item, mut text: String) -> Vec<Effect> {
     if matches!(s.overlay, Some(Overlay::Form(_))) {
         s.overlay = None;
     }
     let id = item.id;
-    item.description.clear();
-    item.acceptance.clear();
     // The item saved is nearly always the one selected: look there before scanning.
     let position = s
         .backlog
@@ -296,13 +294,19 @@ fn saved(s: &mut AppState, mut item: Item, mut text: String) -> Vec<Effect> {
             .and_then(|d| d.item.clone());
         let prev = p.checked_sub(1).map(|i| s.items[i].id);
         let next = s.items.get(p + 1).map(|i| i.id);
-        s.undo
-            .push(inverse(&s.items[p], full.as_ref(), &item, prev, next));
+        s.undo.push(inverse(
+            &s.items[p].item(),
+            full.as_ref(),
+            &item,
+            prev,
+            next,
+        ));
     }
+    let row = Row::of(&item);
     let old = position.map(|p| (p, s.items.remove(p)));
-    let at = s.items.partition_point(|i| i.rank < item.rank);
-    let only_moved = old.as_ref().is_some_and(|(_, o)| same_but_rank(o, &item));
-    s.items.insert(at, Arc::new(item));
+    let at = s.items.partition_point(|i| i.rank() < row.rank());
+    let only_moved = old.as_ref().is_some_and(|(_, o)| o.same_but_rank(&row));
+    s.items.insert(at, Box::new(row));
     match old {
         Some((from, _)) if only_moved => s.backlog.moved(from, at),
         _ => s.backlog.refilter(&s.items, false),
@@ -321,16 +325,6 @@ fn saved(s: &mut AppState, mut item: Item, mut text: String) -> Vec<Effect> {
         Some(d) if d.id == id => vec![Effect::LoadDetail(id)],
         _ => vec![],
     }
-}
-
-/// Whether two versions of an item differ only in their place in the order.
-fn same_but_rank(a: &Item, b: &Item) -> bool {
-    let mut a = a.clone();
-    a.rank.clone_from(&b.rank);
-    a.version = b.version;
-    a.updated = b.updated;
-    a.updated_by.clone_from(&b.updated_by);
-    a == *b
 }
 
 fn select_id(s: &mut AppState, id: crate::domain::ItemId) {
@@ -753,8 +747,8 @@ fn transition(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     let (id, version, title, blocked) = (
         item.id,
         item.version,
-        item.title.clone(),
-        item.blocked.is_some(),
+        item.title().to_string(),
+        item.blocked().is_some(),
     );
     if !writable(s) {
         return vec![];
@@ -1443,7 +1437,7 @@ fn undo(s: &mut AppState) -> Vec<Effect> {
                 .items
                 .iter()
                 .find(|i| i.id == id)
-                .map(|i| (i.version, i.updated_by.clone()));
+                .map(|i| (i.version, i.updated_by()));
             match current {
                 Some((version, _)) if version == after => {
                     s.undoing = Some(what);

@@ -1,4 +1,5 @@
 use super::*;
+use crate::app::row::Row;
 use crate::app::{AppState, Effect, Msg, Overlay, Snapshot};
 use crate::domain::item::{NewItem, create};
 use crate::domain::{Actor, Identity, ItemId, Person, Role, State, Team};
@@ -24,6 +25,13 @@ fn people() -> Vec<Person> {
     ]
 }
 
+/// Changes the board's row `i` as a reload would bring it.
+fn change(s: &mut AppState, i: usize, f: impl FnOnce(&mut crate::domain::Item)) {
+    let mut item = s.items[i].item();
+    f(&mut item);
+    *s.items[i] = Row::of(&item);
+}
+
 fn board(n: u32) -> AppState {
     let po = Actor::person(&people()[0]);
     let keys = crate::domain::rank::spaced(n as usize);
@@ -33,11 +41,11 @@ fn board(n: u32) -> AppState {
         .map(|(i, key)| {
             let mut new = NewItem::titled(&format!("Item number {}", i + 1));
             new.team = Some(if i % 2 == 0 { Team::Appdev } else { Team::Ams });
-            std::sync::Arc::new(
-                create(new, ItemId(i as u32 + 1), key, &po, now())
+            Box::new(Row::of(
+                &create(new, ItemId(i as u32 + 1), key, &po, now())
                     .unwrap()
                     .0,
-            )
+            ))
         })
         .collect();
     let total = items.len();
@@ -200,8 +208,8 @@ fn only_a_product_owner_may_rank_and_the_message_says_so() {
 fn a_saved_move_repositions_the_item_and_keeps_it_selected() {
     let mut s = board(4);
     press(&mut s, "G");
-    let mut item = s.selected().unwrap().clone();
-    item.rank = crate::domain::rank::between(None, Some(&s.items[0].rank));
+    let mut item = s.selected().unwrap().item();
+    item.rank = crate::domain::rank::between(None, Some(s.items[0].rank()));
     item.version = 2;
     update(
         &mut s,
@@ -313,7 +321,7 @@ fn block_asks_why_and_unblock_does_not() {
             version: 1
         }]
     );
-    std::sync::Arc::make_mut(&mut s.items[0]).blocked = Some("waiting for DVLA".into());
+    change(&mut s, 0, |i| i.blocked = Some("waiting for DVLA".into()));
     assert_eq!(
         press(&mut s, "!"),
         [Effect::Apply {
@@ -372,7 +380,7 @@ fn the_add_form_creates_an_item_and_stays_open_on_a_refusal() {
 fn edit_opens_the_form_once_the_whole_item_is_loaded() {
     let mut s = board(2);
     assert_eq!(press(&mut s, "e"), [Effect::LoadDetail(ItemId(1))]);
-    let mut whole = (*s.items[0]).clone();
+    let mut whole = s.items[0].item();
     whole.description = "All of it".into();
     update(&mut s, Msg::Detail(Box::new(whole), vec![]));
     let Some(Overlay::Form(f)) = &s.overlay else {
@@ -453,20 +461,20 @@ fn q_quits_and_help_opens_over_everything() {
 mod kanban_keys {
     use super::*;
     use crate::domain::kanban::{Column, ColumnLimit, WipMode};
-    use std::sync::Arc;
 
     /// Items 1-3 queued, 4-5 in progress (limit 2, so full), 6 in review, for team ams.
     fn board() -> AppState {
         let mut s = super::board(6);
-        for (i, item) in s.items.iter_mut().enumerate() {
-            let it = Arc::make_mut(item);
-            it.team = Some(Team::Ams);
-            it.state = match i {
-                0..=2 => State::Queued,
-                3 | 4 => State::InProgress,
-                _ => State::Review,
-            };
-            it.assignee = (i >= 3).then(|| "sam".to_string());
+        for i in 0..s.items.len() {
+            change(&mut s, i, |it| {
+                it.team = Some(Team::Ams);
+                it.state = match i {
+                    0..=2 => State::Queued,
+                    3 | 4 => State::InProgress,
+                    _ => State::Review,
+                };
+                it.assignee = (i >= 3).then(|| "sam".to_string());
+            });
         }
         s.columns = ColumnLimit::defaults();
         s.columns[1].limit = Some(2);
@@ -649,7 +657,6 @@ mod sprint_keys {
     use super::*;
     use crate::domain::sprint::{Carry, Sprint, SprintState};
     use chrono::NaiveDate;
-    use std::sync::Arc;
 
     fn sprint(name: &str, state: SprintState) -> Sprint {
         Sprint {
@@ -667,18 +674,19 @@ mod sprint_keys {
     /// Items 1-2 planned in S2 (active), 3 in progress (tom's), 4 ready in the backlog.
     fn board() -> AppState {
         let mut s = super::board(4);
-        for (i, item) in s.items.iter_mut().enumerate() {
-            let it = Arc::make_mut(item);
-            it.team = Some(Team::Appdev);
-            it.project = "permits".into();
-            it.state = [
-                State::Planned,
-                State::Planned,
-                State::InProgress,
-                State::Ready,
-            ][i];
-            it.sprint = (i < 3).then(|| "S2".to_string());
-            it.assignee = (i == 2).then(|| "tom".to_string());
+        for i in 0..s.items.len() {
+            change(&mut s, i, |it| {
+                it.team = Some(Team::Appdev);
+                it.project = "permits".into();
+                it.state = [
+                    State::Planned,
+                    State::Planned,
+                    State::InProgress,
+                    State::Ready,
+                ][i];
+                it.sprint = (i < 3).then(|| "S2".to_string());
+                it.assignee = (i == 2).then(|| "tom".to_string());
+            });
         }
         s.sprints = vec![
             sprint("S1", SprintState::Closed),

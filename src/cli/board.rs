@@ -147,9 +147,19 @@ pub fn demo(ctx: &Ctx<'_>, a: &DemoArgs, out: &mut dyn Write) -> Result<PathBuf,
             &path,
             |store| {
                 crate::demo::build_for(store, &path, ctx.now)?;
-                if a.items > 0 {
-                    let po = crate::domain::Actor::person(&crate::demo::people()[0]);
-                    store.create_items(crate::demo::generated(a.items), &po, ctx.now)?;
+                // A batch at a time, so that memory stays flat however many are asked for; a
+                // terminal is told how far it got.
+                let po = crate::domain::Actor::person(&crate::demo::people()[0]);
+                let tell = std::io::IsTerminal::is_terminal(&std::io::stderr()) && a.items > BATCH;
+                for first in (0..a.items).step_by(BATCH) {
+                    let n = BATCH.min(a.items - first);
+                    store.create_items(crate::demo::generated_from(first, n), &po, ctx.now)?;
+                    if tell {
+                        eprint!("\radding items: {} of {}", first + n, a.items);
+                    }
+                }
+                if tell {
+                    eprintln!();
                 }
                 Ok(())
             },
@@ -164,6 +174,9 @@ pub fn demo(ctx: &Ctx<'_>, a: &DemoArgs, out: &mut dyn Write) -> Result<PathBuf,
     }
     Ok(path)
 }
+
+/// How many generated items the demo adds in one transaction.
+const BATCH: usize = 10_000;
 
 fn remove_board(path: &Path) -> Result<(), Failure> {
     for suffix in ["", "-wal", "-shm"] {
@@ -247,17 +260,22 @@ pub fn export(ctx: &Ctx<'_>, a: &ExportArgs, out: &mut dyn Write) -> Result<(), 
 }
 
 pub fn import(ctx: &Ctx<'_>, a: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(&a.file)
+    if a.file.is_dir() {
+        return Err(Failure::usage(format!(
+            "{} is a folder: give the export's file",
+            a.file.display()
+        )));
+    }
+    let file = std::fs::File::open(&a.file)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", a.file.display())))?;
-    let export = transfer::parse(&text)?;
     let path = ctx.db_path();
-    transfer::import(&path, &export, ctx.now)?;
+    let made = transfer::import_from(&path, file, ctx.now)?;
     writeln!(
         out,
         "Imported {} items, {} people and {} events into {}",
-        export.items.len(),
-        export.people.len(),
-        export.events.len(),
+        made.items,
+        made.people,
+        made.events,
         path.display()
     )?;
     Ok(())

@@ -515,7 +515,7 @@ fn flow(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Flow {
             TeamFlow {
                 team,
                 throughput: measures::throughput(&ts, today, weeks),
-                cycle: measures::cycle_times(&ts),
+                cycle: measures::cycle_times_done_in(&ts, since, today),
                 age: Age {
                     count: ages.len(),
                     p50: percentile(&ages, 50.0),

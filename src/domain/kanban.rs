@@ -85,9 +85,37 @@ impl ColumnLimit {
     }
 }
 
+/// What the lane and the pull order read of an item: the item itself, or the board's compact
+/// row of it.
+pub trait Card {
+    fn team(&self) -> Option<super::Team>;
+    fn class(&self) -> Class;
+    fn state(&self) -> State;
+    fn due(&self) -> Option<chrono::NaiveDate>;
+    fn rank(&self) -> &str;
+}
+
+impl Card for Item {
+    fn team(&self) -> Option<super::Team> {
+        self.team
+    }
+    fn class(&self) -> Class {
+        self.class
+    }
+    fn state(&self) -> State {
+        self.state
+    }
+    fn due(&self) -> Option<chrono::NaiveDate> {
+        self.due
+    }
+    fn rank(&self) -> &str {
+        &self.rank
+    }
+}
+
 /// Whether the expedite lane holds this item: an expedite item being worked.
-pub fn in_lane(item: &Item) -> bool {
-    item.class == Class::Expedite && matches!(item.state, State::InProgress | State::Review)
+pub fn in_lane(item: &impl Card) -> bool {
+    item.class() == Class::Expedite && matches!(item.state(), State::InProgress | State::Review)
 }
 
 /// Whether one more item may enter a column holding `count` (lane items not counted). Returns
@@ -133,19 +161,19 @@ pub fn admit_to_lane(lane: Option<&Item>, item: &Item) -> Result<(), DomainError
 }
 
 /// The pull order: expedite, then fixed-date by due date, then the rest by backlog rank.
-pub fn pull_order(a: &Item, b: &Item) -> Ordering {
-    let class = |i: &Item| match i.class {
+pub fn pull_order<C: Card>(a: &C, b: &C) -> Ordering {
+    let class = |i: &C| match i.class() {
         Class::Expedite => 0,
         Class::FixedDate => 1,
         Class::Standard => 2,
     };
     class(a)
         .cmp(&class(b))
-        .then_with(|| match (a.class, b.class) {
-            (Class::FixedDate, Class::FixedDate) => a.due.cmp(&b.due),
+        .then_with(|| match (a.class(), b.class()) {
+            (Class::FixedDate, Class::FixedDate) => a.due().cmp(&b.due()),
             _ => Ordering::Equal,
         })
-        .then_with(|| a.rank.cmp(&b.rank))
+        .then_with(|| a.rank().cmp(b.rank()))
 }
 
 /// The next item to pull from the Ready column: blocked items are skipped.
@@ -153,7 +181,7 @@ pub fn next_to_pull<'a>(ready: impl IntoIterator<Item = &'a Item>) -> Option<&'a
     ready
         .into_iter()
         .filter(|i| i.state == State::Queued && i.blocked.is_none())
-        .min_by(|a, b| pull_order(a, b))
+        .min_by(|a, b| pull_order(*a, *b))
 }
 
 /// The transition a card makes from one column to another, or why it cannot.

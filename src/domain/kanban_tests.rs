@@ -88,7 +88,7 @@ fn the_pull_order_is_expedite_then_fixed_date_by_due_date_then_rank() {
         card(5, "0", Class::Standard, State::Queued),
     ];
     let mut sorted: Vec<&Item> = items.iter().collect();
-    sorted.sort_by(|a, b| pull_order(a, b));
+    sorted.sort_by(|a, b| pull_order(*a, *b));
     let ids: Vec<u32> = sorted.iter().map(|i| i.id.0).collect();
     assert_eq!(ids, [4, 3, 9, 5, 1]);
     assert_eq!(next_to_pull(&items).unwrap().id, ItemId(4));

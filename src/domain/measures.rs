@@ -59,14 +59,39 @@ fn column(state: State) -> Option<Column> {
 /// The flow over the `days` up to `today` and the `weeks` up to this one; `transitions`
 /// in time order.
 pub fn flow(transitions: &[Transition], today: NaiveDate, days: usize, weeks: usize) -> Flow {
+    flow_from(&[], transitions, today, days, weeks)
+}
+
+/// `flow` for a board read in two parts: `standing`, how many items stood in each state
+/// without moving since before the window (counted, not listed), and the whole `transitions`
+/// of the items that moved in it. The cycle times are those of the items done in the weeks
+/// shown.
+pub fn flow_from(
+    standing: &[(State, usize)],
+    transitions: &[Transition],
+    today: NaiveDate,
+    days: usize,
+    weeks: usize,
+) -> Flow {
+    let since = monday(today) - Duration::weeks(weeks.saturating_sub(1) as i64);
     Flow {
-        cfd: cfd(transitions, today, days),
-        cycle: cycle_times(transitions),
+        cfd: cfd_from(standing, transitions, today, days),
+        cycle: cycle_times_done_in(transitions, since, today),
         throughput: throughput(transitions, today, weeks),
     }
 }
 
 pub fn cfd(transitions: &[Transition], today: NaiveDate, days: usize) -> Vec<FlowDay> {
+    cfd_from(&[], transitions, today, days)
+}
+
+/// The cumulative flow, the items of `standing` counted on every day besides those that move.
+pub fn cfd_from(
+    standing: &[(State, usize)],
+    transitions: &[Transition],
+    today: NaiveDate,
+    days: usize,
+) -> Vec<FlowDay> {
     let first = today - Duration::days(days.saturating_sub(1) as i64);
     let mut now: HashMap<u32, State> = HashMap::new();
     let mut out = Vec::with_capacity(days);
@@ -83,12 +108,13 @@ pub fn cfd(transitions: &[Transition], today: NaiveDate, days: usize) -> Vec<Flo
             review: 0,
             done: 0,
         };
-        for state in now.values() {
-            match column(*state) {
-                Some(Column::Ready) => day.ready += 1,
-                Some(Column::InProgress) => day.in_progress += 1,
-                Some(Column::Review) => day.review += 1,
-                Some(Column::Done) => day.done += 1,
+        let moving = now.values().map(|s| (*s, 1));
+        for (state, n) in standing.iter().copied().chain(moving) {
+            match column(state) {
+                Some(Column::Ready) => day.ready += n,
+                Some(Column::InProgress) => day.in_progress += n,
+                Some(Column::Review) => day.review += n,
+                Some(Column::Done) => day.done += n,
                 None => {}
             }
         }
@@ -98,6 +124,16 @@ pub fn cfd(transitions: &[Transition], today: NaiveDate, days: usize) -> Vec<Flo
 }
 
 pub fn cycle_times(transitions: &[Transition]) -> CycleTimes {
+    cycle_times_done_in(transitions, NaiveDate::MIN, NaiveDate::MAX)
+}
+
+/// The cycle times of the items done from `since` to `until`, days included; `transitions` in
+/// time order, an item's start may come before `since`.
+pub fn cycle_times_done_in(
+    transitions: &[Transition],
+    since: NaiveDate,
+    until: NaiveDate,
+) -> CycleTimes {
     let mut started: HashMap<u32, DateTime<Utc>> = HashMap::new();
     let mut days: Vec<f64> = Vec::new();
     for t in transitions {
@@ -106,7 +142,9 @@ pub fn cycle_times(transitions: &[Transition]) -> CycleTimes {
                 started.entry(t.item).or_insert(t.at);
             }
             State::Done => {
-                if let Some(start) = started.remove(&t.item) {
+                if let Some(start) = started.remove(&t.item)
+                    && (since..=until).contains(&t.at.date_naive())
+                {
                     days.push((t.at - start).num_minutes() as f64 / 1440.0);
                 }
             }

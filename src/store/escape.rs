@@ -22,8 +22,19 @@ impl Store {
         &self,
         f: impl FnMut(Escape) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.each_row(
-            "SELECT source, release, env, test, by, at, found, note FROM escapes ORDER BY found, source",
+        self.each_escape_where("1", [], f)
+    }
+
+    /// Each escape that `filter` (an SQL condition over `params`) keeps, in the order found.
+    pub(crate) fn each_escape_where<E: From<StoreError>>(
+        &self,
+        filter: &str,
+        params: impl rusqlite::Params,
+        f: impl FnMut(Escape) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row_with(
+            &format!("SELECT source, release, env, test, by, at, found, note FROM escapes WHERE {filter} ORDER BY found, source"),
+            params,
             |r| {
                 Ok(Escape {
                     source: r.get(0)?,

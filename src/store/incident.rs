@@ -103,6 +103,21 @@ impl Store {
         )
     }
 
+    /// Each incident that `filter` (an SQL condition over `params`) keeps, newest first.
+    pub(crate) fn each_incident_where<E: From<StoreError>>(
+        &self,
+        filter: &str,
+        params: impl rusqlite::Params,
+        f: impl FnMut(Incident) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row_with(
+            &format!("SELECT {READ} FROM incidents WHERE {filter} ORDER BY opened DESC, id"),
+            params,
+            from_row,
+            f,
+        )
+    }
+
     pub fn incident(&self, id: &str) -> Result<Incident, StoreError> {
         self.conn()
             .query_row(

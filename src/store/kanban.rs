@@ -6,7 +6,7 @@ use super::{Store, StoreError, append_event};
 use crate::domain::kanban::{self, Column, ColumnLimit, Override, WipMode};
 use crate::domain::measures::{self, Flow, Transition};
 use crate::domain::{Actor, DomainError, Event, Item, ItemId, State, item};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// What a pull or move did: the item as it now is, a column it left room in, an override.
@@ -229,35 +229,59 @@ impl Store {
         }
     }
 
-    /// Every state an item of `team` entered, in time order: what the flow is measured from.
-    pub fn transitions(&self, team: crate::domain::Team) -> Result<Vec<Transition>, StoreError> {
+    /// The maintenance team's flow: 30 days of cumulative flow, cycle times, 8 weeks of
+    /// throughput. Read in two parts so that time and memory follow the weeks shown, not the
+    /// history: the items that stood still since before the window are counted by SQLite from
+    /// the items table, and only those that moved in it are read with their transitions.
+    pub fn kanban_flow(&self, today: chrono::NaiveDate) -> Result<Flow, StoreError> {
+        const DAYS: usize = 30;
+        const WEEKS: usize = 8;
+        let week = today - chrono::Duration::days(today.weekday().num_days_from_monday().into());
+        let first_day = (week - chrono::Duration::weeks(WEEKS as i64 - 1))
+            .min(today - chrono::Duration::days(DAYS as i64 - 1));
+        let from = first_day.and_time(chrono::NaiveTime::MIN).and_utc();
+        let mut standing = Vec::new();
+        // An item that has not moved since the window began stands where it is now (every
+        // item's first event, its creation, names the state it entered).
+        let mut stmt = self.conn().prepare(
+            "SELECT state, count(*) FROM items
+             WHERE team = 'ams'
+               AND id NOT IN (SELECT CAST(substr(entity_id, 4) AS INTEGER) FROM events
+                              WHERE at >= ?1 AND +entity = 'item'
+                                AND to_state IS NOT NULL AND to_state != '')
+             GROUP BY state",
+        )?;
+        for row in stmt.query_map([from], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+        })? {
+            let (state, n) = row?;
+            if let Ok(state) = state.parse::<crate::domain::State>() {
+                standing.push((state, n));
+            }
+        }
         let mut stmt = self.conn().prepare(
             "SELECT i.id, e.at, e.to_state FROM items i
              JOIN events e ON e.entity = 'item' AND e.entity_id = 'FB-' || i.id
-             WHERE i.team = ?1 AND e.to_state IS NOT NULL AND e.to_state != ''
+             WHERE i.team = 'ams' AND e.to_state IS NOT NULL AND e.to_state != ''
+               AND i.id IN (SELECT CAST(substr(entity_id, 4) AS INTEGER) FROM events
+                            WHERE at >= ?1 AND +entity = 'item'
+                              AND to_state IS NOT NULL AND to_state != '')
              ORDER BY e.at, e.id",
         )?;
-        let rows = stmt.query_map([team.as_str()], |r| {
+        let mut moved = Vec::new();
+        for row in stmt.query_map([from], |r| {
             Ok((
                 r.get::<_, u32>(0)?,
                 r.get::<_, DateTime<Utc>>(1)?,
                 r.get::<_, String>(2)?,
             ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
+        })? {
             let (item, at, to) = row?;
             if let Ok(to) = to.parse() {
-                out.push(Transition { item, at, to });
+                moved.push(Transition { item, at, to });
             }
         }
-        Ok(out)
-    }
-
-    /// The maintenance team's flow: 30 days of cumulative flow, cycle times, 8 weeks of throughput.
-    pub fn kanban_flow(&self, today: chrono::NaiveDate) -> Result<Flow, StoreError> {
-        let transitions = self.transitions(crate::domain::Team::Ams)?;
-        Ok(measures::flow(&transitions, today, 30, 8))
+        Ok(measures::flow_from(&standing, &moved, today, DAYS, WEEKS))
     }
 
     /// The latest override of each column's limit.

@@ -309,19 +309,7 @@ pub(crate) fn append_event(tx: &Connection, e: &Event) -> Result<(), StoreError>
     audit::seal(tx, tx.last_insert_rowid())
 }
 
-/// Appends an event that comes with its seal (from an export): the seal is kept as it was, so
-/// that `audit --verify` on the imported board still finds what was changed before.
-pub(crate) fn restore_event(tx: &Connection, e: &Event, seal: &str) -> Result<(), StoreError> {
-    insert_event(tx, e)?;
-    // An event the source held without a seal stays without one: `audit --verify` names it.
-    if !seal.is_empty() {
-        tx.prepare_cached("INSERT INTO seals (event, hash) VALUES (?1, ?2)")?
-            .execute(rusqlite::params![tx.last_insert_rowid(), seal])?;
-    }
-    Ok(())
-}
-
-fn insert_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
+pub(crate) fn insert_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
     let details = if e.details.is_null() {
         None
     } else {
@@ -343,10 +331,21 @@ impl Store {
         &self,
         sql: &str,
         from_row: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        f: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.each_row_with(sql, [], from_row, f)
+    }
+
+    /// `each_row` with parameters bound to `sql`.
+    pub(crate) fn each_row_with<T, E: From<StoreError>>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        from_row: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
         mut f: impl FnMut(T) -> Result<(), E>,
     ) -> Result<(), E> {
         let mut stmt = self.conn.prepare(sql).map_err(StoreError::from)?;
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        let mut rows = stmt.query(params).map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
             f(from_row(row).map_err(StoreError::from)?)?;
         }

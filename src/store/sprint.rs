@@ -82,6 +82,24 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The sprints the velocity of a period is read from: each project's sprints closed in the
+    /// period, and its last three closed by its end.
+    pub fn sprints_for_velocity(
+        &self,
+        since: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<Sprint>, StoreError> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLS} FROM (
+                 SELECT *, row_number() OVER (PARTITION BY project ORDER BY end DESC, name DESC) AS latest
+                 FROM sprints WHERE state = 'closed' AND end <= ?2)
+             WHERE latest <= 3 OR end >= ?1
+             ORDER BY project, start, name"
+        ))?;
+        let rows = stmt.query_map([since, today], sprint_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn sprint(&self, name: &str) -> Result<Sprint, StoreError> {
         load_sprint(self.conn(), name)
     }

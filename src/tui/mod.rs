@@ -3,6 +3,7 @@
 
 mod writer;
 
+use crate::app::row::{Row, Rows};
 use crate::app::{self, AppState, Effect, Msg, Snapshot};
 use crate::cli::{Failure, resolve_actor};
 use crate::domain::{Actor, DomainError, ItemCommand};
@@ -199,11 +200,14 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
 
 /// The whole board.
 pub fn snapshot(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
-    let items: Vec<_> = store
-        .backlog()?
-        .into_iter()
-        .map(std::sync::Arc::new)
-        .collect();
+    // Each item becomes its compact row as it is read: the board never holds the items whole.
+    let (count, _) = store.item_extent()?;
+    let mut items = Vec::with_capacity(count.max(0) as usize);
+    store.each_listed(|item| {
+        items.push(Box::new(Row::of(&item)));
+        Ok::<(), StoreError>(())
+    })?;
+    items.sort_unstable_by(|a, b| a.rank().cmp(b.rank()));
     let total = items.len();
     snapshot_of(store, me, items, total)
 }
@@ -214,14 +218,14 @@ pub fn first_screen(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
     if total <= FIRST_SCREEN {
         return snapshot(store, me);
     }
-    let items = head.into_iter().map(std::sync::Arc::new).collect();
+    let items = head.iter().map(|i| Box::new(Row::of(i))).collect();
     snapshot_of(store, me, items, total)
 }
 
 fn snapshot_of(
     store: &Store,
     me: Actor,
-    items: Vec<std::sync::Arc<crate::domain::Item>>,
+    items: Rows,
     total: usize,
 ) -> Result<Snapshot, StoreError> {
     let info = store.info()?;

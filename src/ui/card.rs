@@ -2,14 +2,14 @@
 //! blocked. The Sprint and Kanban tabs draw their cards with it.
 
 use crate::app::AppState;
-use crate::domain::Item;
+use crate::app::row::Row;
 use crate::ui::theme::Theme;
 use ratatui::text::{Line, Span};
 
 /// Appends a card's two lines; `facts` are joined with the theme's dot.
 pub fn card(
     lines: &mut Vec<Line<'static>>,
-    item: &Item,
+    item: &Row,
     s: &AppState,
     t: &Theme,
     selected: bool,
@@ -23,7 +23,7 @@ pub fn card(
     };
     let style = if selected { t.selected() } else { t.title() };
     lines.push(Line::from(Span::styled(
-        format!("{marker}{} {}", item.id, item.title),
+        format!("{marker}{} {}", item.id, item.title()),
         style,
     )));
     let mut tail = vec![Span::raw(format!(
@@ -33,7 +33,7 @@ pub fn card(
     if ageing {
         tail.push(Span::styled(if s.ascii { " @" } else { " ◷" }, t.blocked()));
     }
-    if let Some(reason) = &item.blocked {
+    if let Some(reason) = item.blocked() {
         tail.push(Span::styled(
             format!(" {} {reason}", t.blocked_glyph()),
             t.blocked(),

@@ -1,7 +1,8 @@
 //! The Backlog tab: the one order as a table of the rows on screen, and the detail pane.
 
+use crate::app::row::Row as ItemRow;
 use crate::app::{AppState, format};
-use crate::domain::{Item, State};
+use crate::domain::State;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -177,8 +178,8 @@ fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn row<'a>(item: &'a Item, position: usize, s: &AppState, t: &Theme) -> Row<'a> {
-    let blocked = if item.blocked.is_some() {
+fn row<'a>(item: &'a ItemRow, position: usize, s: &AppState, t: &Theme) -> Row<'a> {
+    let blocked = if item.blocked().is_some() {
         Cell::from(Span::styled(t.blocked_glyph(), t.blocked()))
     } else {
         Cell::from("")
@@ -188,12 +189,12 @@ fn row<'a>(item: &'a Item, position: usize, s: &AppState, t: &Theme) -> Row<'a> 
         Cell::from(item.id.to_string()),
         Cell::from(item.kind.glyph(s.ascii)),
         blocked,
-        Cell::from(item.title.as_str()),
+        Cell::from(item.title()),
         Cell::from(item.team.map_or("-", |t| t.as_str())),
         Cell::from(item.state.as_str()),
-        Cell::from(item.points.map_or(String::new(), |p| p.to_string())),
+        Cell::from(item.points().map_or(String::new(), |p| p.to_string())),
         Cell::from(item.origin.as_str()),
-        Cell::from(format::age(item.created, s.now)),
+        Cell::from(format::age(item.created(), s.now)),
     ])
 }
 
@@ -201,13 +202,13 @@ fn draw_detail(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let Some(d) = &s.backlog.detail else {
         return;
     };
-    let summary = s.items.iter().find(|i| i.id == d.id).map(|i| &**i);
+    let summary = s.items.iter().find(|i| i.id == d.id).map(|i| i.item());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.border())
         .title(Span::styled(format!(" {} ", d.id), t.title()))
         .title_bottom(Line::from(" Esc or Enter closes ").right_aligned());
-    let Some(item) = d.item.as_ref().or(summary) else {
+    let Some(item) = d.item.clone().or(summary) else {
         frame.render_widget(Paragraph::new("This item is gone.").block(block), area);
         return;
     };

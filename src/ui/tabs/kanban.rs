@@ -1,8 +1,8 @@
 //! The Kanban tab: the expedite lane above the four columns, each with its count, its limit
 //! and a word when full or over, and cards with their age in the column.
 
+use crate::app::row::Row;
 use crate::app::{AppState, format};
-use crate::domain::Item;
 use crate::domain::kanban::Column;
 use crate::ui::theme::Theme;
 use chrono::Duration;
@@ -119,12 +119,12 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
-fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, selected: bool) {
+fn card(lines: &mut Vec<Line<'static>>, item: &Row, s: &AppState, t: &Theme, selected: bool) {
     let facts = [
-        item.assignee.clone().unwrap_or_else(|| "-".into()),
-        format::age(item.entered, s.now),
+        item.assignee().unwrap_or("-").to_string(),
+        format::age(item.entered(), s.now),
     ];
-    let ageing = s.now - item.entered > Duration::days(i64::from(s.ageing_days));
+    let ageing = s.now - item.entered() > Duration::days(i64::from(s.ageing_days));
     crate::ui::card::card(lines, item, s, t, selected, &facts, ageing);
 }
 
@@ -161,9 +161,9 @@ fn draw_reviews(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         let (title, state, who) =
             item.map_or(("?".to_string(), "-".to_string(), "-".to_string()), |i| {
                 (
-                    i.title.clone(),
+                    i.title().to_string(),
                     i.state.to_string(),
-                    i.assignee.clone().unwrap_or_else(|| "-".into()),
+                    i.assignee().unwrap_or("-").to_string(),
                 )
             });
         let marker = match (selected, s.ascii) {
@@ -203,12 +203,12 @@ fn draw_lane(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .title(Span::styled(" Expedite lane (one at a time) ", t.title()));
     let line = match s.board.lane.map(|i| &*s.items[i]) {
         Some(item) => Line::from(vec![
-            Span::styled(format!("{} {}", item.id, item.title), t.blocked()),
+            Span::styled(format!("{} {}", item.id, item.title()), t.blocked()),
             Span::raw(format!(
                 " {dot} {} {dot} {} {dot} {}",
                 item.state,
-                item.assignee.as_deref().unwrap_or("-"),
-                format::age(item.entered, s.now),
+                item.assignee().unwrap_or("-"),
+                format::age(item.entered(), s.now),
                 dot = t.dot(),
             )),
         ]),

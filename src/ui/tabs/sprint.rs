@@ -1,9 +1,9 @@
 //! The Sprint tab: the shown sprint's goal, dates and commitment, its cards in To do, In
 //! progress, Review and Done, and its burndown beside the team's velocity.
 
+use crate::app::row::Row;
 use crate::app::sprint::COLUMNS;
 use crate::app::{AppState, format};
-use crate::domain::Item;
 use crate::domain::sprint::{self, Sprint, SprintState};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -46,7 +46,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(columns);
     for (n, cards) in s.sprint_board.columns.iter().enumerate() {
         let selected = n == s.sprint.column;
-        let points: u32 = cards.iter().filter_map(|&i| s.items[i].points).sum();
+        let points: u32 = cards.iter().filter_map(|&i| s.items[i].points()).sum();
         let mut block = Block::default()
             .borders(Borders::ALL)
             .border_set(t.border())
@@ -118,11 +118,12 @@ fn draw_title(s: &AppState, sprint: &Sprint, t: &Theme, frame: &mut Frame<'_>, a
     frame.render_widget(Paragraph::new(vec![line1, line2]), area);
 }
 
-fn card(lines: &mut Vec<Line<'static>>, item: &Item, s: &AppState, t: &Theme, selected: bool) {
+fn card(lines: &mut Vec<Line<'static>>, item: &Row, s: &AppState, t: &Theme, selected: bool) {
     let mut facts = vec![
-        item.points.map_or("-".to_string(), |p| format!("{p} pts")),
-        item.assignee.clone().unwrap_or_else(|| "-".into()),
-        format::age(item.entered, s.now),
+        item.points()
+            .map_or("-".to_string(), |p| format!("{p} pts")),
+        item.assignee().unwrap_or("-").to_string(),
+        format::age(item.entered(), s.now),
     ];
     // A story that touches operations says so, and whether its review is recorded.
     if let Some(r) = s.ops.iter().find(|r| r.item == item.id) {

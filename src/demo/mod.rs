@@ -1,6 +1,10 @@
 //! The demo board: Northbridge Council's resident parking-permit service, with people for
 //! every role and a backlog that shows every kind, origin, team, class and state.
 
+mod history;
+
+pub use history::history;
+
 use crate::domain::item::{ItemCommand, ItemEdit, NewItem};
 use crate::domain::kanban::Column;
 use crate::domain::project::Project;
@@ -127,6 +131,11 @@ const ROWS: &[Row] = &[
 
 /// `n` more items for a demo of the board's speed: plausible titles, every kind and team.
 pub fn generated(n: usize) -> Vec<NewItem> {
+    generated_from(0, n)
+}
+
+/// `n` generated items numbered from `first + 1`: a large board is added a batch at a time.
+pub fn generated_from(first: usize, n: usize) -> Vec<NewItem> {
     const WHAT: &[&str] = &[
         "permit renewal",
         "visitor voucher",
@@ -156,7 +165,7 @@ pub fn generated(n: usize) -> Vec<NewItem> {
         "needs clearer content",
         "should be cached",
     ];
-    (0..n)
+    (first..first + n)
         .map(|i| {
             let mut new = NewItem::titled(&format!(
                 "The {} {} (#{})",
@@ -302,16 +311,19 @@ fn sprints(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(
 const PIPELINE: [(&str, &str); 4] = [
     (
         "pipeline.toml",
-        include_str!("../assets/demo-pipeline/pipeline.toml"),
+        include_str!("../../assets/demo-pipeline/pipeline.toml"),
     ),
     (
         "deploy.sh",
-        include_str!("../assets/demo-pipeline/deploy.sh"),
+        include_str!("../../assets/demo-pipeline/deploy.sh"),
     ),
-    ("check.sh", include_str!("../assets/demo-pipeline/check.sh")),
+    (
+        "check.sh",
+        include_str!("../../assets/demo-pipeline/check.sh"),
+    ),
     (
         "switch.sh",
-        include_str!("../assets/demo-pipeline/switch.sh"),
+        include_str!("../../assets/demo-pipeline/switch.sh"),
     ),
 ];
 
