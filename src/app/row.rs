@@ -9,21 +9,32 @@ use crate::domain::{Class, Item, ItemId, Kind, Origin, State, Team};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Mutex, OnceLock};
 
 /// One of the few values a column takes, shared by every row that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Word(NonZeroU32);
 
-#[derive(Default)]
+/// The words met so far. Reading one is a few atomic loads, never a lock: every row's
+/// project and sprint are read on each sort of the boards. Word `n` lives in segment
+/// `log2(n)`, which holds `2^segment` words, so the table grows without ever moving a word.
 struct Words {
-    list: Vec<&'static str>,
-    index: HashMap<&'static str, Word>,
+    segments: [OnceLock<Box<[OnceLock<&'static str>]>>; 32],
+    index: Mutex<HashMap<&'static str, Word>>,
 }
 
-fn words() -> &'static RwLock<Words> {
-    static WORDS: OnceLock<RwLock<Words>> = OnceLock::new();
-    WORDS.get_or_init(Default::default)
+fn words() -> &'static Words {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    WORDS.get_or_init(|| Words {
+        segments: std::array::from_fn(|_| OnceLock::new()),
+        index: Mutex::new(HashMap::new()),
+    })
+}
+
+/// The segment of word `n` and its place there.
+fn place(n: u32) -> (usize, usize) {
+    let segment = 31 - n.leading_zeros() as usize;
+    (segment, (n - (1 << segment)) as usize)
 }
 
 impl Word {
@@ -31,28 +42,29 @@ impl Word {
     /// by the distinct names of projects, people and sprints the process has seen.
     pub fn of(text: &str) -> Word {
         let table = words();
-        if let Some(w) = table
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .index
-            .get(text)
-        {
+        let mut index = table.index.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(w) = index.get(text) {
             return *w;
         }
-        let mut t = table.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(w) = t.index.get(text) {
-            return *w;
-        }
+        let n = index.len() as u32 + 1;
         let kept: &'static str = Box::leak(text.to_string().into_boxed_str());
-        t.list.push(kept);
-        let w = Word(NonZeroU32::new(t.list.len() as u32).unwrap_or(NonZeroU32::MIN));
-        t.index.insert(kept, w);
+        let (segment, at) = place(n);
+        let slots = table.segments[segment]
+            .get_or_init(|| (0..1usize << segment).map(|_| OnceLock::new()).collect());
+        let _ = slots[at].set(kept);
+        let w = Word(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        index.insert(kept, w);
         w
     }
 
     pub fn as_str(self) -> &'static str {
-        let t = words().read().unwrap_or_else(|e| e.into_inner());
-        t.list.get(self.0.get() as usize - 1).copied().unwrap_or("")
+        let (segment, at) = place(self.0.get());
+        words().segments[segment]
+            .get()
+            .and_then(|slots| slots.get(at))
+            .and_then(|slot| slot.get())
+            .copied()
+            .unwrap_or("")
     }
 }
 
@@ -301,5 +313,12 @@ mod tests {
         assert_eq!(Word::of("permits-online"), Word::of("permits-online"));
         assert_ne!(Word::of("permits-online"), Word::of("bau"));
         assert_eq!(Word::of("bau").as_str(), "bau");
+        // Past the first segments, each word is still itself.
+        let many: Vec<(String, Word)> = (0..300)
+            .map(|n| (format!("person-{n}"), Word::of(&format!("person-{n}"))))
+            .collect();
+        for (text, w) in &many {
+            assert_eq!(w.as_str(), text);
+        }
     }
 }

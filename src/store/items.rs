@@ -136,14 +136,19 @@ impl Store {
         Ok(items)
     }
 
-    /// Calls `f` with every item without its long texts, in no particular order: the board
-    /// makes each into its compact row as it comes, and sorts the rows.
+    /// Calls `f` with every item without its long texts, in rank order: the board makes each
+    /// into its compact row as it comes. Read through the rank index rather than sorted
+    /// afterwards, so that the rows are made, and lie in memory, in the order the boards walk
+    /// them.
     pub fn each_listed<E: From<StoreError>>(
         &self,
         f: impl FnMut(Item) -> Result<(), E>,
     ) -> Result<(), E> {
-        // A table scan sorted afterwards is faster than walking the rank index.
-        self.each_row(&format!("SELECT {LIST} FROM items"), item_from_row, f)
+        self.each_row(
+            &format!("SELECT {LIST} FROM items ORDER BY rank"),
+            item_from_row,
+            f,
+        )
     }
 
     /// The first `n` items in rank order and the count of all: enough to paint a screen.

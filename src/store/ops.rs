@@ -73,8 +73,10 @@ impl Store {
     /// The operations reviews of a project's stories, with each story's title.
     pub fn project_reviews(&self, project: &str) -> Result<Vec<(OpsReview, String)>, StoreError> {
         let cols: Vec<String> = COLS.split(", ").map(|c| format!("o.{c}")).collect();
+        // The few reviews drive the join (CROSS JOIN keeps that order): left to itself, the
+        // planner scanned every item for its project, 13 ms at 100,000 items on every reload.
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {}, i.title FROM ops_reviews o JOIN items i ON i.id = o.item
+            "SELECT {}, i.title FROM ops_reviews o CROSS JOIN items i ON i.id = o.item
              WHERE i.project = ?1 ORDER BY o.item",
             cols.join(", ")
         ))?;

@@ -207,7 +207,6 @@ pub fn snapshot(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
         items.push(Box::new(Row::of(&item)));
         Ok::<(), StoreError>(())
     })?;
-    items.sort_unstable_by(|a, b| a.rank().cmp(b.rank()));
     let total = items.len();
     snapshot_of(store, me, items, total)
 }
