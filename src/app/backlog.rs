@@ -109,18 +109,9 @@ impl BacklogView {
     /// without matching anything again: every other shown row keeps its place.
     pub fn moved(&mut self, from: usize, to: usize) {
         let was_shown = self.visible.binary_search(&from).is_ok();
-        let shift = |k: usize| {
-            if from < to && k > from && k <= to {
-                k - 1
-            } else if to < from && k >= to && k < from {
-                k + 1
-            } else {
-                k
-            }
-        };
         self.visible.retain(|&k| k != from);
         for k in &mut self.visible {
-            *k = shift(*k);
+            *k = super::row::follow(*k, from, to);
         }
         if was_shown {
             let at = self.visible.partition_point(|&k| k < to);

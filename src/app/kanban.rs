@@ -72,10 +72,30 @@ impl Board {
                 c.count += 1;
             }
         }
-        columns[Column::Ready.index()]
+        let mut board = Board { lane, columns };
+        board.sort_ready(items);
+        board
+    }
+
+    /// Ready in pull order, so that its first card is the next to pull.
+    fn sort_ready<C: Card, T: Borrow<C>>(&mut self, items: &[T]) {
+        self.columns[Column::Ready.index()]
             .cards
             .sort_by(|a, b| kanban::pull_order::<C>(items[*a].borrow(), items[*b].borrow()));
-        Board { lane, columns }
+    }
+
+    /// Follows a row that moved from `from` to `to` in the order and changed nothing else:
+    /// each card keeps its column, and each column its order (rank, or Ready's pull order).
+    pub fn moved<C: Card, T: Borrow<C>>(&mut self, items: &[T], from: usize, to: usize) {
+        let follow = |k: &mut usize| *k = super::row::follow(*k, from, to);
+        if let Some(k) = &mut self.lane {
+            follow(k);
+        }
+        for c in &mut self.columns {
+            c.cards.iter_mut().for_each(follow);
+            c.cards.sort_unstable();
+        }
+        self.sort_ready(items);
     }
 }
 

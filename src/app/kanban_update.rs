@@ -10,6 +10,26 @@ use crate::domain::kanban::{self, Column, ColumnLimit, WipMode};
 /// Sorts the board again from the items: after every load and every write.
 pub(super) fn refresh(s: &mut AppState) {
     s.board = Board::of::<Row, _>(&s.items, &s.columns);
+    queue_reviews(s);
+}
+
+/// Follows a row that only moved in the order, without walking every row again.
+pub(super) fn moved(s: &mut AppState, from: usize, to: usize) {
+    if kanban::in_lane(&*s.items[to]) {
+        // Which of the lane's items shows first follows the rank: sort it all again.
+        return refresh(s);
+    }
+    s.board.moved::<Row, _>(&s.items, from, to);
+    for (_, k) in &mut s.kanban.queue {
+        if let Some(k) = k {
+            *k = super::row::follow(*k, from, to);
+        }
+    }
+    clamp(s);
+}
+
+/// The operations reviews waiting, each with its row.
+fn queue_reviews(s: &mut AppState) {
     let waiting: Vec<&crate::domain::ops::OpsReview> = crate::domain::ops::queue(&s.ops);
     let mut queue: Vec<(crate::domain::ops::OpsReview, Option<usize>)> =
         waiting.into_iter().map(|r| (r.clone(), None)).collect();

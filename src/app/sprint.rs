@@ -41,6 +41,19 @@ impl SprintBoard {
     }
 }
 
+impl SprintBoard {
+    /// Follows a row that moved from `from` to `to` in the order and changed nothing else:
+    /// each column keeps rank order.
+    pub fn moved(&mut self, from: usize, to: usize) {
+        for c in &mut self.columns {
+            for k in c.iter_mut() {
+                *k = super::row::follow(*k, from, to);
+            }
+            c.sort_unstable();
+        }
+    }
+}
+
 /// Which sprint is shown and where the selection is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SprintView {

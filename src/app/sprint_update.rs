@@ -20,6 +20,12 @@ pub(super) fn refresh(s: &mut AppState) {
     clamp(s);
 }
 
+/// Follows a row that only moved in the order, without walking every row again.
+pub(super) fn moved(s: &mut AppState, from: usize, to: usize) {
+    s.sprint_board.moved(from, to);
+    clamp(s);
+}
+
 fn clamp(s: &mut AppState) {
     s.sprint.column = s.sprint.column.min(3);
     let cards = s.sprint_board.columns[s.sprint.column].len();

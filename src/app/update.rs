@@ -307,13 +307,20 @@ fn saved(s: &mut AppState, item: Item, mut text: String) -> Vec<Effect> {
     let at = s.items.partition_point(|i| i.rank() < row.rank());
     let only_moved = old.as_ref().is_some_and(|(_, o)| o.same_but_rank(&row));
     s.items.insert(at, Box::new(row));
+    // A move only shifts the other rows: the views follow it instead of walking every row.
     match old {
-        Some((from, _)) if only_moved => s.backlog.moved(from, at),
-        _ => s.backlog.refilter(&s.items, false),
+        Some((from, _)) if only_moved => {
+            s.backlog.moved(from, at);
+            super::kanban_update::moved(s, from, at);
+            super::sprint_update::moved(s, from, at);
+        }
+        _ => {
+            s.backlog.refilter(&s.items, false);
+            super::kanban_update::refresh(s);
+            super::sprint_update::refresh(s);
+        }
     }
     s.backlog.select_index(at);
-    super::kanban_update::refresh(s);
-    super::sprint_update::refresh(s);
     if s.tab == Tab::Kanban {
         super::kanban_update::select(s, id);
     }

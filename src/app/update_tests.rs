@@ -1631,3 +1631,83 @@ fn the_palette_finds_an_action_of_the_context_by_name_and_runs_it_by_its_key() {
     code(&mut s, KeyCode::Esc);
     assert!(s.overlay.is_none());
 }
+
+mod moves_followed {
+    use super::*;
+    use crate::domain::kanban::ColumnLimit;
+    use crate::domain::{Class, ItemId};
+    use proptest::prelude::*;
+
+    /// A board of every kind of card: both teams, every Kanban column, the expedite lane, two
+    /// sprints, and two operations reviews waiting.
+    fn board() -> AppState {
+        let mut s = super::board(12);
+        for i in 0..s.items.len() {
+            change(&mut s, i, |it| {
+                it.team = Some(if i % 3 == 0 { Team::Appdev } else { Team::Ams });
+                it.state = [
+                    State::Queued,
+                    State::InProgress,
+                    State::Review,
+                    State::Done,
+                    State::Planned,
+                ][i % 5];
+                it.class = if i == 4 {
+                    Class::Expedite
+                } else {
+                    Class::Standard
+                };
+                it.sprint = (i % 3 == 0).then(|| format!("S{}", i % 2));
+            });
+        }
+        s.columns = ColumnLimit::defaults();
+        s.sprint.shown = Some("S0".into());
+        s.ops = [2u32, 7]
+            .iter()
+            .map(|&n| crate::domain::ops::OpsReview {
+                item: ItemId(n),
+                concerns: vec![],
+                criteria: String::new(),
+                flagged_by: "priya".into(),
+                flagged: now(),
+                reviewer: None,
+                reviewed: None,
+                note: String::new(),
+            })
+            .collect();
+        crate::app::kanban_update::refresh(&mut s);
+        crate::app::sprint_update::refresh(&mut s);
+        s
+    }
+
+    proptest! {
+        /// After any rank moves, the Kanban and Sprint boards and the review queue that
+        /// followed each move are what sorting every row again gives.
+        #[test]
+        fn views_that_follow_a_move_match_views_sorted_again(
+            moves in prop::collection::vec((0usize..12, 0usize..12), 1..12)
+        ) {
+            let mut s = board();
+            for (from, to) in moves {
+                let mut item = s.items[from].item();
+                let (before, after) = if to <= from {
+                    (to.checked_sub(1).map(|k| s.items[k].rank().to_string()), Some(s.items[to].rank().to_string()))
+                } else {
+                    (Some(s.items[to].rank().to_string()), s.items.get(to + 1).map(|r| r.rank().to_string()))
+                };
+                if from == to {
+                    continue;
+                }
+                item.rank = crate::domain::rank::between(before.as_deref(), after.as_deref());
+                item.version += 1;
+                update(&mut s, Msg::Saved(Box::new(item), String::new()));
+                let mut again = s.clone();
+                crate::app::kanban_update::refresh(&mut again);
+                crate::app::sprint_update::refresh(&mut again);
+                prop_assert_eq!(&s.board, &again.board);
+                prop_assert_eq!(&s.sprint_board, &again.sprint_board);
+                prop_assert_eq!(&s.kanban.queue, &again.kanban.queue);
+            }
+        }
+    }
+}
