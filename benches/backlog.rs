@@ -4,8 +4,8 @@
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use firebreak::app::{self, AppState, Msg};
-use firebreak::cli::resolve_actor;
 use firebreak::domain::backlog::RankMove;
+use firebreak::session::resolve_actor;
 use firebreak::store::Store;
 use firebreak::{tui, ui};
 use ratatui::Terminal;

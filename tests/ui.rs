@@ -42,8 +42,8 @@ impl Fixture {
     }
 
     fn open(dir: tempfile::TempDir, store: Store) -> Fixture {
-        let me = firebreak::cli::resolve_actor(&store, None, "priya")
-            .or_else(|_| firebreak::cli::resolve_actor(&store, None, "alex"))
+        let me = firebreak::session::resolve_actor(&store, None, "priya")
+            .or_else(|_| firebreak::session::resolve_actor(&store, None, "alex"))
             .unwrap();
         let mut snapshot = tui::snapshot(&store, me).unwrap();
         snapshot.at = now();

@@ -111,7 +111,7 @@ impl BacklogView {
         let was_shown = self.visible.binary_search(&from).is_ok();
         self.visible.retain(|&k| k != from);
         for k in &mut self.visible {
-            *k = super::row::follow(*k, from, to);
+            *k = crate::domain::backlog::follow(*k, from, to);
         }
         if was_shown {
             let at = self.visible.partition_point(|&k| k < to);

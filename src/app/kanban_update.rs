@@ -22,7 +22,7 @@ pub(super) fn moved(s: &mut AppState, from: usize, to: usize) {
     s.board.moved::<Row, _>(&s.items, from, to);
     for (_, k) in &mut s.kanban.queue {
         if let Some(k) = k {
-            *k = super::row::follow(*k, from, to);
+            *k = crate::domain::backlog::follow(*k, from, to);
         }
     }
     clamp(s);

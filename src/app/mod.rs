@@ -5,7 +5,6 @@
 
 pub mod backlog;
 pub mod form;
-pub mod format;
 pub mod handover_update;
 pub mod input;
 pub mod kanban;
@@ -27,10 +26,10 @@ use crate::domain::handover::{Act, Handover};
 use crate::domain::incident::{Incident, Priority, Step};
 use crate::domain::kanban::{Column, ColumnLimit, Override};
 use crate::domain::measures::Flow;
+use crate::domain::release::Change;
 use crate::domain::release::Vote;
 use crate::domain::sprint::{Carry, Sprint};
 use crate::domain::{Actor, Event, Identity, Item, ItemCommand, ItemId, NewItem, Person};
-use crate::runner::Change;
 use backlog::BacklogView;
 use chrono::{DateTime, Utc};
 use form::Form;

@@ -5,8 +5,8 @@ use super::input::LineInput;
 use super::keymap::Command;
 use super::pipeline::path;
 use super::{AppState, Effect, Overlay, Pending};
+use crate::domain::release::Change;
 use crate::domain::release::{ReleaseState, ReleaseView, Vote};
-use crate::runner::Change;
 
 pub fn selected(s: &AppState) -> Option<&ReleaseView> {
     s.releases.list.get(s.pipeline.selected)

@@ -74,21 +74,6 @@ impl std::fmt::Display for Word {
     }
 }
 
-/// Where the row at index `k` stands after the row at `from` moved to `to` (removed, then
-/// inserted); the moved row itself goes to `to`. Views that hold indices into the rows follow
-/// a move with this instead of walking every row again.
-pub fn follow(k: usize, from: usize, to: usize) -> usize {
-    if k == from {
-        to
-    } else if from < to && k > from && k <= to {
-        k - 1
-    } else if to < from && k >= to && k < from {
-        k + 1
-    } else {
-        k
-    }
-}
-
 /// The board's rows in rank order. Boxed, so that a move in the order shifts pointers, not
 /// rows: moving the last of a million rows to the top shifts 8 MB instead of 96.
 #[allow(clippy::vec_box)]

@@ -47,7 +47,7 @@ impl SprintBoard {
     pub fn moved(&mut self, from: usize, to: usize) {
         for c in &mut self.columns {
             for k in c.iter_mut() {
-                *k = super::row::follow(*k, from, to);
+                *k = crate::domain::backlog::follow(*k, from, to);
             }
             c.sort_unstable();
         }

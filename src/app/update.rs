@@ -109,7 +109,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             version, change, ..
         } = e
         {
-            let what = if *change == crate::runner::Change::Switch {
+            let what = if *change == crate::domain::release::Change::Switch {
                 "switching it live"
             } else {
                 "rolling it back"
@@ -909,7 +909,7 @@ fn prompt_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
                     s.overlay = Some(Overlay::Prompt {
                         question: format!(
                             "Why {} {version}?",
-                            if change == crate::runner::Change::Switch {
+                            if change == crate::domain::release::Change::Switch {
                                 "switch"
                             } else {
                                 "roll back"

@@ -837,8 +837,8 @@ mod sprint_keys {
 mod pipeline_keys {
     use super::*;
     use crate::domain::pipeline::Pipeline;
+    use crate::domain::release::Change;
     use crate::domain::release::{Release, ReleaseState, ReleaseView, Vote};
-    use crate::runner::Change;
 
     fn release(version: &str, state: ReleaseState) -> ReleaseView {
         ReleaseView {

@@ -2,9 +2,9 @@
 
 use super::stream::{JsonList, Table, to_a_terminal};
 use super::{Ctx, Failure};
-use crate::app::format;
 use crate::domain::escape::Catch;
 use crate::domain::pipeline::TestKind;
+use crate::format;
 use clap::Subcommand;
 use std::io::Write;
 

@@ -126,9 +126,9 @@ pub fn run(ctx: &Ctx<'_>, cmd: &HypercareCmd, out: &mut dyn Write) -> Result<(),
                 writeln!(
                     out,
                     "  {}  {:<10} {}",
-                    crate::app::format::when(e.at),
+                    crate::format::when(e.at),
                     e.actor,
-                    crate::app::format::event_line(&e)
+                    crate::format::event_line(&e)
                 )?;
             }
         }

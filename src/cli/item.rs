@@ -3,9 +3,9 @@
 use super::person::parse;
 use super::stream::{JsonList, to_a_terminal};
 use super::{Ctx, Failure, print_json, to_json};
-use crate::app::format;
 use crate::domain::backlog::RankMove;
 use crate::domain::{Class, Item, ItemCommand, ItemEdit, ItemId, Kind, NewItem, State, Team};
+use crate::format;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use std::io::Write;

@@ -2,9 +2,9 @@
 
 use super::person::parse;
 use super::{Ctx, Failure, print_json, print_table, to_json};
-use crate::app::format;
 use crate::domain::kanban::{Column, ColumnLimit, WipMode};
 use crate::domain::{Item, ItemId};
+use crate::format;
 use crate::store::Moved;
 use clap::Subcommand;
 use std::io::Write;
@@ -107,7 +107,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &KanbanCmd, out: &mut dyn Write) -> Result<(), Fa
             let items = store.kanban_items(None)?;
             let overrides = store.overrides()?;
             let flow = store.kanban_flow(ctx.now.date_naive())?;
-            let board = crate::app::kanban::Board::of(&items, &limits);
+            let board = crate::domain::kanban::Board::of(&items, &limits);
             if *json {
                 let columns: Vec<serde_json::Value> = board
                     .columns
@@ -182,7 +182,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &KanbanCmd, out: &mut dyn Write) -> Result<(), Fa
                     .collect();
                 print_table(out, &rows)?;
             }
-            writeln!(out, "\n{}", crate::app::format::flow_summary(&flow))?;
+            writeln!(out, "\n{}", crate::format::flow_summary(&flow))?;
         }
     }
     Ok(())

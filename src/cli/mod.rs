@@ -20,8 +20,9 @@ mod stream;
 
 pub use safe::SafeWriter;
 
-use crate::domain::{Actor, DomainError, Identity};
-use crate::store::{Store, StoreError};
+use crate::domain::Actor;
+pub use crate::session::{Failure, resolve_actor};
+use crate::store::Store;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -130,58 +131,6 @@ pub enum Command {
     Import(board::ImportArgs),
 }
 
-/// A failure as the user sees it: one sentence, and the exit code of the contract.
-#[derive(Debug)]
-pub struct Failure {
-    pub code: i32,
-    pub message: String,
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Domain(d) => d.into(),
-            e => Failure {
-                code: e.exit_code(),
-                message: e.to_string(),
-            },
-        }
-    }
-}
-
-impl From<DomainError> for Failure {
-    /// A refusal by a rule of the process names the rule, so a script or an auditor can tell
-    /// which one: "... (rule: no-self-approval)".
-    fn from(e: DomainError) -> Self {
-        let message = match &e {
-            DomainError::NotAllowed { rule, message } => format!("{message} (rule: {rule})"),
-            e => e.to_string(),
-        };
-        Failure {
-            code: e.exit_code(),
-            message,
-        }
-    }
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Self {
-        Failure {
-            code: 1,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl Failure {
-    pub fn usage(message: impl Into<String>) -> Self {
-        Failure {
-            code: 2,
-            message: message.into(),
-        }
-    }
-}
-
 /// What every command needs: the parsed global flags and the clock.
 pub struct Ctx<'a> {
     pub cli: &'a Cli,
@@ -216,46 +165,6 @@ impl Ctx<'_> {
             &crate::config::os_user(),
         )
     }
-}
-
-/// `--as` on a trust board; else the operating-system user if registered; else, on a trust
-/// board, its first product owner.
-pub fn resolve_actor(
-    store: &Store,
-    as_name: Option<&str>,
-    os_user: &str,
-) -> Result<Actor, Failure> {
-    let info = store.info()?;
-    if let Some(name) = as_name {
-        if info.identity != Identity::Trust {
-            return Err(Failure {
-                code: 3,
-                message: format!(
-                    "--as works only on a board created with --identity trust (a demo or test board); here you act as your login, {os_user}"
-                ),
-            });
-        }
-        let person = store.person(name)?.ok_or_else(|| {
-            Failure::usage(format!(
-                "there is no person named '{name}' on this board: see `firebreak person list`"
-            ))
-        })?;
-        return Ok(Actor::person(&person));
-    }
-    if let Some(person) = store.person(os_user)? {
-        return Ok(Actor::person(&person));
-    }
-    if info.identity == Identity::Trust
-        && let Some(po) = store.first_product_owner()?
-    {
-        return Ok(Actor::person(&po));
-    }
-    Err(Failure {
-        code: 3,
-        message: format!(
-            "you ({os_user}) are not registered on this board: ask a product owner to run `firebreak person add {os_user} --role ROLE --team appdev|ams`"
-        ),
-    })
 }
 
 /// What a command leaves to do.

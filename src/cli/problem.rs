@@ -4,9 +4,9 @@
 use super::person::parse;
 use super::stream::{JsonList, Table, to_a_terminal};
 use super::{Ctx, Failure, print_json, to_json};
-use crate::app::format;
 use crate::domain::Kind;
 use crate::domain::problem::Step;
+use crate::format;
 use clap::Subcommand;
 use std::io::Write;
 

@@ -3,8 +3,8 @@
 
 use super::item::date;
 use super::{Ctx, Failure, print_json, to_json};
-use crate::app::format::{delivery_rows, escape_heading, escape_rows, span};
 use crate::domain::insights::Insights;
+use crate::format::{delivery_rows, escape_heading, escape_rows, span};
 use std::io::Write;
 
 pub fn run(
@@ -64,7 +64,7 @@ fn text(i: &Insights, out: &mut dyn Write) -> Result<(), Failure> {
             d(t.age.oldest)
         )?;
     }
-    let origins = crate::app::format::origin_words(i);
+    let origins = crate::format::origin_words(i);
     writeln!(
         out,
         "  New work by origin: {}",

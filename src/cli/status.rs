@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
     }
     let limits = store.column_limits()?;
     let items = store.kanban_items(None)?;
-    let board = crate::app::kanban::Board::of(&items, &limits);
+    let board = crate::domain::kanban::Board::of(&items, &limits);
     let over: Vec<serde_json::Value> = board
         .columns
         .iter()

@@ -97,6 +97,21 @@ pub fn moved(
         .details(json!({ "move": how.describe() }))
 }
 
+/// Where the row at index `k` stands after the row at `from` moved to `to` (removed, then
+/// inserted); the moved row itself goes to `to`. Views that hold indices into the board's rows follow
+/// a move with this instead of walking every row again.
+pub fn follow(k: usize, from: usize, to: usize) -> usize {
+    if k == from {
+        to
+    } else if from < to && k > from && k <= to {
+        k - 1
+    } else if to < from && k >= to && k < from {
+        k + 1
+    } else {
+        k
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

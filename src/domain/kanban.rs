@@ -5,8 +5,9 @@ use super::error::DomainError;
 use super::event::Event;
 use super::item::{Item, ItemCommand};
 use super::policy::Actor;
-use super::vocab::{Class, State, vocabulary};
+use super::vocab::{Class, State, Team, vocabulary};
 use chrono::{DateTime, Utc};
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 
 vocabulary!(
@@ -252,6 +253,99 @@ pub fn set_limit(
         Event::new(now, &actor.name, "column", limit.column.as_str(), "wip")
             .details(serde_json::json!({ "limit": limit.limit, "mode": limit.mode })),
     )
+}
+
+/// One column: its limit, its cards (indices into the items) and how many count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnView {
+    pub limit: ColumnLimit,
+    pub cards: Vec<usize>,
+    /// The cards that count against the limit (the expedite lane's do not).
+    pub count: usize,
+}
+
+impl ColumnView {
+    pub fn full(&self) -> bool {
+        self.limit.is_full(self.count)
+    }
+
+    /// Over the limit: only an override gets a column there.
+    pub fn over(&self) -> bool {
+        self.limit.mode != WipMode::Off && self.limit.limit.is_some_and(|l| self.count > l as usize)
+    }
+}
+
+/// The board: the lane above four columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Board {
+    pub lane: Option<usize>,
+    pub columns: Vec<ColumnView>,
+}
+
+impl Board {
+    /// Sorts the maintenance team's items into the lane and the columns. Ready is in pull
+    /// order, so its first card is the next to pull; the rest keep backlog rank.
+    pub fn of<C: Card, T: Borrow<C>>(items: &[T], limits: &[ColumnLimit]) -> Board {
+        let mut columns: Vec<ColumnView> = Column::ALL
+            .iter()
+            .map(|c| ColumnView {
+                limit: limits
+                    .iter()
+                    .find(|l| l.column == *c)
+                    .copied()
+                    .unwrap_or(ColumnLimit {
+                        column: *c,
+                        limit: None,
+                        mode: WipMode::Off,
+                    }),
+                cards: Vec::new(),
+                count: 0,
+            })
+            .collect();
+        let mut lane = None;
+        for (i, item) in items.iter().enumerate() {
+            let item: &C = item.borrow();
+            if item.team() != Some(Team::Ams) {
+                continue;
+            }
+            let Some(column) = Column::of(item.state()) else {
+                continue;
+            };
+            if in_lane(item) {
+                lane = lane.or(Some(i));
+                continue;
+            }
+            let c = &mut columns[column.index()];
+            c.cards.push(i);
+            if item.class() != Class::Expedite {
+                c.count += 1;
+            }
+        }
+        let mut board = Board { lane, columns };
+        board.sort_ready(items);
+        board
+    }
+
+    /// Ready in pull order, so that its first card is the next to pull.
+    fn sort_ready<C: Card, T: Borrow<C>>(&mut self, items: &[T]) {
+        self.columns[Column::Ready.index()]
+            .cards
+            .sort_by(|a, b| pull_order::<C>(items[*a].borrow(), items[*b].borrow()));
+    }
+
+    /// Follows a row that moved from `from` to `to` in the order and changed nothing else:
+    /// each card keeps its column, and each column its order (rank, or Ready's pull order).
+    pub fn moved<C: Card, T: Borrow<C>>(&mut self, items: &[T], from: usize, to: usize) {
+        let follow = |k: &mut usize| *k = super::backlog::follow(*k, from, to);
+        if let Some(k) = &mut self.lane {
+            follow(k);
+        }
+        for c in &mut self.columns {
+            c.cards.iter_mut().for_each(follow);
+            c.cards.sort_unstable();
+        }
+        self.sort_ready(items);
+    }
 }
 
 #[cfg(test)]

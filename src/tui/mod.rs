@@ -5,8 +5,8 @@ mod writer;
 
 use crate::app::row::{Row, Rows};
 use crate::app::{self, AppState, Effect, Msg, Snapshot};
-use crate::cli::{Failure, resolve_actor};
 use crate::domain::{Actor, DomainError, ItemCommand};
+use crate::session::{Failure, resolve_actor};
 use crate::store::{Store, StoreError};
 use crate::ui;
 use chrono::Utc;
@@ -837,7 +837,7 @@ pub(crate) fn carry_out_as(
         Effect::Copy(text) => {
             use std::io::Write;
             let mut out = std::io::stdout();
-            let _ = out.write_all(crate::app::format::osc52(&text).as_bytes());
+            let _ = out.write_all(crate::format::osc52(&text).as_bytes());
             let _ = out.flush();
             Ok(vec![])
         }

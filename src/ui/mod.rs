@@ -6,7 +6,8 @@ mod overlays;
 mod tabs;
 pub mod theme;
 
-use crate::app::{AppState, MIN_SIZE, Tab, format};
+use crate::app::{AppState, MIN_SIZE, Tab};
+use crate::format;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -1,8 +1,9 @@
 //! The Backlog tab: the one order as a table of the rows on screen, and the detail pane.
 
+use crate::app::AppState;
 use crate::app::row::Row as ItemRow;
-use crate::app::{AppState, format};
 use crate::domain::State;
+use crate::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,8 +1,9 @@
 //! The maintenance team's flow under the Kanban board: the cumulative flow diagram, cycle-time
 //! percentiles and throughput per week; one line of text when there is no room for a chart.
 
-use crate::app::{AppState, format};
+use crate::app::AppState;
 use crate::domain::measures::{Flow, FlowDay};
+use crate::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

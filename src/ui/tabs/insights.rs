@@ -2,8 +2,8 @@
 //! cost of the controls, in lines that scroll (j, k) so that any terminal shows all of it.
 
 use crate::app::AppState;
-use crate::app::format::{delivery_rows, escape_heading, escape_rows, span, sparkline};
 use crate::domain::insights::Insights;
+use crate::format::{delivery_rows, escape_heading, escape_rows, span, sparkline};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -110,7 +110,7 @@ fn lines(i: &Insights, s: &AppState, t: &Theme, width: usize) -> Vec<Line<'stati
             d(team.age.oldest)
         )));
     }
-    let origins = crate::app::format::origin_words(i);
+    let origins = crate::format::origin_words(i);
     if origins.is_empty() {
         out.push(Line::raw("  New work by origin: none in the period"));
     }

@@ -1,9 +1,10 @@
 //! The Kanban tab: the expedite lane above the four columns, each with its count, its limit
 //! and a word when full or over, and cards with their age in the column.
 
+use crate::app::AppState;
 use crate::app::row::Row;
-use crate::app::{AppState, format};
 use crate::domain::kanban::Column;
+use crate::format;
 use crate::ui::theme::Theme;
 use chrono::Duration;
 use ratatui::Frame;

@@ -2,12 +2,13 @@
 //! release's lane per environment with each step's glyph and time, the firebreak, production's
 //! slots, the votes, and the end of the log of the step under the cursor.
 
+use crate::app::AppState;
 use crate::app::pipeline::glyph;
 pub use crate::app::pipeline_update::step_log;
 use crate::app::pipeline_update::{selected, step};
-use crate::app::{AppState, format};
 use crate::domain::pd::Cause;
 use crate::domain::release::{Outcome, ReleaseState, ReleaseView, VOTERS, waiting_on};
+use crate::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -258,9 +259,9 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
                 .map(|e| {
                     Line::raw(format!(
                         "{}  {:<10} {}",
-                        crate::app::format::when(e.at),
+                        crate::format::when(e.at),
                         e.actor,
-                        crate::app::format::event_line(e)
+                        crate::format::event_line(e)
                     ))
                 })
                 .collect();

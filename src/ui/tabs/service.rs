@@ -1,10 +1,11 @@
 //! The Service tab: the live service's incidents, newest first, with priority, state and the
 //! team they are routed to; the selected one's history and the tickets raised from it.
 
+use crate::app::AppState;
 use crate::app::service_update::{selected, selected_problem, shown_hypercare};
-use crate::app::{AppState, format};
 use crate::domain::hypercare::HypercareState;
 use crate::domain::incident::{IncidentState, Priority};
+use crate::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

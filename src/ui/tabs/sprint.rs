@@ -1,10 +1,11 @@
 //! The Sprint tab: the shown sprint's goal, dates and commitment, its cards in To do, In
 //! progress, Review and Done, and its burndown beside the team's velocity.
 
+use crate::app::AppState;
 use crate::app::row::Row;
 use crate::app::sprint::COLUMNS;
-use crate::app::{AppState, format};
 use crate::domain::sprint::{self, Sprint, SprintState};
+use crate::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,4 +1,5 @@
-//! How values read as text, the same on the board and in the CLI's plain output.
+//! How values read as text, the same on the board and in the CLI's plain output: shared by
+//! both, so it lives below them, and is pure (it imports only the domain).
 
 use chrono::{DateTime, Utc};
 
