@@ -1,5 +1,5 @@
-use super::*;
 use super::delivery::{tier_failure, tier_frequency, tier_lead_time, tier_restore};
+use super::*;
 use chrono::TimeZone;
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
