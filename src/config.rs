@@ -20,21 +20,25 @@ pub fn keymap_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("keymap.toml"))
 }
 
+/// What the user's keymap file says, read in this one place: `None` when there is no file,
+/// else the defaults with it applied, or each of its mistakes with its line.
+pub fn user_keymap() -> Option<Result<crate::app::keymap::Keymap, Vec<String>>> {
+    let text = std::fs::read_to_string(keymap_path()).ok()?;
+    Some(crate::app::keymap::Keymap::with_overrides(&text))
+}
+
 /// The keymap in force: the defaults with the user's file applied. A file with mistakes
 /// leaves the defaults, and says what is wrong.
 pub fn keymap() -> (crate::app::keymap::Keymap, Option<String>) {
     use crate::app::keymap::Keymap;
-    let path = keymap_path();
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return (Keymap::default(), None);
-    };
-    match Keymap::with_overrides(&text) {
-        Ok(k) => (k, None),
-        Err(errors) => (
+    match user_keymap() {
+        None => (Keymap::default(), None),
+        Some(Ok(k)) => (k, None),
+        Some(Err(errors)) => (
             Keymap::default(),
             Some(format!(
                 "{}: {}; the default keys are in force",
-                path.display(),
+                keymap_path().display(),
                 errors.join("; ")
             )),
         ),

@@ -219,8 +219,8 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Escape(c) => escape::run(&ctx, c, out),
         Command::Keys => {
             let path = crate::config::keymap_path();
-            match std::fs::read_to_string(&path) {
-                Err(_) => {
+            match crate::config::user_keymap() {
+                None => {
                     writeln!(
                         out,
                         "No {} yet: the default keys are in force.\n",
@@ -228,19 +228,17 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
                     )?;
                     write!(out, "{}", crate::app::keymap::Keymap::default().markdown())?;
                 }
-                Ok(text) => match crate::app::keymap::Keymap::with_overrides(&text) {
-                    Ok(k) => {
-                        writeln!(out, "The keys in force, with {} applied:\n", path.display())?;
-                        write!(out, "{}", k.markdown())?;
-                    }
-                    Err(errors) => {
-                        return Err(Failure::usage(format!(
-                            "{}: {}; the default keys stay in force",
-                            path.display(),
-                            errors.join("; ")
-                        )));
-                    }
-                },
+                Some(Ok(k)) => {
+                    writeln!(out, "The keys in force, with {} applied:\n", path.display())?;
+                    write!(out, "{}", k.markdown())?;
+                }
+                Some(Err(errors)) => {
+                    return Err(Failure::usage(format!(
+                        "{}: {}; the default keys stay in force",
+                        path.display(),
+                        errors.join("; ")
+                    )));
+                }
             }
             Ok(())
         }
