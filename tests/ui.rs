@@ -180,6 +180,15 @@ fn empty_board() {
 }
 
 #[test]
+fn an_empty_board_names_the_key_in_force() {
+    let mut f = Fixture::empty();
+    f.state.keymap =
+        firebreak::app::keymap::Keymap::with_overrides("[backlog]\nadd = \"+\"\n").unwrap();
+    let screen = f.screen(80, 24);
+    assert!(screen.contains("Press + to add the first item"), "{screen}");
+}
+
+#[test]
 fn terminal_too_small() {
     let mut f = Fixture::demo();
     insta::assert_snapshot!("too_small_50x12", f.screen(50, 12));

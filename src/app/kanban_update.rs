@@ -60,7 +60,12 @@ pub fn room_to_pull(s: &AppState) -> Option<String> {
     let ready = s.board.columns.get(Column::Ready.index())?;
     let doing = s.board.columns.get(Column::InProgress.index())?;
     let waiting = ready.cards.iter().any(|&i| s.items[i].blocked().is_none());
-    (waiting && !doing.full()).then(|| "room to pull: p".to_string())
+    (waiting && !doing.full()).then(|| {
+        format!(
+            "room to pull: {}",
+            s.key(super::keymap::Context::Kanban, Command::Pull)
+        )
+    })
 }
 
 /// Puts the selection on an item's card, wherever it now is.

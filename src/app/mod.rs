@@ -715,6 +715,11 @@ impl AppState {
         }
     }
 
+    /// The key in force for `command` in `context`, for a message to name.
+    pub fn key(&self, context: Context, command: keymap::Command) -> String {
+        self.keymap.key_for(context, command)
+    }
+
     pub fn selected(&self) -> Option<&Row> {
         self.backlog.selected_item(&self.items)
     }

@@ -238,8 +238,12 @@ pub(super) fn plan_selected(s: &mut AppState) -> Vec<Effect> {
             super::update::flash_error(
                 s,
                 format!(
-                    "{} has no open sprint: add one on the Sprint tab (n) or with `firebreak sprint add`.",
-                    item.project()
+                    "{} has no open sprint: add one on the Sprint tab ({}) or with `firebreak sprint add`.",
+                    item.project(),
+                    s.key(
+                        super::keymap::Context::Sprint,
+                        super::keymap::Command::NewSprint
+                    )
                 ),
             );
             vec![]

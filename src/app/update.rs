@@ -1423,9 +1423,12 @@ fn undo(s: &mut AppState) -> Vec<Effect> {
         return vec![];
     }
     let Some(last) = s.undo.pop() else {
+        let u = s.key(Context::Global, Command::Undo);
         flash_error(
             s,
-            "Nothing of yours to undo in this session: u takes back your own rank moves, edits, blocks, submits and send-backs.",
+            format!(
+                "Nothing of yours to undo in this session: {u} takes back your own rank moves, edits, blocks, submits and send-backs."
+            ),
         );
         return vec![];
     };
@@ -1457,7 +1460,8 @@ fn undo(s: &mut AppState) -> Vec<Effect> {
                     flash_error(
                         s,
                         format!(
-                            "{id} was changed since, by {by}: u takes back only your own last change, untouched since"
+                            "{id} was changed since, by {by}: {} takes back only your own last change, untouched since",
+                            s.key(Context::Global, Command::Undo)
                         ),
                     );
                     vec![]

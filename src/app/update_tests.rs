@@ -1711,3 +1711,19 @@ mod moves_followed {
         }
     }
 }
+
+#[test]
+fn messages_name_the_key_in_force_not_the_default_letter() {
+    let mut s = board(0);
+    s.keymap = crate::app::keymap::Keymap::with_overrides(
+        "[global]\nundo = \"U\"\n[backlog]\nadd = \"+\"\n",
+    )
+    .unwrap();
+    press(&mut s, "U");
+    let said = s.flash.clone().unwrap().text;
+    assert!(said.contains("U takes back"), "{said}");
+    assert_eq!(s.key(Context::Backlog, Command::Add), "+");
+    // Unbound, a message says so rather than naming a key that does nothing.
+    s.keymap = crate::app::keymap::Keymap::with_overrides("[global]\nundo = \"\"\n").unwrap();
+    assert_eq!(s.key(Context::Global, Command::Undo), "no key");
+}

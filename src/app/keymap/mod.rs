@@ -167,6 +167,26 @@ impl Keymap {
         })
     }
 
+    /// The key in force for `command` in `context` (or, for a context that falls back to them,
+    /// among the global keys), as help writes it: what a message names instead of a letter
+    /// the user's keymap may have changed. "no key" when it is unbound.
+    pub fn key_for(&self, context: Context, command: Command) -> String {
+        let of = |ctx: Context| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == ctx && b.command == command)
+                .and_then(|b| b.keys.first())
+                .map(|(s, _)| label(s))
+        };
+        of(context)
+            .or_else(|| {
+                falls_through(context)
+                    .then(|| of(Context::Global))
+                    .flatten()
+            })
+            .unwrap_or_else(|| "no key".to_string())
+    }
+
     /// The footer: the first key and short label of the hinted bindings of a context,
     /// then the global ones.
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {

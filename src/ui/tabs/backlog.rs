@@ -1,6 +1,7 @@
 //! The Backlog tab: the one order as a table of the rows on screen, and the detail pane.
 
 use crate::app::AppState;
+use crate::app::keymap::{Command, Context};
 use crate::app::row::Row as ItemRow;
 use crate::domain::State;
 use crate::format;
@@ -97,7 +98,10 @@ fn empty_state(s: &AppState) -> Text<'static> {
         Line::raw(""),
         Line::raw(" The backlog is empty."),
         Line::raw(""),
-        Line::raw(" Press a to add the first item, or from a shell:"),
+        Line::raw(format!(
+            " Press {} to add the first item, or from a shell:",
+            s.key(Context::Backlog, Command::Add)
+        )),
         Line::raw(
             "   firebreak item add \"Residents renew a permit online\" --team appdev --points 5",
         ),
@@ -252,19 +256,29 @@ fn draw_detail(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::raw("Loading…"));
     } else {
+        let edit = s.key(Context::Backlog, Command::Edit);
         section(
             &mut lines,
             t,
             "Description",
             &item.description,
-            "No description yet: e to write one.",
+            &format!("No description yet: {edit} to write one."),
         );
         let none = if item.state == State::Backlog {
-            "None yet: e to write them; refine (R) needs them."
+            format!(
+                "None yet: {edit} to write them; refine ({}) needs them.",
+                s.key(Context::Backlog, Command::Refine)
+            )
         } else {
-            "None yet: e to write them."
+            format!("None yet: {edit} to write them.")
         };
-        section(&mut lines, t, "Acceptance criteria", &item.acceptance, none);
+        section(
+            &mut lines,
+            t,
+            "Acceptance criteria",
+            &item.acceptance,
+            &none,
+        );
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(
             "History, newest first",

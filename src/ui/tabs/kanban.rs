@@ -2,6 +2,7 @@
 //! and a word when full or over, and cards with their age in the column.
 
 use crate::app::AppState;
+use crate::app::keymap::{Command, Context};
 use crate::app::row::Row;
 use crate::domain::kanban::Column;
 use crate::format;
@@ -31,8 +32,9 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     if waiting > 0 {
         heading.push(Span::styled(
             format!(
-                "{dot} {waiting} ops review{} waiting (o) ",
-                if waiting == 1 { "" } else { "s" }
+                "{dot} {waiting} ops review{} waiting ({}) ",
+                if waiting == 1 { "" } else { "s" },
+                s.key(Context::Kanban, Command::OpsQueue)
             ),
             t.key(),
         ));

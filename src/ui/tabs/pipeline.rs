@@ -3,6 +3,7 @@
 //! slots, the votes, and the end of the log of the step under the cursor.
 
 use crate::app::AppState;
+use crate::app::keymap::{Command, Context};
 use crate::app::pipeline::glyph;
 pub use crate::app::pipeline_update::step_log;
 use crate::app::pipeline_update::{selected, step};
@@ -186,9 +187,12 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
         )));
         lines.push(Line::from(Span::styled(
             if rerun {
-                "The environment was at fault: a release manager may re-run the step once (F)."
+                format!(
+                    "The environment was at fault: a release manager may re-run the step once ({}).",
+                    s.key(Context::Pipeline, Command::Rerun)
+                )
             } else {
-                "A new version is the fix."
+                "A new version is the fix.".to_string()
             },
             t.error(),
         )));
@@ -311,9 +315,10 @@ fn gate(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
         accepted.join(", ")
     };
     match r.state {
-        ReleaseState::Firebreak if waiting.is_empty() => {
-            text.push_str(" · every party accepted: a release manager restarts it (s)")
-        }
+        ReleaseState::Firebreak if waiting.is_empty() => text.push_str(&format!(
+            " · every party accepted: a release manager restarts it ({})",
+            s.key(Context::Pipeline, Command::Restart)
+        )),
         ReleaseState::Firebreak => text.push_str(&format!(" · WAITS ON {}", waiting.join(" and "))),
         _ if v.acceptances.is_empty() && !v.restarted => return vec![],
         _ => {}

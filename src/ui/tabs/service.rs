@@ -2,6 +2,7 @@
 //! team they are routed to; the selected one's history and the tickets raised from it.
 
 use crate::app::AppState;
+use crate::app::keymap::{Command, Context};
 use crate::app::service_update::{selected, selected_problem, shown_hypercare};
 use crate::domain::hypercare::HypercareState;
 use crate::domain::incident::{IncidentState, Priority};
@@ -160,9 +161,11 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     if s.problems.is_empty() {
         let text = vec![
             Line::raw(""),
-            Line::raw(
-                " No problems. Press n to raise one, P on an incident to raise one from it, or:",
-            ),
+            Line::raw(format!(
+                " No problems. Press {} to raise one, {} on an incident to raise one from it, or:",
+                s.key(Context::Problems, Command::NewIncident),
+                s.key(Context::Service, Command::RaiseProblem)
+            )),
             Line::raw("   firebreak problem add \"Sessions expire under load\" --incident INC-1"),
             Line::raw(" ] shows the incidents again."),
         ];

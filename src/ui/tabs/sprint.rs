@@ -2,6 +2,7 @@
 //! progress, Review and Done, and its burndown beside the team's velocity.
 
 use crate::app::AppState;
+use crate::app::keymap::{Command, Context};
 use crate::app::row::Row;
 use crate::app::sprint::COLUMNS;
 use crate::domain::sprint::{self, Sprint, SprintState};
@@ -27,7 +28,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             Line::raw(""),
             Line::raw(" No sprint yet."),
             Line::raw(""),
-            Line::raw(" Press n to add one for a delivery project, or from a shell:"),
+            Line::raw(format!(
+                " Press {} to add one for a delivery project, or from a shell:",
+                s.key(Context::Sprint, Command::NewSprint)
+            )),
             Line::raw(
                 "   firebreak sprint add \"Sprint 1\" --project NAME --start 2026-03-02 --end 2026-03-13",
             ),
