@@ -225,26 +225,63 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usize) {
+    use crate::app::keymap::Command as C;
+    // Each group that a key opens says which, as the user's keymap has it.
+    let key = |ctx: Context, cmd: C| s.key(ctx, cmd);
     let groups = [
-        (Context::Global, "Everywhere"),
-        (Context::Backlog, "Backlog"),
-        (Context::Sprint, "Sprint"),
-        (Context::Kanban, "Kanban"),
-        (Context::Pipeline, "Pipeline"),
-        (Context::Handover, "Handover"),
-        (Context::Service, "Service: incidents"),
-        (Context::Problems, "Service: problems (])"),
-        (Context::OpsReviews, "Kanban: operations reviews (o)"),
-        (Context::Palette, "Command palette (:)"),
-        (Context::Insights, "Insights"),
-        (Context::Log, "A step's log (l)"),
-        (Context::Move, "Move mode (m)"),
-        (Context::Filter, "Filter (/)"),
-        (Context::Form, "Item form (a, e)"),
-        (Context::Confirm, "Yes or no"),
-        (Context::Prompt, "Reason"),
-        (Context::People, "Act as (P)"),
-        (Context::Help, "This help"),
+        (Context::Global, "Everywhere".to_string()),
+        (Context::Backlog, "Backlog".to_string()),
+        (Context::Sprint, "Sprint".to_string()),
+        (Context::Kanban, "Kanban".to_string()),
+        (Context::Pipeline, "Pipeline".to_string()),
+        (Context::Handover, "Handover".to_string()),
+        (Context::Service, "Service: incidents".to_string()),
+        (
+            Context::Problems,
+            format!(
+                "Service: problems ({})",
+                key(Context::Service, C::NextSprint)
+            ),
+        ),
+        (
+            Context::OpsReviews,
+            format!(
+                "Kanban: operations reviews ({})",
+                key(Context::Kanban, C::OpsQueue)
+            ),
+        ),
+        (
+            Context::Palette,
+            format!("Command palette ({})", key(Context::Global, C::OpenPalette)),
+        ),
+        (Context::Insights, "Insights".to_string()),
+        (
+            Context::Log,
+            format!("A step's log ({})", key(Context::Pipeline, C::Log)),
+        ),
+        (
+            Context::Move,
+            format!("Move mode ({})", key(Context::Backlog, C::MoveMode)),
+        ),
+        (
+            Context::Filter,
+            format!("Filter ({})", key(Context::Backlog, C::Filter)),
+        ),
+        (
+            Context::Form,
+            format!(
+                "Item form ({}, {})",
+                key(Context::Backlog, C::Add),
+                key(Context::Backlog, C::Edit)
+            ),
+        ),
+        (Context::Confirm, "Yes or no".to_string()),
+        (Context::Prompt, "Reason".to_string()),
+        (
+            Context::People,
+            format!("Act as ({})", key(Context::Global, C::SwitchPerson)),
+        ),
+        (Context::Help, "This help".to_string()),
     ];
     let mut lines = Vec::new();
     for (ctx, title) in groups {
