@@ -3,8 +3,7 @@
 //! something does.
 
 use super::{Ctx, Failure, print_json};
-use crate::domain::Role;
-use crate::domain::release::{ReleaseState, VOTERS, waiting_on};
+use crate::domain::release::waits_on;
 use serde_json::json;
 use std::io::Write;
 
@@ -25,36 +24,15 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
     for view in store.release_views(true)? {
         let r = &view.release;
         let progress = view.progress();
-        let on: Vec<String> = match r.state {
-            ReleaseState::Firebreak => {
-                let parties = projects
-                    .iter()
-                    .find(|p| p.name == r.project)
-                    .map(|p| p.parties.clone())
-                    .unwrap_or_default();
-                let waiting: Vec<Role> = waiting_on(&parties, &progress);
-                if waiting.is_empty() {
-                    vec!["release-manager (restart)".into()]
-                } else {
-                    waiting.iter().map(|r| r.to_string()).collect()
-                }
-            }
-            ReleaseState::Shadow => {
-                let missing: Vec<String> = VOTERS
-                    .iter()
-                    .filter(|v| !progress.votes.iter().any(|s| s.role == **v))
-                    .map(|v| format!("{v} (vote)"))
-                    .collect();
-                if missing.is_empty() {
-                    vec!["release-manager (switch)".into()]
-                } else {
-                    missing
-                }
-            }
-            ReleaseState::Halted if concluded.contains(&r.version) => vec![],
-            ReleaseState::Halted => vec![format!("team {} (problem determination)", r.team)],
-            _ => vec![],
-        };
+        let parties = projects
+            .iter()
+            .find(|p| p.name == r.project)
+            .map(|p| p.parties.clone())
+            .unwrap_or_default();
+        let on: Vec<String> = waits_on(r, &parties, &progress, concluded.contains(&r.version))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let at = view
             .steps
             .last()

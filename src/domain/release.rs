@@ -457,6 +457,67 @@ pub fn waiting_on(parties: &[Role], progress: &Progress) -> Vec<Role> {
         .collect()
 }
 
+/// Who a release waits on, and for what: the one answer the board, `status` and `release`
+/// give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// A party of the firebreak, to accept (or reject) the release.
+    Accept(Role),
+    /// A release manager, to restart the automation once every party accepted.
+    Restart,
+    /// A voter of the go/no-go.
+    Vote(Role),
+    /// A release manager, to switch production to the shadow once every vote is in.
+    Switch,
+    /// The originating team, to determine the problem of a halted release.
+    ProblemDetermination(Team),
+}
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Wait::Accept(role) => write!(f, "{role}"),
+            Wait::Restart => write!(f, "{} (restart)", Role::ReleaseManager),
+            Wait::Vote(role) => write!(f, "{role} (vote)"),
+            Wait::Switch => write!(f, "{} (switch)", Role::ReleaseManager),
+            Wait::ProblemDetermination(team) => write!(f, "team {team} (problem determination)"),
+        }
+    }
+}
+
+/// Everyone `release` waits on now; `pd_concluded` when its problem determination is done.
+pub fn waits_on(
+    release: &Release,
+    parties: &[Role],
+    progress: &Progress,
+    pd_concluded: bool,
+) -> Vec<Wait> {
+    match release.state {
+        ReleaseState::Firebreak => {
+            let waiting = waiting_on(parties, progress);
+            if waiting.is_empty() {
+                vec![Wait::Restart]
+            } else {
+                waiting.into_iter().map(Wait::Accept).collect()
+            }
+        }
+        ReleaseState::Shadow => {
+            let missing: Vec<Wait> = VOTERS
+                .iter()
+                .filter(|v| !progress.votes.iter().any(|s| s.role == **v))
+                .map(|v| Wait::Vote(*v))
+                .collect();
+            if missing.is_empty() {
+                vec![Wait::Switch]
+            } else {
+                missing
+            }
+        }
+        ReleaseState::Halted if !pd_concluded => vec![Wait::ProblemDetermination(release.team)],
+        _ => vec![],
+    }
+}
+
 /// A release manager restarts the automation once every party accepted.
 pub fn restart(
     release: &Release,

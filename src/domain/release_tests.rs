@@ -590,3 +590,47 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn who_a_release_waits_on_follows_its_state() {
+    let (mut r, mut p) = to_firebreak();
+    assert_eq!(
+        waits_on(&r, &PARTIES, &p, false),
+        PARTIES
+            .iter()
+            .map(|role| Wait::Accept(*role))
+            .collect::<Vec<_>>()
+    );
+    for person in [
+        who("grace", &[Role::Tester]),
+        who("omar", &[Role::ServiceManager]),
+    ] {
+        let (n, sign, _) = answer(&r, &PARTIES, &p, true, "ok", &person, now()).unwrap();
+        r = n;
+        p.acceptances.push(sign);
+    }
+    assert_eq!(waits_on(&r, &PARTIES, &p, false), [Wait::Restart]);
+    assert_eq!(Wait::Restart.to_string(), "release-manager (restart)");
+    let (r, p) = to_shadow();
+    assert_eq!(
+        waits_on(&r, &PARTIES, &p, false),
+        VOTERS
+            .iter()
+            .map(|role| Wait::Vote(*role))
+            .collect::<Vec<_>>()
+    );
+    let mut halted = r.clone();
+    halted.state = ReleaseState::Halted;
+    assert_eq!(
+        waits_on(&halted, &PARTIES, &p, false),
+        [Wait::ProblemDetermination(halted.team)]
+    );
+    assert_eq!(
+        Wait::ProblemDetermination(Team::Ams).to_string(),
+        "team ams (problem determination)"
+    );
+    assert!(
+        waits_on(&halted, &PARTIES, &p, true).is_empty(),
+        "once concluded"
+    );
+}
