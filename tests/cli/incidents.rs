@@ -1,0 +1,158 @@
+use super::*;
+
+// The demo already holds INC-1 to INC-5 and FB-72.
+#[test]
+fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket() {
+    let b = Board::demo();
+    b.run(&[
+        "--as",
+        "lee",
+        "incident",
+        "add",
+        "Renewals fail at step 3",
+        "--priority",
+        "P2",
+        "--release",
+        "1.0.0",
+    ])
+    .assert()
+    .success()
+    .stdout("INC-6 logged (P2), for team appdev.\n");
+    b.run(&[
+        "--as",
+        "lee",
+        "incident",
+        "add",
+        "Receipt typo",
+        "--priority",
+        "P4",
+        "--release",
+        "2.3.0",
+    ])
+    .assert()
+    .success()
+    .stdout("INC-7 logged (P4), for team ams.\n");
+    b.run(&["--as", "lee", "incident", "add", "x", "--priority", "P9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown priority"));
+    b.run(&[
+        "--as",
+        "lee",
+        "incident",
+        "add",
+        "x",
+        "--priority",
+        "P3",
+        "--release",
+        "9.9.9",
+    ])
+    .assert()
+    .code(2);
+    // Working it.
+    b.run(&["--as", "tom", "incident", "move", "INC-6", "take"])
+        .assert()
+        .success()
+        .stdout("INC-6 is in-progress.\n");
+    b.run(&[
+        "--as", "tom", "incident", "move", "INC-7", "assign", "--to", "sam",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("assign an incident"));
+    b.run(&["--as", "omar", "incident", "move", "INC-7", "assign"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--to NAME"));
+    b.run(&[
+        "--as", "omar", "incident", "move", "INC-7", "assign", "--to", "nobody",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("no person 'nobody'"));
+    b.run(&[
+        "--as", "omar", "incident", "move", "INC-7", "assign", "--to", "sam",
+    ])
+    .assert()
+    .success()
+    .stdout("INC-7 is assigned to sam, in progress.\n");
+    assert_eq!(
+        b.json(&["incident", "show", "INC-7", "--json"])["incident"]["assignee"],
+        "sam"
+    );
+    b.run(&["--as", "tom", "incident", "move", "INC-6", "hold"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a reason"));
+    b.run(&["--as", "tom", "incident", "move", "INC-6", "close"])
+        .assert()
+        .code(3);
+    // A ticket: only a service manager raises it; it lands in triage, linked both ways.
+    b.run(&["--as", "tom", "incident", "ticket", "INC-6"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("Only a service-manager may raise"));
+    b.run(&["--as", "omar", "incident", "ticket", "INC-6"])
+        .assert()
+        .success()
+        .stdout("FB-73 raised in triage from INC-6: the product owner ranks it.\n");
+    let item = b.json(&["item", "show", "FB-73", "--json"]);
+    assert_eq!(
+        (
+            item["item"]["state"].as_str(),
+            item["item"]["origin"].as_str()
+        ),
+        (Some("triage"), Some("incident"))
+    );
+    assert_eq!(item["history"][0]["details"]["incident"], "INC-6");
+    let inc = b.json(&["incident", "show", "INC-6", "--json"]);
+    assert_eq!(inc["tickets"][0], "FB-73");
+    assert_eq!(inc["incident"]["team"], "appdev");
+    // P1 and P2 incidents wait on a person.
+    let out = b.run(&["status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(10));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("INC-6 P2 in-progress Renewals fail at step 3")
+    );
+    b.run(&["--as", "tom", "incident", "move", "INC-6", "resolve"])
+        .assert()
+        .success();
+    b.run(&["--as", "omar", "incident", "move", "INC-6", "close"])
+        .assert()
+        .success()
+        .stdout("INC-6 is closed.\n");
+    b.run(&["incident", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Receipt typo"));
+}
+
+#[test]
+fn the_audit_trail_lists_every_event_since_a_date() {
+    let b = Board::demo();
+    let all = b.json(&["audit", "--json"]);
+    let events = all["events"].as_array().unwrap();
+    assert!(events.len() > 300, "{}", events.len());
+    assert!(
+        events
+            .windows(2)
+            .all(|w| w[0]["at"].as_str() <= w[1]["at"].as_str()),
+        "newest last"
+    );
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        b.json(&["audit", "--since", &tomorrow, "--json"])["events"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    b.run(&["audit", "--since", "soon"]).assert().code(2);
+    b.run(&["audit"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("switch"));
+}

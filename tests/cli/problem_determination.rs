@@ -1,0 +1,72 @@
+use super::*;
+
+#[test]
+fn the_originating_team_determines_a_halted_releases_problem_and_status_stops_waiting() {
+    let b = Board::demo();
+    let waits = |b: &Board| {
+        String::from_utf8_lossy(&b.run(&["status"]).output().unwrap().stdout)
+            .contains("1.1.0 waits on team appdev (problem determination)")
+    };
+    assert!(waits(&b));
+    // sam is maintenance; aisha is rotated onto live support this week.
+    for who in ["sam", "aisha"] {
+        b.run(&["--as", who, "release", "pd", "1.1.0", "--findings", "x"])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("is not in it"));
+    }
+    b.run(&["--as", "tom", "release", "pd", "2.3.0", "--findings", "x"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("for a halted release"));
+    b.run(&["--as", "tom", "release", "pd", "1.1.0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--findings"));
+    b.run(&[
+        "--as", "tom", "release", "pd", "1.1.0", "--cause", "weather",
+    ])
+    .assert()
+    .code(2);
+    b.run(&["--as", "tom", "release", "pd", "1.1.0", "--conclude"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs the findings and a cause"));
+    b.run(&[
+        "--as",
+        "tom",
+        "release",
+        "pd",
+        "1.1.0",
+        "--findings",
+        "the smoke test hit an expired certificate",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("recorded"));
+    assert!(waits(&b), "an open determination still waits on the team");
+    b.run(&[
+        "--as",
+        "tom",
+        "release",
+        "pd",
+        "1.1.0",
+        "--cause",
+        "environment",
+        "--conclude",
+    ])
+    .assert()
+    .success()
+    .stdout("Problem determination of 1.1.0 concluded: cause environment.\n");
+    assert!(!waits(&b));
+    let show = b.json(&["release", "show", "1.1.0", "--json"]);
+    assert_eq!(show["pd"]["cause"], "environment");
+    assert_eq!(
+        show["pd"]["findings"],
+        "the smoke test hit an expired certificate"
+    );
+    b.run(&["--as", "tom", "release", "pd", "1.1.0", "--cause", "code"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("is concluded"));
+}
