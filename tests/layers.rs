@@ -120,3 +120,16 @@ fn the_shells_share_what_they_share_through_a_floor_below_them() {
     let found = breaking(&["src/cli"], &["crate::app::format", "crate::app::kanban"]);
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn the_store_the_runner_and_the_session_reach_no_board_and_no_shell() {
+    let found = breaking(
+        &["src/store", "src/runner", "src/runner.rs", "src/session.rs"],
+        &["crate::app", "crate::ui", "crate::tui", "crate::cli"],
+    );
+    assert!(
+        found.is_empty(),
+        "below the shells, nothing knows the board or the command line:\n{}",
+        found.join("\n")
+    );
+}
