@@ -133,3 +133,30 @@ fn the_store_the_runner_and_the_session_reach_no_board_and_no_shell() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_tabs_call_down_never_back_into_the_dispatcher_nor_into_each_other() {
+    let tabs = [
+        "kanban_update",
+        "sprint_update",
+        "pipeline_update",
+        "handover_update",
+        "service_update",
+    ];
+    for tab in tabs {
+        let file = format!("src/app/{tab}.rs");
+        let mut others: Vec<String> = tabs
+            .iter()
+            .filter(|t| **t != tab)
+            .map(|t| format!("super::{t}"))
+            .collect();
+        others.push("super::update".to_string());
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        let found = breaking(&[file.as_str()], &others);
+        assert!(
+            found.is_empty(),
+            "a tab reaches the dispatcher or another tab (they call down, to `say` and the domain):\n{}",
+            found.join("\n")
+        );
+    }
+}

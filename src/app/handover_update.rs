@@ -50,7 +50,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         }
         Some(Command::StartSprint) => {
             if let Some(h) = shown(s).map(|h| h.project.clone())
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 return vec![Effect::StartHandover(h)];
             }
@@ -64,7 +64,8 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
             Pending::Waive,
             false,
         ),
-        Some(other) => return super::update::command(s, other),
+        // Not this tab's: the keys that mean the same everywhere are answered before.
+        Some(_) => {}
         None => {}
     }
     clamp(s);
@@ -86,7 +87,7 @@ fn ask(
     let Some((project, key)) = target(s) else {
         return;
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return;
     }
     let title = selected(s).map_or(String::new(), |c| c.title.clone());
@@ -116,7 +117,7 @@ fn act(s: &mut AppState, act: Act) -> Vec<Effect> {
     let Some((project, key)) = target(s) else {
         return vec![];
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     let seen = check_seen(s, &project, &key);

@@ -97,12 +97,12 @@ fn reviews_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
                 .get(s.kanban.review_row)
                 .map(|(r, _)| (r.item, r.criteria.clone()));
             if let Some((id, criteria)) = chosen
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 if let Err(e) =
                     s.me.may(&crate::domain::policy::RECORD_AN_OPERATIONS_REVIEW)
                 {
-                    super::update::flash_error(s, e.to_string());
+                    super::say::flash_error(s, e.to_string());
                 } else {
                     s.overlay = Some(Overlay::Prompt {
                         question: format!(
@@ -114,7 +114,8 @@ fn reviews_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
                 }
             }
         }
-        Some(other) => return super::update::command(s, other),
+        // Not this tab's: the keys that mean the same everywhere are answered before.
+        Some(_) => {}
         None => {}
     }
     s.kanban.review_row = s.kanban.review_row.min(n.saturating_sub(1));
@@ -138,7 +139,8 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::CardRight) => return step(s, true),
         Some(Command::Wip) => wip(s),
         Some(Command::Ageing) => ageing(s),
-        Some(other) => return super::update::command(s, other),
+        // Not this tab's: the keys that mean the same everywhere are answered before.
+        Some(_) => {}
         None => {}
     }
     clamp(s);
@@ -147,7 +149,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
 
 /// Asks the store to move a card into `to`; a full reasoned column asks why first.
 fn enter(s: &mut AppState, item: Option<&Row>, to: Column, effect: Effect) -> Vec<Effect> {
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     let column = &s.board.columns[to.index()];
@@ -156,7 +158,7 @@ fn enter(s: &mut AppState, item: Option<&Row>, to: Column, effect: Effect) -> Ve
         let count = column.count;
         match kanban::admit(&column.limit, count, None) {
             Err(e) if column.limit.mode == WipMode::Strict => {
-                super::update::flash_error(s, e.to_string());
+                super::say::flash_error(s, e.to_string());
                 return vec![];
             }
             Err(e) => {
@@ -177,7 +179,7 @@ fn pull(s: &mut AppState) -> Vec<Effect> {
     if let Err(e) =
         s.me.may(&crate::domain::policy::PULL_WORK_ON_THE_KANBAN_BOARD)
     {
-        super::update::flash_error(s, e.to_string());
+        super::say::flash_error(s, e.to_string());
         return vec![];
     }
     let chosen = selected(s)
@@ -214,7 +216,7 @@ fn step(s: &mut AppState, forward: bool) -> Vec<Effect> {
             } else {
                 "work moves back only from review"
             };
-            super::update::flash_error(s, format!("{} stays in {}: {why}.", item.id, from.title()));
+            super::say::flash_error(s, format!("{} stays in {}: {why}.", item.id, from.title()));
             return vec![];
         }
         (None, _) => return vec![],
@@ -229,7 +231,7 @@ fn step(s: &mut AppState, forward: bool) -> Vec<Effect> {
 }
 
 fn ageing(s: &mut AppState) {
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return;
     }
     s.overlay = Some(Overlay::Prompt {
@@ -243,7 +245,7 @@ fn ageing(s: &mut AppState) {
 }
 
 fn wip(s: &mut AppState) {
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return;
     }
     let column = s.board.columns[s.kanban.column].limit;

@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod pipeline;
 pub mod pipeline_update;
 pub mod row;
+mod say;
 pub mod service_update;
 pub mod sprint;
 mod sprint_update;

@@ -102,7 +102,8 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         ),
         Some(Command::Switch) => production(s, Change::Switch),
         Some(Command::Rollback) => production(s, Change::Rollback),
-        Some(other) => return super::update::command(s, other),
+        // Not this tab's: the keys that mean the same everywhere are answered before.
+        Some(_) => {}
         None => {}
     }
     clamp(s);
@@ -115,7 +116,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
 /// The selected release's version, when the board may be written.
 fn version(s: &mut AppState) -> Option<String> {
     let v = selected(s).map(|r| r.release.version.clone())?;
-    super::update::writable(s).then_some(v)
+    super::say::writable(s).then_some(v)
 }
 
 fn with(s: &mut AppState, effect: impl FnOnce(String) -> Vec<Effect>) -> Vec<Effect> {
@@ -134,7 +135,7 @@ fn ask(s: &mut AppState, pending: impl FnOnce(String) -> Pending, question: &str
 
 fn run(s: &mut AppState) -> Vec<Effect> {
     if let Some(v) = &s.running {
-        super::update::flash_error(
+        super::say::flash_error(
             s,
             format!("{v} is running: one run at a time from this board."),
         );
@@ -146,7 +147,7 @@ fn run(s: &mut AppState) -> Vec<Effect> {
             "{} is {}: there is nothing for the automation to run.",
             r.release.version, r.release.state
         );
-        super::update::flash_error(s, text);
+        super::say::flash_error(s, text);
         return vec![];
     }
     with(s, |v| vec![Effect::RunRelease(v)])

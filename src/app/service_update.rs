@@ -53,7 +53,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::Down) => s.service += 1,
         Some(Command::Up) => s.service = s.service.saturating_sub(1),
         Some(Command::NewIncident) => {
-            if !super::update::writable(s) {
+            if !super::say::writable(s) {
                 return vec![];
             }
             s.overlay = Some(Overlay::Prompt {
@@ -66,7 +66,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::Assign) => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 let names: Vec<String> = s.people.iter().map(|p| p.name.clone()).collect();
                 s.overlay = Some(Overlay::Prompt {
@@ -79,7 +79,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::Hold) => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 s.overlay = Some(Overlay::Prompt {
                     question: format!("Why is {id} on hold?"),
@@ -93,14 +93,14 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::CloseHypercare | Command::ExtendHypercare)
             if shown_hypercare(s).is_none() =>
         {
-            super::update::flash_error(
+            super::say::flash_error(
                 s,
                 "No hypercare is open: it starts when a delivery project's release is switched live.",
             );
         }
         Some(Command::CloseHypercare) => {
             if let Some(version) = shown_hypercare(s).map(|h| h.release.clone())
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 let seen = s.seen("hypercare", &version);
                 return vec![Effect::CloseHypercare { version, seen }];
@@ -108,7 +108,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         }
         Some(Command::ExtendHypercare) => {
             if let Some(version) = shown_hypercare(s).map(|h| h.release.clone())
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 s.overlay = Some(Overlay::Prompt {
                     question: format!(
@@ -120,7 +120,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
             }
         }
         Some(Command::Rotate) => {
-            if !super::update::writable(s) {
+            if !super::say::writable(s) {
                 return vec![];
             }
             s.overlay = Some(Overlay::Prompt {
@@ -133,7 +133,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::RaiseProblem) => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 s.overlay = Some(Overlay::Prompt {
                     question: format!("A problem behind {id}: what is its cause, as far as known?"),
@@ -145,14 +145,15 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::Escape) => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
-                super::update::ask_escape(s, id, "ENV KIND, or none");
+                super::say::ask_escape(s, id, "ENV KIND, or none");
             }
         }
         Some(Command::Ticket) => return ticket(s, Kind::Defect),
         Some(Command::EnhancementTicket) => return ticket(s, Kind::Enhancement),
-        Some(other) => return super::update::command(s, other),
+        // Not this tab's: the keys that mean the same everywhere are answered before.
+        Some(_) => {}
         None => {}
     }
     clamp(s);
@@ -165,7 +166,7 @@ fn problem_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
     let seen = selected_problem(s).map(|p| p.revision);
     let pstep = |s: &mut AppState, step: ProblemStep| -> Vec<Effect> {
         match &id {
-            Some(id) if super::update::writable(s) => vec![Effect::ProblemStep {
+            Some(id) if super::say::writable(s) => vec![Effect::ProblemStep {
                 id: id.clone(),
                 step,
                 seen,
@@ -177,7 +178,7 @@ fn problem_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::Down) => s.problem += 1,
         Some(Command::Up) => s.problem = s.problem.saturating_sub(1),
         Some(Command::NewIncident) => {
-            if !super::update::writable(s) {
+            if !super::say::writable(s) {
                 return vec![];
             }
             s.overlay = Some(Overlay::Prompt {
@@ -192,7 +193,7 @@ fn problem_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::CloseIncident) => return pstep(s, ProblemStep::Close),
         Some(Command::KnownError) => {
             if let Some(id) = id.clone()
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 s.overlay = Some(Overlay::Prompt {
                     question: format!(
@@ -210,12 +211,13 @@ fn problem_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
                 Kind::Enhancement
             };
             if let Some(id) = id
-                && super::update::writable(s)
+                && super::say::writable(s)
             {
                 return vec![Effect::ProblemTicket { id, kind }];
             }
         }
-        Some(other) => return super::update::command(s, other),
+        // Not this tab's: the keys that mean the same everywhere are answered before.
+        Some(_) => {}
         None => {}
     }
     vec![]
@@ -225,7 +227,7 @@ fn step(s: &mut AppState, step: Step) -> Vec<Effect> {
     let Some((id, seen)) = selected(s).map(|i| (i.id.clone(), Some(i.revision))) else {
         return vec![];
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     vec![Effect::IncidentStep { id, step, seen }]
@@ -245,7 +247,7 @@ fn ticket(s: &mut AppState, kind: Kind) -> Vec<Effect> {
     let Some(id) = selected(s).map(|i| i.id.clone()) else {
         return vec![];
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     vec![Effect::Ticket { id, kind }]

@@ -60,7 +60,8 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
         Some(Command::StartSprint) => return start(s),
         Some(Command::CompleteSprint) => complete(s),
         Some(Command::NewSprint) => new_sprint(s),
-        Some(other) => return super::update::command(s, other),
+        // Not this tab's: the keys that mean the same everywhere are answered before.
+        Some(_) => {}
         None => {}
     }
     clamp(s);
@@ -82,11 +83,11 @@ fn step(s: &mut AppState, forward: bool) -> Vec<Effect> {
             } else {
                 "work moves back only from review"
             };
-            super::update::flash_error(s, format!("{} stays {state}: {why}.", item.id));
+            super::say::flash_error(s, format!("{} stays {state}: {why}.", item.id));
             return vec![];
         }
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     vec![Effect::Apply {
@@ -101,11 +102,11 @@ fn reorder(s: &mut AppState, down: bool) -> Vec<Effect> {
     let Some(item) = selected(s).cloned() else {
         return vec![];
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     if let Err(e) = backlog::authorize(&s.me) {
-        super::update::flash_error(s, e.to_string());
+        super::say::flash_error(s, e.to_string());
         return vec![];
     }
     let column = &s.sprint_board.columns[s.sprint.column];
@@ -161,7 +162,7 @@ fn start(s: &mut AppState) -> Vec<Effect> {
     let Some(sprint) = shown(s) else {
         return vec![];
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     let seen = s.seen("sprint", &sprint.name);
@@ -175,11 +176,11 @@ fn complete(s: &mut AppState) {
     let Some(sprint) = shown(s) else {
         return;
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return;
     }
     if sprint.state != SprintState::Active {
-        super::update::flash_error(
+        super::say::flash_error(
             s,
             format!(
                 "{} is {}: only the active sprint is completed.",
@@ -199,12 +200,12 @@ fn complete(s: &mut AppState) {
 }
 
 fn new_sprint(s: &mut AppState) {
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return;
     }
     let projects: Vec<String> = s.delivery_projects.clone();
     if projects.is_empty() {
-        super::update::flash_error(
+        super::say::flash_error(
             s,
             "No delivery project: add one with `firebreak project add NAME` first.",
         );
@@ -225,7 +226,7 @@ pub(super) fn plan_selected(s: &mut AppState) -> Vec<Effect> {
     let Some(item) = s.selected().cloned() else {
         return vec![];
     };
-    if !super::update::writable(s) {
+    if !super::say::writable(s) {
         return vec![];
     }
     match open_sprint(&s.sprints, item.project()) {
@@ -235,7 +236,7 @@ pub(super) fn plan_selected(s: &mut AppState) -> Vec<Effect> {
             seen: s.seen("sprint", &sprint.name),
         }],
         None => {
-            super::update::flash_error(
+            super::say::flash_error(
                 s,
                 format!(
                     "{} has no open sprint: add one on the Sprint tab ({}) or with `firebreak sprint add`.",

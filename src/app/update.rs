@@ -5,7 +5,8 @@ use super::form::{Form, Value};
 use super::input::LineInput;
 use super::keymap::{Command, Context};
 use super::row::Row;
-use super::{AppState, Effect, Flash, Msg, Overlay, Pending, Snapshot, Tab};
+use super::say::{ask_escape, flash, flash_error, writable};
+use super::{AppState, Effect, Msg, Overlay, Pending, Snapshot, Tab};
 use crate::domain::backlog::{self, RankMove};
 use crate::domain::kanban::WipMode;
 use crate::domain::{Actor, Identity, Item, ItemCommand};
@@ -147,33 +148,6 @@ fn wanted_history(s: &mut AppState) -> Option<Effect> {
     s.history_of = Some(id.clone());
     s.history.clear();
     Some(Effect::LoadHistory { entity, id })
-}
-
-pub(super) fn flash(s: &mut AppState, text: impl Into<String>) {
-    s.flash = Some(Flash {
-        text: text.into(),
-        error: false,
-        at: s.now,
-    });
-}
-
-pub(super) fn flash_error(s: &mut AppState, text: impl Into<String>) {
-    s.flash = Some(Flash {
-        text: text.into(),
-        error: true,
-        at: s.now,
-    });
-}
-
-/// Refuses every write on a read-only board, with a message.
-pub(super) fn writable(s: &mut AppState) -> bool {
-    if s.readonly {
-        flash_error(
-            s,
-            "This board is open read-only (--readonly): nothing can be changed here.",
-        );
-    }
-    !s.readonly
 }
 
 fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
@@ -349,7 +323,26 @@ fn my_team(s: &AppState) -> Option<crate::domain::Team> {
 
 fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
     let context = s.context();
-    let cmd = s.keymap.lookup(context, k);
+    let found = s.keymap.lookup_where(context, k);
+    let cmd = found.map(|(_, c)| c);
+    // On a tab, a key that means the same everywhere is answered here, not by the tab: the
+    // tabs handle their own keys and nothing else. (Move mode keeps its own answers: it puts
+    // the item back before quitting, and ignores the rest.)
+    if let Some((Context::Global, global)) = found
+        && matches!(
+            context,
+            Context::Sprint
+                | Context::Kanban
+                | Context::OpsReviews
+                | Context::Pipeline
+                | Context::Handover
+                | Context::Service
+                | Context::Problems
+                | Context::Insights
+        )
+    {
+        return command(s, global);
+    }
     match context {
         Context::Filter => filter_key(s, cmd, k),
         Context::Prompt => prompt_key(s, cmd, k),
@@ -1146,17 +1139,6 @@ fn filter_key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Vec<Effect
 #[cfg(test)]
 #[path = "update_tests.rs"]
 mod tests;
-
-/// Asks where an escaped incident or defect should have been caught.
-pub(super) fn ask_escape(s: &mut AppState, source: String, shape: &str) {
-    s.overlay = Some(Overlay::Prompt {
-        question: format!(
-            "{source} reached live: which environment and kind of test (functional, non-functional) should have caught it? {shape}"
-        ),
-        input: LineInput::default(),
-        then: Pending::Escape(source),
-    });
-}
 
 /// What `y` copies where the keyboard is: the log's top line, the selected item, card,
 /// incident or problem's id, a release's shadow or live URL (else its version).

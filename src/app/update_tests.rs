@@ -1727,3 +1727,23 @@ fn messages_name_the_key_in_force_not_the_default_letter() {
     s.keymap = crate::app::keymap::Keymap::with_overrides("[global]\nundo = \"\"\n").unwrap();
     assert_eq!(s.key(Context::Global, Command::Undo), "no key");
 }
+
+#[test]
+fn keys_that_mean_the_same_everywhere_are_answered_on_every_tab_but_not_in_move_mode() {
+    let mut s = board(4);
+    for (tab, key) in [("3", "1"), ("4", "1"), ("6", "1"), ("2", "1"), ("5", "1")] {
+        press(&mut s, tab);
+        assert_ne!(s.tab, super::Tab::Backlog, "{tab} opens its tab");
+        press(&mut s, key);
+        assert_eq!(s.tab, super::Tab::Backlog, "1 from tab {tab}");
+    }
+    press(&mut s, "3?");
+    assert!(
+        matches!(s.overlay, Some(Overlay::Help { .. })),
+        "help from the Kanban tab"
+    );
+    s.overlay = None;
+    press(&mut s, "1m3");
+    assert_eq!(s.tab, super::Tab::Backlog, "move mode keeps the tab");
+    assert_eq!(s.context(), Context::Move);
+}

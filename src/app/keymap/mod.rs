@@ -151,12 +151,18 @@ impl Keymap {
     /// The command a key means in a context. Text contexts do not fall back to the global
     /// keys, so typing `q` in the filter types a `q`.
     pub fn lookup(&self, context: Context, event: KeyEvent) -> Option<Command> {
+        self.lookup_where(context, event).map(|(_, c)| c)
+    }
+
+    /// `lookup`, with the context whose binding matched: `context` itself, or `Global` when the
+    /// key fell through to the keys that mean the same everywhere.
+    pub fn lookup_where(&self, context: Context, event: KeyEvent) -> Option<(Context, Command)> {
         let key = Key::from_event(event);
         let find = |ctx: Context| {
             self.bindings
                 .iter()
                 .find(|b| b.context == ctx && b.keys.iter().any(|(_, k)| *k == key))
-                .map(|b| b.command)
+                .map(|b| (ctx, b.command))
         };
         find(context).or_else(|| {
             if falls_through(context) {
