@@ -572,3 +572,48 @@ fn accepting_handover_evidence_the_screen_did_not_show_is_refused_as_stale() {
         )
         .unwrap();
 }
+
+/// Another process writing the board and checkpointing it as it closes, again and again, while
+/// this one opens the board: every open finds a board (the first look at the header takes no
+/// lock and can catch a page half written; it is never the last word).
+#[test]
+fn a_board_another_process_is_checkpointing_is_never_taken_for_a_foreign_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = board(dir.path(), 3);
+    drop(store);
+    let writer = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            for n in 0..40 {
+                let out = std::process::Command::new(env!("CARGO_BIN_EXE_firebreak"))
+                    .args([
+                        "--db",
+                        path.to_str().unwrap(),
+                        "--as",
+                        "priya",
+                        "item",
+                        "add",
+                    ])
+                    .arg(format!("Written while another opens {n}"))
+                    .args(["--team", "appdev"])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        })
+    };
+    let mut opens = 0;
+    while !writer.is_finished() {
+        match Store::open(&path, true) {
+            Ok(_) => opens += 1,
+            Err(e @ StoreError::NotABoard(_)) => panic!("open {opens}: {e}"),
+            Err(_) => {}
+        }
+    }
+    writer.join().unwrap();
+    assert!(opens > 0, "the board was opened while it was written");
+}
