@@ -45,7 +45,11 @@ fn open(path: &Path, whole: bool) -> (Store, AppState) {
 }
 
 fn draw(state: &AppState, terminal: &mut Terminal<TestBackend>) {
-    terminal.draw(|f| ui::render(state, f)).unwrap();
+    terminal
+        .draw(|f| {
+            black_box(ui::render(state, f));
+        })
+        .unwrap();
 }
 
 fn key(c: char) -> Msg {

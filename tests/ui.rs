@@ -112,7 +112,11 @@ impl Fixture {
     fn screen(&mut self, w: u16, h: u16) -> String {
         app::update(&mut self.state, Msg::Resize(w, h));
         let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|f| ui::render(&self.state, f)).unwrap();
+        let mut hits = Vec::new();
+        terminal
+            .draw(|f| hits = ui::render(&self.state, f))
+            .unwrap();
+        firebreak::app::update(&mut self.state, firebreak::app::Msg::Laid(hits));
         terminal.backend().to_string()
     }
 }
@@ -610,7 +614,9 @@ fn every_tab_in_ascii_and_without_colour() {
         assert!(odd.is_empty(), "{name} has non-ASCII {odd:?}:\n{screen}");
         insta::assert_snapshot!(format!("ascii_{name}_80x24"), screen);
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|fr| ui::render(&f.state, fr)).unwrap();
+        let mut hits = Vec::new();
+        terminal.draw(|fr| hits = ui::render(&f.state, fr)).unwrap();
+        firebreak::app::update(&mut f.state, firebreak::app::Msg::Laid(hits));
         for cell in terminal.backend().buffer().content() {
             use ratatui::style::Color;
             assert!(

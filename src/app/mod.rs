@@ -313,6 +313,8 @@ pub enum Msg {
         y: u16,
     },
     Resize(u16, u16),
+    /// Where the frame just drawn put the rows a click can select.
+    Laid(Vec<Hit>),
     Tick(DateTime<Utc>),
     Loaded(Box<Snapshot>),
     Detail(Box<Item>, Vec<Event>),
@@ -578,8 +580,9 @@ pub struct AppState {
     pub insights_weeks: u16,
     /// This session's own changes, newest last, for `u`.
     pub undo: Vec<Undo>,
-    /// Where the last frame drew the rows a click can select (`render` fills it).
-    pub hits: std::cell::RefCell<Vec<Hit>>,
+    /// Where the last frame drew the rows a click can select: `render` returns them and the
+    /// shell hands them back with `Msg::Laid`.
+    pub hits: Vec<Hit>,
     /// The next save is an undo, and what to say when it is done; it is not itself recorded
     /// for undoing.
     pub undoing: Option<String>,
@@ -659,7 +662,7 @@ impl AppState {
             insights_scroll: 0,
             insights_weeks: 12,
             undo: Vec::new(),
-            hits: std::cell::RefCell::new(Vec::new()),
+            hits: Vec::new(),
             undoing: None,
             releases: Releases::default(),
             revisions: std::collections::HashMap::new(),

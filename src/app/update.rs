@@ -17,6 +17,15 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 const FLASH_FOR: i64 = 5;
 
 pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
+    // Where the last frame put what a click selects: a step of layout, after which nothing
+    // else is worked out (no scroll, no history to load).
+    let msg = match msg {
+        Msg::Laid(hits) => {
+            s.hits = hits;
+            return vec![];
+        }
+        other => other,
+    };
     let effects = match msg {
         Msg::Key(k) => {
             s.flash = None;
@@ -27,6 +36,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.size = (w, h);
             vec![]
         }
+        Msg::Laid(_) => vec![],
         Msg::Mouse { kind, x, y } => mouse(s, kind, x, y),
         Msg::Tick(now) => {
             s.now = now;
@@ -1224,7 +1234,6 @@ fn mouse(s: &mut AppState, kind: super::MouseKind, x: u16, y: u16) -> Vec<Effect
         MouseKind::Click => {
             let hit = s
                 .hits
-                .borrow()
                 .iter()
                 .rev()
                 .find(|h| {

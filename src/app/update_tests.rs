@@ -1574,7 +1574,7 @@ fn the_mouse_scrolls_selects_a_row_and_opens_a_tab() {
     // What the last frame drew: rows from line 4, one item each.
     for n in 0..30u16 {
         let area = ratatui::layout::Rect::new(0, 4 + n, 120, 1);
-        s.hits.borrow_mut().push(crate::app::Hit {
+        s.hits.push(crate::app::Hit {
             area,
             column: 0,
             row: n as usize,
@@ -1592,7 +1592,7 @@ fn the_mouse_scrolls_selects_a_row_and_opens_a_tab() {
     assert_eq!(crate::app::Tab::at(120, 0), None);
     // A click where nothing was drawn selects nothing new.
     press(&mut s, "1");
-    s.hits.borrow_mut().truncate(30);
+    s.hits.truncate(30);
     mouse(&mut s, MouseKind::Click, 10, 36);
     assert_eq!(selected(&s), 2);
 }

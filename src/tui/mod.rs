@@ -238,12 +238,15 @@ where
     let mut run: Option<std::sync::mpsc::Receiver<Msg>> = None;
     let mut writer = writer::Writer::start(store.path(), store.is_readonly())?;
     loop {
+        let mut hits = Vec::new();
         terminal
-            .draw(|f| ui::render(&state, f))
+            .draw(|f| hits = ui::render(&state, f))
             .map_err(|e| Failure {
                 code: 1,
                 message: e.to_string(),
             })?;
+        // Where the frame put what a click selects: told to the app as any other message.
+        app::update(&mut state, Msg::Laid(hits));
         let mut queue = VecDeque::new();
         let wait = if loader.is_some() || run.is_some() || writer.pending() {
             Duration::from_millis(15)

@@ -6,7 +6,7 @@ mod overlays;
 mod tabs;
 pub mod theme;
 
-use crate::app::{AppState, MIN_SIZE, Tab};
+use crate::app::{AppState, Hit, MIN_SIZE, Tab};
 use crate::format;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -14,9 +14,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use theme::Theme;
 
-pub fn render(s: &AppState, frame: &mut Frame<'_>) {
+/// Draws the state into the frame and returns where a click selects what (the shell hands
+/// them back to `update` with `Msg::Laid`). It reads the state and writes nothing to it.
+pub fn render(s: &AppState, frame: &mut Frame<'_>) -> Vec<Hit> {
     let area = frame.area();
-    s.hits.borrow_mut().clear();
+    let mut hits = Vec::new();
     let theme = Theme {
         color: s.color,
         ascii: s.ascii,
@@ -32,7 +34,7 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
                 .wrap(Wrap { trim: true }),
             area,
         );
-        return;
+        return hits;
     }
     let [header, tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -45,12 +47,12 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
     draw_header(s, &theme, frame, header);
     draw_tabs(s, &theme, frame, tabs);
     match s.tab {
-        Tab::Backlog => tabs::backlog::draw(s, &theme, frame, body),
-        Tab::Sprint => tabs::sprint::draw(s, &theme, frame, body),
-        Tab::Kanban => tabs::kanban::draw(s, &theme, frame, body),
-        Tab::Pipeline => tabs::pipeline::draw(s, &theme, frame, body),
-        Tab::Handover => tabs::handover::draw(s, &theme, frame, body),
-        Tab::Service => tabs::service::draw(s, &theme, frame, body),
+        Tab::Backlog => tabs::backlog::draw(s, &theme, frame, body, &mut hits),
+        Tab::Sprint => tabs::sprint::draw(s, &theme, frame, body, &mut hits),
+        Tab::Kanban => tabs::kanban::draw(s, &theme, frame, body, &mut hits),
+        Tab::Pipeline => tabs::pipeline::draw(s, &theme, frame, body, &mut hits),
+        Tab::Handover => tabs::handover::draw(s, &theme, frame, body, &mut hits),
+        Tab::Service => tabs::service::draw(s, &theme, frame, body, &mut hits),
         Tab::Insights => tabs::insights::draw(s, &theme, frame, body),
     }
     draw_status(s, &theme, frame, status);
@@ -59,6 +61,7 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) {
     if s.ascii {
         plain(frame);
     }
+    hits
 }
 
 /// The ASCII stand-in of a glyph the board draws; `None` for anything else (a user's text
@@ -224,13 +227,6 @@ fn draw_footer(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         spans.push(Span::styled(format!(" {}   ", hint.1), t.dim()));
     }
     frame.render_widget(Line::from(spans), area);
-}
-
-/// Notes that a click on `area` selects `row` (of `column`).
-pub fn hit(s: &AppState, area: Rect, column: usize, row: usize) {
-    s.hits
-        .borrow_mut()
-        .push(crate::app::Hit { area, column, row });
 }
 
 /// The rect of line `n` of `inner` (lines `count` high), if it is inside it.

@@ -1,6 +1,7 @@
 //! The Backlog tab: the one order as a table of the rows on screen, and the detail pane.
 
 use crate::app::AppState;
+use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
 use crate::app::row::Row as ItemRow;
 use crate::domain::State;
@@ -14,14 +15,14 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, 
 /// Below this width the detail pane takes the whole body instead of sitting beside the list.
 const SIDE_BY_SIDE: u16 = 120;
 
-pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     match &s.backlog.detail {
-        None => draw_list(s, t, frame, area),
+        None => draw_list(s, t, frame, area, hits),
         Some(_) if area.width >= SIDE_BY_SIDE => {
             let [list, detail] =
                 Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
                     .areas(area);
-            draw_list(s, t, frame, list);
+            draw_list(s, t, frame, list, hits);
             draw_detail(s, t, frame, detail);
         }
         Some(_) => draw_detail(s, t, frame, area),
@@ -35,7 +36,7 @@ fn slice_name(s: &AppState) -> String {
     }
 }
 
-fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let b = &s.backlog;
     let dot = t.dot();
@@ -90,7 +91,7 @@ fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         frame.render_widget(Paragraph::new(why), table);
         return;
     }
-    draw_table(s, t, frame, table);
+    draw_table(s, t, frame, table, hits);
 }
 
 fn empty_state(s: &AppState) -> Text<'static> {
@@ -124,7 +125,7 @@ fn empty_state(s: &AppState) -> Text<'static> {
     Text::from(lines)
 }
 
-fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let b = &s.backlog;
     let height = area.height.saturating_sub(1) as usize;
     let window =
@@ -139,7 +140,11 @@ fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     };
     for n in 0..window.len() {
         if let Some(r) = crate::ui::line_rect(rows_area, n, 1) {
-            crate::ui::hit(s, r, 0, b.offset + n);
+            hits.push(Hit {
+                area: r,
+                column: 0,
+                row: b.offset + n,
+            });
         }
     }
     let rows = window.iter().map(|&i| {

@@ -3,6 +3,7 @@
 //! why the selected item matters.
 
 use crate::app::AppState;
+use crate::app::Hit;
 use crate::app::handover_update::{selected, shown};
 use crate::domain::handover::{CheckState, HandoverState};
 use crate::ui::theme::Theme;
@@ -24,7 +25,7 @@ fn glyph(state: CheckState, ascii: bool) -> &'static str {
     }
 }
 
-pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let Some(h) = shown(s) else {
         let text = vec![
             Line::raw(""),
@@ -86,7 +87,11 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut lines = Vec::new();
     for (i, c) in h.checks.iter().enumerate() {
         if let Some(r) = crate::ui::line_rect(inner, i, 1) {
-            crate::ui::hit(s, r, 0, i);
+            hits.push(Hit {
+                area: r,
+                column: 0,
+                row: i,
+            });
         }
         let here = i == s.handover.item;
         let marker = if here {

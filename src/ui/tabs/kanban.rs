@@ -2,6 +2,7 @@
 //! and a word when full or over, and cards with their age in the column.
 
 use crate::app::AppState;
+use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
 use crate::app::row::Row;
 use crate::domain::kanban::Column;
@@ -16,7 +17,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 /// Below this height the flow is one line; at or above it, a chart.
 const CHART_FROM: u16 = 30;
 
-pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let flow_rows = if area.height >= CHART_FROM { 11 } else { 1 };
     let [title, lane, columns, flow] = Layout::vertical([
         Constraint::Length(1),
@@ -46,7 +47,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Line::from(heading), title);
     draw_lane(s, t, frame, lane);
     if s.kanban.reviews {
-        draw_reviews(s, t, frame, columns);
+        draw_reviews(s, t, frame, columns, hits);
         return;
     }
     let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(columns);
@@ -114,7 +115,11 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 ..inner
             };
             if let Some(r) = crate::ui::line_rect(at, k - first, 2) {
-                crate::ui::hit(s, r, n, k);
+                hits.push(Hit {
+                    area: r,
+                    column: n,
+                    row: k,
+                });
             }
             card(&mut lines, &s.items[i], s, t, selected && k == s.kanban.row);
         }
@@ -133,7 +138,7 @@ fn card(lines: &mut Vec<Line<'static>>, item: &Row, s: &AppState, t: &Theme, sel
 
 /// The delivery stories waiting for an operations review, then the latest reviewed: work the
 /// maintenance team can see and take.
-fn draw_reviews(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_reviews(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let queue = &s.kanban.queue;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -157,7 +162,11 @@ fn draw_reviews(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let first = s.kanban.review_row.saturating_sub(room.saturating_sub(1));
     for (k, (r, index)) in queue.iter().enumerate().skip(first).take(room) {
         if let Some(at) = crate::ui::line_rect(inner, k - first, 3) {
-            crate::ui::hit(s, at, 0, k);
+            hits.push(Hit {
+                area: at,
+                column: 0,
+                row: k,
+            });
         }
         let selected = k == s.kanban.review_row;
         let item = index.and_then(|i| s.items.get(i));

@@ -3,6 +3,7 @@
 //! slots, the votes, and the end of the log of the step under the cursor.
 
 use crate::app::AppState;
+use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
 use crate::app::pipeline::glyph;
 pub use crate::app::pipeline_update::step_log;
@@ -16,7 +17,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     if s.releases.list.is_empty() {
         let text = vec![
             Line::raw(""),
@@ -32,13 +33,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
-    draw_list(s, t, frame, list);
+    draw_list(s, t, frame, list, hits);
     if let Some(r) = selected(s) {
         draw_release(s, r, t, frame, detail);
     }
 }
 
-fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.border())
@@ -49,7 +50,11 @@ fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let first = s.pipeline.selected.saturating_sub(room.saturating_sub(1));
     for (n, i) in (first..s.releases.list.len().min(first + room)).enumerate() {
         if let Some(r) = crate::ui::line_rect(inner, n, 1) {
-            crate::ui::hit(s, r, 0, i);
+            hits.push(Hit {
+                area: r,
+                column: 0,
+                row: i,
+            });
         }
     }
     let lines: Vec<Line> = s

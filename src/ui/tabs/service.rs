@@ -2,6 +2,7 @@
 //! team they are routed to; the selected one's history and the tickets raised from it.
 
 use crate::app::AppState;
+use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
 use crate::app::service_update::{selected, selected_problem, shown_hypercare};
 use crate::domain::hypercare::HypercareState;
@@ -13,9 +14,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     if s.problems_shown {
-        return draw_problems(s, t, frame, area);
+        return draw_problems(s, t, frame, area, hits);
     }
     let area = match shown_hypercare(s) {
         Some(h) => {
@@ -108,6 +109,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             };
             (text, style)
         },
+        hits,
     );
     let Some(i) = selected(s) else { return };
     let tickets: Vec<String> = s
@@ -157,7 +159,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 /// The problems view: newest first, with their state, incidents and tickets.
-fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     if s.problems.is_empty() {
         let text = vec![
             Line::raw(""),
@@ -210,6 +212,7 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             };
             (text, style)
         },
+        hits,
     );
     let Some(p) = selected_problem(s) else { return };
     let tickets: Vec<String> = s
@@ -299,6 +302,7 @@ fn list_pane<T>(
     selected: usize,
     records: &[T],
     row: impl Fn(&T, bool) -> (String, ratatui::style::Style),
+    hits: &mut Vec<Hit>,
 ) {
     let block = Block::default()
         .borders(Borders::ALL)
@@ -316,7 +320,11 @@ fn list_pane<T>(
     let first = selected.saturating_sub(room.saturating_sub(1));
     for (n, i) in (first..records.len().min(first + room)).enumerate() {
         if let Some(r) = crate::ui::line_rect(inner, n, 1) {
-            crate::ui::hit(s, r, 0, i);
+            hits.push(Hit {
+                area: r,
+                column: 0,
+                row: i,
+            });
         }
     }
     let lines: Vec<Line> = records

@@ -2,6 +2,7 @@
 //! progress, Review and Done, and its burndown beside the team's velocity.
 
 use crate::app::AppState;
+use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
 use crate::app::row::Row;
 use crate::app::sprint::COLUMNS;
@@ -17,7 +18,7 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragrap
 /// Below this height the burndown is one line; at or above it, a chart.
 const CHART_FROM: u16 = 30;
 
-pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let shown = s
         .sprint
         .shown
@@ -70,7 +71,11 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         let first = row.saturating_sub(room.saturating_sub(1));
         for (k, &i) in cards.iter().enumerate().skip(first).take(room) {
             if let Some(r) = crate::ui::line_rect(inner, k - first, 2) {
-                crate::ui::hit(s, r, n, k);
+                hits.push(Hit {
+                    area: r,
+                    column: n,
+                    row: k,
+                });
             }
             card(&mut lines, &s.items[i], s, t, selected && k == s.sprint.row);
         }
