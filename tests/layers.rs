@@ -160,3 +160,14 @@ fn the_tabs_call_down_never_back_into_the_dispatcher_nor_into_each_other() {
         );
     }
 }
+
+#[test]
+fn render_writes_nothing_into_the_state() {
+    // What render learns while it draws (where a click selects what) it returns; the state has
+    // no cell for it to write through.
+    let found = breaking(
+        &["src/app", "src/ui"],
+        &["RefCell", "Cell<", "borrow_mut()"],
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
