@@ -150,7 +150,10 @@ fn run(s: &mut AppState) -> Vec<Effect> {
         super::say::flash_error(s, text);
         return vec![];
     }
-    with(s, |v| vec![Effect::RunRelease(v)])
+    // The board runs one release at a time: it is running from the moment it is asked for.
+    let Some(v) = version(s) else { return vec![] };
+    s.running = Some(v.clone());
+    vec![Effect::RunRelease(v)]
 }
 
 fn sign(s: &mut AppState, accept: bool) -> Vec<Effect> {

@@ -883,7 +883,11 @@ mod pipeline_keys {
             Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
         );
         assert_eq!(fx, [Effect::RunRelease("2.0.0".into())]);
-        s.running = Some("2.0.0".into());
+        assert_eq!(
+            s.running.as_deref(),
+            Some("2.0.0"),
+            "the app marks it running"
+        );
         update(
             &mut s,
             Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),

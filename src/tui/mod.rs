@@ -324,7 +324,6 @@ where
         while let Some(msg) = queue.pop_front() {
             for effect in app::update(&mut state, msg) {
                 if let Effect::RunRelease(version) = &effect {
-                    state.running = Some(version.clone());
                     run = Some(run_behind(store.path(), version.clone()));
                     continue;
                 }
