@@ -162,6 +162,22 @@ fn the_tabs_call_down_never_back_into_the_dispatcher_nor_into_each_other() {
 }
 
 #[test]
+fn the_rooms_of_prompts_undo_the_palette_and_messages_call_down_only() {
+    let rooms = [
+        "src/app/prompt.rs",
+        "src/app/undo.rs",
+        "src/app/palette.rs",
+        "src/app/say.rs",
+    ];
+    let found = breaking(&rooms, &["super::update", "crate::app::update"]);
+    assert!(
+        found.is_empty(),
+        "a room calls back into the dispatcher:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn render_writes_nothing_into_the_state() {
     // What render learns while it draws (where a click selects what) it returns; the state has
     // no cell for it to write through.

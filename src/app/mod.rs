@@ -10,16 +10,20 @@ pub mod input;
 pub mod kanban;
 pub mod kanban_update;
 pub mod keymap;
+mod palette;
 pub mod pipeline;
 pub mod pipeline_update;
+mod prompt;
 pub mod row;
 mod say;
 pub mod service_update;
 pub mod sprint;
 mod sprint_update;
+mod undo;
 mod update;
 
-pub use update::{palette_choices, update};
+pub use palette::palette_choices;
+pub use update::update;
 
 use crate::domain::backlog::RankMove;
 use crate::domain::burndown::Burndown;
