@@ -162,11 +162,12 @@ fn the_tabs_call_down_never_back_into_the_dispatcher_nor_into_each_other() {
 }
 
 #[test]
-fn the_rooms_of_prompts_undo_the_palette_and_messages_call_down_only() {
+fn the_rooms_of_prompts_undo_the_palette_move_mode_and_messages_call_down_only() {
     let rooms = [
         "src/app/prompt.rs",
         "src/app/undo.rs",
         "src/app/palette.rs",
+        "src/app/moving.rs",
         "src/app/say.rs",
     ];
     let found = breaking(&rooms, &["super::update", "crate::app::update"]);

@@ -10,6 +10,7 @@ pub mod input;
 pub mod kanban;
 pub mod kanban_update;
 pub mod keymap;
+mod moving;
 mod palette;
 pub mod pipeline;
 pub mod pipeline_update;
