@@ -115,12 +115,16 @@ pub fn anywhere(token: &str) -> Vec<i32> {
 }
 
 /// Kills `find()`'s processes until it finds none (a process may fork while its parent is
-/// being killed), and reaps those that were this process's children. Returns how many.
+/// being killed, and a killed process takes a moment to die: on a busy machine, longer than
+/// a hundred milliseconds), and reaps those that were this process's children. Gives up only
+/// after `DYING` of looking, for a process stuck in the kernel. Returns how many.
 pub fn end(mut find: impl FnMut() -> Vec<i32>) -> usize {
+    const DYING: std::time::Duration = std::time::Duration::from_secs(10);
+    let began = std::time::Instant::now();
     let mut ended = Vec::new();
-    for _ in 0..50 {
+    loop {
         let left = find();
-        if left.is_empty() {
+        if left.is_empty() || began.elapsed() > DYING {
             break;
         }
         for pid in &left {
