@@ -7,16 +7,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 impl Store {
-    /// Every escaped defect recorded, oldest found first.
-    pub fn escapes(&self) -> Result<Vec<Escape>, StoreError> {
-        let mut all = Vec::new();
-        self.each_escape(|e| {
-            all.push(e);
-            Ok::<(), StoreError>(())
-        })?;
-        Ok(all)
-    }
-
     /// Each escape, in the order they were found, read one at a time.
     pub fn each_escape<E: From<StoreError>>(
         &self,

@@ -166,8 +166,12 @@ impl Store {
         )?;
         let mut hypercare = Vec::new();
         for version in &live {
-            if let Ok(h) = self.hypercare(version) {
-                hypercare.push(h);
+            // A release without hypercare (a maintenance one) has none to add; a failed read
+            // is a failure.
+            match self.hypercare(version) {
+                Ok(h) => hypercare.push(h),
+                Err(StoreError::Domain(_)) => {}
+                Err(e) => return Err(e),
             }
         }
         let mut escapes = Vec::new();

@@ -1,6 +1,6 @@
 //! A new board made from an export, record by record, all or nothing.
 
-use super::{EXPORT_SCHEMA, Export, ExportBoard, item_fault, record_tables, stream};
+use super::{EXPORT_SCHEMA, Export, ExportBoard, item_fault, project_fault, record_tables, stream};
 use crate::domain::project::Project;
 use crate::domain::{DomainError, Event, Item, Person};
 use crate::store::board::{insert_person, insert_project};
@@ -222,13 +222,8 @@ impl<'c> Builder<'c> {
         if !self.projects.insert(p.name.clone()) {
             return Err(refused(format!("project {} appears twice", p.name)));
         }
-        if p.hypercare_days > crate::domain::hypercare::MAX_DAYS {
-            return Err(refused(format!(
-                "project {} has hypercare_days {}: at most {}",
-                p.name,
-                p.hypercare_days,
-                crate::domain::hypercare::MAX_DAYS
-            )));
+        if let Some(fault) = project_fault(p) {
+            return Err(refused(fault));
         }
         insert_project(self.tx, p)
     }

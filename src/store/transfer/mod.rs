@@ -158,13 +158,8 @@ fn check(e: &Export) -> Result<(), DomainError> {
         if !projects.insert(p.name.as_str()) {
             return bad(format!("project {} appears twice", p.name));
         }
-        if p.hypercare_days > crate::domain::hypercare::MAX_DAYS {
-            return bad(format!(
-                "project {} has hypercare_days {}: at most {}",
-                p.name,
-                p.hypercare_days,
-                crate::domain::hypercare::MAX_DAYS
-            ));
+        if let Some(fault) = project_fault(p) {
+            return bad(fault);
         }
     }
     if !projects.contains(crate::domain::project::BAU) {
@@ -192,6 +187,18 @@ fn check(e: &Export) -> Result<(), DomainError> {
         }
     }
     Ok(())
+}
+
+/// What is wrong with a project on its own, as `project add` would say it.
+pub(super) fn project_fault(p: &Project) -> Option<String> {
+    (p.hypercare_days > crate::domain::hypercare::MAX_DAYS).then(|| {
+        format!(
+            "project {} has hypercare_days {}: at most {}",
+            p.name,
+            p.hypercare_days,
+            crate::domain::hypercare::MAX_DAYS
+        )
+    })
 }
 
 /// What is wrong with an item on its own, as `item add` would say it.
