@@ -134,48 +134,191 @@ fn the_store_the_runner_and_the_session_reach_no_board_and_no_shell() {
     );
 }
 
-#[test]
-fn the_tabs_call_down_never_back_into_the_dispatcher_nor_into_each_other() {
-    let tabs = [
-        "kanban_update",
-        "sprint_update",
-        "pipeline_update",
-        "handover_update",
-        "service_update",
-    ];
-    for tab in tabs {
-        let file = format!("src/app/{tab}.rs");
-        let mut others: Vec<String> = tabs
+/// The app's files as modules (`app::tabs::kanban`), each with the app modules it names:
+/// through `crate::app::...`, `super::...` (resolved from where the file sits) or a `use`
+/// group. The types every room shares (`app/mod.rs`, `app/msg.rs`) and the tests are left out:
+/// naming `AppState` is no arrow between rooms.
+fn app_modules() -> Vec<(String, String, Vec<String>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("src/app"), &mut paths);
+    let module_of = |path: &Path| -> String {
+        let rel = path.strip_prefix(root.join("src")).unwrap();
+        let mut parts: Vec<String> = rel
+            .with_extension("")
             .iter()
-            .filter(|t| **t != tab)
-            .map(|t| format!("super::{t}"))
+            .map(|p| p.to_string_lossy().to_string())
             .collect();
-        others.push("super::update".to_string());
-        let others: Vec<&str> = others.iter().map(String::as_str).collect();
-        let found = breaking(&[file.as_str()], &others);
+        if parts.last().is_some_and(|p| p == "mod") {
+            parts.pop();
+        }
+        parts.join("::")
+    };
+    let names: Vec<String> = paths.iter().map(|p| module_of(p)).collect();
+    let node = |path: &str| -> Option<String> {
+        // The longest module that is a file of its own.
+        let mut best: Option<&String> = None;
+        for n in &names {
+            if (path == n || path.starts_with(&format!("{n}::")))
+                && best.is_none_or(|b| n.len() > b.len())
+            {
+                best = Some(n);
+            }
+        }
+        best.filter(|b| *b != "app" && *b != "app::msg").cloned()
+    };
+    let mut out = Vec::new();
+    for (path, name) in paths.iter().zip(&names) {
+        let file = path.strip_prefix(root).unwrap().display().to_string();
+        if file.contains("tests") || name == "app" || name == "app::msg" {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let code: String = text
+            .lines()
+            .take_while(|l| !l.starts_with("#[cfg(test)]"))
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parent = name
+            .rsplit_once("::")
+            .map_or(String::new(), |(p, _)| p.to_string());
+        let mut named = Vec::new();
+        for (prefix, base) in [("crate::app::", "app".to_string()), ("super::", parent)] {
+            let mut rest = code.as_str();
+            while let Some(i) = rest.find(prefix) {
+                let before = rest[..i].chars().last();
+                rest = &rest[i + prefix.len()..];
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                    continue;
+                }
+                let paths: Vec<String> = if let Some(group) = rest.strip_prefix('{') {
+                    let end = group.find('}').unwrap_or(group.len());
+                    group[..end]
+                        .split(',')
+                        .map(|x| x.trim().to_string())
+                        .collect()
+                } else {
+                    let end = rest
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                        .unwrap_or(rest.len());
+                    vec![rest[..end].trim_end_matches(':').to_string()]
+                };
+                for p in paths {
+                    let full = format!("{base}::{p}");
+                    if let Some(n) = node(&full)
+                        && n != *name
+                        && !named.contains(&n)
+                    {
+                        named.push(n);
+                    }
+                }
+            }
+        }
+        out.push((file, name.clone(), named));
+    }
+    out
+}
+
+#[test]
+fn no_circle_among_the_apps_files() {
+    let modules = app_modules();
+    let edges = |m: &str| -> Vec<String> {
+        modules
+            .iter()
+            .find(|(_, n, _)| n == m)
+            .map(|(_, _, e)| e.clone())
+            .unwrap_or_default()
+    };
+    // A walk from every module; a module met again on the path is a circle.
+    fn walk(
+        at: &str,
+        path: &mut Vec<String>,
+        edges: &dyn Fn(&str) -> Vec<String>,
+        done: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == at) {
+            let mut circle = path[i..].to_vec();
+            circle.push(at.to_string());
+            return Some(circle);
+        }
+        if done.iter().any(|d| d == at) {
+            return None;
+        }
+        path.push(at.to_string());
+        for next in edges(at) {
+            if let Some(c) = walk(&next, path, edges, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.push(at.to_string());
+        None
+    }
+    let mut done = Vec::new();
+    for (_, name, _) in &modules {
+        if let Some(circle) = walk(name, &mut Vec::new(), &edges, &mut done) {
+            panic!(
+                "the app's files call each other in a circle: {}",
+                circle.join(" -> ")
+            );
+        }
+    }
+    // The walk sees what it must: the dispatcher reaches the tabs, each tab says things.
+    assert!(edges("app::update").contains(&"app::tabs".to_string()));
+    assert!(edges("app::tabs::kanban").contains(&"app::say".to_string()));
+}
+
+#[test]
+fn a_tab_calls_down_never_into_the_dispatcher_nor_into_another_tab() {
+    let tabs = [
+        "backlog", "sprint", "kanban", "pipeline", "handover", "service", "insights",
+    ];
+    for (file, name, named) in app_modules() {
+        let Some(tab) = tabs.iter().find(|t| {
+            name == format!("app::tabs::{t}") || name.starts_with(&format!("app::tabs::{t}::"))
+        }) else {
+            continue;
+        };
+        let wrong: Vec<&String> = named
+            .iter()
+            .filter(|n| {
+                let other_tab =
+                    n.starts_with("app::tabs") && !n.starts_with(&format!("app::tabs::{tab}"));
+                other_tab || *n == "app::update" || *n == "app::global"
+            })
+            .collect();
         assert!(
-            found.is_empty(),
-            "a tab reaches the dispatcher or another tab (they call down, to `say` and the domain):\n{}",
-            found.join("\n")
+            wrong.is_empty(),
+            "{file}: a tab reaches the dispatcher, the global room or another tab: {wrong:?}"
         );
     }
 }
 
 #[test]
-fn the_rooms_of_prompts_undo_the_palette_move_mode_and_messages_call_down_only() {
+fn the_rooms_below_the_tabs_call_down_only() {
     let rooms = [
-        "src/app/prompt.rs",
-        "src/app/undo.rs",
-        "src/app/palette.rs",
-        "src/app/moving.rs",
-        "src/app/say.rs",
+        "app::prompt",
+        "app::undo",
+        "app::palette",
+        "app::say",
+        "app::form",
+        "app::input",
+        "app::row",
     ];
-    let found = breaking(&rooms, &["super::update", "crate::app::update"]);
-    assert!(
-        found.is_empty(),
-        "a room calls back into the dispatcher:\n{}",
-        found.join("\n")
-    );
+    for (file, name, named) in app_modules() {
+        if !rooms.contains(&name.as_str()) {
+            continue;
+        }
+        let wrong: Vec<&String> = named
+            .iter()
+            .filter(|n| n.starts_with("app::tabs") || *n == "app::update" || *n == "app::global")
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{file}: a room below the tabs reaches up: {wrong:?}"
+        );
+    }
 }
 
 #[test]

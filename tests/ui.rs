@@ -755,7 +755,7 @@ fn a_click_selects_what_the_frame_drew_there() {
     click(&mut f, 10, line);
     assert_ne!(f.state.service, before);
     assert!(
-        firebreak::app::service_update::selected(&f.state)
+        firebreak::app::tabs::service::selected(&f.state)
             .unwrap()
             .id
             == "INC-3"

@@ -279,6 +279,63 @@ struct Parsed {
     acceptance: String,
 }
 
+/// The keys of an open form: between fields, through a choice, typing, and submitting what it
+/// makes (a new item, an edit, a new sprint) once it reads.
+pub(super) fn key(
+    s: &mut super::AppState,
+    cmd: Option<super::keymap::Command>,
+    k: ratatui::crossterm::event::KeyEvent,
+) -> Vec<super::Effect> {
+    use super::Effect;
+    use super::keymap::Command;
+    use ratatui::crossterm::event::KeyCode;
+    let Some(super::Overlay::Form(form)) = &mut s.overlay else {
+        return vec![];
+    };
+    let n = form.fields.len();
+    match cmd {
+        Some(Command::Back) => {
+            s.overlay = None;
+            super::say::flash(s, "Nothing was saved.");
+        }
+        Some(Command::NextField) => form.focus = (form.focus + 1) % n,
+        Some(Command::PrevField) => form.focus = (form.focus + n - 1) % n,
+        Some(Command::ChoiceNext) => form.cycle(1),
+        Some(Command::ChoicePrev) => form.cycle(-1),
+        Some(Command::Submit) => {
+            form.error = None;
+            let effect = match &form.editing {
+                None if form.purpose == Purpose::Sprint => form.new_sprint().map(Effect::AddSprint),
+                None => form.new_item().map(Effect::Create),
+                Some(old) => form.edit().map(|edit| Effect::Apply {
+                    id: old.id,
+                    version: old.version,
+                    cmd: crate::domain::ItemCommand::Edit(edit),
+                }),
+            };
+            match effect {
+                Err(message) => form.error = Some(message),
+                Ok(Effect::Apply {
+                    cmd: crate::domain::ItemCommand::Edit(e),
+                    ..
+                }) if e.is_empty() => {
+                    s.overlay = None;
+                    super::say::flash(s, "Nothing changed.");
+                }
+                Ok(effect) => return vec![effect],
+            }
+        }
+        _ => match &mut form.fields[form.focus].value {
+            Value::Text(input) => {
+                input.key(k);
+            }
+            Value::Choice { .. } if k.code == KeyCode::Char(' ') => form.cycle(1),
+            Value::Choice { .. } => {}
+        },
+    }
+    vec![]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,14 @@ impl LineInput {
     }
 }
 
+/// Reads "2026-03-20 the test is booked": a day, then why (a waiver, an extension).
+pub fn day_and_reason(text: &str) -> Result<(chrono::NaiveDate, String), String> {
+    let (date, reason) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+    let until = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_err(|_| format!("'{date}' is not a date: start with YYYY-MM-DD, then the reason"))?;
+    Ok((until, reason.trim().to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

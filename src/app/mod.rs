@@ -3,51 +3,45 @@
 //! effects for the shell to carry out. No IO and no clock here, so every key sequence can be
 //! tested without a terminal.
 
-pub mod backlog;
 pub mod form;
-pub mod handover_update;
+mod global;
 pub mod input;
-pub mod kanban;
-pub mod kanban_update;
 pub mod keymap;
-mod moving;
+mod msg;
 mod palette;
-pub mod pipeline;
-pub mod pipeline_update;
 mod prompt;
 pub mod row;
 mod say;
-pub mod service_update;
-pub mod sprint;
-mod sprint_update;
+pub mod tabs;
 mod undo;
 mod update;
 
+#[cfg(test)]
+mod tests;
+
+pub use msg::{Effect, Hit, MouseKind, Msg};
 pub use palette::palette_choices;
+pub use tabs::Pending;
 pub use update::update;
 
 use crate::domain::backlog::RankMove;
-use crate::domain::burndown::Burndown;
-use crate::domain::handover::{Act, Handover};
-use crate::domain::incident::{Incident, Priority, Step};
-use crate::domain::kanban::{Column, ColumnLimit, Override};
-use crate::domain::measures::Flow;
-use crate::domain::release::Change;
-use crate::domain::release::Vote;
-use crate::domain::sprint::{Carry, Sprint};
-use crate::domain::{Actor, Event, Identity, Item, ItemCommand, ItemId, NewItem, Person};
-use backlog::BacklogView;
+use crate::domain::handover::Handover;
+use crate::domain::incident::Incident;
+use crate::domain::kanban::{ColumnLimit, Override};
+use crate::domain::sprint::Sprint;
+use crate::domain::{Actor, Event, Identity, ItemCommand, ItemId, Person};
 use chrono::{DateTime, Utc};
 use form::Form;
-use form::NewSprint;
-use handover_update::HandoverView;
 use input::LineInput;
-use kanban::{Board, KanbanView};
 use keymap::{Context, Keymap};
-use pipeline::{PipelineView, Releases};
-use ratatui::crossterm::event::KeyEvent;
 use row::{Row, Rows};
-use sprint::{SprintBoard, SprintView};
+use tabs::backlog::BacklogView;
+use tabs::handover::HandoverView;
+use tabs::insights::InsightsView;
+use tabs::kanban::KanbanView;
+use tabs::pipeline::{PipelineView, Releases};
+use tabs::service::ServiceView;
+use tabs::sprint::SprintView;
 
 /// The tabs that exist, in order; each keeps its number as later tabs arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,80 +189,6 @@ pub enum UndoAction {
     Apply(ItemCommand),
 }
 
-/// A place on screen a click selects: a row of the tab's list (or a card of a column), as the
-/// last frame drew it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hit {
-    pub area: ratatui::layout::Rect,
-    pub column: usize,
-    pub row: usize,
-}
-
-/// What the mouse did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MouseKind {
-    ScrollUp,
-    ScrollDown,
-    Click,
-}
-
-/// A write waiting for a yes or a reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pending {
-    Cancel(ItemId, i64),
-    Block(ItemId, i64),
-    /// A card into a full column: the reason becomes the effect's override.
-    Override(Box<Effect>),
-    /// A column's new limit and mode, typed as `3`, `none` or `2 strict`.
-    Wip(Column),
-    /// Completing a sprint: where its unfinished items go.
-    Complete(String),
-    /// After how many days Kanban cards count as ageing.
-    Ageing,
-    /// A rejection at the firebreak: its comment.
-    Reject(String),
-    /// A no-go vote: its comment.
-    NoGo(String),
-    /// A production change: the version typed to confirm it.
-    TypeVersion {
-        version: String,
-        change: Change,
-    },
-    /// A production change: its reason.
-    ProductionReason {
-        version: String,
-        change: Change,
-    },
-    /// Handover evidence for (project, item).
-    Evidence(String, String),
-    /// Why a handover item is rejected.
-    RejectItem(String, String),
-    /// Until when, and why, a handover item is waived.
-    Waive(String, String),
-    /// A new incident: "P2 its title".
-    NewIncident,
-    /// Why an incident is on hold.
-    Hold(String),
-    /// Who an incident is assigned to.
-    Assign(String),
-    /// A halted release's problem determination: "CAUSE findings".
-    Determine(String),
-    /// The title of a ticket raised from this release's problem determination.
-    PdTicket(String),
-    /// A story's operational acceptance criteria, as its reviewer records them.
-    ReviewOps(ItemId),
-    /// Where an incident or defect should have been caught: "[VERSION] ENV KIND" or "none".
-    Escape(String),
-    /// A new problem's title, raised from these incidents.
-    NewProblem(Vec<String>),
-    /// A rotation: "NAME TEAM FROM TO".
-    Rotate,
-    /// Until when and why this release's hypercare is extended.
-    Extend(String),
-    /// A known error's workaround, for this problem.
-    Workaround(String),
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help {
@@ -307,215 +227,6 @@ pub struct Flash {
     pub at: DateTime<Utc>,
 }
 
-/// What the shell tells the app.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Msg {
-    Key(KeyEvent),
-    /// A mouse event (with `--mouse`): where, in cells.
-    Mouse {
-        kind: MouseKind,
-        x: u16,
-        y: u16,
-    },
-    Resize(u16, u16),
-    /// Where the frame just drawn put the rows a click can select.
-    Laid(Vec<Hit>),
-    Tick(DateTime<Utc>),
-    Loaded(Box<Snapshot>),
-    Detail(Box<Item>, Vec<Event>),
-    /// The history of an incident or problem.
-    History(String, Vec<Event>),
-    /// A write went through: the item as it now is, and what to say.
-    Saved(Box<Item>, String),
-    /// The maintenance team's flow, measured from the audit trail.
-    Flow(Box<Flow>),
-    /// The insights, computed for the Insights tab.
-    Insights(Box<crate::domain::insights::Insights>),
-    /// A sprint's burndown.
-    Burndown(String, Box<Burndown>),
-    /// Something to say in the status line.
-    Said(String),
-    /// A line from the automation running on its thread.
-    RunLine(String),
-    /// The automation's run ended: what to say, and whether it failed.
-    RunEnded {
-        text: String,
-        failed: bool,
-    },
-    /// The Kanban board's limits and overrides changed, and what to say.
-    Columns {
-        columns: Vec<ColumnLimit>,
-        overrides: Vec<Override>,
-        text: String,
-    },
-    /// A write was refused; `stale` when someone else changed the item first.
-    Refused {
-        message: String,
-        stale: bool,
-    },
-}
-
-/// What the app asks the shell to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    Quit,
-    Reload,
-    LoadDetail(ItemId),
-    /// The history of an incident or a problem, for the Service tab's detail pane.
-    LoadHistory {
-        entity: &'static str,
-        id: String,
-    },
-    Rank {
-        id: ItemId,
-        mv: RankMove,
-        version: i64,
-    },
-    Apply {
-        id: ItemId,
-        cmd: ItemCommand,
-        version: i64,
-    },
-    Create(NewItem),
-    /// Pull `id`, or the next in the pull order, into In progress.
-    Pull {
-        id: Option<ItemId>,
-        over: Option<String>,
-    },
-    KanbanMove {
-        id: ItemId,
-        to: Column,
-        over: Option<String>,
-        version: i64,
-    },
-    SetWip(ColumnLimit),
-    /// Measure the maintenance team's flow (for the Kanban tab).
-    LoadFlow,
-    /// Compute the insights (for the Insights tab) over this many weeks up to today.
-    LoadInsights(u16),
-    LoadBurndown(String),
-    /// Sprint and hypercare decisions carry the revision of the sprint or period the board
-    /// showed (`seen`).
-    Plan {
-        sprint: String,
-        id: ItemId,
-        seen: Option<i64>,
-    },
-    AddSprint(NewSprint),
-    StartSprint {
-        name: String,
-        seen: Option<i64>,
-    },
-    CompleteSprint {
-        name: String,
-        carry: Carry,
-        seen: Option<i64>,
-    },
-    SetAgeing(u32),
-    /// Run the automation on a thread of its own, reporting back line by line.
-    RunRelease(String),
-    /// A firebreak answer, a restart, a vote and a production change carry the revision of
-    /// the release the board showed (`seen`): the store refuses them if it moved on since.
-    Answer {
-        version: String,
-        accept: bool,
-        comment: String,
-        seen: Option<i64>,
-    },
-    Restart {
-        version: String,
-        seen: Option<i64>,
-    },
-    Vote {
-        version: String,
-        vote: Vote,
-        comment: String,
-        seen: Option<i64>,
-    },
-    Production {
-        version: String,
-        change: Change,
-        reason: String,
-        seen: Option<i64>,
-    },
-    StartHandover(String),
-    LogIncident {
-        priority: Priority,
-        title: String,
-    },
-    /// An incident's or a problem's step carries the revision the board showed (`seen`).
-    IncidentStep {
-        id: String,
-        step: Step,
-        seen: Option<i64>,
-    },
-    CloseHypercare {
-        version: String,
-        seen: Option<i64>,
-    },
-    RecordPd {
-        version: String,
-        entry: crate::domain::pd::PdEntry,
-    },
-    PdTicket {
-        version: String,
-        title: String,
-    },
-    /// A release manager re-runs the failed step, from the release the board showed.
-    Rerun {
-        version: String,
-        seen: Option<i64>,
-    },
-    /// Put text on the terminal's clipboard (OSC 52).
-    Copy(String),
-    ReviewOps {
-        id: ItemId,
-        criteria: String,
-    },
-    RecordEscape {
-        source: String,
-        release: Option<String>,
-        catch: crate::domain::escape::Catch,
-    },
-    Rotate {
-        name: String,
-        team: crate::domain::Team,
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-    },
-    ExtendHypercare {
-        version: String,
-        until: chrono::NaiveDate,
-        reason: String,
-        seen: Option<i64>,
-    },
-    RaiseProblem {
-        title: String,
-        incidents: Vec<String>,
-    },
-    ProblemStep {
-        id: String,
-        step: crate::domain::problem::Step,
-        seen: Option<i64>,
-    },
-    ProblemTicket {
-        id: String,
-        kind: crate::domain::Kind,
-    },
-    Ticket {
-        id: String,
-        kind: crate::domain::Kind,
-    },
-    /// A handover item's submission, acceptance, rejection or waiver, with the revision of the
-    /// item the board showed.
-    HandoverAct {
-        project: String,
-        key: String,
-        act: Act,
-        seen: Option<i64>,
-    },
-}
-
 impl AppState {
     /// The revision of `entity` `id` the board shows (`sprint` or `hypercare`).
     pub fn seen(&self, entity: &str, id: &str) -> Option<i64> {
@@ -524,24 +235,6 @@ impl AppState {
                 .get(&format!("{entity}/{id}"))
                 .copied()
                 .unwrap_or(0),
-        )
-    }
-}
-
-impl Effect {
-    /// Whether it only reads the board (or the terminal): what is neither a write to wait for
-    /// nor a change to undo.
-    pub fn is_read(&self) -> bool {
-        matches!(
-            self,
-            Effect::Quit
-                | Effect::Reload
-                | Effect::LoadDetail(_)
-                | Effect::LoadHistory { .. }
-                | Effect::LoadFlow
-                | Effect::LoadInsights(_)
-                | Effect::LoadBurndown(_)
-                | Effect::Copy(_)
         )
     }
 }
@@ -559,8 +252,6 @@ pub struct AppState {
     pub delivery_projects: Vec<String>,
     pub sprints: Vec<Sprint>,
     pub sprint: SprintView,
-    pub sprint_board: SprintBoard,
-    pub burndown: Option<(String, Burndown)>,
     pub readonly: bool,
     pub ascii: bool,
     /// False under NO_COLOR: styles fall back to bold, underline and reverse.
@@ -570,19 +261,10 @@ pub struct AppState {
     pub backlog: BacklogView,
     pub columns: Vec<ColumnLimit>,
     pub overrides: Vec<Override>,
-    /// The Kanban board sorted from `items`, once per change.
-    pub board: Board,
     pub kanban: KanbanView,
     /// Kanban cards older than this many days in their column are marked.
     pub ageing_days: u32,
-    /// The maintenance team's flow, once the Kanban tab has asked for it.
-    pub flow: Option<Flow>,
-    /// The insights, once the Insights tab has asked for them.
-    pub insights: Option<Box<crate::domain::insights::Insights>>,
-    /// How far the Insights tab is scrolled down.
-    pub insights_scroll: u16,
-    /// How many weeks the Insights tab looks back: 4, 12, 26 or 52.
-    pub insights_weeks: u16,
+    pub insights: InsightsView,
     /// This session's own changes, newest last, for `u`.
     pub undo: Vec<Undo>,
     /// Where the last frame drew the rows a click can select: `render` returns them and the
@@ -599,8 +281,7 @@ pub struct AppState {
     pub handover: HandoverView,
     pub incidents: Vec<Incident>,
     pub tickets: Vec<(String, Vec<ItemId>)>,
-    /// The incident selected on the Service tab.
-    pub service: usize,
+    pub service: ServiceView,
     pub problems: Vec<crate::domain::problem::Problem>,
     /// Each problem's tickets, each with whether it is released.
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
@@ -608,10 +289,6 @@ pub struct AppState {
     pub rotations: Vec<crate::domain::rotation::Rotation>,
     pub ops: Vec<crate::domain::ops::OpsReview>,
     pub pds: Vec<crate::domain::pd::Pd>,
-    /// The problem selected on the Service tab.
-    pub problem: usize,
-    /// The Service tab shows the problems rather than the incidents.
-    pub problems_shown: bool,
     /// The release, incident or problem whose history was asked for, and that history once
     /// loaded.
     pub history_of: Option<String>,
@@ -619,8 +296,6 @@ pub struct AppState {
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
-    /// The item whose edit form opens when its whole text arrives.
-    pub edit_when_loaded: Option<ItemId>,
     pub now: DateTime<Utc>,
     pub refreshed: DateTime<Utc>,
     pub size: (u16, u16),
@@ -647,8 +322,6 @@ impl AppState {
             delivery_projects: Vec::new(),
             sprints: Vec::new(),
             sprint: SprintView::default(),
-            sprint_board: SprintBoard::default(),
-            burndown: None,
             readonly,
             ascii,
             color: true,
@@ -659,13 +332,9 @@ impl AppState {
             },
             columns: ColumnLimit::defaults(),
             overrides: Vec::new(),
-            board: Board::default(),
             kanban: KanbanView::default(),
             ageing_days: crate::domain::kanban::DEFAULT_AGEING_DAYS,
-            flow: None,
-            insights: None,
-            insights_scroll: 0,
-            insights_weeks: 12,
+            insights: InsightsView::default(),
             undo: Vec::new(),
             hits: Vec::new(),
             undoing: None,
@@ -677,21 +346,18 @@ impl AppState {
             handover: HandoverView::default(),
             incidents: Vec::new(),
             tickets: Vec::new(),
-            service: 0,
+            service: ServiceView::default(),
             problems: Vec::new(),
             problem_tickets: Vec::new(),
-            problem: 0,
             hypercare: Vec::new(),
             rotations: Vec::new(),
             ops: Vec::new(),
             pds: Vec::new(),
-            problems_shown: false,
             history_of: None,
             history: Vec::new(),
             tab: Tab::Backlog,
             overlay: None,
             flash: None,
-            edit_when_loaded: None,
             now,
             refreshed: now,
             size: (80, 24),
@@ -716,7 +382,7 @@ impl AppState {
             None if self.tab == Tab::Pipeline => Context::Pipeline,
             None if self.tab == Tab::Handover => Context::Handover,
             None if self.tab == Tab::Insights => Context::Insights,
-            None if self.tab == Tab::Service && self.problems_shown => Context::Problems,
+            None if self.tab == Tab::Service && self.service.problems => Context::Problems,
             None if self.tab == Tab::Service => Context::Service,
             None if self.backlog.filtering => Context::Filter,
             None if self.backlog.moving.is_some() => Context::Move,

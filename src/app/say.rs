@@ -1,11 +1,11 @@
 //! What every room of the app uses to speak and to check that it may write: the status line's
-//! messages, the read-only refusal, and the question about an escaped defect that more than one
-//! tab asks.
+//! messages, the read-only refusal, copying, and the question about an escaped defect or
+//! incident that more than one tab asks.
 
 use super::input::LineInput;
-use super::{AppState, Flash, Overlay, Pending};
+use super::{AppState, Effect, Flash, Overlay, Pending};
 
-pub(super) fn flash(s: &mut AppState, text: impl Into<String>) {
+pub(crate) fn flash(s: &mut AppState, text: impl Into<String>) {
     s.flash = Some(Flash {
         text: text.into(),
         error: false,
@@ -13,7 +13,7 @@ pub(super) fn flash(s: &mut AppState, text: impl Into<String>) {
     });
 }
 
-pub(super) fn flash_error(s: &mut AppState, text: impl Into<String>) {
+pub(crate) fn flash_error(s: &mut AppState, text: impl Into<String>) {
     s.flash = Some(Flash {
         text: text.into(),
         error: true,
@@ -22,7 +22,7 @@ pub(super) fn flash_error(s: &mut AppState, text: impl Into<String>) {
 }
 
 /// Refuses every write on a read-only board, with a message.
-pub(super) fn writable(s: &mut AppState) -> bool {
+pub(crate) fn writable(s: &mut AppState) -> bool {
     if s.readonly {
         flash_error(
             s,
@@ -32,13 +32,48 @@ pub(super) fn writable(s: &mut AppState) -> bool {
     !s.readonly
 }
 
-/// Asks where an escaped incident or defect should have been caught.
-pub(super) fn ask_escape(s: &mut AppState, source: String, shape: &str) {
+/// Puts `text` (what a room chose to copy) on the clipboard, saying so, or says there is
+/// nothing to copy.
+pub(crate) fn copy(s: &mut AppState, text: Option<String>) -> Vec<Effect> {
+    match text {
+        Some(text) if !text.is_empty() => {
+            let shown: String = text.chars().take(60).collect();
+            flash(s, format!("Copied to the clipboard: {shown}"));
+            vec![Effect::Copy(text)]
+        }
+        _ => {
+            flash_error(
+                s,
+                "Nothing here to copy: select an item, a release or an incident first.",
+            );
+            vec![]
+        }
+    }
+}
+
+/// Asks where an escaped incident or defect should have been caught; `then` is the asking
+/// tab's question, which hands the answer to `escape`.
+pub(crate) fn ask_escape(s: &mut AppState, source: &str, shape: &str, then: Pending) {
     s.overlay = Some(Overlay::Prompt {
         question: format!(
             "{source} reached live: which environment and kind of test (functional, non-functional) should have caught it? {shape}"
         ),
         input: LineInput::default(),
-        then: Pending::Escape(source),
+        then,
     });
+}
+
+/// The answer to `ask_escape`: the escape to record, or why the answer does not read.
+pub(crate) fn escape(s: &mut AppState, source: String, answer: &str) -> Vec<Effect> {
+    match crate::domain::escape::parse_answer(answer) {
+        Ok((release, catch)) => vec![Effect::RecordEscape {
+            source,
+            release,
+            catch,
+        }],
+        Err(e) => {
+            flash_error(s, e.to_string());
+            vec![]
+        }
+    }
 }

@@ -100,6 +100,15 @@ pub fn add(
     )
 }
 
+/// The names of the delivery projects (those that run sprints).
+pub fn delivery_projects(projects: &[Project]) -> Vec<String> {
+    projects
+        .iter()
+        .filter(|p| p.kind == ProjectKind::Delivery)
+        .map(|p| p.name.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

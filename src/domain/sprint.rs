@@ -221,6 +221,28 @@ pub fn velocity(closed: &[&Sprint], n: usize) -> Option<f64> {
     (!last.is_empty()).then(|| f64::from(last.iter().sum::<u32>()) / last.len() as f64)
 }
 
+/// The sprint to show first: an active one, else the next to come, else the latest closed.
+pub fn default_sprint(sprints: &[Sprint]) -> Option<String> {
+    let by = |state| sprints.iter().filter(move |s: &&Sprint| s.state == state);
+    by(SprintState::Active)
+        .next()
+        .or_else(|| by(SprintState::Future).min_by_key(|s| s.start))
+        .or_else(|| by(SprintState::Closed).max_by_key(|s| s.end))
+        .map(|s| s.name.clone())
+}
+
+/// The sprint an item of `project` is planned into: its active sprint, else its next one.
+pub fn open_sprint<'a>(sprints: &'a [Sprint], project: &str) -> Option<&'a Sprint> {
+    let of = |state| {
+        sprints
+            .iter()
+            .filter(move |s: &&Sprint| s.project == project && s.state == state)
+    };
+    of(SprintState::Active)
+        .next()
+        .or_else(|| of(SprintState::Future).min_by_key(|s| s.start))
+}
+
 #[cfg(test)]
 #[path = "sprint_tests.rs"]
 mod tests;

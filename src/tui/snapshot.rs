@@ -54,7 +54,7 @@ fn snapshot_of(
             .into_iter()
             .filter(|p| !p.roles.contains(&crate::domain::Role::Automation))
             .collect(),
-        delivery_projects: crate::app::sprint::delivery_projects(&projects),
+        delivery_projects: crate::domain::project::delivery_projects(&projects),
         projects: projects.into_iter().map(|p| p.name).collect(),
         sprints: store.sprints()?,
         items,
@@ -99,7 +99,7 @@ fn snapshot_of(
 fn releases(
     store: &Store,
     projects: &[crate::domain::Project],
-) -> Result<app::pipeline::Releases, StoreError> {
+) -> Result<app::tabs::pipeline::Releases, StoreError> {
     let list = store.release_views(false)?;
     let mut pipelines = Vec::new();
     let mut slots = Vec::new();
@@ -108,7 +108,7 @@ fn releases(
             pipelines.push((p.name.clone(), pipeline));
         }
         for (slot, release, live) in store.slots(&p.name)? {
-            slots.push(app::pipeline::Slot {
+            slots.push(app::tabs::pipeline::Slot {
                 project: p.name.clone(),
                 slot,
                 release,
@@ -120,7 +120,7 @@ fn releases(
         .iter()
         .map(|p| (p.name.clone(), p.parties.clone()))
         .collect();
-    Ok(app::pipeline::Releases {
+    Ok(app::tabs::pipeline::Releases {
         list,
         pipelines,
         slots,

@@ -199,7 +199,7 @@ fn draw_footer(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1;
     if s.context() == crate::app::keymap::Context::Kanban {
-        let room = crate::app::kanban_update::room_to_pull(s);
+        let room = crate::app::tabs::kanban::room_to_pull(s);
         if let Some(text) = room {
             width += text.chars().count() + 3;
             spans.push(Span::styled(text, t.info()));

@@ -2,7 +2,7 @@
 
 use crate::app::form::Value;
 use crate::app::keymap::Context;
-use crate::app::{AppState, Overlay, Pending};
+use crate::app::{AppState, Overlay};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -63,31 +63,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             input,
             then,
         }) => {
-            let title = match then {
-                Pending::Wip(_) => " WIP limit ",
-                Pending::Override(_) => " Over the limit: why? ",
-                Pending::Complete(_) => " Complete the sprint ",
-                Pending::Ageing => " Ageing cards ",
-                Pending::Reject(_) => " Reject at the firebreak ",
-                Pending::NoGo(_) => " No-go ",
-                Pending::TypeVersion { .. } => " Production: type the version ",
-                Pending::ProductionReason { .. } => " Production: why? ",
-                Pending::Evidence(..) => " Handover evidence ",
-                Pending::RejectItem(..) => " Reject the item ",
-                Pending::Waive(..) => " Waive the item ",
-                Pending::NewIncident => " Log an incident ",
-                Pending::Hold(_) => " On hold: why? ",
-                Pending::Assign(_) => " Assign ",
-                Pending::Determine(_) => " Problem determination ",
-                Pending::PdTicket(_) => " A ticket from problem determination ",
-                Pending::ReviewOps(_) => " Operations review ",
-                Pending::Escape(_) => " Escaped defect ",
-                Pending::NewProblem(_) => " Raise a problem ",
-                Pending::Extend(_) => " Extend hypercare ",
-                Pending::Rotate => " Rotate a person ",
-                Pending::Workaround(_) => " Known error: its workaround ",
-                Pending::Cancel(..) | Pending::Block(..) => " Why? ",
-            };
+            let title = then.title();
             let lines = vec![
                 Line::raw(question.clone()),
                 Line::raw(""),

@@ -14,7 +14,7 @@ use ratatui::widgets::{
 };
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let Some(flow) = &s.flow else {
+    let Some(flow) = &s.kanban.flow else {
         frame.render_widget(Span::styled(" Measuring the flow…", t.dim()), area);
         return;
     };

@@ -4,7 +4,7 @@
 
 use crate::app::AppState;
 use crate::app::Hit;
-use crate::app::handover_update::{selected, shown};
+use crate::app::tabs::handover::{selected, shown};
 use crate::domain::handover::{CheckState, HandoverState};
 use crate::ui::theme::Theme;
 use ratatui::Frame;

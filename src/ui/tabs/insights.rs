@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let Some(i) = s.insights.as_deref() else {
+    let Some(i) = s.insights.data.as_deref() else {
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(" Measuring…", t.dim()))),
             area,
@@ -35,7 +35,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let lines = lines(i, s, t, inner.width as usize);
     let most = lines.len().saturating_sub(inner.height as usize) as u16;
     frame.render_widget(
-        Paragraph::new(lines).scroll((s.insights_scroll.min(most), 0)),
+        Paragraph::new(lines).scroll((s.insights.scroll.min(most), 0)),
         inner,
     );
 }

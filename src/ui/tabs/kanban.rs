@@ -51,7 +51,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         return;
     }
     let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(columns);
-    for (n, column) in s.board.columns.iter().enumerate() {
+    for (n, column) in s.kanban.board.columns.iter().enumerate() {
         let selected = n == s.kanban.column;
         let limit = column
             .limit
@@ -213,7 +213,7 @@ fn draw_lane(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .borders(Borders::ALL)
         .border_set(t.border())
         .title(Span::styled(" Expedite lane (one at a time) ", t.title()));
-    let line = match s.board.lane.map(|i| &*s.items[i]) {
+    let line = match s.kanban.board.lane.map(|i| &*s.items[i]) {
         Some(item) => Line::from(vec![
             Span::styled(format!("{} {}", item.id, item.title()), t.blocked()),
             Span::raw(format!(

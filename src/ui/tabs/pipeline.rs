@@ -5,9 +5,8 @@
 use crate::app::AppState;
 use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
-use crate::app::pipeline::glyph;
-pub use crate::app::pipeline_update::step_log;
-use crate::app::pipeline_update::{selected, step};
+pub use crate::app::tabs::pipeline::step_log;
+use crate::app::tabs::pipeline::{selected, step};
 use crate::domain::pd::Cause;
 use crate::domain::release::{Outcome, ReleaseState, ReleaseView, VOTERS, waiting_on};
 use crate::format;
@@ -393,4 +392,27 @@ fn votes(v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
         spans.push(Span::raw(text));
     }
     vec![Line::from(spans)]
+}
+
+/// A state's glyph: never colour alone.
+fn glyph(state: ReleaseState, ascii: bool) -> &'static str {
+    match (state, ascii) {
+        (ReleaseState::Built, _) => "·",
+        (ReleaseState::Running, false) => "»",
+        (ReleaseState::Firebreak, false) => "‖",
+        (ReleaseState::Shadow, false) => "◐",
+        (ReleaseState::Live, false) => "●",
+        (ReleaseState::Halted, false) => "✖",
+        (ReleaseState::Abandoned, false) => "⊘",
+        (ReleaseState::RolledBack, false) => "↺",
+        (ReleaseState::Standby, false) => "○",
+        (ReleaseState::Running, true) => ">",
+        (ReleaseState::Firebreak, true) => "|",
+        (ReleaseState::Shadow, true) => "~",
+        (ReleaseState::Live, true) => "*",
+        (ReleaseState::Halted, true) => "x",
+        (ReleaseState::Abandoned, true) => "/",
+        (ReleaseState::RolledBack, true) => "<",
+        (ReleaseState::Standby, true) => "o",
+    }
 }

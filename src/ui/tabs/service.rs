@@ -4,7 +4,7 @@
 use crate::app::AppState;
 use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
-use crate::app::service_update::{selected, selected_problem, shown_hypercare};
+use crate::app::tabs::service::{selected, selected_problem, shown_hypercare};
 use crate::domain::hypercare::HypercareState;
 use crate::domain::incident::{IncidentState, Priority};
 use crate::format;
@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
-    if s.problems_shown {
+    if s.service.problems {
         return draw_problems(s, t, frame, area, hits);
     }
     let area = match shown_hypercare(s) {
@@ -87,7 +87,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         frame,
         list,
         (title, head),
-        s.service,
+        s.service.incident,
         &s.incidents,
         |i, chosen| {
             let text = format!(
@@ -187,7 +187,7 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hit
         frame,
         list,
         (title, head),
-        s.problem,
+        s.service.problem,
         &s.problems,
         |p, chosen| {
             let incidents = if p.incidents.is_empty() {

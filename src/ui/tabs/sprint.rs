@@ -5,7 +5,7 @@ use crate::app::AppState;
 use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
 use crate::app::row::Row;
-use crate::app::sprint::COLUMNS;
+use crate::app::tabs::sprint::COLUMNS;
 use crate::domain::sprint::{self, Sprint, SprintState};
 use crate::format;
 use crate::ui::theme::Theme;
@@ -50,7 +50,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
     .areas(area);
     draw_title(s, sprint, t, frame, title);
     let areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(columns);
-    for (n, cards) in s.sprint_board.columns.iter().enumerate() {
+    for (n, cards) in s.sprint.board.columns.iter().enumerate() {
         let selected = n == s.sprint.column;
         let points: u32 = cards.iter().filter_map(|&i| s.items[i].points()).sum();
         let mut block = Block::default()
@@ -161,6 +161,7 @@ fn velocity_text(s: &AppState, sprint: &Sprint) -> String {
 
 fn draw_burndown(s: &AppState, sprint: &Sprint, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let burndown = s
+        .sprint
         .burndown
         .as_ref()
         .filter(|(n, _)| *n == sprint.name)

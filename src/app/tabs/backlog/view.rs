@@ -1,8 +1,8 @@
 //! The Backlog tab's view of the one order: the team slice, the fuzzy filter, the selection,
 //! the scroll position, move mode and the detail pane.
 
-use super::input::LineInput;
-use super::row::Row;
+use crate::app::input::LineInput;
+use crate::app::row::Row;
 use crate::domain::{Event, Item, ItemId, Team};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -39,6 +39,8 @@ pub struct BacklogView {
     pub offset: usize,
     pub moving: Option<Moving>,
     pub detail: Option<Detail>,
+    /// The item whose edit form opens when its whole text arrives.
+    pub edit_when_loaded: Option<ItemId>,
 }
 
 impl BacklogView {
@@ -154,7 +156,7 @@ mod tests {
     use crate::domain::{Actor, Role, State};
     use chrono::{TimeZone, Utc};
 
-    fn items(titles: &[(&str, Team, State)]) -> super::super::row::Rows {
+    fn items(titles: &[(&str, Team, State)]) -> crate::app::row::Rows {
         let po = Actor {
             name: "priya".into(),
             roles: vec![Role::ProductOwner],
@@ -176,7 +178,7 @@ mod tests {
             .collect()
     }
 
-    fn board() -> super::super::row::Rows {
+    fn board() -> crate::app::row::Rows {
         items(&[
             ("Renew a permit", Team::Appdev, State::Backlog),
             ("Payment timeout", Team::Ams, State::Backlog),

@@ -1,13 +1,13 @@
 //! Move mode (`m`): an item placed with the arrows, previewed on the board only, written once
 //! where it is kept, or put back.
 
-use super::backlog::Moving;
-use super::keymap::Command;
-use super::say::{flash, flash_error, writable};
-use super::{AppState, Effect, Overlay};
+use super::view::Moving;
+use crate::app::keymap::Command;
+use crate::app::say::{flash, flash_error, writable};
+use crate::app::{AppState, Effect, Overlay};
 use crate::domain::backlog::{self, RankMove};
 
-pub(super) fn start_moving(s: &mut AppState) {
+pub(super) fn start(s: &mut AppState) {
     if !writable(s) {
         return;
     }
@@ -52,7 +52,8 @@ fn put_back(s: &mut AppState) -> Option<Moving> {
     Some(moving)
 }
 
-pub(super) fn move_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+/// The keys of move mode.
+pub(crate) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
     let pos = s.backlog.selected;
     let last = s.backlog.visible.len().saturating_sub(1);
     match cmd {

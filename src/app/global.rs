@@ -1,0 +1,106 @@
+//! The keys that mean the same everywhere: quit, help, the tabs, copy, undo, the palette,
+//! reload and acting as another person; and the keys of the help and people overlays.
+
+use super::input::LineInput;
+use super::keymap::Command;
+use super::say::{flash, flash_error};
+use super::{AppState, Effect, Overlay, Tab, tabs};
+use crate::domain::{Actor, Identity};
+
+/// A key that means the same everywhere; nothing for any other.
+pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
+    match cmd {
+        Command::Quit => return vec![Effect::Quit],
+        Command::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::NextTab => return open(s, s.tab.step(true)),
+        Command::PrevTab => return open(s, s.tab.step(false)),
+        Command::BacklogTab => return open(s, Tab::Backlog),
+        Command::SprintTab => return open(s, Tab::Sprint),
+        Command::KanbanTab => return open(s, Tab::Kanban),
+        Command::PipelineTab => return open(s, Tab::Pipeline),
+        Command::HandoverTab => return open(s, Tab::Handover),
+        Command::ServiceTab => return open(s, Tab::Service),
+        Command::InsightsTab => return open(s, Tab::Insights),
+        Command::Copy => {
+            let text = tabs::copy(s);
+            return super::say::copy(s, text);
+        }
+        Command::Undo => return super::undo::undo(s),
+        Command::OpenPalette => {
+            s.overlay = Some(Overlay::Palette {
+                from: s.context(),
+                input: LineInput::default(),
+                selected: 0,
+            });
+        }
+        Command::Refresh => {
+            flash(s, "Reloaded.");
+            return vec![Effect::Reload];
+        }
+        Command::SwitchPerson => switch_person(s),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Opens a tab, with what it loads.
+pub(super) fn open(s: &mut AppState, tab: Tab) -> Vec<Effect> {
+    s.tab = tab;
+    tabs::wanted(s, false)
+}
+
+fn switch_person(s: &mut AppState) {
+    if s.identity != Identity::Trust {
+        flash_error(
+            s,
+            format!(
+                "Only a trust board (a demo) lets you act as another person; here you are {}.",
+                s.me.name
+            ),
+        );
+        return;
+    }
+    let selected = s
+        .people
+        .iter()
+        .position(|p| p.name == s.me.name)
+        .unwrap_or(0);
+    s.overlay = Some(Overlay::People { selected });
+}
+
+/// The keys of the list of people one may act as.
+pub(super) fn people_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let Some(Overlay::People { selected }) = &mut s.overlay else {
+        return vec![];
+    };
+    match cmd {
+        Some(Command::Down) => *selected = (*selected + 1).min(s.people.len().saturating_sub(1)),
+        Some(Command::Up) => *selected = selected.saturating_sub(1),
+        Some(Command::Back) => s.overlay = None,
+        Some(Command::Submit) => {
+            if let Some(p) = s.people.get(*selected) {
+                s.me = Actor::person(p);
+                s.overlay = None;
+                flash(
+                    s,
+                    format!("You now act as {} ({}).", s.me.name, s.me.roles_text()),
+                );
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// The keys of the help overlay.
+pub(super) fn help_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    if let Some(Overlay::Help { scroll }) = &mut s.overlay {
+        match cmd {
+            Some(Command::Back) => s.overlay = None,
+            Some(Command::Down) => *scroll += 1,
+            Some(Command::Up) => *scroll = scroll.saturating_sub(1),
+            _ => {}
+        }
+    }
+    vec![]
+}

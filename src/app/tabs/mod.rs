@@ -1,0 +1,142 @@
+//! The tabs, one room each (`tabs/<tab>.rs`): its view state, its keys, the questions it asks
+//! and what their answers submit, what `y` copies, what a click selects and what it loads.
+//! The dispatcher (`update.rs`) reaches a tab through the functions here, which pick the tab
+//! on screen. A tab calls down only (to `say`, `input`, `form`, the domain), never into the
+//! dispatcher nor into another tab (`tests/layers.rs`).
+
+pub mod backlog;
+pub mod handover;
+pub mod insights;
+pub mod kanban;
+pub mod pipeline;
+pub mod service;
+pub mod sprint;
+
+use super::keymap::Command;
+use super::{AppState, Effect, Hit, Tab};
+use crate::domain::ItemId;
+
+/// A question a tab asked, waiting for its answer; the tab that asked submits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Backlog(backlog::Ask),
+    Sprint(sprint::Ask),
+    Kanban(kanban::Ask),
+    Pipeline(pipeline::Ask),
+    Handover(handover::Ask),
+    Service(service::Ask),
+}
+
+impl Pending {
+    /// The title of the box that asks it.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Pending::Backlog(a) => a.title(),
+            Pending::Sprint(a) => a.title(),
+            Pending::Kanban(a) => a.title(),
+            Pending::Pipeline(a) => a.title(),
+            Pending::Handover(a) => a.title(),
+            Pending::Service(a) => a.title(),
+        }
+    }
+}
+
+/// The answer of the tab on screen to a key, or `None` when the key is not the tab's (the
+/// dispatcher then offers it to the global room).
+pub(super) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
+    match s.tab {
+        Tab::Backlog => backlog::key(s, cmd),
+        Tab::Sprint => sprint::key(s, cmd),
+        Tab::Kanban => kanban::key(s, cmd),
+        Tab::Pipeline => pipeline::key(s, cmd),
+        Tab::Handover => handover::key(s, cmd),
+        Tab::Service => service::key(s, cmd),
+        Tab::Insights => insights::key(s, cmd),
+    }
+}
+
+/// The answer to a question, submitted by the tab that asked it.
+pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Vec<Effect> {
+    match then {
+        Pending::Backlog(a) => backlog::submit(s, a, text),
+        Pending::Sprint(a) => sprint::submit(s, a, text),
+        Pending::Kanban(a) => kanban::submit(s, a, text),
+        Pending::Pipeline(a) => pipeline::submit(s, a, text),
+        Pending::Handover(a) => handover::submit(s, a, text),
+        Pending::Service(a) => service::submit(s, a, text),
+    }
+}
+
+/// What `y` copies on the tab on screen.
+pub(super) fn copy(s: &AppState) -> Option<String> {
+    match s.tab {
+        Tab::Backlog => backlog::copy(s),
+        Tab::Sprint => sprint::copy(s),
+        Tab::Kanban => kanban::copy(s),
+        Tab::Pipeline => pipeline::copy(s),
+        Tab::Handover => handover::copy(s),
+        Tab::Service => service::copy(s),
+        Tab::Insights => None,
+    }
+}
+
+/// Selects what a click landed on, in the tab's own terms.
+pub(super) fn click(s: &mut AppState, h: Hit) -> Vec<Effect> {
+    match s.tab {
+        Tab::Backlog => return backlog::click(s, h),
+        Tab::Sprint => sprint::click(s, h),
+        Tab::Kanban => kanban::click(s, h),
+        Tab::Pipeline => pipeline::click(s, h),
+        Tab::Handover => handover::click(s, h),
+        Tab::Service => service::click(s, h),
+        Tab::Insights => {}
+    }
+    vec![]
+}
+
+/// What the tab on screen loads when it comes on screen (`fresh`: after a reload).
+pub(super) fn wanted(s: &AppState, fresh: bool) -> Vec<Effect> {
+    match s.tab {
+        Tab::Kanban => kanban::wanted(s, fresh),
+        Tab::Insights => insights::wanted(s),
+        Tab::Sprint => sprint::wanted(s),
+        _ => vec![],
+    }
+}
+
+/// The record whose history the tab on screen shows beside it (entity, id).
+pub(super) fn history(s: &AppState) -> Option<(&'static str, String)> {
+    match s.tab {
+        Tab::Pipeline => pipeline::history(s),
+        Tab::Service => service::history(s),
+        _ => None,
+    }
+}
+
+/// Every tab sorts and clamps its view again from the board as it now is.
+pub(super) fn refresh(s: &mut AppState) {
+    kanban::refresh(s);
+    sprint::refresh(s);
+    service::clamp(s);
+    handover::clamp(s);
+}
+
+/// Every tab follows a row that only moved in the order (from `from` to `to`).
+pub(super) fn moved(s: &mut AppState, from: usize, to: usize) {
+    s.backlog.moved(from, to);
+    kanban::moved(s, from, to);
+    sprint::moved(s, from, to);
+}
+
+/// An item was saved: the tab on screen puts its selection on it, and says what to load.
+pub(super) fn saved(s: &mut AppState, id: ItemId) -> Vec<Effect> {
+    match s.tab {
+        Tab::Kanban => kanban::select(s, id),
+        Tab::Sprint => return sprint::burndown_effect(s),
+        _ => {}
+    }
+    match &s.backlog.detail {
+        Some(d) if d.id == id => vec![Effect::LoadDetail(id)],
+        _ => vec![],
+    }
+}

@@ -1,0 +1,223 @@
+use super::*;
+
+mod pipeline_keys {
+    use super::*;
+    use crate::domain::pipeline::Pipeline;
+    use crate::domain::release::Change;
+    use crate::domain::release::{Release, ReleaseState, ReleaseView, Vote};
+
+    fn release(version: &str, state: ReleaseState) -> ReleaseView {
+        ReleaseView {
+            release: Release {
+                version: version.into(),
+                project: "bau".into(),
+                originator: "sam".into(),
+                team: Team::Ams,
+                schema_change: false,
+                items: vec![ItemId(1)],
+                state,
+                slot: None,
+                created: now(),
+            },
+            steps: vec![],
+            acceptances: vec![],
+            votes: vec![],
+            restarted: false,
+            defect: None,
+            revision: 7,
+        }
+    }
+
+    fn board() -> AppState {
+        let mut s = super::board(1);
+        let pipeline = Pipeline::parse("[[environment]]\nname = \"dev\"\ndeploy = \"true\"\n[[environment]]\nname = \"production\"\ndeploy = \"true\"\nblue_green = true\n").unwrap();
+        s.releases.list = vec![
+            release("2.0.0", ReleaseState::Built),
+            release("1.0.0", ReleaseState::Shadow),
+        ];
+        s.releases.pipelines = vec![("bau".into(), pipeline)];
+        press(&mut s, "4");
+        s
+    }
+
+    #[test]
+    fn r_runs_a_release_that_has_steps_left_and_only_one_at_a_time() {
+        let mut s = board();
+        assert_eq!(s.context(), Context::Pipeline);
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+        );
+        assert_eq!(fx, [Effect::RunRelease("2.0.0".into())]);
+        assert_eq!(
+            s.running.as_deref(),
+            Some("2.0.0"),
+            "the app marks it running"
+        );
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+        );
+        assert!(s.flash.as_ref().unwrap().text.contains("one run at a time"));
+        s.running = None;
+        press(&mut s, "j");
+        assert!(
+            update(
+                &mut s,
+                Msg::Key(KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT))
+            )
+            .is_empty()
+        );
+        assert!(
+            s.flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("nothing for the automation to run")
+        );
+        update(
+            &mut s,
+            Msg::RunEnded {
+                text: "2.0.0 is in the shadow".into(),
+                failed: false,
+            },
+        );
+        assert_eq!(s.running, None);
+    }
+
+    #[test]
+    fn a_switch_is_typed_version_first_then_a_reason() {
+        let mut s = board();
+        press(&mut s, "j");
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+        );
+        press(&mut s, "1.0.1");
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        assert!(
+            s.flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("You typed 1.0.1, not 1.0.0")
+        );
+        assert!(s.overlay.is_none());
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('B'), KeyModifiers::SHIFT)),
+        );
+        press(&mut s, "1.0.0");
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        assert_eq!(s.context(), Context::Prompt);
+        press(&mut s, "error rate");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::Production {
+                version: "1.0.0".into(),
+                change: Change::Rollback,
+                reason: "error rate".into(),
+                seen: Some(7),
+            }]
+        );
+        // A production action is never undone, and u says so.
+        assert!(press(&mut s, "u").is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains(
+            "rolling it back (1.0.0) is a production action: firebreak does not undo it"
+        ));
+    }
+
+    #[test]
+    fn signing_keys_ask_why_where_the_rules_want_it() {
+        let mut s = board();
+        assert_eq!(
+            press(&mut s, "a"),
+            [Effect::Answer {
+                version: "2.0.0".into(),
+                accept: true,
+                comment: String::new(),
+                seen: Some(7),
+            }]
+        );
+        assert_eq!(
+            press(&mut s, "s"),
+            [Effect::Restart {
+                version: "2.0.0".into(),
+                seen: Some(7)
+            }]
+        );
+        assert_eq!(
+            press(&mut s, "v"),
+            [Effect::Vote {
+                version: "2.0.0".into(),
+                vote: Vote::Go,
+                comment: String::new(),
+                seen: Some(7),
+            }]
+        );
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('X'), KeyModifiers::SHIFT)),
+        );
+        press(&mut s, "locks the table");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::Answer {
+                version: "2.0.0".into(),
+                accept: false,
+                comment: "locks the table".into(),
+                seen: Some(7),
+            }]
+        );
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('V'), KeyModifiers::SHIFT)),
+        );
+        press(&mut s, "bank holiday");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::Vote {
+                version: "2.0.0".into(),
+                vote: Vote::NoGo,
+                comment: "bank holiday".into(),
+                seen: Some(7),
+            }]
+        );
+    }
+
+    #[test]
+    fn l_opens_the_steps_log_and_the_cursor_walks_the_path() {
+        let mut s = board();
+        code(&mut s, KeyCode::Right);
+        assert_eq!(
+            crate::app::tabs::pipeline::step(&s),
+            Some(("production".into(), "deploy".into()))
+        );
+        code(&mut s, KeyCode::Right);
+        assert_eq!(
+            crate::app::tabs::pipeline::step(&s),
+            Some(("production".into(), "deploy".into())),
+            "it stops at the end"
+        );
+        press(&mut s, "l");
+        assert_eq!(s.context(), Context::Log);
+        press(&mut s, "jjk");
+        assert_eq!(s.overlay, Some(Overlay::Log { scroll: 1 }));
+        press(&mut s, "q");
+        assert!(s.overlay.is_none());
+    }
+}
+
+mod pd_keys {
+    use crate::domain::pd::Cause;
+
+    #[test]
+    fn determination_reads_a_cause_then_findings() {
+        assert_eq!(
+            crate::app::tabs::pipeline::determination("data a null postcode"),
+            Ok((Cause::Data, "a null postcode".to_string()))
+        );
+        assert!(crate::app::tabs::pipeline::determination("weather storms").is_err());
+        assert!(crate::app::tabs::pipeline::determination("code").is_err());
+    }
+}
