@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use firebreak::app::{self, AppState, Msg};
 use firebreak::domain::Identity;
 use firebreak::store::Store;
-use firebreak::{tui, ui};
+use firebreak::tui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,11 +13,16 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap()
 }
 
+/// A board driven through the shell's own loop (`tui::Shell`): keys go in as the terminal
+/// would send them, effects are carried out by the shell (writes on its writer thread), and the
+/// screen is drawn into a `TestBackend`. The clock is fixed.
 struct Fixture {
     _dir: tempfile::TempDir,
-    store: Store,
-    state: AppState,
+    shell: tui::Shell,
 }
+
+/// How long a key's writes may take to land on a busy machine before the screen is read.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Fixture {
     fn demo() -> Fixture {
@@ -51,57 +56,62 @@ impl Fixture {
         app::update(&mut state, Msg::Loaded(Box::new(snapshot)));
         Fixture {
             _dir: dir,
-            store,
-            state,
+            shell: tui::Shell::new(store, state, now).unwrap(),
         }
     }
 
-    /// Sends keys and carries out the effects the way the shell does (loading details).
+    fn state(&self) -> &AppState {
+        self.shell.state()
+    }
+
+    fn state_mut(&mut self) -> &mut AppState {
+        self.shell.state_mut()
+    }
+
+    fn store(&mut self) -> &mut Store {
+        self.shell.store_mut()
+    }
+
+    /// Presses keys, one turn of the loop each, and waits for the writes they made to land.
     fn keys(&mut self, keys: &[KeyCode]) -> &mut Self {
+        use ratatui::crossterm::event::Event;
         for k in keys {
             let mods = match k {
                 KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
                 _ => KeyModifiers::NONE,
             };
-            let mut queue = vec![Msg::Key(KeyEvent::new(*k, mods))];
-            while let Some(msg) = queue.pop() {
-                for e in app::update(&mut self.state, msg) {
-                    let msgs =
-                        tui::carry_out(&mut self.store, &self.state, e, now()).unwrap_or_default();
-                    queue.extend(msgs.into_iter().rev());
-                }
-            }
-            // What the shell stamps with the clock, fixed here.
-            self.state.now = now();
-            self.state.refreshed = now();
-            if let Some(f) = &mut self.state.flash {
-                f.at = now();
-            }
+            let on = self
+                .shell
+                .turn(Some(Event::Key(KeyEvent::new(*k, mods))))
+                .unwrap();
+            assert!(on, "the board closed at {k:?}");
+            self.shell.settle(SETTLE).unwrap();
         }
+        // The shell stamps the load with the clock; fixed here.
+        self.state_mut().refreshed = now();
         self
     }
 
-    /// Reloads the board from the store, as the shell does when another process writes.
+    /// Reloads the board from the store, as the loop does when another process writes.
     fn reload(&mut self) {
-        let mut snapshot = tui::snapshot(&self.store, self.state.me.clone()).unwrap();
-        snapshot.at = now();
-        app::update(&mut self.state, Msg::Loaded(Box::new(snapshot)));
+        self.shell.reload().unwrap();
+        self.state_mut().refreshed = now();
     }
 
     fn actor(&self, name: &str) -> firebreak::domain::Actor {
-        let person = self.state.people.iter().find(|p| p.name == name).unwrap();
+        let person = self.state().people.iter().find(|p| p.name == name).unwrap();
         firebreak::domain::Actor::person(person)
     }
 
     fn act_as(&mut self, name: &str) {
         let person = self
-            .state
+            .state()
             .people
             .iter()
             .find(|p| p.name == name)
             .unwrap()
             .clone();
-        self.state.me = firebreak::domain::Actor::person(&person);
+        self.state_mut().me = firebreak::domain::Actor::person(&person);
     }
 
     fn typed(&mut self, text: &str) -> &mut Self {
@@ -109,15 +119,30 @@ impl Fixture {
         self.keys(&codes)
     }
 
+    /// The terminal resized to `w` x `h`, and the frame the loop draws.
     fn screen(&mut self, w: u16, h: u16) -> String {
-        app::update(&mut self.state, Msg::Resize(w, h));
+        self.terminal(w, h).backend().to_string()
+    }
+
+    fn terminal(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
+        use ratatui::crossterm::event::Event;
+        self.shell.turn(Some(Event::Resize(w, h))).unwrap();
         let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut hits = Vec::new();
+        self.shell.draw(&mut terminal).unwrap();
         terminal
-            .draw(|f| hits = ui::render(&self.state, f))
-            .unwrap();
-        firebreak::app::update(&mut self.state, firebreak::app::Msg::Laid(hits));
-        terminal.backend().to_string()
+    }
+
+    /// A mouse event, as the terminal sends it with `--mouse`.
+    fn mouse(&mut self, kind: ratatui::crossterm::event::MouseEventKind, x: u16, y: u16) {
+        use ratatui::crossterm::event::{Event, MouseEvent};
+        let event = Event::Mouse(MouseEvent {
+            kind,
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        });
+        self.shell.turn(Some(event)).unwrap();
+        self.shell.settle(SETTLE).unwrap();
     }
 }
 
@@ -162,7 +187,7 @@ fn detail_pane() {
 #[test]
 fn detail_of_a_blocked_item_in_ascii() {
     let mut f = Fixture::demo();
-    f.state.ascii = true;
+    f.state_mut().ascii = true;
     f.keys(&[KeyCode::Char('/')]).typed("sdk");
     f.keys(&[KeyCode::Enter, KeyCode::Enter]);
     insta::assert_snapshot!("detail_blocked_ascii_120x40", f.screen(120, 40));
@@ -186,7 +211,7 @@ fn empty_board() {
 #[test]
 fn an_empty_board_names_the_key_in_force() {
     let mut f = Fixture::empty();
-    f.state.keymap =
+    f.state_mut().keymap =
         firebreak::app::keymap::Keymap::with_overrides("[backlog]\nadd = \"+\"\n").unwrap();
     let screen = f.screen(80, 24);
     assert!(screen.contains("Press + to add the first item"), "{screen}");
@@ -233,10 +258,11 @@ fn move_mode() {
 #[test]
 fn refusal_and_read_only_badge() {
     let mut f = Fixture::demo();
-    f.state.me = firebreak::domain::Actor::person(&f.state.people[3].clone());
+    let person = f.state().people[3].clone();
+    f.state_mut().me = firebreak::domain::Actor::person(&person);
     f.keys(&[KeyCode::Char('t')]);
     insta::assert_snapshot!("refused_rank_80x24", f.screen(80, 24));
-    f.state.readonly = true;
+    f.state_mut().readonly = true;
     f.keys(&[KeyCode::Char('a')]);
     insta::assert_snapshot!("read_only_120x40", f.screen(120, 40));
 }
@@ -335,7 +361,7 @@ fn sprint_moves_a_card_and_refuses_self_approval() {
     // FB-40 touches operations: aisha's approval waits for an AMS engineer's review.
     insta::assert_snapshot!("sprint_ops_review_first_120x40", f.screen(120, 40));
     let sam = f.actor("sam");
-    f.store
+    f.store()
         .review_ops(firebreak::domain::ItemId(40), None, "", &sam, now())
         .unwrap();
     f.reload();
@@ -365,10 +391,10 @@ fn kanban_says_when_there_is_room_to_pull() {
     let (sam, lee) = (f.actor("sam"), f.actor("lee"));
     use firebreak::domain::ItemId;
     use firebreak::domain::kanban::Column;
-    f.store
+    f.store()
         .kanban_move(ItemId(11), Column::Done, None, &lee, now(), None)
         .unwrap();
-    f.store
+    f.store()
         .kanban_move(ItemId(25), Column::Review, None, &sam, now(), None)
         .unwrap();
     f.reload();
@@ -402,7 +428,7 @@ fn pipeline_tab_while_a_release_runs() {
     let sam = f.actor("sam");
     use firebreak::domain::ItemId;
     use firebreak::domain::release::Outcome;
-    f.store
+    f.store()
         .cut_release(
             "2.5.0",
             "bau",
@@ -412,7 +438,7 @@ fn pipeline_tab_while_a_release_runs() {
             now(),
         )
         .unwrap();
-    f.store
+    f.store()
         .report(
             "2.5.0",
             "dev",
@@ -425,7 +451,7 @@ fn pipeline_tab_while_a_release_runs() {
             &firebreak::domain::Actor::automation(),
         )
         .unwrap();
-    f.store.begin_step("2.5.0", "dev", "unit", now()).unwrap();
+    f.store().begin_step("2.5.0", "dev", "unit", now()).unwrap();
     f.reload();
     f.keys(&[KeyCode::Char('4')]);
     insta::assert_snapshot!("pipeline_running_80x24", f.screen(80, 24));
@@ -597,8 +623,8 @@ fn an_escape_is_recorded_from_the_service_tab_and_the_backlog() {
 #[test]
 fn every_tab_in_ascii_and_without_colour() {
     let mut f = Fixture::demo();
-    f.state.ascii = true;
-    f.state.color = false;
+    f.state_mut().ascii = true;
+    f.state_mut().color = false;
     for (key, name) in [
         ('1', "backlog"),
         ('2', "sprint"),
@@ -613,10 +639,7 @@ fn every_tab_in_ascii_and_without_colour() {
         let odd: String = screen.chars().filter(|c| !c.is_ascii()).collect();
         assert!(odd.is_empty(), "{name} has non-ASCII {odd:?}:\n{screen}");
         insta::assert_snapshot!(format!("ascii_{name}_80x24"), screen);
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        let mut hits = Vec::new();
-        terminal.draw(|fr| hits = ui::render(&f.state, fr)).unwrap();
-        firebreak::app::update(&mut f.state, firebreak::app::Msg::Laid(hits));
+        let terminal = f.terminal(80, 24);
         for cell in terminal.backend().buffer().content() {
             use ratatui::style::Color;
             assert!(
@@ -639,7 +662,7 @@ fn y_copies_the_shadow_url_of_a_release_and_a_log_line() {
     // In the log (which covers the status line), the top line shown.
     f.keys(&[KeyCode::Char('l'), KeyCode::Char('j'), KeyCode::Char('y')]);
     let said = f
-        .state
+        .state()
         .flash
         .as_ref()
         .map(|m| m.text.clone())
@@ -659,7 +682,7 @@ fn command_palette() {
 fn u_takes_back_your_own_last_change_as_a_new_change() {
     let mut f = Fixture::demo();
     let order = |f: &Fixture| -> Vec<String> {
-        f.state
+        f.state()
             .items
             .iter()
             .take(3)
@@ -667,7 +690,7 @@ fn u_takes_back_your_own_last_change_as_a_new_change() {
             .collect()
     };
     let before = order(&f);
-    let events = |f: &Fixture| f.store.history("item", &before[1]).unwrap().len();
+    let events = |f: &Fixture| f.shell.store().history("item", &before[1]).unwrap().len();
     let history = events(&f);
     // The second item to the top, then undone: back between the first and the third.
     f.keys(&[KeyCode::Char('j'), KeyCode::Char('t')]);
@@ -684,10 +707,10 @@ fn u_takes_back_your_own_last_change_as_a_new_change() {
     f.keys(&[KeyCode::Char('!')])
         .typed("waiting on the council")
         .keys(&[KeyCode::Enter]);
-    let id = f.state.selected().unwrap().id;
-    assert!(f.state.selected().unwrap().blocked().is_some());
+    let id = f.state().selected().unwrap().id;
+    assert!(f.state().selected().unwrap().blocked().is_some());
     f.keys(&[KeyCode::Char('u')]);
-    let now = f.state.items.iter().find(|i| i.id == id).unwrap().clone();
+    let now = f.state().items.iter().find(|i| i.id == id).unwrap().clone();
     assert!(now.blocked().is_none(), "{now:?}");
     // Someone else's change since yours: u says so and changes nothing.
     f.keys(&[KeyCode::Char('t')]);
@@ -696,7 +719,7 @@ fn u_takes_back_your_own_last_change_as_a_new_change() {
         title: Some("Renamed by tom".into()),
         ..Default::default()
     };
-    f.store
+    f.store()
         .apply_item(
             id,
             &firebreak::domain::ItemCommand::Edit(edit),
@@ -723,39 +746,32 @@ fn now_utc() -> chrono::DateTime<chrono::Utc> {
 
 #[test]
 fn a_click_selects_what_the_frame_drew_there() {
-    use firebreak::app::MouseKind;
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
     let mut f = Fixture::demo();
     let click = |f: &mut Fixture, x: u16, y: u16| {
         f.screen(120, 40);
-        app::update(
-            &mut f.state,
-            Msg::Mouse {
-                kind: MouseKind::Click,
-                x,
-                y,
-            },
-        );
+        f.mouse(MouseEventKind::Down(MouseButton::Left), x, y);
     };
     // The tab bar, then the fourth release of the list (line 3 is the first).
     click(&mut f, 42, 1);
-    assert_eq!(f.state.tab, firebreak::app::Tab::Pipeline);
+    assert_eq!(f.state().tab, firebreak::app::Tab::Pipeline);
     click(&mut f, 5, 6);
     let screen = f.screen(120, 40);
     assert!(screen.contains("1.0.0 of permits-online"), "{screen}");
     // A Kanban card: the second card of Review (the third column).
     click(&mut f, 26, 1);
     click(&mut f, 65, 9);
-    let (column, row) = (f.state.kanban.column, f.state.kanban.row);
+    let (column, row) = (f.state().kanban.column, f.state().kanban.row);
     assert_eq!((column, row), (2, 1));
     // An incident on the Service tab.
     click(&mut f, 64, 1);
-    let before = f.state.service;
+    let before = f.state().service;
     let screen = f.screen(120, 40);
     let line = screen.lines().position(|l| l.contains("INC-3")).unwrap() as u16;
     click(&mut f, 10, line);
-    assert_ne!(f.state.service, before);
+    assert_ne!(f.state().service, before);
     assert!(
-        firebreak::app::tabs::service::selected(&f.state)
+        firebreak::app::tabs::service::selected(f.state())
             .unwrap()
             .id
             == "INC-3"

@@ -2,30 +2,25 @@
 //! out the app's effects through the store, and restores the terminal on every path.
 
 mod effects;
+mod shell;
 mod snapshot;
 mod workers;
 mod writer;
 
-pub use effects::carry_out;
+use effects::carry_out;
 pub(crate) use effects::carry_out_as;
+pub use shell::{Shell, event_loop};
 pub use snapshot::{first_screen, snapshot};
-use workers::{Loader, load_behind, run_behind};
+use workers::load_behind;
 
-use crate::app::{self, AppState, Effect, Msg};
+use crate::app::{self, AppState, Msg};
 use crate::domain::Actor;
 use crate::session::{Failure, resolve_actor};
 use crate::store::Store;
-use crate::ui;
 use chrono::Utc;
-use ratatui::Terminal;
-use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
-use std::collections::VecDeque;
+use ratatui::crossterm::event;
 use std::path::Path;
 use std::time::Duration;
-
-/// How often the loop wakes without input: to tick the clock and look for other writers.
-const POLL: Duration = Duration::from_millis(250);
 
 /// What to open and how.
 pub struct Options<'a> {
@@ -68,7 +63,9 @@ pub fn run(opts: &Options<'_>) -> Result<(), Failure> {
     if opts.mouse {
         mouse_on();
     }
-    let result = event_loop(&mut terminal, store, state, loader, &mut |timeout| {
+    let mut shell = Shell::new(store, state, Utc::now)?;
+    shell.load_behind(loader);
+    let result = event_loop(&mut terminal, shell, &mut |timeout| {
         if stopped.load(std::sync::atomic::Ordering::Relaxed) != 0 {
             return Err(std::io::Error::other("stopped by a signal"));
         }
@@ -214,137 +211,4 @@ fn start_log(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
         .try_init()
         .ok()?;
     Some(guard)
-}
-
-/// The loop: draw, wait for one input or the poll interval, turn it into messages, drain
-/// them through `update` and the effects, and draw once more.
-pub fn event_loop<B: Backend>(
-    terminal: &mut Terminal<B>,
-    mut store: Store,
-    mut state: AppState,
-    mut loader: Option<Loader>,
-    next_event: &mut dyn FnMut(Duration) -> std::io::Result<Option<Event>>,
-) -> Result<(), Failure>
-where
-    B::Error: std::fmt::Display,
-{
-    let size = terminal.size().map_err(|e| Failure {
-        code: 1,
-        message: e.to_string(),
-    })?;
-    app::update(&mut state, Msg::Resize(size.width, size.height));
-    let mut seen = store.data_version()?;
-    let mut wrote = false;
-    let mut run: Option<std::sync::mpsc::Receiver<Msg>> = None;
-    let mut writer = writer::Writer::start(store.path(), store.is_readonly())?;
-    loop {
-        let mut hits = Vec::new();
-        terminal
-            .draw(|f| hits = ui::render(&state, f))
-            .map_err(|e| Failure {
-                code: 1,
-                message: e.to_string(),
-            })?;
-        // Where the frame put what a click selects: told to the app as any other message.
-        app::update(&mut state, Msg::Laid(hits));
-        let mut queue = VecDeque::new();
-        let wait = if loader.is_some() || run.is_some() || writer.pending() {
-            Duration::from_millis(15)
-        } else {
-            POLL
-        };
-        match next_event(wait)? {
-            Some(Event::Key(k)) if k.kind == KeyEventKind::Press => queue.push_back(Msg::Key(k)),
-            Some(Event::Resize(w, h)) => queue.push_back(Msg::Resize(w, h)),
-            Some(Event::Mouse(m)) => {
-                use ratatui::crossterm::event::{MouseButton, MouseEventKind};
-                let kind = match m.kind {
-                    MouseEventKind::ScrollDown => Some(app::MouseKind::ScrollDown),
-                    MouseEventKind::ScrollUp => Some(app::MouseKind::ScrollUp),
-                    MouseEventKind::Down(MouseButton::Left) => Some(app::MouseKind::Click),
-                    _ => None,
-                };
-                if let Some(kind) = kind {
-                    queue.push_back(Msg::Mouse {
-                        kind,
-                        x: m.column,
-                        y: m.row,
-                    });
-                }
-            }
-            _ => {}
-        }
-        if writer.pending()
-            && queue
-                .iter()
-                .any(|m| matches!(m, Msg::Key(_) | Msg::Mouse { .. }))
-        {
-            let done = writer.settle(Duration::from_millis(150));
-            if !done.is_empty() {
-                seen = store.data_version()?;
-                for msg in done.into_iter().rev() {
-                    queue.push_front(msg);
-                }
-            }
-        }
-        queue.push_back(Msg::Tick(Utc::now()));
-        if let Some(rx) = &run {
-            let msgs: Vec<Msg> = rx.try_iter().collect();
-            if msgs.iter().any(|m| matches!(m, Msg::RunEnded { .. })) {
-                run = None;
-            }
-            queue.extend(msgs);
-        }
-        if let Some(rx) = &loader {
-            match rx.try_recv() {
-                Ok(loaded) => {
-                    loader = None;
-                    queue.push_back(Msg::Loaded(Box::new(loaded?)));
-                    // Writes made meanwhile may be missing from what the thread read.
-                    if wrote {
-                        queue.push_back(Msg::Loaded(Box::new(snapshot(&store, state.me.clone())?)));
-                    }
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => loader = None,
-            }
-        }
-        let done = writer.results();
-        if !done.is_empty() {
-            // The writer's own commits are in what it sent back (or it sent a reload): the
-            // change of data_version they made is no other process's.
-            seen = store.data_version()?;
-            queue.extend(done);
-        }
-        let version = store.data_version()?;
-        if version != seen {
-            seen = version;
-            queue.push_back(Msg::Loaded(Box::new(snapshot(&store, state.me.clone())?)));
-        }
-        while let Some(msg) = queue.pop_front() {
-            for effect in app::update(&mut state, msg) {
-                if let Effect::RunRelease(version) = &effect {
-                    run = Some(run_behind(store.path(), version.clone()));
-                    continue;
-                }
-                wrote |= matches!(
-                    effect,
-                    Effect::Rank { .. } | Effect::Apply { .. } | Effect::Create(_)
-                );
-                if writer::writes(&effect) {
-                    writer.send(effect, state.me.clone(), Utc::now());
-                    continue;
-                }
-                match carry_out(&mut store, &state, effect, Utc::now()) {
-                    Some(next) => queue.extend(next),
-                    None => {
-                        // The user's own writes still waiting land (or fail) before the board
-                        // closes.
-                        writer.finish();
-                        return Ok(());
-                    }
-                }
-            }
-        }
-    }
 }

@@ -119,7 +119,7 @@ impl Writer {
     }
 
     /// Waits for the writes still pending, then ends the thread.
-    pub fn finish(mut self) {
+    pub fn finish(&mut self) {
         self.tx = None;
         if let Some(h) = self.handle.take() {
             let _ = h.join();
