@@ -5,8 +5,10 @@ mod audit;
 mod board;
 mod error;
 mod escape;
+mod files;
 mod gates;
 pub mod handover;
+mod header;
 mod hypercare;
 mod incident;
 mod insights;
@@ -16,6 +18,7 @@ mod migrations;
 mod ops;
 mod pd;
 mod problem;
+mod rank;
 pub mod release;
 mod rotation;
 mod runs;
@@ -27,7 +30,10 @@ mod whole;
 pub use audit::{Break, Verdict};
 pub use board::BoardInfo;
 pub use error::StoreError;
+use files::{companion, may_write, may_write_dir, uri_path};
+pub use files::{exposure_warning, lock_holder, share_with_group};
 pub use gates::{Changed, ProductionCommand};
+use header::check_header;
 pub use items::ItemFilter;
 pub use kanban::Moved;
 pub use runs::RunClaim;
@@ -230,116 +236,6 @@ impl Store {
     }
 }
 
-/// Refuses, from the file's own bytes and before SQLite opens anything, a file that is not a
-/// SQLite database, one that is not a firebreak board (`application_id` at offset 68) and one
-/// written by a newer firebreak (`user_version` at offset 60). SQLite never touches such a file:
-/// no checkpoint, no deleted `-wal` or `-shm`. A newer schema still only in the `-wal` is caught
-/// next, through a read-only look that cannot checkpoint.
-fn check_header(path: &Path) -> Result<(), StoreError> {
-    if path.is_dir() {
-        return Err(StoreError::Folder(path.to_path_buf()));
-    }
-    // The header is read through SQLite itself, opened `immutable`: it reads the main file's
-    // first page and nothing else (no -wal, no -shm, no lock, no write). Not with a file of our
-    // own: closing any descriptor of a file drops every POSIX lock this process holds on it,
-    // the board's own connections' locks included.
-    // That look takes no lock: while another process checkpoints the board, it can catch a
-    // page half written. A file is called foreign only when three looks, a moment apart, agree;
-    // a look that cannot read at all leaves the verdict to the locked open that follows, which
-    // checks the same header through the board's locks.
-    let mut seen = header(path);
-    for _ in 0..2 {
-        match &seen {
-            Ok(Some((app_id, _))) if *app_id == APPLICATION_ID => break,
-            Err(_) => break,
-            _ => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                seen = header(path);
-            }
-        }
-    }
-    let Some((app_id, found)) = seen? else {
-        return Ok(());
-    };
-    if app_id != APPLICATION_ID {
-        return Err(StoreError::NotABoard(path.to_path_buf()));
-    }
-    let known = migrations::latest();
-    if found > known {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            known,
-        });
-    }
-    if companion(path, "-wal").exists() {
-        check_wal_schema(path, known)?;
-    }
-    Ok(())
-}
-
-/// `application_id` and `user_version` as the main file's header holds them: `Err` when the
-/// file is not an SQLite database at all, `None` when it could not be read just now.
-fn header(path: &Path) -> Result<Option<(i32, i64)>, StoreError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
-    let verdict = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) | None => {
-            Err(StoreError::NotABoard(path.to_path_buf()))
-        }
-        Some(_) => Ok(None),
-    };
-    let conn =
-        match Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags) {
-            Ok(c) => c,
-            Err(e) => return verdict(e),
-        };
-    let read = |pragma: &str| -> rusqlite::Result<i64> {
-        conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
-    };
-    match (
-        read("application_id").map(|a| a as i32),
-        read("user_version"),
-    ) {
-        (Ok(app_id), Ok(version)) => Ok(Some((app_id, version))),
-        (Err(e), _) | (_, Err(e)) => verdict(e),
-    }
-}
-
-/// Reads the schema version as the `-wal` has it, through a read-only connection (which never
-/// checkpoints nor deletes the `-wal` when it closes).
-fn check_wal_schema(path: &Path, known: i64) -> Result<(), StoreError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let Ok(conn) = Connection::open_with_flags(path, flags) else {
-        return Ok(());
-    };
-    let _ = conn.busy_timeout(BUSY_TIMEOUT);
-    let read = |pragma: &str| -> Option<i64> {
-        conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
-            .ok()
-    };
-    // As with the header: foreign only if three looks, a moment apart, agree (a writer closing
-    // meanwhile checkpoints and resets the -wal under this reader).
-    let foreign = || read("application_id").is_some_and(|id| id != i64::from(APPLICATION_ID));
-    if (0..3).all(|n| {
-        if n > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        foreign()
-    }) {
-        return Err(StoreError::NotABoard(path.to_path_buf()));
-    }
-    match read("user_version") {
-        Some(found) if found > known => Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            known,
-        }),
-        _ => Ok(()),
-    }
-}
-
 /// Appends an event to the audit trail.
 pub(crate) fn append_event(tx: &Connection, e: &Event) -> Result<(), StoreError> {
     insert_event(tx, e)?;
@@ -474,188 +370,6 @@ pub(crate) fn check_seen(
         .into()),
         _ => Ok(()),
     }
-}
-
-/// Which process holds the board's write lock, as "pid N (its command line)": asked of the
-/// kernel through the lock SQLite takes in the `-shm` file (WAL's write lock, one byte at
-/// offset 120). None when nobody else holds it or the platform cannot say.
-pub fn lock_holder(db: &Path) -> Option<String> {
-    #[cfg(target_os = "linux")]
-    {
-        // Read from /proc/locks, never by opening the -shm: closing a descriptor of a file
-        // drops every POSIX lock this process holds on it, its SQLite connections' included.
-        use std::os::unix::fs::MetadataExt;
-        let ino = std::fs::metadata(companion(db, "-shm"))
-            .ok()?
-            .ino()
-            .to_string();
-        let me = std::process::id().to_string();
-        let locks = std::fs::read_to_string("/proc/locks").ok()?;
-        let pid = locks.lines().find_map(|line| {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            let held = f.len() >= 8
-                && !line.contains("->")
-                && f[1] == "POSIX"
-                && f[3] == "WRITE"
-                && f[6] == "120"
-                && f[7] == "120"
-                && f[5].rsplit(':').next() == Some(ino.as_str())
-                && f[4] != me;
-            held.then(|| f[4].to_string())
-        })?;
-
-        let command = std::fs::read(format!("/proc/{pid}/cmdline"))
-            .ok()
-            .map(|raw| {
-                raw.split(|b| *b == 0)
-                    .filter(|a| !a.is_empty())
-                    .map(|a| String::from_utf8_lossy(a).to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .filter(|c| !c.is_empty());
-        Some(match command {
-            Some(c) => format!("pid {pid} ({c})"),
-            None => format!("pid {pid}"),
-        })
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = db;
-        None
-    }
-}
-
-/// The board file and its `-wal` and `-shm` companions, those that exist.
-fn board_files(db: &Path) -> Vec<PathBuf> {
-    ["", "-wal", "-shm"]
-        .iter()
-        .map(|suffix| {
-            let mut p = db.as_os_str().to_owned();
-            p.push(suffix);
-            PathBuf::from(p)
-        })
-        .filter(|p| p.exists())
-        .collect()
-}
-
-/// Makes the board and its companions readable and writable by `group` and no one else.
-#[cfg(unix)]
-pub fn share_with_group(db: &Path, group: &str) -> Result<(), String> {
-    use std::os::unix::ffi::OsStrExt;
-    let name =
-        std::ffi::CString::new(group).map_err(|_| format!("'{group}' is not a group name"))?;
-    // SAFETY: a valid C string; getgrnam returns null or a pointer to static storage, read at
-    // once.
-    let entry = unsafe { libc::getgrnam(name.as_ptr()) };
-    if entry.is_null() {
-        return Err(format!(
-            "there is no group '{group}' on this machine: ask an administrator to add it (groupadd {group})"
-        ));
-    }
-    // SAFETY: non-null, just returned by getgrnam.
-    let gid = unsafe { (*entry).gr_gid };
-    for file in board_files(db) {
-        let c = std::ffi::CString::new(file.as_os_str().as_bytes())
-            .map_err(|_| format!("{} has a NUL in its name", file.display()))?;
-        // SAFETY: a valid path; uid -1 leaves the owner as it is.
-        if unsafe { libc::chown(c.as_ptr(), u32::MAX, gid) } != 0 {
-            return Err(format!(
-                "cannot give {} to group '{group}': {} (are you in the group? `id` says)",
-                file.display(),
-                std::io::Error::last_os_error()
-            ));
-        }
-        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o660))
-            .map_err(|e| format!("cannot set {}'s permissions: {e}", file.display()))?;
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-pub fn share_with_group(_db: &Path, group: &str) -> Result<(), String> {
-    Err(format!(
-        "sharing a board with group '{group}' needs a Unix machine"
-    ))
-}
-
-/// A warning when the board file is readable by users outside its owner and group.
-pub fn exposure_warning(db: &Path) -> Option<String> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(db).ok()?.permissions().mode();
-        (mode & 0o007 != 0).then(|| {
-            format!(
-                "{} is readable by every user of this machine: `chmod o-rwx` it, or share it with a group (`firebreak init --group NAME` on a new board)",
-                db.display()
-            )
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = db;
-        None
-    }
-}
-
-/// Whether this user may write the board: the file, and the folder its -wal and -shm files
-/// go in.
-fn may_write(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let ok = |p: &Path| {
-            std::ffi::CString::new(p.as_os_str().as_bytes())
-                // SAFETY: a valid C string; access only reads the path.
-                .is_ok_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
-        };
-        ok(path) && may_write_dir(path)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        true
-    }
-}
-
-/// Whether this user may add files beside the board.
-fn may_write_dir(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::ffi::CString::new(dir.as_os_str().as_bytes())
-            // SAFETY: a valid C string; access only reads the path.
-            .is_ok_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        true
-    }
-}
-
-/// The board's `-wal` or `-shm` file.
-fn companion(db: &Path, suffix: &str) -> PathBuf {
-    let mut p = db.as_os_str().to_owned();
-    p.push(suffix);
-    PathBuf::from(p)
-}
-
-/// A path as the path of a `file:` URI: the characters a URI gives meaning to are escaped.
-fn uri_path(path: &Path) -> String {
-    let mut out = String::new();
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' | '?' | '#' | ' ' => out.push_str(&format!("%{:02X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
