@@ -68,7 +68,8 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Answer
             return match chosen {
                 Some(key) => Answer::Press(KeyEvent::new(key.code, key.mods)),
                 None => {
-                    flash_error(s, "No action matches: type less, or Esc.");
+                    let back = s.key(super::keymap::Context::Palette, Command::Back);
+                    flash_error(s, format!("No action matches: type less, or {back}."));
                     Answer::Done
                 }
             };

@@ -2,7 +2,7 @@
 //! open. The answer goes back to the dispatcher, which hands it to the tab that asked
 //! (`tabs::submit`); nothing here knows what any answer means.
 
-use super::keymap::Command;
+use super::keymap::{Command, Context};
 use super::say::{flash, flash_error};
 use super::{AppState, Overlay, Pending};
 use ratatui::crossterm::event::KeyEvent;
@@ -37,10 +37,12 @@ pub(super) fn prompt_key(
         Some(Command::Submit) => {
             let answer = input.text.trim().to_string();
             if answer.is_empty() {
-                flash_error(
-                    s,
-                    "A reason is needed: type why, then Enter (Esc to give up).",
+                let text = format!(
+                    "A reason is needed: type why, then {} ({} to give up).",
+                    s.key(Context::Prompt, Command::Submit),
+                    s.key(Context::Prompt, Command::Back)
                 );
+                flash_error(s, text);
                 return None;
             }
             let then = then.clone();

@@ -6,6 +6,7 @@ mod overlays;
 mod tabs;
 pub mod theme;
 
+use crate::app::keymap::{Command, Context};
 use crate::app::{AppState, Hit, MIN_SIZE, Tab};
 use crate::format;
 use ratatui::Frame;
@@ -25,8 +26,12 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) -> Vec<Hit> {
     };
     if s.too_small() {
         let text = format!(
-            "The terminal is {}x{}; firebreak needs at least {}x{}.\nEnlarge the window, or press q to quit.",
-            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            "The terminal is {}x{}; firebreak needs at least {}x{}.\nEnlarge the window, or press {} to quit.",
+            area.width,
+            area.height,
+            MIN_SIZE.0,
+            MIN_SIZE.1,
+            s.key(Context::Global, Command::Quit)
         );
         frame.render_widget(
             Paragraph::new(text)
@@ -184,8 +189,12 @@ fn draw_status(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         None => match &s.backlog.moving {
             Some(m) => Line::from(Span::styled(
                 format!(
-                    " MOVING {}: arrows place it, Enter keeps it, Esc puts it back",
-                    m.id
+                    " MOVING {}: {}/{} place it, {} keeps it, {} puts it back",
+                    m.id,
+                    s.key(Context::Move, Command::Down),
+                    s.key(Context::Move, Command::Up),
+                    s.key(Context::Move, Command::Keep),
+                    s.key(Context::Move, Command::PutBack)
                 ),
                 t.moving(),
             )),

@@ -1,7 +1,7 @@
 //! Boxes drawn over the tab: help, yes/no, a reason, the item form, the person picker.
 
 use crate::app::form::Value;
-use crate::app::keymap::Context;
+use crate::app::keymap::{Command, Context};
 use crate::app::{AppState, Overlay};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -39,10 +39,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Line::raw(question.clone()),
                 Line::raw(""),
                 Line::from(vec![
-                    Span::styled("y", t.key()),
+                    Span::styled(s.key(Context::Confirm, Command::Yes), t.key()),
                     Span::raw(" yes   "),
-                    Span::styled("N", t.key()),
-                    Span::raw(" no (Enter, Esc)"),
+                    Span::styled(s.keymap.keys_for(Context::Confirm, Command::No), t.key()),
+                    Span::raw(" no"),
                 ]),
             ];
             boxed(
@@ -69,7 +69,14 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 Line::raw(""),
                 Line::from(Span::styled(format!("{}▏", input.text), t.key())),
                 Line::raw(""),
-                Line::from(Span::styled("Enter saves, Esc gives up", t.dim())),
+                Line::from(Span::styled(
+                    format!(
+                        "{} saves, {} gives up",
+                        s.key(Context::Prompt, Command::Submit),
+                        s.key(Context::Prompt, Command::Back)
+                    ),
+                    t.dim(),
+                )),
             ];
             boxed(
                 t,
@@ -109,7 +116,14 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             match &form.error {
                 Some(e) => lines.push(Line::from(Span::styled(format!("✖ {e}"), t.error()))),
                 None => lines.push(Line::from(Span::styled(
-                    "Tab/↓ next field · ←/→ or space change a choice · Enter saves · Esc cancels",
+                    format!(
+                        "{} next field · {}/{} or space change a choice · {} saves · {} cancels",
+                        s.keymap.keys_for(Context::Form, Command::NextField),
+                        s.key(Context::Form, Command::ChoicePrev),
+                        s.key(Context::Form, Command::ChoiceNext),
+                        s.key(Context::Form, Command::Submit),
+                        s.key(Context::Form, Command::Back)
+                    ),
                     t.dim(),
                 ))),
             }
@@ -143,7 +157,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             ];
             if choices.is_empty() {
                 lines.push(Line::from(Span::styled(
-                    "No action here matches: type less, or Esc.",
+                    format!(
+                        "No action here matches: type less, or {}.",
+                        s.key(Context::Palette, Command::Back)
+                    ),
                     t.dim(),
                 )));
             }
@@ -161,7 +178,11 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 frame,
                 area,
                 BoxSpec {
-                    title: " Run an action (Enter), Esc closes ",
+                    title: &format!(
+                        " Run an action ({}), {} closes ",
+                        s.key(Context::Palette, Command::Submit),
+                        s.key(Context::Palette, Command::Back)
+                    ),
                     w: 90,
                     h,
                     wrap: false,
@@ -280,7 +301,12 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
         frame,
         area,
         BoxSpec {
-            title: " Keys (Esc closes, j/k scroll) ",
+            title: &format!(
+                " Keys ({} closes, {}/{} scroll) ",
+                s.key(Context::Help, Command::Back),
+                s.key(Context::Help, Command::Down),
+                s.key(Context::Help, Command::Up)
+            ),
             w: 76,
             h: height,
             wrap: false,

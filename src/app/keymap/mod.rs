@@ -193,6 +193,14 @@ impl Keymap {
             .unwrap_or_else(|| "no key".to_string())
     }
 
+    /// Every key in force for `command` in `context`, as the user reads them (`n/Esc/Enter`).
+    pub fn keys_for(&self, context: Context, command: Command) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.command == command)
+            .map_or_else(|| self.key_for(context, command), Binding::keys_label)
+    }
+
     /// The footer: the first key and short label of the hinted bindings of a context,
     /// then the global ones.
     pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {

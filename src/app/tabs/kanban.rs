@@ -3,7 +3,7 @@
 //! operations review queue, the flow; pulling, moving cards along, and setting the limits.
 
 use crate::app::input::LineInput;
-use crate::app::keymap::Command;
+use crate::app::keymap::{Command, Context};
 use crate::app::row::Row;
 use crate::app::say::{flash_error, writable};
 use crate::app::{AppState, Effect, Hit, Overlay, Pending};
@@ -114,12 +114,8 @@ pub fn room_to_pull(s: &AppState) -> Option<String> {
     let ready = s.kanban.board.columns.get(Column::Ready.index())?;
     let doing = s.kanban.board.columns.get(Column::InProgress.index())?;
     let waiting = ready.cards.iter().any(|&i| s.items[i].blocked().is_none());
-    (waiting && !doing.full()).then(|| {
-        format!(
-            "room to pull: {}",
-            s.key(crate::app::keymap::Context::Kanban, Command::Pull)
-        )
-    })
+    (waiting && !doing.full())
+        .then(|| format!("room to pull: {}", s.key(Context::Kanban, Command::Pull)))
 }
 
 /// Puts the selection on an item's card, wherever it now is.
@@ -158,10 +154,11 @@ fn reviews_key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
                 {
                     flash_error(s, e.to_string());
                 } else {
+                    let enter = s.key(Context::Prompt, Command::Submit);
                     asking(
                         s,
                         format!(
-                            "{id}: its operational acceptance criteria (write them, or Enter to record them as they are)"
+                            "{id}: its operational acceptance criteria (write them, or {enter} to record them as they are)"
                         ),
                         &criteria,
                         Ask::ReviewOps(id),
@@ -214,9 +211,10 @@ fn enter(s: &mut AppState, item: Option<&Row>, to: Column, effect: Effect) -> Ve
                 return vec![];
             }
             Err(e) => {
+                let esc = s.key(Context::Prompt, Command::Back);
                 asking(
                     s,
-                    format!("{e} Why take it anyway? (Esc: don't)"),
+                    format!("{e} Why take it anyway? ({esc}: don't)"),
                     "",
                     Ask::Override(Box::new(effect)),
                 );

@@ -241,6 +241,23 @@ fn messages_name_the_key_in_force_not_the_default_letter() {
     let said = s.flash.clone().unwrap().text;
     assert!(said.contains("U takes back"), "{said}");
     assert_eq!(s.key(Context::Backlog, Command::Add), "+");
+    // Move mode and a prompt tell their keys as the user's keymap has them.
+    let mut s = board(3);
+    s.keymap = crate::app::keymap::Keymap::with_overrides(
+        "[move]\nkeep = \"ctrl-s\"\nput-back = \"x\"\n[prompt]\nsubmit = \"ctrl-d\"\n",
+    )
+    .unwrap();
+    press(&mut s, "m");
+    let said = s.flash.clone().unwrap().text;
+    assert!(said.contains("^s keeps it, x puts it back"), "{said}");
+    press(&mut s, "x");
+    press(&mut s, "!");
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+    );
+    let said = s.flash.clone().unwrap().text;
+    assert!(said.contains("then ^d (Esc to give up)"), "{said}");
     // Unbound, a message says so rather than naming a key that does nothing.
     s.keymap = crate::app::keymap::Keymap::with_overrides("[global]\nundo = \"\"\n").unwrap();
     assert_eq!(s.key(Context::Global, Command::Undo), "no key");

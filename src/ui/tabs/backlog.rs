@@ -79,13 +79,16 @@ fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &
     if b.visible.is_empty() {
         let why = if b.filter.text.is_empty() {
             format!(
-                " No item in this view ({}). Press s for another team, c to show closed items.",
-                slice_name(s)
+                " No item in this view ({}). Press {} for another team, {} to show closed items.",
+                slice_name(s),
+                s.key(Context::Backlog, Command::Slice),
+                s.key(Context::Backlog, Command::ToggleClosed)
             )
         } else {
             format!(
-                " No item matches “{}”. Esc clears the filter.",
-                b.filter.text
+                " No item matches “{}”. {} clears the filter.",
+                b.filter.text,
+                s.key(Context::Backlog, Command::Back)
             )
         };
         frame.render_widget(Paragraph::new(why), table);
@@ -217,7 +220,14 @@ fn draw_detail(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .borders(Borders::ALL)
         .border_set(t.border())
         .title(Span::styled(format!(" {} ", d.id), t.title()))
-        .title_bottom(Line::from(" Esc or Enter closes ").right_aligned());
+        .title_bottom(
+            Line::from(format!(
+                " {} or {} closes ",
+                s.key(Context::Backlog, Command::Back),
+                s.key(Context::Backlog, Command::Open)
+            ))
+            .right_aligned(),
+        );
     let Some(item) = d.item.clone().or(summary) else {
         frame.render_widget(Paragraph::new("This item is gone.").block(block), area);
         return;

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::app::Hit;
+use crate::app::keymap::{Command, Context};
 use crate::app::tabs::handover::{selected, shown};
 use crate::domain::handover::{CheckState, HandoverState};
 use crate::ui::theme::Theme;
@@ -79,7 +80,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
             Line::raw(
                 "Not started. It starts once a release of the project has reached pre-production:",
             ),
-            Line::raw("press s, or `firebreak handover start PROJECT`."),
+            Line::raw(format!(
+                "press {}, or `firebreak handover start PROJECT`.",
+                s.key(Context::Handover, Command::StartSprint)
+            )),
         ];
         frame.render_widget(Paragraph::new(text), inner);
         return;

@@ -2,7 +2,7 @@
 //! where it is kept, or put back.
 
 use super::view::Moving;
-use crate::app::keymap::Command;
+use crate::app::keymap::{Command, Context};
 use crate::app::say::{flash, flash_error, writable};
 use crate::app::{AppState, Effect, Overlay};
 use crate::domain::backlog::{self, RankMove};
@@ -20,10 +20,14 @@ pub(super) fn start(s: &mut AppState) {
     }
     let id = s.items[from].id;
     s.backlog.moving = Some(Moving { id, from });
-    flash(
-        s,
-        format!("Moving {id}: arrows place it, Enter keeps it, Esc puts it back."),
+    let text = format!(
+        "Moving {id}: {}/{} place it, {} keeps it, {} puts it back.",
+        s.key(Context::Move, Command::Down),
+        s.key(Context::Move, Command::Up),
+        s.key(Context::Move, Command::Keep),
+        s.key(Context::Move, Command::PutBack)
     );
+    flash(s, text);
 }
 
 /// Moves the item being placed to `target`, a position in the shown list (no write yet).
