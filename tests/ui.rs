@@ -462,7 +462,27 @@ fn pipeline_tab_while_a_release_runs() {
 fn pipeline_switch_asks_for_the_version_then_why() {
     let mut f = Fixture::demo();
     f.act_as("rita");
+    // With one vote of three, the switch is refused before anything is typed.
     f.keys(&[KeyCode::Char('4'), KeyCode::Char('j'), KeyCode::Char('S')]);
+    assert!(f.state().overlay.is_none());
+    let said = f.state().flash.clone().unwrap().text;
+    assert!(said.contains("go"), "{said}");
+    f.keys(&[KeyCode::Esc]);
+    for name in ["omar", "rita"] {
+        let voter = f.actor(name);
+        f.store()
+            .vote(
+                "2.4.0",
+                firebreak::domain::release::Vote::Go,
+                "",
+                &voter,
+                now(),
+                None,
+            )
+            .unwrap();
+    }
+    f.reload();
+    f.keys(&[KeyCode::Char('S')]);
     insta::assert_snapshot!("pipeline_switch_type_version_80x24", f.screen(80, 24));
     f.typed("2.4.1").keys(&[KeyCode::Enter]);
     insta::assert_snapshot!("pipeline_switch_wrong_version_80x24", f.screen(80, 24));

@@ -17,6 +17,32 @@ impl LineInput {
         }
     }
 
+    /// Where the word before the cursor starts (a word move left).
+    fn word_start(&self) -> usize {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut at = self.cursor.min(chars.len());
+        while at > 0 && chars[at - 1] == ' ' {
+            at -= 1;
+        }
+        while at > 0 && chars[at - 1] != ' ' {
+            at -= 1;
+        }
+        at
+    }
+
+    /// Where the word after the cursor ends (a word move right).
+    fn word_end(&self) -> usize {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut at = self.cursor.min(chars.len());
+        while at < chars.len() && chars[at] == ' ' {
+            at += 1;
+        }
+        while at < chars.len() && chars[at] != ' ' {
+            at += 1;
+        }
+        at
+    }
+
     fn byte(&self, char_index: usize) -> usize {
         self.text
             .char_indices()
@@ -27,6 +53,7 @@ impl LineInput {
     /// Applies an editing key; returns whether the text changed.
     pub fn key(&mut self, key: KeyEvent) -> bool {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
         let len = self.text.chars().count();
         match key.code {
             KeyCode::Char('u') if ctrl => {
@@ -51,7 +78,7 @@ impl LineInput {
             }
             KeyCode::Char('a') if ctrl => self.cursor = 0,
             KeyCode::Char('e') if ctrl => self.cursor = len,
-            KeyCode::Char(c) if !ctrl => {
+            KeyCode::Char(c) if !ctrl && !alt => {
                 let at = self.byte(self.cursor);
                 self.text.insert(at, c);
                 self.cursor += 1;
@@ -68,6 +95,16 @@ impl LineInput {
                 self.text.remove(at);
                 return true;
             }
+            KeyCode::Left if ctrl || alt => self.cursor = self.word_start(),
+            KeyCode::Right if ctrl || alt => self.cursor = self.word_end(),
+            KeyCode::Char('b') if alt => self.cursor = self.word_start(),
+            KeyCode::Char('f') if alt => self.cursor = self.word_end(),
+            KeyCode::Char('k') if ctrl => {
+                let at = self.byte(self.cursor);
+                let cut = at < self.text.len();
+                self.text.truncate(at);
+                return cut;
+            }
             KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
             KeyCode::Home => self.cursor = 0,
@@ -75,6 +112,34 @@ impl LineInput {
             _ => {}
         }
         false
+    }
+}
+
+impl LineInput {
+    /// What shows of the text in `width` columns with the cursor in view, scrolled the way a
+    /// shell line scrolls: the part before the cursor and the part from it, each cut to fit
+    /// (one column is left for the cursor).
+    pub fn window(&self, width: usize) -> (String, String) {
+        use unicode_width::UnicodeWidthChar;
+        let chars: Vec<char> = self.text.chars().collect();
+        let w = |c: &char| c.width().unwrap_or(0);
+        let room = width.saturating_sub(1);
+        let mut start = self.cursor.min(chars.len());
+        let mut used = 0;
+        while start > 0 && used + w(&chars[start - 1]) <= room {
+            start -= 1;
+            used += w(&chars[start]);
+        }
+        let before: String = chars[start..self.cursor.min(chars.len())].iter().collect();
+        let mut after = String::new();
+        for c in chars.iter().skip(self.cursor) {
+            if used + w(c) > room {
+                break;
+            }
+            used += w(c);
+            after.push(*c);
+        }
+        (before, after)
     }
 }
 
@@ -114,5 +179,43 @@ mod tests {
         assert_eq!(i.text, "renew a ");
         i.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(i.text, "");
+    }
+
+    #[test]
+    fn word_moves_and_ctrl_k_edit_like_a_shell_line() {
+        let mut i = LineInput::with("renew a permit");
+        i.key(KeyEvent::new(KeyCode::Left, KeyModifiers::CONTROL));
+        assert_eq!(i.cursor, 8);
+        i.key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::ALT));
+        assert_eq!(i.cursor, 6);
+        i.key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::ALT));
+        assert_eq!(i.cursor, 7);
+        i.key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL));
+        assert_eq!(i.text, "renew a");
+        // Alt with a letter moves; it types nothing.
+        assert_eq!(i.text.len(), 7);
+    }
+
+    #[test]
+    fn a_long_line_scrolls_to_keep_the_cursor_in_view() {
+        let text = "x".repeat(100);
+        let mut i = LineInput::with(&text);
+        let (before, after) = i.window(20);
+        assert_eq!(
+            (before.len(), after.len()),
+            (19, 0),
+            "the end, with room for the cursor"
+        );
+        press(&mut i, KeyCode::Home);
+        let (before, after) = i.window(20);
+        assert_eq!((before.len(), after.len()), (0, 19));
+        // Wide characters count their columns.
+        let i = LineInput::with(&"🚗".repeat(30));
+        let (before, _) = i.window(21);
+        assert_eq!(before.chars().count(), 10);
+        // Short text shows whole.
+        let mut i = LineInput::with("permit");
+        press(&mut i, KeyCode::Left);
+        assert_eq!(i.window(70), ("permi".to_string(), "t".to_string()));
     }
 }

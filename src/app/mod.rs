@@ -202,6 +202,8 @@ pub enum Overlay {
         question: String,
         input: LineInput,
         then: Pending,
+        /// Why the last answer was refused: the question stays open with the text as typed.
+        error: Option<String>,
     },
     Form(Box<Form>),
     /// The whole log of the step under the Pipeline tab's cursor.
@@ -217,6 +219,18 @@ pub enum Overlay {
         input: LineInput,
         selected: usize,
     },
+}
+
+impl Overlay {
+    /// A question answered in words, its answer starting as `start`.
+    pub fn prompt(question: impl Into<String>, start: &str, then: Pending) -> Overlay {
+        Overlay::Prompt {
+            question: question.into(),
+            input: LineInput::with(start),
+            then,
+            error: None,
+        }
+    }
 }
 
 /// A message in the status line; errors stay until the next key.

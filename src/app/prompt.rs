@@ -20,13 +20,20 @@ pub(super) fn confirm_key(s: &mut AppState, cmd: Option<Command>) -> Option<Pend
 }
 
 /// The keys of a question answered in words: the question and the answer once it is given
-/// (never empty).
+/// (never empty). The question stays open until `answered` says how the answer went.
 pub(super) fn prompt_key(
     s: &mut AppState,
     cmd: Option<Command>,
     k: KeyEvent,
 ) -> Option<(Pending, String)> {
-    let Some(Overlay::Prompt { input, then, .. }) = &mut s.overlay else {
+    let (submit, back) = (
+        s.key(Context::Prompt, Command::Submit),
+        s.key(Context::Prompt, Command::Back),
+    );
+    let Some(Overlay::Prompt {
+        input, then, error, ..
+    }) = &mut s.overlay
+    else {
         return None;
     };
     match cmd {
@@ -37,21 +44,49 @@ pub(super) fn prompt_key(
         Some(Command::Submit) => {
             let answer = input.text.trim().to_string();
             if answer.is_empty() {
-                let text = format!(
-                    "A reason is needed: type why, then {} ({} to give up).",
-                    s.key(Context::Prompt, Command::Submit),
-                    s.key(Context::Prompt, Command::Back)
-                );
-                flash_error(s, text);
+                *error = Some(format!(
+                    "An answer is needed: type it, then {submit} ({back} to give up)."
+                ));
                 return None;
             }
-            let then = then.clone();
-            s.overlay = None;
-            return Some((then, answer));
+            return Some((then.clone(), answer));
         }
         _ => {
-            input.key(k);
+            if input.key(k) {
+                *error = None;
+            }
         }
     }
     None
+}
+
+/// How an answer went: accepted (the question closes, unless the answer asked another), or
+/// refused (the question stays open with the text as typed and why, in its box).
+pub(super) fn answered<T: Default>(
+    s: &mut AppState,
+    asked: Option<Overlay>,
+    outcome: Result<T, String>,
+) -> T {
+    match outcome {
+        Ok(effects) => effects,
+        Err(why) => {
+            match asked {
+                Some(Overlay::Prompt {
+                    question,
+                    input,
+                    then,
+                    ..
+                }) => {
+                    s.overlay = Some(Overlay::Prompt {
+                        question,
+                        input,
+                        then,
+                        error: Some(why),
+                    })
+                }
+                _ => flash_error(s, why),
+            }
+            T::default()
+        }
+    }
 }

@@ -253,11 +253,19 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
     match context {
         Context::Filter => tabs::backlog::filter_key(s, cmd, k),
         Context::Prompt => match super::prompt::prompt_key(s, cmd, k) {
-            Some((then, answer)) => tabs::submit(s, then, answer),
+            Some((then, answer)) => {
+                // Closed while the tab submits (an answer may ask the next question).
+                let asked = s.overlay.take();
+                let outcome = tabs::submit(s, then, answer);
+                super::prompt::answered(s, asked, outcome)
+            }
             None => vec![],
         },
         Context::Confirm => match super::prompt::confirm_key(s, cmd) {
-            Some(then) => tabs::submit(s, then, String::new()),
+            Some(then) => {
+                let outcome = tabs::submit(s, then, String::new());
+                super::prompt::answered(s, None, outcome)
+            }
             None => vec![],
         },
         Context::Form => super::form::key(s, cmd, k),

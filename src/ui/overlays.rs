@@ -62,14 +62,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             question,
             input,
             then,
+            error,
         }) => {
             let title = then.title();
-            let lines = vec![
-                Line::raw(question.clone()),
-                Line::raw(""),
-                Line::from(Span::styled(format!("{}▏", input.text), t.key())),
-                Line::raw(""),
-                Line::from(Span::styled(
+            let inner = 70.min(area.width.saturating_sub(2)).saturating_sub(2);
+            let help = match error {
+                Some(e) => Line::from(Span::styled(format!("✖ {e}"), t.error())),
+                None => Line::from(Span::styled(
                     format!(
                         "{} saves, {} gives up",
                         s.key(Context::Prompt, Command::Submit),
@@ -77,6 +76,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                     ),
                     t.dim(),
                 )),
+            };
+            let lines = vec![
+                Line::raw(question.clone()),
+                Line::raw(""),
+                Line::from(Span::styled(typed(input, inner), t.key())),
+                Line::raw(""),
+                help,
             ];
             boxed(
                 t,
@@ -96,7 +102,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             for (i, field) in form.fields.iter().enumerate() {
                 let focused = i == form.focus;
                 let value = match &field.value {
-                    Value::Text(input) if focused => format!("{}▏", input.text),
+                    Value::Text(input) if focused => typed(
+                        input,
+                        90.min(area.width.saturating_sub(2)).saturating_sub(23),
+                    ),
                     Value::Text(input) => input.text.clone(),
                     Value::Choice { .. } if t.ascii => format!("< {} >", field.text()),
                     Value::Choice { .. } => format!("◂ {} ▸", field.text()),
@@ -152,7 +161,16 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             let room = area.height.saturating_sub(8).max(3) as usize;
             let first = selected.saturating_sub(room.saturating_sub(1));
             let mut lines = vec![
-                Line::from(Span::styled(format!(": {}▏", input.text), t.key())),
+                Line::from(Span::styled(
+                    format!(
+                        ": {}",
+                        typed(
+                            input,
+                            90.min(area.width.saturating_sub(2)).saturating_sub(4)
+                        )
+                    ),
+                    t.key(),
+                )),
                 Line::raw(""),
             ];
             if choices.is_empty() {
@@ -316,6 +334,16 @@ fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usiz
 }
 
 /// The size and title of a centred box; `wrap` folds long lines, else they are cut.
+/// What is typed, scrolled to keep the cursor in `width` columns, with the cursor drawn.
+pub fn typed(input: &crate::app::input::LineInput, width: u16) -> String {
+    let (before, after) = input.window(width as usize);
+    format!(
+        "{}▏{}",
+        crate::domain::text::safe_line(&before),
+        crate::domain::text::safe_line(&after)
+    )
+}
+
 struct BoxSpec<'a> {
     title: &'a str,
     w: u16,

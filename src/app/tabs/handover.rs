@@ -1,9 +1,8 @@
 //! What keys do on the Handover tab: pick a project and an item, start the checklist, submit
 //! evidence, accept, reject or waive.
 
-use crate::app::input::LineInput;
 use crate::app::keymap::Command;
-use crate::app::say::{flash_error, writable};
+use crate::app::say::writable;
 use crate::app::{AppState, Effect, Hit, Overlay, Pending};
 use crate::domain::handover::{Act, Check, Handover};
 
@@ -98,7 +97,12 @@ fn ask(s: &mut AppState, question: &str, ask: fn(String, String) -> Ask, from_re
     let Some((project, key)) = target(s) else {
         return;
     };
-    if !writable(s) {
+    let duty = if from_reviews {
+        &crate::domain::policy::SUBMIT_HANDOVER_EVIDENCE
+    } else {
+        &crate::domain::policy::ACCEPT_REJECT_OR_WAIVE_HANDOVER_ITEMS
+    };
+    if !crate::app::say::may(s, duty) {
         return;
     }
     let title = selected(s).map_or(String::new(), |c| c.title.clone());
@@ -117,11 +121,11 @@ fn ask(s: &mut AppState, question: &str, ask: fn(String, String) -> Ask, from_re
         }
         _ => String::new(),
     };
-    s.overlay = Some(Overlay::Prompt {
-        question: format!("{title} ({project}): {question}"),
-        input: LineInput::with(&start),
-        then: Pending::Handover(ask(project, key)),
-    });
+    s.overlay = Some(Overlay::prompt(
+        format!("{title} ({project}): {question}"),
+        &start,
+        Pending::Handover(ask(project, key)),
+    ));
 }
 
 fn act(s: &mut AppState, act: Act) -> Vec<Effect> {
@@ -147,19 +151,16 @@ fn handover_act(s: &AppState, project: String, key: String, act: Act) -> Vec<Eff
 
 /// What an answer to one of the tab's questions submits, with the revision of the item the
 /// screen showed.
-pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
+pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Effect>, String> {
     let (project, key, act) = match ask {
         Ask::Evidence(project, key) => (project, key, Act::Submit { evidence: text }),
         Ask::RejectItem(project, key) => (project, key, Act::Reject { reason: text }),
-        Ask::Waive(project, key) => match crate::app::input::day_and_reason(&text) {
-            Ok((until, reason)) => (project, key, Act::Waive { reason, until }),
-            Err(message) => {
-                flash_error(s, message);
-                return vec![];
-            }
-        },
+        Ask::Waive(project, key) => {
+            let (until, reason) = crate::app::input::day_and_reason(&text)?;
+            (project, key, Act::Waive { reason, until })
+        }
     };
-    handover_act(s, project, key, act)
+    Ok(handover_act(s, project, key, act))
 }
 
 /// What `y` copies: the selected checklist item's key.

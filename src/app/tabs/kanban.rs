@@ -2,7 +2,6 @@
 //! board itself is `domain::kanban::Board`, which the command line sorts the same way), the
 //! operations review queue, the flow; pulling, moving cards along, and setting the limits.
 
-use crate::app::input::LineInput;
 use crate::app::keymap::{Command, Context};
 use crate::app::row::Row;
 use crate::app::say::{flash_error, writable};
@@ -53,11 +52,7 @@ impl Ask {
 }
 
 fn asking(s: &mut AppState, question: String, start: &str, ask: Ask) {
-    s.overlay = Some(Overlay::Prompt {
-        question,
-        input: LineInput::with(start),
-        then: Pending::Kanban(ask),
-    });
+    s.overlay = Some(Overlay::prompt(question, start, Pending::Kanban(ask)));
 }
 
 /// Sorts the board again from the items: after every load and every write.
@@ -201,6 +196,19 @@ fn enter(s: &mut AppState, item: Option<&Row>, to: Column, effect: Effect) -> Ve
     if !writable(s) {
         return vec![];
     }
+    // What the card's own rules refuse (blocked, the wrong team) is said before any reason
+    // for the limit is asked.
+    if let Some(row) = item {
+        let whole = row.item();
+        match kanban::transition(&whole, to, Some("-".into())) {
+            Ok(cmd) if !crate::app::say::would(s, &whole, &cmd) => return vec![],
+            Ok(_) => {}
+            Err(e) => {
+                flash_error(s, e.to_string());
+                return vec![];
+            }
+        }
+    }
     let column = &s.kanban.board.columns[to.index()];
     let counts = item.is_none_or(|i| i.class != crate::domain::Class::Expedite);
     if counts && column.full() && matches!(to, Column::InProgress | Column::Review) {
@@ -282,7 +290,10 @@ fn step(s: &mut AppState, forward: bool) -> Vec<Effect> {
 }
 
 fn ageing(s: &mut AppState) {
-    if !writable(s) {
+    if !crate::app::say::may(
+        s,
+        &crate::domain::policy::SET_WHEN_KANBAN_CARDS_COUNT_AS_AGEING,
+    ) {
         return;
     }
     let now = s.ageing_days.to_string();
@@ -295,7 +306,7 @@ fn ageing(s: &mut AppState) {
 }
 
 fn wip(s: &mut AppState) {
-    if !writable(s) {
+    if !crate::app::say::may(s, &crate::domain::policy::SET_THE_KANBAN_BOARDS_WIP_LIMITS) {
         return;
     }
     let column = s.kanban.board.columns[s.kanban.column].limit;
@@ -338,9 +349,9 @@ pub(crate) fn parse_wip(
     })
 }
 
-/// What an answer to one of the tab's questions submits.
-pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
-    match ask {
+/// What an answer to one of the tab's questions submits, or what would be right instead.
+pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Effect>, String> {
+    Ok(match ask {
         Ask::Override(effect) => {
             let over = Some(text);
             vec![match *effect {
@@ -360,8 +371,9 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
         Ask::Ageing => match text.trim().parse::<u32>() {
             Ok(days) => vec![Effect::SetAgeing(days)],
             Err(_) => {
-                flash_error(s, format!("'{text}' is not a number of days"));
-                vec![]
+                return Err(format!(
+                    "'{text}' is not a number of days: type a whole number"
+                ));
             }
         },
         Ask::Wip(column) => {
@@ -370,15 +382,9 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
                 .iter()
                 .find(|l| l.column == column)
                 .map_or(WipMode::Reasoned, |l| l.mode);
-            match parse_wip(column, current, &text) {
-                Ok(limit) => vec![Effect::SetWip(limit)],
-                Err(message) => {
-                    flash_error(s, message);
-                    vec![]
-                }
-            }
+            vec![Effect::SetWip(parse_wip(column, current, &text)?)]
         }
-    }
+    })
 }
 
 /// What `y` copies: the selected card's (or queued story's) id.

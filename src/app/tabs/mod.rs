@@ -55,8 +55,9 @@ pub(super) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
     }
 }
 
-/// The answer to a question, submitted by the tab that asked it.
-pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Vec<Effect> {
+/// The answer to a question, submitted by the tab that asked it: its effects, or what would
+/// be right instead (the question stays open with the text as typed).
+pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Result<Vec<Effect>, String> {
     match then {
         Pending::Backlog(a) => backlog::submit(s, a, text),
         Pending::Sprint(a) => sprint::submit(s, a, text),

@@ -3,7 +3,6 @@
 //! problem determination, and switching live or rolling back (typing the version and a reason
 //! first).
 
-use crate::app::input::LineInput;
 use crate::app::keymap::Command;
 use crate::app::say::{flash_error, writable};
 use crate::app::{AppState, Effect, Hit, Overlay, Pending};
@@ -196,7 +195,10 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
                 }]
             }));
         }
-        Command::VoteNoGo => ask(s, Ask::NoGo, "Why no-go? One no-go abandons the release."),
+        Command::VoteNoGo if would(s, Would::NoGo) => {
+            ask(s, Ask::NoGo, "Why no-go? One no-go abandons the release.")
+        }
+        Command::VoteNoGo => {}
         Command::Switch => production(s, Change::Switch),
         Command::Rollback => production(s, Change::Rollback),
         _ => return None,
@@ -206,6 +208,60 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         follow(s);
     }
     Some(vec![])
+}
+
+/// A decision about the selected release that asks for words first.
+#[derive(Clone, Copy)]
+enum Would {
+    Reject,
+    NoGo,
+    Production(Change),
+}
+
+/// Whether the selected release would take the decision from this person now, as the domain
+/// rules it (with a placeholder for the words still to be asked); if not, says why, before
+/// anything is typed.
+fn would(s: &mut AppState, decision: Would) -> bool {
+    use crate::domain::release as rules;
+    if selected(s).is_none() || !writable(s) {
+        return false;
+    }
+    let Some(v) = selected(s) else { return false };
+    let (r, progress) = (&v.release, v.progress());
+    let verdict = match decision {
+        Would::Reject => {
+            let parties = s.releases.parties(&r.project);
+            rules::answer(r, parties, &progress, false, "-", &s.me, s.now).map(|_| ())
+        }
+        Would::NoGo => rules::vote(r, &progress, Vote::NoGo, "-", None, &s.me, s.now).map(|_| ()),
+        Would::Production(Change::Switch) => {
+            rules::switch(r, &progress, "-", &s.me, s.now).map(|_| ())
+        }
+        Would::Production(Change::Rollback) => {
+            let slots: Vec<rules::Slot> = s
+                .releases
+                .slots
+                .iter()
+                .filter(|x| x.project == r.project)
+                .map(|x| rules::Slot {
+                    slot: x.slot.clone(),
+                    release: x.release.clone(),
+                    live: x.live,
+                })
+                .collect();
+            let all: Vec<rules::Release> =
+                s.releases.list.iter().map(|x| x.release.clone()).collect();
+            let standby = rules::standby(r, &slots, &all).map(|(_, x)| x);
+            rules::rollback(r, standby, "-", &s.me, s.now).map(|_| ())
+        }
+    };
+    match verdict {
+        Ok(()) => true,
+        Err(e) => {
+            flash_error(s, e.to_string());
+            false
+        }
+    }
 }
 
 /// The selected release's version, when the board may be written.
@@ -220,11 +276,11 @@ fn with(s: &mut AppState, effect: impl FnOnce(String) -> Vec<Effect>) -> Vec<Eff
 
 fn ask(s: &mut AppState, ask: impl FnOnce(String) -> Ask, question: &str) {
     if let Some(v) = version(s) {
-        s.overlay = Some(Overlay::Prompt {
-            question: format!("{v}: {question}"),
-            input: LineInput::default(),
-            then: Pending::Pipeline(ask(v)),
-        });
+        s.overlay = Some(Overlay::prompt(
+            format!("{v}: {question}"),
+            "",
+            Pending::Pipeline(ask(v)),
+        ));
     }
 }
 
@@ -263,6 +319,9 @@ fn sign(s: &mut AppState, accept: bool) -> Vec<Effect> {
             }]
         });
     }
+    if !would(s, Would::Reject) {
+        return vec![];
+    }
     ask(
         s,
         Ask::Reject,
@@ -278,12 +337,15 @@ fn production(s: &mut AppState, change: Change) {
     } else {
         "roll back"
     };
+    if !would(s, Would::Production(change)) {
+        return;
+    }
     if let Some(v) = version(s) {
-        s.overlay = Some(Overlay::Prompt {
-            question: format!("Type the version to {what} ({v}) to confirm"),
-            input: LineInput::default(),
-            then: Pending::Pipeline(Ask::TypeVersion { version: v, change }),
-        });
+        s.overlay = Some(Overlay::prompt(
+            format!("Type the version to {what} ({v}) to confirm"),
+            "",
+            Pending::Pipeline(Ask::TypeVersion { version: v, change }),
+        ));
     }
 }
 
@@ -334,9 +396,9 @@ pub(crate) fn log_key(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     vec![]
 }
 
-/// What an answer to one of the tab's questions submits.
-pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
-    match ask {
+/// What an answer to one of the tab's questions submits, or what would be right instead.
+pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Effect>, String> {
+    Ok(match ask {
         Ask::Reject(version) => vec![Effect::Answer {
             seen: s.releases.seen(&version),
             version,
@@ -349,42 +411,37 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
             vote: Vote::NoGo,
             comment: text,
         }],
-        Ask::Determine(version) => match determination(&text) {
-            Ok((cause, findings)) => vec![Effect::RecordPd {
+        Ask::Determine(version) => {
+            let (cause, findings) = determination(&text)?;
+            vec![Effect::RecordPd {
                 version,
                 entry: crate::domain::pd::PdEntry {
                     findings: Some(findings),
                     cause: Some(cause),
                     conclude: false,
                 },
-            }],
-            Err(message) => {
-                flash_error(s, message);
-                vec![]
-            }
-        },
+            }]
+        }
         Ask::PdTicket(version) => vec![Effect::PdTicket {
             version,
             title: text,
         }],
         Ask::TypeVersion { version, change } => {
             if text != version {
-                flash_error(
-                    s,
-                    format!("You typed {text}, not {version}: nothing was changed."),
-                );
-                return vec![];
+                return Err(format!(
+                    "You typed {text}, not {version}: type {version} to go on."
+                ));
             }
             let what = if change == Change::Switch {
                 "switch"
             } else {
                 "roll back"
             };
-            s.overlay = Some(Overlay::Prompt {
-                question: format!("Why {what} {version}?"),
-                input: LineInput::default(),
-                then: Pending::Pipeline(Ask::ProductionReason { version, change }),
-            });
+            s.overlay = Some(Overlay::prompt(
+                format!("Why {what} {version}?"),
+                "",
+                Pending::Pipeline(Ask::ProductionReason { version, change }),
+            ));
             vec![]
         }
         Ask::ProductionReason { version, change } => vec![Effect::Production {
@@ -393,7 +450,7 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
             change,
             reason: text,
         }],
-    }
+    })
 }
 
 /// What `y` copies: the log's top line when it is open, else the selected release's shadow or

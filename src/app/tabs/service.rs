@@ -2,7 +2,6 @@
 //! incident, taking it, holding it, resolving and closing it, raising a backlog ticket or a
 //! problem from it, and a problem's way to a known error and its fix.
 
-use crate::app::input::LineInput;
 use crate::app::keymap::Command;
 use crate::app::say::{flash_error, writable};
 use crate::app::{AppState, Effect, Hit, Overlay, Pending};
@@ -58,11 +57,7 @@ impl Ask {
 }
 
 fn asking(s: &mut AppState, question: String, start: &str, ask: Ask) {
-    s.overlay = Some(Overlay::Prompt {
-        question,
-        input: LineInput::with(start),
-        then: Pending::Service(ask),
-    });
+    s.overlay = Some(Overlay::prompt(question, start, Pending::Service(ask)));
 }
 
 pub fn selected(s: &AppState) -> Option<&Incident> {
@@ -125,7 +120,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::Assign => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
-                && writable(s)
+                && crate::app::say::may(s, &crate::domain::policy::ASSIGN_AN_INCIDENT)
             {
                 let names: Vec<String> = s.people.iter().map(|p| p.name.clone()).collect();
                 asking(
@@ -138,8 +133,22 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         }
         Command::Hold => {
             let id = selected(s).map(|i| i.id.clone());
+            let hold = Step::Hold { reason: "-".into() };
+            let would = |s: &mut AppState| {
+                let Some(incident) = selected(s) else {
+                    return false;
+                };
+                match crate::domain::incident::step(incident, &hold, &s.me, s.now) {
+                    Ok(_) => true,
+                    Err(e) => {
+                        flash_error(s, e.to_string());
+                        false
+                    }
+                }
+            };
             if let Some(id) = id
                 && writable(s)
+                && would(s)
             {
                 asking(s, format!("Why is {id} on hold?"), "", Ask::Hold(id));
             }
@@ -162,7 +171,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         }
         Command::ExtendHypercare => {
             if let Some(version) = shown_hypercare(s).map(|h| h.release.clone())
-                && writable(s)
+                && crate::app::say::may(s, &crate::domain::policy::EXTEND_HYPERCARE)
             {
                 asking(
                     s,
@@ -175,7 +184,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
             }
         }
         Command::Rotate => {
-            if !writable(s) {
+            if !crate::app::say::may(s, &crate::domain::policy::ROTATE_A_PERSON_BETWEEN_THE_TEAMS) {
                 return Some(vec![]);
             }
             asking(
@@ -189,7 +198,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::RaiseProblem => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
-                && writable(s)
+                && crate::app::say::may(s, &crate::domain::policy::RAISE_A_PROBLEM)
             {
                 asking(
                     s,
@@ -202,7 +211,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::Escape => {
             let id = selected(s).map(|i| i.id.clone());
             if let Some(id) = id
-                && writable(s)
+                && crate::app::say::may(s, &crate::domain::policy::RECORD_AN_ESCAPED_DEFECT)
             {
                 crate::app::say::ask_escape(
                     s,
@@ -238,7 +247,7 @@ fn problem_key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::Down => s.service.problem += 1,
         Command::Up => s.service.problem = s.service.problem.saturating_sub(1),
         Command::NewIncident => {
-            if !writable(s) {
+            if !crate::app::say::may(s, &crate::domain::policy::RAISE_A_PROBLEM) {
                 return Some(vec![]);
             }
             asking(
@@ -254,7 +263,7 @@ fn problem_key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::CloseIncident => return Some(pstep(s, ProblemStep::Close)),
         Command::KnownError => {
             if let Some(id) = id.clone()
-                && writable(s)
+                && crate::app::say::may(s, &crate::domain::policy::RECORD_A_KNOWN_ERROR)
             {
                 asking(
                     s,
@@ -353,40 +362,34 @@ pub(crate) fn rotation(
 }
 
 /// What an answer to one of the tab's questions submits.
-pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
-    let refused = |s: &mut AppState, message: String| {
-        flash_error(s, message);
-        vec![]
-    };
-    match ask {
-        Ask::NewIncident => match new_incident(&text) {
-            Ok((priority, title)) => vec![Effect::LogIncident { priority, title }],
-            Err(message) => refused(s, message),
-        },
+pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Effect>, String> {
+    Ok(match ask {
+        Ask::NewIncident => {
+            let (priority, title) = new_incident(&text)?;
+            vec![Effect::LogIncident { priority, title }]
+        }
         Ask::NewProblem(incidents) => vec![Effect::RaiseProblem {
             title: text,
             incidents,
         }],
-        Ask::Rotate => match rotation(&text) {
-            Ok((name, team, from, to)) => vec![Effect::Rotate {
+        Ask::Rotate => {
+            let (name, team, from, to) = rotation(&text)?;
+            vec![Effect::Rotate {
                 name,
                 team,
                 from,
                 to,
-            }],
-            Err(message) => refused(s, message),
-        },
+            }]
+        }
         Ask::Extend(version) => {
             let seen = s.seen("hypercare", &version);
-            match crate::app::input::day_and_reason(&text) {
-                Ok((until, reason)) => vec![Effect::ExtendHypercare {
-                    version,
-                    until,
-                    reason,
-                    seen,
-                }],
-                Err(message) => refused(s, message),
-            }
+            let (until, reason) = crate::app::input::day_and_reason(&text)?;
+            vec![Effect::ExtendHypercare {
+                version,
+                until,
+                reason,
+                seen,
+            }]
         }
         Ask::Workaround(id) => {
             let step = ProblemStep::KnownError { workaround: text };
@@ -405,8 +408,8 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
             let seen = incident_seen(s, &id);
             vec![Effect::IncidentStep { id, step, seen }]
         }
-        Ask::Escape(source) => crate::app::say::escape(s, source, &text),
-    }
+        Ask::Escape(source) => return crate::app::say::escape(source, &text),
+    })
 }
 
 /// What `y` copies: the selected incident's or problem's id.

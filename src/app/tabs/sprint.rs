@@ -3,7 +3,6 @@
 //! starting, completing and adding one.
 
 use crate::app::form::Form;
-use crate::app::input::LineInput;
 use crate::app::keymap::Command;
 use crate::app::row::Row;
 use crate::app::say::{flash_error, writable};
@@ -239,7 +238,7 @@ fn complete(s: &mut AppState) {
     let Some(sprint) = shown(s) else {
         return;
     };
-    if !writable(s) {
+    if !crate::app::say::may(s, &crate::domain::policy::RUN_A_SPRINT) {
         return;
     }
     if sprint.state != SprintState::Active {
@@ -252,14 +251,14 @@ fn complete(s: &mut AppState) {
         );
         return;
     }
-    s.overlay = Some(Overlay::Prompt {
-        question: format!(
+    s.overlay = Some(Overlay::prompt(
+        format!(
             "Complete {}? Unfinished items go to: backlog (its top) or next (the next sprint)",
             sprint.name
         ),
-        input: LineInput::with("backlog"),
-        then: Pending::Sprint(Ask::Complete(sprint.name)),
-    });
+        "backlog",
+        Pending::Sprint(Ask::Complete(sprint.name)),
+    ));
 }
 
 fn new_sprint(s: &mut AppState) {
@@ -308,18 +307,13 @@ impl Ask {
     }
 }
 
-/// What an answer to one of the tab's questions submits.
-pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
+/// What an answer to one of the tab's questions submits, or what would be right instead.
+pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Effect>, String> {
     match ask {
         Ask::Complete(name) => {
             let seen = s.seen("sprint", &name);
-            match carry(&text) {
-                Ok(carry) => vec![Effect::CompleteSprint { name, carry, seen }],
-                Err(message) => {
-                    flash_error(s, message);
-                    vec![]
-                }
-            }
+            let carry = carry(&text)?;
+            Ok(vec![Effect::CompleteSprint { name, carry, seen }])
         }
     }
 }

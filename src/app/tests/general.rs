@@ -256,7 +256,7 @@ fn messages_name_the_key_in_force_not_the_default_letter() {
         &mut s,
         Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
     );
-    let said = s.flash.clone().unwrap().text;
+    let said = refused(&s);
     assert!(said.contains("then ^d (Esc to give up)"), "{said}");
     // Unbound, a message says so rather than naming a key that does nothing.
     s.keymap = crate::app::keymap::Keymap::with_overrides("[global]\nundo = \"\"\n").unwrap();

@@ -39,6 +39,7 @@ mod handover_keys {
             }]
         );
         press(&mut s, "j");
+        acting(&mut s, "omar", Role::ServiceManager);
         assert_eq!(
             press(&mut s, "a"),
             [Effect::HandoverAct {
@@ -66,7 +67,9 @@ mod handover_keys {
         press(&mut s, "w");
         press(&mut s, "soon");
         assert!(code(&mut s, KeyCode::Enter).is_empty());
-        assert!(s.flash.as_ref().unwrap().text.contains("is not a date"));
+        assert!(refused(&s).contains("is not a date"));
+        assert_eq!(typed_text(&s), "soon", "the text is kept");
+        code(&mut s, KeyCode::Esc);
         assert_eq!(
             press(&mut s, "s"),
             [Effect::StartHandover("permits".into())]

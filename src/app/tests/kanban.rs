@@ -139,6 +139,9 @@ mod kanban_keys {
     #[test]
     fn shift_l_and_shift_h_move_cards_along_their_transitions() {
         let mut s = board();
+        // FB-6 in review is another's work: sam may send it back.
+        change(&mut s, 5, |it| it.assignee = Some("tom".into()));
+        crate::app::tabs::kanban::refresh(&mut s);
         press(&mut s, "l");
         let right = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
         assert_eq!(
@@ -156,8 +159,29 @@ mod kanban_keys {
             update(&mut s, Msg::Key(left)).is_empty(),
             "In progress is full: it asks why"
         );
-        assert!(matches!(s.overlay, Some(Overlay::Prompt { .. })));
+        assert!(
+            matches!(s.overlay, Some(Overlay::Prompt { .. })),
+            "{:?}",
+            s.flash
+        );
         code(&mut s, KeyCode::Esc);
+        // Its own work in review, sam is told at once that another must send it back.
+        press(&mut s, "h");
+        change(&mut s, 5, |it| it.assignee = Some("sam".into()));
+        crate::app::tabs::kanban::refresh(&mut s);
+        press(&mut s, "l");
+        update(&mut s, Msg::Key(left));
+        assert!(
+            s.overlay.is_none(),
+            "no reason is asked for a move the rules refuse"
+        );
+        assert!(
+            s.flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("nobody reviews their own work")
+        );
         press(&mut s, "l");
         assert!(press(&mut s, "L").is_empty(), "nothing in Done");
     }
@@ -185,13 +209,53 @@ mod kanban_keys {
         }
         press(&mut s, "lots");
         assert!(code(&mut s, KeyCode::Enter).is_empty());
+        assert!(refused(&s).contains("'lots' is not a limit"));
+        assert_eq!(typed_text(&s), "lots");
+    }
+
+    #[test]
+    fn a_question_is_asked_only_of_what_the_rules_would_take_and_keeps_a_bad_answer() {
+        let mut s = board();
+        // A blocked card at a full column: the block is said, no reason for the limit asked.
+        change(&mut s, 0, |it| it.blocked = Some("vendor".into()));
+        crate::app::tabs::kanban::refresh(&mut s);
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT)),
+        );
+        assert!(s.overlay.is_none(), "{:?}", s.overlay);
         assert!(
             s.flash
                 .as_ref()
                 .unwrap()
                 .text
-                .contains("'lots' is not a limit")
+                .contains("is blocked (vendor)")
         );
+        // A limit is set by the maintenance team: others are told before typing one.
+        acting(&mut s, "priya", Role::ProductOwner);
+        press(&mut s, "w");
+        assert!(s.overlay.is_none());
+        assert!(s.flash.as_ref().unwrap().text.contains("ams-engineer"));
+        // A mode that does not read keeps the prompt, the text and says what would.
+        acting(&mut s, "sam", Role::AmsEngineer);
+        press(&mut s, "w");
+        for _ in 0..20 {
+            code(&mut s, KeyCode::Backspace);
+        }
+        press(&mut s, "2 reasonedp");
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        let why = refused(&s);
+        assert!(why.contains("strict") && why.contains("reasoned"), "{why}");
+        assert_eq!(typed_text(&s), "2 reasonedp");
+        code(&mut s, KeyCode::Backspace);
+        assert!(
+            matches!(&s.overlay, Some(Overlay::Prompt { error: None, .. })),
+            "typing clears the message"
+        );
+        assert!(matches!(
+            code(&mut s, KeyCode::Enter)[..],
+            [Effect::SetWip(_)]
+        ));
     }
 }
 

@@ -104,6 +104,33 @@ fn code(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
     update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
+/// Why the open question refused its answer; the question is still open, with the text as
+/// typed.
+fn refused(s: &AppState) -> String {
+    match &s.overlay {
+        Some(Overlay::Prompt {
+            error: Some(why), ..
+        }) => why.clone(),
+        other => panic!("no refused question open: {other:?}"),
+    }
+}
+
+fn typed_text(s: &AppState) -> String {
+    match &s.overlay {
+        Some(Overlay::Prompt { input, .. }) => input.text.clone(),
+        other => panic!("no question open: {other:?}"),
+    }
+}
+
+/// Acts as `name`, who holds `role`.
+fn acting(s: &mut AppState, name: &str, role: Role) {
+    s.me = Actor::person(&Person {
+        name: name.into(),
+        roles: vec![role],
+        team: Team::Appdev,
+    });
+}
+
 fn selected(s: &AppState) -> u32 {
     s.selected().unwrap().id.0
 }

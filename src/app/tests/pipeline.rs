@@ -85,28 +85,68 @@ mod pipeline_keys {
         assert_eq!(s.running, None);
     }
 
+    fn as_person(s: &mut AppState, name: &str, role: Role) {
+        s.me = Actor::person(&Person {
+            name: name.into(),
+            roles: vec![role],
+            team: Team::Appdev,
+        });
+    }
+
+    fn shift(s: &mut AppState, c: char) -> Vec<Effect> {
+        update(
+            s,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)),
+        )
+    }
+
+    fn votes() -> Vec<crate::domain::release::Sign> {
+        crate::domain::release::VOTERS
+            .iter()
+            .zip(["priya", "omar", "rita"])
+            .map(|(role, person)| crate::domain::release::Sign {
+                role: *role,
+                person: person.into(),
+                yes: true,
+                comment: String::new(),
+                at: now(),
+            })
+            .collect()
+    }
+
+    fn slot(slot: &str, release: &str, live: bool) -> crate::app::tabs::pipeline::Slot {
+        crate::app::tabs::pipeline::Slot {
+            project: "bau".into(),
+            slot: slot.into(),
+            release: Some(release.into()),
+            live,
+        }
+    }
+
     #[test]
     fn a_switch_is_typed_version_first_then_a_reason() {
         let mut s = board();
+        s.releases.list[1].votes = votes();
+        as_person(&mut s, "rita", Role::ReleaseManager);
         press(&mut s, "j");
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
-        );
+        shift(&mut s, 'S');
         press(&mut s, "1.0.1");
         assert!(code(&mut s, KeyCode::Enter).is_empty());
-        assert!(
-            s.flash
-                .as_ref()
-                .unwrap()
-                .text
-                .contains("You typed 1.0.1, not 1.0.0")
+        assert!(refused(&s).contains("You typed 1.0.1, not 1.0.0"));
+        assert_eq!(
+            typed_text(&s),
+            "1.0.1",
+            "what was typed stays, to be put right"
         );
+        code(&mut s, KeyCode::Esc);
         assert!(s.overlay.is_none());
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('B'), KeyModifiers::SHIFT)),
-        );
+        // Live, with the release before it standing by in the other slot.
+        s.releases.list[1].release.state = ReleaseState::Live;
+        s.releases
+            .list
+            .push(release("0.9.0", ReleaseState::Standby));
+        s.releases.slots = vec![slot("blue", "1.0.0", true), slot("green", "0.9.0", false)];
+        shift(&mut s, 'B');
         press(&mut s, "1.0.0");
         assert!(code(&mut s, KeyCode::Enter).is_empty());
         assert_eq!(s.context(), Context::Prompt);
@@ -125,6 +165,33 @@ mod pipeline_keys {
         assert!(s.flash.as_ref().unwrap().text.contains(
             "rolling it back (1.0.0) is a production action: firebreak does not undo it"
         ));
+    }
+
+    #[test]
+    fn production_changes_are_refused_before_anything_is_typed() {
+        let mut s = board();
+        press(&mut s, "j");
+        // Nobody voted yet: a switch would be refused, so nothing is asked.
+        as_person(&mut s, "rita", Role::ReleaseManager);
+        shift(&mut s, 'S');
+        assert!(s.overlay.is_none());
+        assert!(s.flash.as_ref().unwrap().error);
+        // Live, but nothing stands by to roll back to.
+        s.releases.list[1].release.state = ReleaseState::Live;
+        shift(&mut s, 'B');
+        assert!(s.overlay.is_none(), "no version is asked for");
+        let said = s.flash.clone().unwrap().text;
+        assert!(said.contains("standby"), "{said}");
+        // Someone who may not roll back is told so first.
+        s.releases
+            .list
+            .push(release("0.9.0", ReleaseState::Standby));
+        s.releases.slots = vec![slot("blue", "1.0.0", true), slot("green", "0.9.0", false)];
+        as_person(&mut s, "grace", Role::Tester);
+        shift(&mut s, 'B');
+        assert!(s.overlay.is_none());
+        let said = s.flash.clone().unwrap().text;
+        assert!(said.contains("release-manager"), "{said}");
     }
 
     #[test]
@@ -155,10 +222,13 @@ mod pipeline_keys {
                 seen: Some(7),
             }]
         );
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('X'), KeyModifiers::SHIFT)),
-        );
+        // A rejection is asked of a party of the firebreak, at the firebreak.
+        s.releases.list[0].release.state = ReleaseState::Firebreak;
+        s.releases.parties = vec![("bau".into(), vec![Role::Tester])];
+        shift(&mut s, 'X');
+        assert!(s.overlay.is_none(), "priya is no party: nothing is asked");
+        as_person(&mut s, "grace", Role::Tester);
+        shift(&mut s, 'X');
         press(&mut s, "locks the table");
         assert_eq!(
             code(&mut s, KeyCode::Enter),
@@ -169,15 +239,17 @@ mod pipeline_keys {
                 seen: Some(7),
             }]
         );
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char('V'), KeyModifiers::SHIFT)),
-        );
+        // A no-go is asked of a voter, of a release in the shadow.
+        shift(&mut s, 'V');
+        assert!(s.overlay.is_none(), "grace does not vote: nothing is asked");
+        as_person(&mut s, "omar", Role::ServiceManager);
+        press(&mut s, "j");
+        shift(&mut s, 'V');
         press(&mut s, "bank holiday");
         assert_eq!(
             code(&mut s, KeyCode::Enter),
             [Effect::Vote {
-                version: "2.0.0".into(),
+                version: "1.0.0".into(),
                 vote: Vote::NoGo,
                 comment: "bank holiday".into(),
                 seen: Some(7),

@@ -32,6 +32,7 @@ mod service_keys {
     #[test]
     fn the_keys_take_hold_resolve_close_and_ticket_the_selected_incident() {
         let mut s = board();
+        acting(&mut s, "omar", Role::ServiceManager);
         assert_eq!(s.context(), Context::Service);
         let take = |id: &str, step| Effect::IncidentStep {
             id: id.into(),
@@ -44,6 +45,11 @@ mod service_keys {
         assert_eq!(press(&mut s, "C"), [take("INC-2", Step::Close)]);
         press(&mut s, "jjj");
         assert_eq!(s.service.incident, 1, "the selection stays on the list");
+        // Only an incident being worked goes on hold: a new one is refused before the reason.
+        press(&mut s, "z");
+        assert!(s.overlay.is_none());
+        assert!(s.flash.as_ref().unwrap().text.contains("INC-2 is new"));
+        s.incidents[1].state = IncidentState::InProgress;
         press(&mut s, "z");
         press(&mut s, "waiting on the vendor");
         assert_eq!(
@@ -101,15 +107,14 @@ mod service_keys {
         press(&mut s, "P9 oops");
         assert!(code(&mut s, KeyCode::Enter).is_empty());
         assert!(
-            s.flash.is_some(),
-            "a bad priority is refused with a message"
+            refused(&s).contains("P1"),
+            "a bad priority is refused with the words that would do"
         );
+        assert_eq!(typed_text(&s), "P9 oops");
+        code(&mut s, KeyCode::Esc);
         press(&mut s, "n");
         code(&mut s, KeyCode::Enter);
-        assert!(
-            s.flash.as_ref().unwrap().text.contains("title"),
-            "a priority alone is refused"
-        );
+        assert!(refused(&s).contains("title"), "a priority alone is refused");
     }
 
     #[test]
@@ -177,6 +182,7 @@ mod problem_keys {
     #[test]
     fn p_raises_a_problem_from_the_selected_incident() {
         let mut s = board();
+        acting(&mut s, "omar", Role::ServiceManager);
         press(&mut s, "jP");
         press(&mut s, "quota reached");
         assert_eq!(
@@ -191,6 +197,7 @@ mod problem_keys {
     #[test]
     fn the_bracket_shows_the_problems_and_their_keys_work_on_the_selected_one() {
         let mut s = board();
+        acting(&mut s, "omar", Role::ServiceManager);
         press(&mut s, "]");
         assert!(s.service.problems);
         assert_eq!(s.context(), Context::Problems);
@@ -240,6 +247,7 @@ mod hypercare_keys {
     #[test]
     fn h_closes_and_d_extends_the_shown_hypercare() {
         let mut s = super::service_keys::board();
+        acting(&mut s, "omar", Role::ServiceManager);
         press(&mut s, "H");
         assert!(
             s.flash
@@ -271,7 +279,7 @@ mod hypercare_keys {
         press(&mut s, "D");
         press(&mut s, "January");
         assert!(code(&mut s, KeyCode::Enter).is_empty());
-        assert!(s.flash.as_ref().unwrap().text.contains("is not a date"));
+        assert!(refused(&s).contains("is not a date"));
     }
 
     #[test]
@@ -336,7 +344,9 @@ mod rotation_keys {
             press(&mut s, "O");
             press(&mut s, bad);
             assert!(code(&mut s, KeyCode::Enter).is_empty(), "{bad}");
-            assert!(s.flash.is_some(), "{bad} is refused with a message");
+            assert!(!refused(&s).is_empty(), "{bad} is refused with a message");
+            assert_eq!(typed_text(&s), bad);
+            code(&mut s, KeyCode::Esc);
         }
     }
 }

@@ -59,9 +59,15 @@ fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &
         spans.push(Span::raw(format!("{dot} closed hidden ")));
     }
     if b.filtering || !b.filter.text.is_empty() {
-        let cursor = if b.filtering { "▏" } else { "" };
         spans.push(Span::raw(format!("{dot} filter: ")));
-        spans.push(Span::styled(format!("{}{cursor}", b.filter.text), t.key()));
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let room = (title.width as usize).saturating_sub(used).max(8) as u16;
+        let shown = if b.filtering {
+            crate::ui::overlays::typed(&b.filter, room)
+        } else {
+            crate::domain::text::safe_line(&b.filter.text).into_owned()
+        };
+        spans.push(Span::styled(shown, t.key()));
     }
     frame.render_widget(Line::from(spans), title);
 

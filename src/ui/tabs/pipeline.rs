@@ -289,7 +289,13 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
         let block = Block::default()
             .borders(Borders::TOP)
             .border_set(t.border())
-            .title(Span::styled(format!("{title} (l: all of it)"), t.dim()));
+            .title(Span::styled(
+                format!(
+                    "{title} ({}: all of it)",
+                    s.key(Context::Pipeline, Command::Log)
+                ),
+                t.dim(),
+            ));
         frame.render_widget(Paragraph::new(tail).block(block), log_area);
     }
 }

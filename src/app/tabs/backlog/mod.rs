@@ -203,11 +203,12 @@ fn transition(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     let Some(item) = s.selected() else {
         return vec![];
     };
-    let (id, version, title, blocked) = (
+    let (id, version, title, blocked, whole) = (
         item.id,
         item.version,
         item.title().to_string(),
         item.blocked().is_some(),
+        item.item(),
     );
     if !writable(s) {
         return vec![];
@@ -219,14 +220,21 @@ fn transition(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         Command::Queue => apply(ItemCommand::Queue),
         Command::Block if blocked => apply(ItemCommand::Unblock),
         Command::Block => {
-            s.overlay = Some(Overlay::Prompt {
-                question: format!("Why is {id} blocked?"),
-                input: LineInput::default(),
-                then: Pending::Backlog(Ask::Block(id, version)),
-            });
+            let block = ItemCommand::Block { reason: "-".into() };
+            if crate::app::say::would(s, &whole, &block) {
+                s.overlay = Some(Overlay::prompt(
+                    format!("Why is {id} blocked?"),
+                    "",
+                    Pending::Backlog(Ask::Block(id, version)),
+                ));
+            }
             vec![]
         }
         Command::Cancel => {
+            let cancel = ItemCommand::Cancel { reason: "-".into() };
+            if !crate::app::say::would(s, &whole, &cancel) {
+                return vec![];
+            }
             s.overlay = Some(Overlay::Confirm {
                 question: format!("Cancel {id} “{title}”? It leaves the backlog for good."),
                 then: Pending::Backlog(Ask::SureToCancel(id, version)),
@@ -269,7 +277,7 @@ fn plan(s: &mut AppState) -> Vec<Effect> {
 fn escape(s: &mut AppState) {
     let chosen = s.selected().map(|i| (i.id, i.kind));
     if let Some((id, kind)) = chosen
-        && writable(s)
+        && crate::app::say::may(s, &crate::domain::policy::RECORD_AN_ESCAPED_DEFECT)
     {
         if kind != Kind::Defect {
             flash_error(
@@ -287,22 +295,22 @@ fn escape(s: &mut AppState) {
     }
 }
 
-/// What an answer to one of the tab's questions submits.
-pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Vec<Effect> {
+/// What an answer to one of the tab's questions submits, or what would be right instead.
+pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Effect>, String> {
     let (id, version, cmd) = match ask {
         Ask::SureToCancel(id, version) => {
-            s.overlay = Some(Overlay::Prompt {
-                question: format!("Why cancel {id}?"),
-                input: LineInput::default(),
-                then: Pending::Backlog(Ask::Cancel(id, version)),
-            });
-            return vec![];
+            s.overlay = Some(Overlay::prompt(
+                format!("Why cancel {id}?"),
+                "",
+                Pending::Backlog(Ask::Cancel(id, version)),
+            ));
+            return Ok(vec![]);
         }
         Ask::Cancel(id, v) => (id, v, ItemCommand::Cancel { reason: text }),
         Ask::Block(id, v) => (id, v, ItemCommand::Block { reason: text }),
-        Ask::Escape(source) => return crate::app::say::escape(s, source, &text),
+        Ask::Escape(source) => return crate::app::say::escape(source, &text),
     };
-    vec![Effect::Apply { id, cmd, version }]
+    Ok(vec![Effect::Apply { id, cmd, version }])
 }
 
 /// The whole item and its history arrived: the detail pane shows them, or the edit form
