@@ -132,6 +132,29 @@ pub fn flow_summary(flow: &crate::domain::measures::Flow) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn wrap_breaks_between_words_with_an_indent_and_cuts_a_word_too_long() {
+        let lines = super::wrap(
+            "1.0.0 waits on grace (tester), omar or ola (service-manager)",
+            30,
+            "    ",
+        );
+        assert_eq!(
+            lines,
+            [
+                "1.0.0 waits on grace (tester),",
+                "    omar or ola",
+                "    (service-manager)"
+            ]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 30));
+        let long = super::wrap(&"x".repeat(50), 20, "  ");
+        assert!(long.iter().all(|l| l.chars().count() <= 20), "{long:?}");
+        assert_eq!(long.concat().replace(' ', "").len(), 50);
+        assert_eq!(super::wrap("", 20, "  "), [""]);
+    }
+
     use super::*;
     use chrono::{Duration, TimeZone};
 
@@ -260,6 +283,37 @@ pub fn escape_heading(i: &crate::domain::insights::Insights) -> String {
         "Escaped defects: {} found live, {} that no automated test could catch",
         i.escapes.total, i.escapes.none
     )
+}
+
+/// `text` in lines of at most `width` columns, broken between words; every line after the
+/// first starts with `indent` (a word longer than a line is cut).
+pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(indent.width() + 8);
+    let body = text.trim_start_matches(' ');
+    let lead = &text[..text.len() - body.len()];
+    let mut lines = Vec::new();
+    let mut line = lead.to_string();
+    for word in body.split(' ') {
+        let room = width.saturating_sub(line.width());
+        let gap = usize::from(!line.trim().is_empty());
+        if !line.trim().is_empty() && word.width() + gap > room {
+            lines.push(std::mem::replace(&mut line, indent.to_string()));
+        } else if gap == 1 {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if line.width() + w > width && !line.trim().is_empty() {
+                lines.push(std::mem::replace(&mut line, indent.to_string()));
+            }
+            line.push(c);
+        }
+    }
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The escape sequence that puts `text` on the clipboard of the terminal the user sits at,

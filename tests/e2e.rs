@@ -138,7 +138,7 @@ fn filter_then_move_an_item_to_the_top_with_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("rank", 100, 30, &board_command(&db, ""));
-    tmux.until_shows("Backlog · all teams · 72 of 72 items");
+    tmux.until_shows("Backlog · all teams · 58 of 72 items");
 
     tmux.send(&["/"]);
     tmux.until_shows("filter: ▏");
@@ -151,10 +151,10 @@ fn filter_then_move_an_item_to_the_top_with_the_keyboard() {
     // Clearing the filter keeps the selection on FB-15, now in the whole backlog.
     tmux.send(&["Escape"]);
     tmux.until("the whole backlog with FB-15 selected", |s| {
-        s.contains("72 of 72 items") && s.lines().any(|l| l.starts_with("▶") && l.contains("FB-15"))
+        s.contains("58 of 72 items") && s.lines().any(|l| l.starts_with("▶") && l.contains("FB-15"))
     });
     tmux.send(&["t"]);
-    tmux.until_shows("FB-15 moved to the top.");
+    tmux.until_shows("FB-15 moved to the top of the backlog.");
     tmux.until("FB-15 on the first row", |s| {
         s.lines()
             .any(|l| l.starts_with("▶ 1 ") && l.contains("FB-15"))
@@ -175,7 +175,7 @@ fn an_open_board_shows_another_processs_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("share", 120, 30, &board_command(&db, ""));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     cli_ok(
         &db,
         &[
@@ -188,7 +188,7 @@ fn an_open_board_shows_another_processs_change() {
     );
     cli_ok(&db, &["item", "rank", "FB-73", "--top"]);
     tmux.until("the CLI's new item at the top", |s| {
-        s.contains("73 of 73 items")
+        s.contains("59 of 73 items")
             && s.lines()
                 .any(|l| l.contains(" 1  FB-73") && l.contains("direct debit"))
     });
@@ -206,7 +206,7 @@ fn a_too_small_terminal_gets_a_message_until_it_grows() {
         .args(["resize-window", "-t", "main", "-x", "90", "-y", "25"])
         .status()
         .unwrap();
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
@@ -245,7 +245,7 @@ fn a_large_board_paints_its_first_screen_then_loads_the_rest() {
         String::from_utf8_lossy(&out.stderr)
     );
     let tmux = Tmux::start("large", 120, 30, &board_command(&db, ""));
-    tmux.until_shows("5072 of 5072 items");
+    tmux.until_shows("5058 of 5072 items");
     tmux.send(&["G"]);
     tmux.until("the last item selected", |s| {
         s.lines().any(|l| l.starts_with("▶ 5072"))
@@ -261,7 +261,7 @@ fn an_ams_engineer_pulls_to_the_limit_is_refused_then_overrides_with_a_reason() 
     // Room for one more in progress, set through the CLI.
     cli_ok(&db, &["--as", "sam", "kanban", "wip", "in-progress", "4"]);
     let tmux = Tmux::start("pull", 120, 32, &board_command(&db, "--as sam"));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     tmux.send(&["3"]);
     tmux.until_shows("In progress 3/4");
     tmux.send(&["p"]);
@@ -295,7 +295,7 @@ fn the_product_owner_plans_and_starts_a_sprint_and_the_team_takes_a_card_to_done
         &["sprint", "complete", "Sprint 2", "--carry", "backlog"],
     );
     let tmux = Tmux::start("sprint", 120, 40, &board_command(&db, ""));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     // Priya plans FB-7 ("Refund a permit cancelled within 14 days") from the backlog.
     tmux.send(&["/"]);
     tmux.until_shows("filter: ▏");
@@ -363,7 +363,7 @@ fn the_pipeline_tab_shows_a_cli_run_live_then_its_failure_and_defect() {
     // The demo's checks fail when a file names them.
     std::fs::write(dir.path().join("demo-pipeline").join("fail-smoke"), "").unwrap();
     let tmux = Tmux::start("pipeline", 120, 40, &board_command(&db, ""));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     tmux.send(&["4"]);
     tmux.until_shows("2.5.0    · built");
     let mut run = Command::new(BIN)
@@ -390,7 +390,7 @@ fn the_pipeline_tab_shows_a_cli_run_live_then_its_failure_and_defect() {
     tmux.until_shows("Halted at test/smoke: FB-73 is on the Backlog for it.");
     assert_eq!(run.wait().unwrap().code(), Some(1));
     tmux.send(&["1"]);
-    tmux.until_shows("73 of 73 items");
+    tmux.until_shows("59 of 73 items");
     tmux.send(&["G"]);
     tmux.until("the defect at the bottom of the backlog", |s| {
         s.lines().any(|l| {
@@ -445,7 +445,7 @@ fn a_service_manager_accepts_a_handover_item_in_the_board_which_unblocks_a_go_vo
     assert!(String::from_utf8_lossy(&refused.stderr).contains("still open Security review"));
 
     let tmux = Tmux::start("handover", 120, 40, &board_command(&db, "--as omar"));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     tmux.send(&["5"]);
     tmux.until_shows("Blocks acceptance (and a go vote): Security review");
     for _ in 0..9 {
@@ -471,7 +471,7 @@ fn an_incident_logged_in_the_board_raises_a_ticket_seen_in_triage_on_the_backlog
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("service", 120, 40, &board_command(&db, "--as omar"));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     tmux.send(&["6"]);
     tmux.until_shows("INC-5");
     // Log one: its priority, then its title, in one line.
@@ -490,7 +490,7 @@ fn an_incident_logged_in_the_board_raises_a_ticket_seen_in_triage_on_the_backlog
     tmux.until_shows("FB-73 raised in triage from INC-6: the product owner ranks it.");
     tmux.until_shows("Tickets on the backlog: FB-73");
     tmux.send(&["1"]);
-    tmux.until_shows("73 of 73 items");
+    tmux.until_shows("59 of 73 items");
     tmux.send(&["G"]);
     tmux.until("the ticket at the bottom of the backlog, in triage", |s| {
         s.lines().any(|l| {
@@ -514,7 +514,7 @@ fn a_story_flagged_for_operations_is_approved_only_after_an_ams_engineer_reviews
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("ops", 120, 40, &board_command(&db, "--as aisha"));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     // Aisha reviews tom's FB-40; it touches the schema, so approval waits.
     tmux.send(&["2"]);
     tmux.until_shows("Sprint 2 · active");
@@ -579,8 +579,8 @@ fn two_boards_on_one_file_see_each_others_changes_and_a_remapped_key_works_and_s
         ),
     );
     let b = Tmux::start("two-b", 120, 40, &board_command(&db, "--as sam"));
-    a.until_shows("72 of 72 items");
-    b.until_shows("72 of 72 items");
+    a.until_shows("58 of 72 items");
+    b.until_shows("58 of 72 items");
     // In A, T (remapped from t) ranks the last item to the top; t no longer does.
     a.send(&["G"]);
     a.send(&["t"]);
@@ -687,7 +687,7 @@ fn the_board_answers_keys_while_another_process_holds_the_write_lock() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("locked", 120, 40, &board_command(&db, "--as priya"));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     // Another process takes the board's write lock and keeps it.
     let holder = rusqlite::Connection::open(&db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -698,7 +698,7 @@ fn the_board_answers_keys_while_another_process_holds_the_write_lock() {
     tmux.until_shows("Burndown");
     tmux.until_shows("waits for the board's write lock, held by pid");
     tmux.send(&["1"]);
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     // The lock is let go: the move lands, in the order it was asked.
     holder.execute_batch("ROLLBACK").unwrap();
     drop(holder);
@@ -753,7 +753,7 @@ fn three_quick_rank_moves_move_an_item_three_places() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let tmux = Tmux::start("jjj", 120, 40, &board_command(&db, "--as priya"));
-    tmux.until_shows("72 of 72 items");
+    tmux.until_shows("58 of 72 items");
     // Typed faster than any write: each move still acts on the order the one before left.
     tmux.send(&["J", "J", "J"]);
     tmux.until_shows("FB-2 moved after FB-1.");

@@ -460,12 +460,25 @@ fn status_says_what_waits_on_a_person() {
         .assert()
         .code(10)
         .stdout(predicate::str::contains(
-            "1.0.0 waits on tester, service-manager",
+            "1.0.0 waits on grace (tester); omar (service-manager)",
         ));
     let out = b.run(&["status", "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(10));
     let status: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status["releases"][0]["state"], "firebreak");
+    assert_eq!(
+        status["releases"][0]["waiting_on"],
+        serde_json::json!(["tester", "service-manager"])
+    );
+    assert_eq!(
+        status["releases"][0]["waiting_on_people"],
+        serde_json::json!(["grace (tester)", "omar (service-manager)"])
+    );
+    // Not a terminal: every line fits 80 columns.
+    let text = String::from_utf8(b.run(&["status"]).output().unwrap().stdout).unwrap();
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
 }
 
 #[test]
@@ -842,4 +855,96 @@ fn problem_determination_raises_linked_tickets_and_an_environment_cause_earns_on
     assert_eq!(show["release"]["state"], "firebreak");
     assert!(show["pd"]["rerun"].is_string());
     assert_eq!(b.events("rerun"), 1);
+}
+
+/// Brings 1.0.0 into the shadow with every vote go, the handover done.
+fn to_the_shadow_with_every_vote(b: &Board) {
+    to_firebreak(b);
+    for who in ["grace", "omar"] {
+        b.as_(who, &["release", "accept", "1.0.0"])
+            .assert()
+            .success();
+    }
+    b.as_("rita", &["release", "restart", "1.0.0"])
+        .assert()
+        .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success();
+    hand_over(b);
+    for who in ["priya", "omar", "rita"] {
+        b.as_(who, &["release", "vote", "1.0.0", "go"])
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn a_failed_production_command_exits_1_and_changes_nothing() {
+    let b = Board::with("ok.toml");
+    to_the_shadow_with_every_vote(&b);
+    std::fs::write(
+        b.pipeline_dir().join("switch.sh"),
+        "echo 'the load balancer said no' >&2\nexit 7\n",
+    )
+    .unwrap();
+    b.as_("rita", &["release", "switch", "1.0.0", "--reason", "go"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("the switch command failed")
+                .and(predicate::str::contains("the load balancer said no")),
+        );
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    assert_eq!(show["release"]["state"], "shadow", "nothing changed");
+}
+
+/// Every exit code the README lists, each from a command that ends that way.
+#[test]
+fn every_exit_code_the_readme_lists_is_what_the_commands_return() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let at = readme
+        .find("Exit codes:")
+        .expect("the README lists its exit codes");
+    let paragraph = &readme[at..at + readme[at..].find("\n\n").unwrap()];
+    let mut listed: Vec<i32> = paragraph
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(readme.contains("exit 10 when something waits on a person"));
+    listed.push(10);
+    assert_eq!(listed, [0, 1, 2, 3, 10], "{paragraph}");
+    let b = Board::with("ok.toml");
+    for code in listed {
+        match code {
+            0 => b.run(&["item", "list"]).assert().code(0),
+            2 => b.run(&["item", "show", "FB-99999"]).assert().code(2),
+            3 => b
+                .as_("grace", &["project", "add", "tickets"])
+                .assert()
+                .code(3),
+            10 => {
+                to_firebreak(&b);
+                b.run(&["status"]).assert().code(10)
+            }
+            1 => {
+                let other = Board::with("fail.toml");
+                other
+                    .as_(
+                        "tom",
+                        &["release", "add", "1.0.0", "--project", "permits-online"],
+                    )
+                    .assert()
+                    .success();
+                other
+                    .as_("rita", &["release", "run", "1.0.0"])
+                    .assert()
+                    .code(1)
+            }
+            other => panic!("the README lists exit code {other}, which no test here checks"),
+        };
+    }
 }

@@ -617,3 +617,45 @@ fn a_board_another_process_is_checkpointing_is_never_taken_for_a_foreign_file() 
     writer.join().unwrap();
     assert!(opens > 0, "the board was opened while it was written");
 }
+
+#[test]
+fn a_new_item_lands_below_the_open_work_and_above_the_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("demo.db")).unwrap();
+    firebreak::demo::build(&mut store, now()).unwrap();
+    let po = Actor::person(&priya());
+    // The finished work ranked to the bottom, as a product owner tidies it.
+    let finished: Vec<ItemId> = store
+        .backlog()
+        .unwrap()
+        .into_iter()
+        .filter(|i| !i.state.is_open())
+        .map(|i| i.id)
+        .collect();
+    for id in finished {
+        store
+            .rank_item(id, RankMove::Bottom, &po, now(), None)
+            .unwrap();
+    }
+    let new = store
+        .create_item(NewItem::titled("Residents pay by direct debit"), &po, now())
+        .unwrap();
+    let order = store.backlog().unwrap();
+    let at = order.iter().position(|i| i.id == new.id).unwrap();
+    assert!(
+        order[..at].iter().any(|i| i.state.is_open()),
+        "open work above it"
+    );
+    assert!(
+        order[at + 1..].iter().all(|i| !i.state.is_open()),
+        "only finished work below it: {:?}",
+        order[at + 1..]
+            .iter()
+            .map(|i| (i.id, i.state))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        at + 1 < order.len(),
+        "the demo has finished work at the bottom"
+    );
+}

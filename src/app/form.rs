@@ -44,6 +44,9 @@ pub struct Form {
     pub fields: Vec<Field>,
     pub focus: usize,
     pub error: Option<String>,
+    /// The delivery projects: a new item's project follows its team (the delivery team's
+    /// items go to the first of them, the maintenance team's to `bau`).
+    pub delivery: Vec<String>,
 }
 
 const TITLE: usize = 0;
@@ -66,8 +69,14 @@ fn choice<T: ToString>(all: &[T], none: bool, current: Option<String>) -> Value 
 }
 
 impl Form {
-    /// A form for a new item, or for editing `item` (which must be loaded whole).
-    pub fn new(item: Option<Item>, projects: &[String], default_team: Option<Team>) -> Self {
+    /// A form for a new item, or for editing `item` (which must be loaded whole); `delivery`
+    /// are the delivery projects, which a new item's project follows with its team.
+    pub fn new(
+        item: Option<Item>,
+        projects: &[String],
+        delivery: &[String],
+        default_team: Option<Team>,
+    ) -> Self {
         let i = item.as_ref();
         let text = |s: Option<String>| Value::Text(LineInput::with(&s.unwrap_or_default()));
         let fields = vec![
@@ -116,13 +125,19 @@ impl Form {
                 value: text(i.map(|i| i.acceptance.replace('\n', " "))),
             },
         ];
-        Form {
+        let new = item.is_none();
+        let mut form = Form {
             purpose: Purpose::Item,
             editing: item,
             fields,
             focus: 0,
             error: None,
+            delivery: delivery.to_vec(),
+        };
+        if new {
+            form.follow_team();
         }
+        form
     }
 
     /// A form for a new sprint of one of the delivery `projects`, from `today` for two weeks.
@@ -162,6 +177,7 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            delivery: Vec::new(),
         }
     }
 
@@ -190,6 +206,25 @@ impl Form {
         if let Value::Choice { options, at } = &mut self.fields[self.focus].value {
             let n = options.len() as isize;
             *at = ((*at as isize + step).rem_euclid(n)) as usize;
+        }
+        if self.focus == TEAM && self.purpose == Purpose::Item && self.editing.is_none() {
+            self.follow_team();
+        }
+    }
+
+    /// A new item's project follows its team: the delivery team's to its first delivery
+    /// project, the maintenance team's to `bau`.
+    fn follow_team(&mut self) {
+        let project = match self.fields[TEAM].text().parse::<Team>() {
+            Ok(Team::Appdev) => self.delivery.first().cloned(),
+            Ok(Team::Ams) => Some(crate::domain::project::BAU.to_string()),
+            Err(_) => None,
+        };
+        if let (Some(project), Value::Choice { options, at }) =
+            (project, &mut self.fields[PROJECT].value)
+            && let Some(p) = options.iter().position(|o| *o == project)
+        {
+            *at = p;
         }
     }
 
@@ -344,8 +379,25 @@ mod tests {
         Form::new(
             None,
             &["bau".into(), "permits-online".into()],
+            &["permits-online".into()],
             Some(Team::Ams),
         )
+    }
+
+    #[test]
+    fn a_new_items_project_follows_its_team() {
+        let mut f = form();
+        assert_eq!(
+            f.fields[PROJECT].text(),
+            "bau",
+            "the maintenance team's work is bau"
+        );
+        f.focus = TEAM;
+        f.cycle(-1);
+        assert_eq!(f.fields[TEAM].text(), "appdev");
+        assert_eq!(f.fields[PROJECT].text(), "permits-online");
+        f.cycle(1);
+        assert_eq!(f.fields[PROJECT].text(), "bau");
     }
 
     #[test]

@@ -340,10 +340,8 @@ impl AppState {
             ascii,
             color: true,
             items: Vec::new(),
-            backlog: BacklogView {
-                show_closed: true,
-                ..BacklogView::default()
-            },
+            // Finished work (done, released, cancelled) is out of the way until asked for.
+            backlog: BacklogView::default(),
             columns: ColumnLimit::defaults(),
             overrides: Vec::new(),
             kanban: KanbanView::default(),

@@ -138,6 +138,18 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// How wide a line of text output may be: the terminal's width, or 80 columns when the
+    /// output is not a terminal.
+    pub fn width(&self) -> usize {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal()
+            && let Ok((w, _)) = ratatui::crossterm::terminal::size()
+        {
+            return (w as usize).max(40);
+        }
+        80
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.cli
             .db

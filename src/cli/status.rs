@@ -3,7 +3,7 @@
 //! something does.
 
 use super::{Ctx, Failure, print_json};
-use crate::domain::release::waits_on;
+use crate::domain::release::{waits_on, who_answers};
 use serde_json::json;
 use std::io::Write;
 
@@ -13,6 +13,12 @@ pub const NEEDS_A_PERSON: i32 = 10;
 pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Failure> {
     let store = ctx.open()?;
     let projects = store.projects()?;
+    let people: Vec<crate::domain::Person> = store
+        .people()?
+        .into_iter()
+        .filter(|p| !p.roles.contains(&crate::domain::Role::Automation))
+        .collect();
+    let rotations = store.rotations()?;
     let mut rows = Vec::new();
     let mut needs = Vec::new();
     let concluded: std::collections::HashSet<String> = store
@@ -29,19 +35,24 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             .find(|p| p.name == r.project)
             .map(|p| p.parties.clone())
             .unwrap_or_default();
-        let on: Vec<String> = waits_on(r, &parties, &progress, concluded.contains(&r.version))
+        let waits = waits_on(r, &parties, &progress, concluded.contains(&r.version));
+        let on: Vec<String> = waits.iter().map(ToString::to_string).collect();
+        let named: Vec<String> = waits
             .iter()
-            .map(ToString::to_string)
+            .map(|w| {
+                let names = who_answers(w, r, &progress, &people, &rotations, ctx.now.date_naive());
+                w.named(&names)
+            })
             .collect();
         let at = view
             .steps
             .last()
             .map(|s| format!("{}/{}", s.env, s.step))
             .unwrap_or_else(|| "-".into());
-        if !on.is_empty() {
-            needs.push(format!("{} waits on {}", r.version, on.join(", ")));
+        if !named.is_empty() {
+            needs.push(format!("{} waits on {}", r.version, named.join("; ")));
         }
-        rows.push(json!({ "version": r.version, "project": r.project, "state": r.state, "at": at, "waiting_on": on, "slot": r.slot }));
+        rows.push(json!({ "version": r.version, "project": r.project, "state": r.state, "at": at, "waiting_on": on, "waiting_on_people": named, "slot": r.slot }));
     }
     let mut slots = Vec::new();
     for p in &projects {
@@ -90,10 +101,17 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
         .map(|h| {
             let state = h.state_on(today);
             if state == crate::domain::hypercare::HypercareState::ExitReview {
-                needs.push(format!(
-                    "hypercare of {} waits on service-manager (exit review)",
-                    h.release
-                ));
+                let managers: Vec<String> = people
+                    .iter()
+                    .filter(|p| p.roles.contains(&crate::domain::Role::ServiceManager))
+                    .map(|p| p.name.clone())
+                    .collect();
+                let who = if managers.is_empty() {
+                    "nobody on the board (service-manager, exit review needed)".to_string()
+                } else {
+                    format!("{} (service-manager, exit review)", managers.join(" or "))
+                };
+                needs.push(format!("hypercare of {} waits on {who}", h.release));
             }
             json!({ "release": h.release, "project": h.project, "state": state, "ends": h.ends, "days_left": h.days_left(today) })
         })
@@ -113,23 +131,30 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
         )?;
         return Ok(code);
     }
+    // Every line fits the terminal (80 columns when not one), wrapped with an indent.
+    let width = ctx.width();
+    let say = |out: &mut dyn Write, text: String| -> std::io::Result<()> {
+        for line in crate::format::wrap(&text, width, "      ") {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    };
     writeln!(out, "RELEASES IN FLIGHT")?;
     if rows.is_empty() {
         writeln!(out, "  none")?;
     }
     for r in &rows {
-        let on = r["waiting_on"]
+        let on = r["waiting_on_people"]
             .as_array()
             .map(|a| {
                 a.iter()
                     .filter_map(|v| v.as_str())
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join("; ")
             })
             .unwrap_or_default();
-        writeln!(
-            out,
-            "  {:<10} {:<16} {:<10} at {:<20} {}",
+        let text = format!(
+            "  {:<10} {:<16} {:<10} at {}{}",
             r["version"].as_str().unwrap_or(""),
             r["project"].as_str().unwrap_or(""),
             r["state"].as_str().unwrap_or(""),
@@ -137,9 +162,10 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             if on.is_empty() {
                 String::new()
             } else {
-                format!("waits on {on}")
+                format!(" · waits on {on}")
             }
-        )?;
+        );
+        say(out, text)?;
     }
     writeln!(out, "PRODUCTION")?;
     if slots.is_empty() {
@@ -165,14 +191,14 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
     }
     for i in &urgent {
         let field = |k: &str| i[k].as_str().unwrap_or("").to_string();
-        writeln!(
-            out,
+        let text = format!(
             "  {} {} {} {}",
             field("id"),
             field("priority"),
             field("state"),
             field("title")
-        )?;
+        );
+        say(out, text)?;
     }
     writeln!(out, "HYPERCARE")?;
     if care.is_empty() {
@@ -208,7 +234,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
     } else {
         writeln!(out, "\nWAITS ON A PERSON")?;
         for n in &needs {
-            writeln!(out, "  {n}")?;
+            say(out, format!("  {n}"))?;
         }
     }
     Ok(code)

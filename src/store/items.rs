@@ -308,16 +308,14 @@ impl Store {
                     tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM items", [], |r| {
                         r.get(0)
                     })?;
-                let last = |tx: &Connection| -> Result<Option<String>, StoreError> {
-                    Ok(tx
-                        .query_row("SELECT max(rank) FROM items", [], |r| r.get(0))
-                        .optional()?
-                        .flatten())
+                let place = |tx: &Connection| -> Result<String, StoreError> {
+                    let (above, below) = bottom_of_open_work(tx)?;
+                    Ok(rank::between(above.as_deref(), below.as_deref()))
                 };
-                let mut key = rank::between(last(tx)?.as_deref(), None);
+                let mut key = place(tx)?;
                 if key.len() > rank::RESPACE_AT {
                     respace(tx, actor, now)?;
-                    key = rank::between(last(tx)?.as_deref(), None);
+                    key = place(tx)?;
                 }
                 let (item, event) = item::create(new, ItemId(next), key, actor, now)?;
                 insert(tx, &item)?;
@@ -411,6 +409,33 @@ impl Store {
             })
         })
     }
+}
+
+/// Where a new item lands: below the last open item, above the finished work (done,
+/// released, cancelled) that follows it. The keys of its neighbours.
+fn bottom_of_open_work(tx: &Connection) -> Result<(Option<String>, Option<String>), StoreError> {
+    let above: Option<String> = tx
+        .query_row(
+            "SELECT rank FROM items WHERE state NOT IN ('done', 'released', 'cancelled') \
+             ORDER BY rank DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let below: Option<String> = match &above {
+        Some(a) => tx
+            .query_row(
+                "SELECT rank FROM items WHERE rank > ?1 ORDER BY rank LIMIT 1",
+                [a],
+                |r| r.get(0),
+            )
+            .optional()?,
+        None => tx
+            .query_row("SELECT min(rank) FROM items", [], |r| r.get(0))
+            .optional()?
+            .flatten(),
+    };
+    Ok((above, below))
 }
 
 /// The item's values in the order of `FULL`.

@@ -3,6 +3,7 @@
 
 use super::snapshot;
 use crate::app::{AppState, Effect, Msg};
+use crate::domain::backlog::RankMove;
 use crate::domain::{Actor, DomainError, ItemCommand};
 use crate::store::{Store, StoreError};
 use chrono::Utc;
@@ -80,9 +81,13 @@ pub(crate) fn carry_out_as(
         }),
         Effect::Rank { id, mv, version } => {
             store.rank_item(id, mv, me, now, Some(version)).map(|item| {
+                let whole = match mv {
+                    RankMove::Top | RankMove::Bottom => " of the backlog",
+                    _ => "",
+                };
                 vec![Msg::Saved(
                     Box::new(item),
-                    format!("{id} moved {}.", mv.describe()),
+                    format!("{id} moved {}{whole}.", mv.describe()),
                 )]
             })
         }

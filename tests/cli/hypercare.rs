@@ -81,7 +81,7 @@ fn hypercare_counts_down_routes_incidents_and_closes_only_when_nothing_stands_in
     assert_eq!(out.status.code(), Some(10));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("hypercare of 1.0.0 waits on service-manager (exit review)")
+            .contains("hypercare of 1.0.0 waits on omar (service-manager, exit review)")
     );
     b.run(&["--as", "omar", "hypercare", "close", "1.0.0"])
         .assert()

@@ -5,7 +5,7 @@ fn the_originating_team_determines_a_halted_releases_problem_and_status_stops_wa
     let b = Board::demo();
     let waits = |b: &Board| {
         String::from_utf8_lossy(&b.run(&["status"]).output().unwrap().stdout)
-            .contains("1.1.0 waits on team appdev (problem determination)")
+            .contains("1.1.0 waits on priya or tom (team appdev, problem determination)")
     };
     assert!(waits(&b));
     // sam is maintenance; aisha is rotated onto live support this week.

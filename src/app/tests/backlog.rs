@@ -63,11 +63,12 @@ fn in_a_team_slice_moves_are_relative_to_the_items_shown() {
     press(&mut s, "s"); // appdev: items 1, 3, 5
     press(&mut s, "j");
     assert_eq!(selected(&s), 3);
+    // t and b mean the ends of the whole backlog, whatever the slice shows.
     assert_eq!(
         press(&mut s, "t"),
         [Effect::Rank {
             id: ItemId(3),
-            mv: RankMove::Before(ItemId(1)),
+            mv: RankMove::Top,
             version: 1
         }]
     );
@@ -75,7 +76,7 @@ fn in_a_team_slice_moves_are_relative_to_the_items_shown() {
         press(&mut s, "b"),
         [Effect::Rank {
             id: ItemId(3),
-            mv: RankMove::After(ItemId(5)),
+            mv: RankMove::Bottom,
             version: 1
         }]
     );
@@ -161,7 +162,9 @@ fn the_filter_narrows_as_you_type_and_escape_clears_it() {
     assert_eq!(s.context(), Context::Filter);
     press(&mut s, "number 2");
     let shown: Vec<u32> = s.backlog.visible.iter().map(|&i| s.items[i].id.0).collect();
-    assert_eq!(shown, [2, 12, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    // Those that contain the words first ("Item number 2", "... 20" to "... 29"), in rank
+    // order, then those that match only fuzzily ("Item number 12").
+    assert_eq!(shown, [2, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 12]);
     press(&mut s, "q"); // typed, not quit
     assert_eq!(s.backlog.filter.text, "number 2q");
     code(&mut s, KeyCode::Backspace);

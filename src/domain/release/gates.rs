@@ -191,6 +191,59 @@ pub fn waits_on(
     }
 }
 
+/// The people who can give `wait` its answer now: those who hold the role (or are in the team
+/// on `today`, rotations counted), less the one who cut the release where the rules keep them
+/// out, and less those who already signed or voted (one person counts once).
+pub fn who_answers(
+    wait: &Wait,
+    release: &Release,
+    progress: &Progress,
+    people: &[crate::domain::Person],
+    rotations: &[crate::domain::rotation::Rotation],
+    today: chrono::NaiveDate,
+) -> Vec<String> {
+    let signed = |name: &str, signs: &[Sign]| signs.iter().any(|x| x.person == name);
+    people
+        .iter()
+        .filter(|p| match wait {
+            Wait::Accept(role) => {
+                p.roles.contains(role)
+                    && p.name != release.originator
+                    && !signed(&p.name, &progress.acceptances)
+            }
+            Wait::Vote(role) => {
+                p.roles.contains(role)
+                    && p.name != release.originator
+                    && !signed(&p.name, &progress.votes)
+            }
+            Wait::Restart | Wait::Switch => p.roles.contains(&Role::ReleaseManager),
+            Wait::ProblemDetermination(team) => {
+                crate::domain::rotation::team_on(p, rotations, today) == *team
+            }
+        })
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+impl Wait {
+    /// What is waited for, named: "omar or ola (service-manager)", or, when nobody on the board
+    /// can give it, the role that is missing.
+    pub fn named(&self, names: &[String]) -> String {
+        let what = match self {
+            Wait::Accept(role) => role.to_string(),
+            Wait::Restart => format!("{}, to restart", Role::ReleaseManager),
+            Wait::Vote(role) => format!("{role}, to vote"),
+            Wait::Switch => format!("{}, to switch", Role::ReleaseManager),
+            Wait::ProblemDetermination(team) => format!("team {team}, problem determination"),
+        };
+        if names.is_empty() {
+            format!("nobody on the board ({what} needed)")
+        } else {
+            format!("{} ({what})", names.join(" or "))
+        }
+    }
+}
+
 /// A release manager restarts the automation once every party accepted.
 pub fn restart(
     release: &Release,

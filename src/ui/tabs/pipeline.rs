@@ -30,8 +30,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         frame.render_widget(Paragraph::new(text), area);
         return;
     }
-    let [list, detail] =
-        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area);
+    // Narrow (an SSH session from a laptop): the list above, the release whole below it.
+    let [list, detail] = if area.width < 100 {
+        let rows = (s.releases.list.len() as u16 + 2).clamp(3, 6);
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(area)
+    } else {
+        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(66)]).areas(area)
+    };
     draw_list(s, t, frame, list, hits);
     if let Some(r) = selected(s) {
         draw_release(s, r, t, frame, detail);
@@ -123,7 +128,8 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let items: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
-    let mut lines = vec![Line::raw(format!(
+    let mut lines = waits(s, v, t);
+    lines.push(Line::raw(format!(
         "cut by {} {dot} {} {dot} items {}{}",
         r.originator,
         format::when(r.created),
@@ -133,13 +139,13 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
         } else {
             String::new()
         }
-    ))];
+    )));
     let Some(pipeline) = s.releases.pipeline(&r.project) else {
         lines.push(Line::from(Span::styled(
             format!("{} has no pipeline file that reads.", r.project),
             t.error(),
         )));
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(fit(lines, inner.width)), inner);
         return;
     };
     let cursor = step(s);
@@ -210,17 +216,24 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
                     ),
                 };
                 lines.push(Line::from(Span::styled(head, t.key())));
-                let mut facts = vec![
-                    pd.cause
-                        .map_or("no cause yet: d records it".to_string(), |c| {
-                            format!("cause {c}")
-                        }),
-                ];
+                let mut facts = vec![pd.cause.map_or(
+                    format!(
+                        "no cause yet: {} records it",
+                        s.key(Context::Pipeline, Command::Determine)
+                    ),
+                    |c| format!("cause {c}"),
+                )];
                 if pd.concluded.is_none() && pd.cause.is_some() {
-                    facts.push("D concludes it".to_string());
+                    facts.push(format!(
+                        "{} concludes it",
+                        s.key(Context::Pipeline, Command::ConcludePd)
+                    ));
                 }
                 facts.push(if pd.tickets.is_empty() {
-                    "T raises a ticket".to_string()
+                    format!(
+                        "{} raises a ticket",
+                        s.key(Context::Pipeline, Command::Ticket)
+                    )
                 } else {
                     let ids: Vec<String> = pd.tickets.iter().map(|i| i.to_string()).collect();
                     format!("tickets {}", ids.join(", "))
@@ -233,8 +246,9 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
             }
             None => lines.push(Line::from(Span::styled(
                 format!(
-                    "Waits on team {} for problem determination: d records what they find.",
-                    r.team
+                    "Waits on team {} for problem determination: {} records what they find.",
+                    r.team,
+                    s.key(Context::Pipeline, Command::Determine)
                 ),
                 t.key(),
             ))),
@@ -243,6 +257,7 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
     lines.extend(gate(s, v, t));
     lines.extend(slots(s, &r.project, pipeline, t));
     lines.extend(votes(v, t));
+    let lines = fit(lines, inner.width);
     let used = lines.len() as u16 + 1;
     frame.render_widget(Paragraph::new(lines), inner);
     if inner.height > used + 3 {
@@ -300,6 +315,79 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
     }
 }
 
+/// Who the release waits on, by name, first and whole: what the person on call came for.
+fn waits(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
+    use crate::domain::release::{waits_on, who_answers};
+    let r = &v.release;
+    let concluded = s
+        .pds
+        .iter()
+        .any(|p| p.release == r.version && p.concluded.is_some());
+    let progress = v.progress();
+    let named: Vec<String> = waits_on(r, s.releases.parties(&r.project), &progress, concluded)
+        .iter()
+        .map(|w| {
+            let names = who_answers(w, r, &progress, &s.people, &s.rotations, s.now.date_naive());
+            w.named(&names)
+        })
+        .collect();
+    if named.is_empty() {
+        return vec![];
+    }
+    vec![Line::from(vec![
+        Span::styled("WAITS ON ", t.column_header()),
+        Span::styled(named.join("; "), t.key()),
+    ])]
+}
+
+/// Lines made to fit `width`: a line too long breaks between its spans (and a span too long
+/// between its words), the rest indented, so nothing is cut at the edge.
+fn fit(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let width = width.max(20) as usize;
+    let mut out = Vec::new();
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut current: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for span in line.spans {
+            let w = span.width();
+            if used + w <= width {
+                used += w;
+                current.push(span);
+                continue;
+            }
+            if used > 2 && w <= width - 2 {
+                out.push(Line::from(std::mem::take(&mut current)));
+                current.push(Span::raw("  "));
+                current.push(span);
+                used = 2 + w;
+                continue;
+            }
+            // A span too long for a line of its own: its words wrap.
+            let room = width.saturating_sub(used).max(10);
+            let first = crate::format::wrap(&span.content, room, "");
+            let style = span.style;
+            for (k, part) in first.iter().enumerate() {
+                if k > 0 {
+                    out.push(Line::from(std::mem::take(&mut current)));
+                    current.push(Span::raw("  "));
+                    used = 2;
+                }
+                let part = part.trim_start().to_string();
+                used += unicode_width::UnicodeWidthStr::width(part.as_str());
+                current.push(Span::styled(part, style));
+            }
+        }
+        if !current.is_empty() {
+            out.push(Line::from(current));
+        }
+    }
+    out
+}
+
 fn gate(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
     let r = &v.release;
     let parties = s.releases.parties(&r.project);
@@ -315,9 +403,19 @@ fn gate(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
             )
         })
         .collect();
-    let waiting: Vec<&str> = waiting_on(parties, &v.progress())
+    let waiting: Vec<String> = waiting_on(parties, &v.progress())
         .iter()
-        .map(|r| r.as_str())
+        .map(|role| {
+            let wait = crate::domain::release::Wait::Accept(*role);
+            wait.named(&crate::domain::release::who_answers(
+                &wait,
+                r,
+                &v.progress(),
+                &s.people,
+                &s.rotations,
+                s.now.date_naive(),
+            ))
+        })
         .collect();
     let mut text = if accepted.is_empty() {
         "no one has signed".to_string()

@@ -68,7 +68,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
     if s.incidents.is_empty() {
         let text = vec![
             Line::raw(""),
-            Line::raw(" No incidents. Press n to log one, or:"),
+            Line::raw(format!(
+                " No incidents. Press {} to log one, or:",
+                s.key(Context::Service, Command::NewIncident)
+            )),
             Line::raw("   firebreak incident add \"Payments fail at step 3\" --priority P2"),
         ];
         frame.render_widget(Paragraph::new(text), area);
@@ -151,7 +154,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         lines.push(Line::from(Span::styled(format!("On hold: {h}"), t.key())));
     }
     lines.push(Line::raw(if tickets.is_empty() {
-        NO_TICKET.to_string()
+        no_ticket(s, Context::Service)
     } else {
         format!("Tickets on the backlog: {}", tickets.join(", "))
     }));
@@ -247,7 +250,7 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hit
         )));
     }
     lines.push(Line::raw(if tickets.is_empty() {
-        NO_TICKET.to_string()
+        no_ticket(s, Context::Problems)
     } else {
         format!(
             "Tickets: {} · it resolves when every one is released.",
@@ -288,7 +291,14 @@ fn support_line(s: &AppState, t: &Theme) -> Line<'static> {
     Line::from(Span::styled(text, t.dim()))
 }
 
-const NO_TICKET: &str = "No ticket raised yet: T raises a defect on the backlog, E an enhancement.";
+/// What the detail says before a ticket is raised, with the keys in force in `context`.
+fn no_ticket(s: &AppState, context: Context) -> String {
+    format!(
+        "No ticket raised yet: {} raises a defect on the backlog, {} an enhancement.",
+        s.key(context, Command::Ticket),
+        s.key(context, Command::EnhancementTicket)
+    )
+}
 
 /// A bordered list under a header line, scrolled so the selected row shows; `row` gives each
 /// record's text and style, told whether it is the selected one.

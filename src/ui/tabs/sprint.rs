@@ -97,7 +97,10 @@ fn draw_title(s: &AppState, sprint: &Sprint, t: &Theme, frame: &mut Frame<'_>, a
             let left = (sprint.end - s.now.date_naive()).num_days().max(0);
             format!("{left} days left")
         }
-        SprintState::Future => "not started: s starts it".to_string(),
+        SprintState::Future => format!(
+            "not started: {} starts it",
+            s.key(Context::Sprint, Command::StartSprint)
+        ),
         SprintState::Closed => format!("closed, {} points done", sprint.completed.unwrap_or(0)),
     };
     let committed = sprint

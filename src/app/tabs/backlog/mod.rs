@@ -97,7 +97,12 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::Add => {
             if writable(s) {
                 let team = my_team(s);
-                s.overlay = Some(Overlay::Form(Box::new(Form::new(None, &s.projects, team))));
+                s.overlay = Some(Overlay::Form(Box::new(Form::new(
+                    None,
+                    &s.projects,
+                    &s.delivery_projects,
+                    team,
+                ))));
             }
         }
         Command::Edit => {
@@ -175,25 +180,26 @@ fn rank(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     let v = &s.backlog.visible;
     let pos = s.backlog.selected;
     let id_at = |p: usize| s.items[v[p]].id;
-    let whole = s.backlog.is_whole();
+    // `t` and `b` always mean the ends of the whole backlog, whatever the list shows.
+    let first = s.items.first().map(|i| i.id) == Some(id);
+    let last = s.items.last().map(|i| i.id) == Some(id);
     let mv = match cmd {
         Command::RankUp if pos > 0 => Some(RankMove::Before(id_at(pos - 1))),
         Command::RankDown if pos + 1 < v.len() => Some(RankMove::After(id_at(pos + 1))),
-        Command::RankTop if whole => Some(RankMove::Top),
-        Command::RankBottom if whole => Some(RankMove::Bottom),
-        Command::RankTop if pos > 0 => Some(RankMove::Before(id_at(0))),
-        Command::RankBottom if pos + 1 < v.len() => Some(RankMove::After(id_at(v.len() - 1))),
+        Command::RankTop if !first => Some(RankMove::Top),
+        Command::RankBottom if !last => Some(RankMove::Bottom),
         _ => None,
     };
     match mv {
         Some(mv) => vec![Effect::Rank { id, mv, version }],
         None => {
-            let end = if matches!(cmd, Command::RankUp | Command::RankTop) {
-                "top"
-            } else {
-                "bottom"
+            let text = match cmd {
+                Command::RankUp => format!("{id} is already at the top of this list."),
+                Command::RankDown => format!("{id} is already at the bottom of this list."),
+                Command::RankTop => format!("{id} is already at the top of the backlog."),
+                _ => format!("{id} is already at the bottom of the backlog."),
             };
-            flash(s, format!("{id} is already at the {end} of this list."));
+            flash(s, text);
             vec![]
         }
     }
@@ -322,6 +328,7 @@ pub(crate) fn detail_loaded(s: &mut AppState, item: Item, history: Vec<Event>) {
         s.overlay = Some(Overlay::Form(Box::new(Form::new(
             Some(item.clone()),
             &s.projects,
+            &s.delivery_projects,
             team,
         ))));
     }

@@ -31,8 +31,12 @@ pub struct BacklogView {
     pub filter: LineInput,
     /// The filter is taking keystrokes.
     pub filtering: bool,
-    /// Indices into the board's items, in rank order: what the list shows.
+    /// Indices into the board's items: what the list shows. With a filter, the exact matches
+    /// come first, then those that start with it, then those that contain it, then the fuzzy
+    /// ones; each group in rank order (`groups` says where each ends).
     pub visible: Vec<usize>,
+    /// Where each group of `visible` ends; without a filter, all are in the last.
+    pub groups: [usize; 4],
     /// Index into `visible`.
     pub selected: usize,
     /// First row on screen.
@@ -54,11 +58,6 @@ impl BacklogView {
             .map(|i| &**i)
     }
 
-    /// Whether the list shows the whole order, so a move can name the ends of the backlog.
-    pub fn is_whole(&self) -> bool {
-        self.slice.is_none() && self.show_closed && self.filter.text.is_empty()
-    }
-
     /// Recomputes what is shown. `narrowing` means the filter only grew, so only the rows
     /// shown now can still match. The selection stays on its item when it is still shown,
     /// else moves to the nearest shown item after it.
@@ -71,53 +70,106 @@ impl BacklogView {
         let id_query = query.to_ascii_uppercase();
         let looks_like_id = !query.is_empty()
             && (id_query.starts_with("FB-") || id_query.chars().all(|c| c.is_ascii_digit()));
-        let shown = |item: &Row, matcher: &mut Matcher, buf: &mut Vec<char>| {
+        let lower = query.to_lowercase();
+        // Which group a row falls in (0 exact .. 3 fuzzy), or None when it is not shown.
+        let group = |item: &Row, matcher: &mut Matcher, buf: &mut Vec<char>| -> Option<usize> {
             if self.slice.is_some_and(|t| item.team != Some(t)) {
-                return false;
+                return None;
             }
             if !self.show_closed && !item.state.is_open() {
-                return false;
+                return None;
             }
             if query.is_empty() {
-                return true;
+                return Some(3);
             }
-            let id_matches = looks_like_id && {
+            if looks_like_id {
                 let id = item.id.to_string();
-                id.starts_with(&id_query) || id[3..].starts_with(&id_query)
-            };
-            id_matches
-                || pattern
-                    .score(Utf32Str::new(item.title(), buf), matcher)
-                    .is_some()
+                if id == id_query || id[3..] == id_query {
+                    return Some(0);
+                }
+                if id.starts_with(&id_query) || id[3..].starts_with(&id_query) {
+                    return Some(1);
+                }
+            }
+            pattern.score(Utf32Str::new(item.title(), buf), matcher)?;
+            Some(closeness(item.title(), &lower))
         };
         // An id query can match rows the text typed so far did not: match them all again.
-        let candidates: Vec<usize> = if narrowing && !looks_like_id {
+        let mut candidates: Vec<usize> = if narrowing && !looks_like_id {
             std::mem::take(&mut self.visible)
         } else {
             (0..items.len()).collect()
         };
-        self.visible = candidates
-            .into_iter()
-            .filter(|&i| shown(&items[i], &mut matcher, &mut buf))
-            .collect();
+        if narrowing {
+            candidates.sort_unstable();
+        }
+        let mut groups: [Vec<usize>; 4] = Default::default();
+        for i in candidates {
+            if let Some(g) = group(&items[i], &mut matcher, &mut buf) {
+                groups[g].push(i);
+            }
+        }
+        let mut ends = [0; 4];
+        let mut visible = Vec::with_capacity(groups.iter().map(Vec::len).sum());
+        for (g, rows) in groups.iter().enumerate() {
+            visible.extend_from_slice(rows);
+            ends[g] = visible.len();
+        }
+        self.visible = visible;
+        self.groups = ends;
         self.selected = match keep {
-            Some(k) => self.visible.partition_point(|&i| i < k),
+            Some(k) => self.position(k).unwrap_or_else(|| {
+                // The nearest shown item after it in the order, else the last.
+                self.visible
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| **i > k)
+                    .min_by_key(|(_, i)| **i)
+                    .map_or(self.visible.len().saturating_sub(1), |(p, _)| p)
+            }),
             None => 0,
         };
         self.clamp();
     }
 
+    /// The group of `visible` that holds position `p`.
+    fn group_of(&self, p: usize) -> usize {
+        self.groups.iter().position(|&end| p < end).unwrap_or(3)
+    }
+
+    /// Where the row of item `index` is in the list, if shown: each group is in rank order.
+    pub fn position(&self, index: usize) -> Option<usize> {
+        let mut start = 0;
+        for &end in &self.groups {
+            if let Ok(p) = self.visible[start..end].binary_search(&index) {
+                return Some(start + p);
+            }
+            start = end;
+        }
+        None
+    }
+
     /// Follows an item that moved from `from` to `to` in the items (removed, then inserted),
-    /// without matching anything again: every other shown row keeps its place.
+    /// without matching anything again: every other shown row keeps its place, the moved one
+    /// stays in its group.
     pub fn moved(&mut self, from: usize, to: usize) {
-        let was_shown = self.visible.binary_search(&from).is_ok();
-        self.visible.retain(|&k| k != from);
+        let was = self.position(from).map(|p| self.group_of(p));
+        if let Some(p) = self.position(from) {
+            self.visible.remove(p);
+            for end in self.groups.iter_mut().skip(was.unwrap_or(0)) {
+                *end -= 1;
+            }
+        }
         for k in &mut self.visible {
             *k = crate::domain::backlog::follow(*k, from, to);
         }
-        if was_shown {
-            let at = self.visible.partition_point(|&k| k < to);
+        if let Some(g) = was {
+            let start = if g == 0 { 0 } else { self.groups[g - 1] };
+            let at = start + self.visible[start..self.groups[g]].partition_point(|&k| k < to);
             self.visible.insert(at, to);
+            for end in self.groups.iter_mut().skip(g) {
+                *end += 1;
+            }
         }
         self.clamp();
     }
@@ -131,7 +183,7 @@ impl BacklogView {
 
     /// Selects the row showing `index` (an index into the items), if shown.
     pub fn select_index(&mut self, index: usize) {
-        if let Ok(pos) = self.visible.binary_search(&index) {
+        if let Some(pos) = self.position(index) {
             self.selected = pos;
         }
     }
@@ -146,6 +198,42 @@ impl BacklogView {
         }
         let last_page = self.visible.len().saturating_sub(height);
         self.offset = self.offset.min(last_page);
+    }
+}
+
+/// How closely a title matches the typed (lower-case) text: 0 the whole title, 1 its start,
+/// 2 somewhere inside, 3 only fuzzily.
+fn closeness(title: &str, lower: &str) -> usize {
+    let same = |a: &str| {
+        if a.is_ascii() && lower.is_ascii() {
+            a.eq_ignore_ascii_case(lower)
+        } else {
+            a.to_lowercase() == lower
+        }
+    };
+    let n = lower.len();
+    if title.len() == n && same(title) {
+        return 0;
+    }
+    if title.is_ascii() && lower.is_ascii() {
+        let t = title.as_bytes();
+        if t.len() >= n && t[..n].eq_ignore_ascii_case(lower.as_bytes()) {
+            return 1;
+        }
+        if t.windows(n.max(1))
+            .any(|w| w.eq_ignore_ascii_case(lower.as_bytes()))
+        {
+            return 2;
+        }
+        return 3;
+    }
+    let t = title.to_lowercase();
+    if t.starts_with(lower) {
+        1
+    } else if t.contains(lower) {
+        2
+    } else {
+        3
     }
 }
 
@@ -254,7 +342,8 @@ mod tests {
         };
         v.filter = LineInput::with("permit");
         v.refilter(&items, false);
-        assert_eq!(v.visible, [0, 2, 3]);
+        // "Permit zone map" starts with it: first; the two that contain it after, in rank order.
+        assert_eq!(v.visible, [2, 0, 3]);
         // Item 3 ("Refund a permit") moves to the top: everything shifts down by one.
         let mut moved = items.clone();
         let item = moved.remove(3);
@@ -263,13 +352,42 @@ mod tests {
         let mut again = v.clone();
         again.refilter(&moved, false);
         assert_eq!(v.visible, again.visible);
-        assert_eq!(v.visible, [0, 1, 3]);
+        assert_eq!(v.visible, [3, 0, 1]);
         // And back down below the others.
         let item = moved.remove(0);
         moved.insert(2, item);
         v.moved(0, 2);
         again.refilter(&moved, false);
         assert_eq!(v.visible, again.visible);
+    }
+
+    #[test]
+    fn exact_and_prefix_matches_come_before_fuzzy_ones() {
+        let items = items(&[
+            ("Open the data catalogue", Team::Appdev, State::Backlog),
+            ("Operator dashboard tiles", Team::Appdev, State::Backlog),
+            ("Publish open data", Team::Appdev, State::Backlog),
+            ("Open data", Team::Appdev, State::Backlog),
+        ]);
+        let mut v = BacklogView {
+            filter: LineInput::with("open data"),
+            ..Default::default()
+        };
+        v.refilter(&items, false);
+        let titles: Vec<&str> = v.visible.iter().map(|&i| items[i].title()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Open data",
+                "Publish open data",
+                "Open the data catalogue",
+                "Operator dashboard tiles"
+            ][..titles.len()]
+        );
+        assert_eq!(v.selected_item(&items).unwrap().title(), "Open data");
+        assert_eq!(v.position(3), Some(0));
+        v.select_index(2);
+        assert_eq!(v.selected, 1);
     }
 
     #[test]

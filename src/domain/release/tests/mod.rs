@@ -535,4 +535,63 @@ fn who_a_release_waits_on_follows_its_state() {
     );
 }
 
+#[test]
+fn who_a_release_waits_on_is_named_by_the_people_who_can_answer() {
+    use crate::domain::Person;
+    let person = |name: &str, role: Role, team: Team| Person {
+        name: name.into(),
+        roles: vec![role],
+        team,
+    };
+    let people = vec![
+        person("tom", Role::Tester, Team::Appdev),
+        person("grace", Role::Tester, Team::Appdev),
+        person("omar", Role::ServiceManager, Team::Ams),
+        person("ola", Role::ServiceManager, Team::Ams),
+        person("rita", Role::ReleaseManager, Team::Ams),
+    ];
+    let (mut r, mut p) = to_firebreak();
+    let names = |r: &Release, p: &Progress| -> Vec<String> {
+        waits_on(r, &PARTIES, p, false)
+            .iter()
+            .map(|w| w.named(&who_answers(w, r, p, &people, &[], now().date_naive())))
+            .collect()
+    };
+    // tom cut it: he is no party to its firebreak, though a tester.
+    assert_eq!(
+        names(&r, &p),
+        ["grace (tester)", "omar or ola (service-manager)"]
+    );
+    let (n, sign, _) = answer(
+        &r,
+        &PARTIES,
+        &p,
+        true,
+        "ok",
+        &who("omar", &[Role::ServiceManager]),
+        now(),
+    )
+    .unwrap();
+    r = n;
+    p.acceptances.push(sign);
+    assert_eq!(names(&r, &p), ["grace (tester)"]);
+    // Nobody on the board can: said so, with what is needed.
+    let w = Wait::Vote(Role::ProductOwner);
+    assert_eq!(
+        w.named(&who_answers(&w, &r, &p, &people, &[], now().date_naive())),
+        "nobody on the board (product-owner, to vote needed)"
+    );
+    assert_eq!(
+        Wait::Restart.named(&who_answers(
+            &Wait::Restart,
+            &r,
+            &p,
+            &people,
+            &[],
+            now().date_naive()
+        )),
+        "rita (release-manager, to restart)"
+    );
+}
+
 mod properties;
