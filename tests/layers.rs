@@ -298,6 +298,7 @@ fn a_tab_calls_down_never_into_the_dispatcher_nor_into_another_tab() {
 #[test]
 fn the_rooms_below_the_tabs_call_down_only() {
     let rooms = [
+        "app::help",
         "app::prompt",
         "app::undo",
         "app::palette",

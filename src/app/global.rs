@@ -11,7 +11,7 @@ use crate::domain::{Actor, Identity};
 pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Quit => return vec![Effect::Quit],
-        Command::Help => s.overlay = Some(Overlay::Help { scroll: 0 }),
+        Command::Help => super::help::open(s),
         Command::NextTab => return open(s, s.tab.step(true)),
         Command::PrevTab => return open(s, s.tab.step(false)),
         Command::BacklogTab => return open(s, Tab::Backlog),
@@ -88,19 +88,6 @@ pub(super) fn people_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> 
             }
         }
         _ => {}
-    }
-    vec![]
-}
-
-/// The keys of the help overlay.
-pub(super) fn help_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
-    if let Some(Overlay::Help { scroll }) = &mut s.overlay {
-        match cmd {
-            Some(Command::Back) => s.overlay = None,
-            Some(Command::Down) => *scroll += 1,
-            Some(Command::Up) => *scroll = scroll.saturating_sub(1),
-            _ => {}
-        }
     }
     vec![]
 }

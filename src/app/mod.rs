@@ -5,6 +5,7 @@
 
 pub mod form;
 mod global;
+pub mod help;
 pub mod input;
 pub mod keymap;
 mod msg;
@@ -191,9 +192,7 @@ pub enum UndoAction {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help {
-        scroll: usize,
-    },
+    Help(Box<help::HelpView>),
     Confirm {
         question: String,
         then: Pending,

@@ -1,5 +1,5 @@
-//! The command palette (`:`): every action of where the keyboard is, found by name and run by
-//! its own key.
+//! The command palette (`:`): every action of where the keyboard is, found by name and run as
+//! itself (not by pressing its key, which a context's own binding could mean otherwise).
 
 use super::keymap::Command;
 use super::say::flash_error;
@@ -9,8 +9,8 @@ use ratatui::crossterm::event::KeyEvent;
 /// What a key in the palette comes to.
 pub(super) enum Answer {
     Done,
-    /// Run the chosen action: press its key.
-    Press(KeyEvent),
+    /// Run the chosen action, of the context it belongs to.
+    Run(super::keymap::Context, Command),
 }
 
 /// The palette's choices: the actions of the context it was opened from whose help, name or
@@ -21,7 +21,10 @@ pub fn palette_choices(s: &AppState) -> Vec<&super::keymap::Binding> {
     let Some(Overlay::Palette { from, input, .. }) = &s.overlay else {
         return vec![];
     };
-    let actions = s.keymap.actions(*from);
+    let mut actions = s.keymap.actions(*from);
+    if s.readonly {
+        actions.retain(|b| !b.command.writes());
+    }
     let query = input.text.trim();
     if query.is_empty() {
         return actions;
@@ -50,7 +53,7 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Answer
             Some(Overlay::Palette { selected, .. }) => *selected,
             _ => 0,
         })
-        .and_then(|b| b.keys.first().map(|(_, key)| *key));
+        .map(|b| (b.context, b.command));
     let Some(Overlay::Palette {
         input, selected, ..
     }) = &mut s.overlay
@@ -63,10 +66,9 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Answer
         Some(Command::Up) => *selected = selected.saturating_sub(1),
         Some(Command::Submit) => {
             s.overlay = None;
-            // Runs the action by its own key, exactly as if it had been pressed: the dispatcher
-            // presses it.
+            // The dispatcher runs the action itself, in its own context.
             return match chosen {
-                Some(key) => Answer::Press(KeyEvent::new(key.code, key.mods)),
+                Some((context, command)) => Answer::Run(context, command),
                 None => {
                     let back = s.key(super::keymap::Context::Palette, Command::Back);
                     flash_error(s, format!("No action matches: type less, or {back}."));

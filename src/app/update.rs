@@ -269,11 +269,14 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
             None => vec![],
         },
         Context::Form => super::form::key(s, cmd, k),
-        Context::Help => global::help_key(s, cmd),
+        Context::Help => super::help::key(s, cmd, k),
         Context::People => global::people_key(s, cmd),
         Context::Palette => match super::palette::key(s, cmd, k) {
             super::palette::Answer::Done => vec![],
-            super::palette::Answer::Press(key) => update(s, Msg::Key(key)),
+            super::palette::Answer::Run(Context::Global, c) => global::command(s, c),
+            super::palette::Answer::Run(_, c) => {
+                tabs::key(s, c).unwrap_or_else(|| global::command(s, c))
+            }
         },
         // Move mode keeps its own answers: it puts the item back before quitting, and
         // ignores the rest.

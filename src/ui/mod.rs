@@ -216,9 +216,11 @@ fn draw_footer(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         }
     }
     // The global hints (quit, help) always show: the context's own give way from the end.
-    let hints = s.keymap.hints(s.context());
+    let hints = s.keymap.hints(s.context(), !s.readonly);
     let piece = |(key, label): &(String, &str)| key.chars().count() + label.chars().count() + 4;
-    let globals = s.keymap.hints(crate::app::keymap::Context::Global);
+    let globals = s
+        .keymap
+        .hints(crate::app::keymap::Context::Global, !s.readonly);
     let reserved: usize = globals.iter().map(piece).sum();
     let own = hints.len().saturating_sub(globals.len());
     let mut full = false;

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     match &s.overlay {
         None => {}
-        Some(Overlay::Help { scroll }) => help(s, t, frame, area, *scroll),
+        Some(Overlay::Help(view)) => help(s, t, frame, area, view),
         Some(Overlay::Log { scroll }) => {
             let (title, text) = crate::ui::tabs::pipeline::step_log(s);
             let height = area.height.saturating_sub(2);
@@ -239,97 +239,64 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
-fn help(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usize) {
-    use crate::app::keymap::Command as C;
-    // Each group that a key opens says which, as the user's keymap has it.
-    let key = |ctx: Context, cmd: C| s.key(ctx, cmd);
-    let groups = [
-        (Context::Global, "Everywhere".to_string()),
-        (Context::Backlog, "Backlog".to_string()),
-        (Context::Sprint, "Sprint".to_string()),
-        (Context::Kanban, "Kanban".to_string()),
-        (Context::Pipeline, "Pipeline".to_string()),
-        (Context::Handover, "Handover".to_string()),
-        (Context::Service, "Service: incidents".to_string()),
-        (
-            Context::Problems,
-            format!(
-                "Service: problems ({})",
-                key(Context::Service, C::NextSprint)
-            ),
-        ),
-        (
-            Context::OpsReviews,
-            format!(
-                "Kanban: operations reviews ({})",
-                key(Context::Kanban, C::OpsQueue)
-            ),
-        ),
-        (
-            Context::Palette,
-            format!("Command palette ({})", key(Context::Global, C::OpenPalette)),
-        ),
-        (Context::Insights, "Insights".to_string()),
-        (
-            Context::Log,
-            format!("A step's log ({})", key(Context::Pipeline, C::Log)),
-        ),
-        (
-            Context::Move,
-            format!("Move mode ({})", key(Context::Backlog, C::MoveMode)),
-        ),
-        (
-            Context::Filter,
-            format!("Filter ({})", key(Context::Backlog, C::Filter)),
-        ),
-        (
-            Context::Form,
-            format!(
-                "Item form ({}, {})",
-                key(Context::Backlog, C::Add),
-                key(Context::Backlog, C::Edit)
-            ),
-        ),
-        (Context::Confirm, "Yes or no".to_string()),
-        (Context::Prompt, "Reason".to_string()),
-        (
-            Context::People,
-            format!("Act as ({})", key(Context::Global, C::SwitchPerson)),
-        ),
-        (Context::Help, "This help".to_string()),
-    ];
-    let mut lines = Vec::new();
-    for (ctx, title) in groups {
-        lines.push(Line::from(Span::styled(title, t.column_header())));
-        for b in s.keymap.bindings.iter().filter(|b| b.context == ctx) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", b.keys_label()), t.key()),
-                Span::raw(b.help),
-            ]));
-        }
-        lines.push(Line::raw(""));
+fn help(
+    s: &AppState,
+    t: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+    view: &crate::app::help::HelpView,
+) {
+    use crate::app::help::{HelpLine, KEYS, lines, page, widths};
+    let (w, inner) = widths(area.width);
+    let all = lines(s, view, inner);
+    let shown = page(s);
+    let mut body: Vec<Line> = all
+        .iter()
+        .skip(view.scroll)
+        .take(shown)
+        .map(|l| match l {
+            HelpLine::Heading(h) => Line::from(Span::styled(h.clone(), t.column_header())),
+            HelpLine::Key(keys, help) => Line::from(vec![
+                Span::styled(format!("  {:<width$}", keys, width = KEYS - 2), t.key()),
+                Span::raw(help.clone()),
+            ]),
+            HelpLine::More(more) => Line::raw(format!("{:KEYS$}{more}", "")),
+            HelpLine::Blank => Line::raw(""),
+        })
+        .collect();
+    if view.searching || !view.search.text.is_empty() {
+        let text = if view.searching {
+            typed(&view.search, inner.saturating_sub(9) as u16)
+        } else {
+            view.search.text.clone()
+        };
+        body.insert(
+            0,
+            Line::from(Span::styled(format!("search: {text}"), t.key())),
+        );
+        body.truncate(shown);
     }
-    let height = area.height.saturating_sub(4);
-    let max_scroll = lines
-        .len()
-        .saturating_sub(height.saturating_sub(2) as usize);
-    let lines: Vec<Line> = lines.into_iter().skip(scroll.min(max_scroll)).collect();
+    let end = (view.scroll + shown).min(all.len());
+    let title = format!(
+        " Keys {}-{} of {} ({} search, {} page, {} closes) ",
+        (view.scroll + 1).min(all.len()),
+        end,
+        all.len(),
+        s.key(Context::Help, Command::Filter),
+        s.key(Context::Help, Command::PageDown),
+        s.key(Context::Help, Command::Back),
+    );
     boxed(
         t,
         frame,
         area,
         BoxSpec {
-            title: &format!(
-                " Keys ({} closes, {}/{} scroll) ",
-                s.key(Context::Help, Command::Back),
-                s.key(Context::Help, Command::Down),
-                s.key(Context::Help, Command::Up)
-            ),
-            w: 76,
-            h: height,
+            title: &title,
+            w,
+            h: shown as u16 + 2,
             wrap: false,
         },
-        lines,
+        body,
     );
 }
 

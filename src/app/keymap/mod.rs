@@ -45,6 +45,11 @@ vocabulary!(
         Keep = "keep", PutBack = "put-back", Yes = "yes", No = "no",
         Submit = "submit", NextField = "next-field", PrevField = "prev-field",
         ChoiceNext = "choice-next", ChoicePrev = "choice-prev",
+        NextPeriod = "next-period", PrevPeriod = "prev-period",
+        NextProject = "next-project", PrevProject = "prev-project",
+        StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
+        ShowProblems = "show-problems", ShowIncidents = "show-incidents",
+        NewProblem = "new-problem", CloseProblem = "close-problem",
     }
 );
 
@@ -77,6 +82,70 @@ impl Binding {
     pub fn keys_label(&self) -> String {
         let labels: Vec<String> = self.keys.iter().map(|(s, _)| label(s)).collect();
         labels.join("/")
+    }
+}
+
+impl Command {
+    /// Whether it changes the board: what a read-only board neither offers nor does.
+    pub fn writes(self) -> bool {
+        use Command as C;
+        matches!(
+            self,
+            C::RankDown
+                | C::RankUp
+                | C::RankTop
+                | C::RankBottom
+                | C::MoveMode
+                | C::Add
+                | C::Edit
+                | C::Accept
+                | C::Refine
+                | C::Cancel
+                | C::Block
+                | C::Queue
+                | C::Plan
+                | C::Escape
+                | C::CardLeft
+                | C::CardRight
+                | C::StartSprint
+                | C::CompleteSprint
+                | C::NewSprint
+                | C::Pull
+                | C::Wip
+                | C::Ageing
+                | C::ReviewOps
+                | C::Run
+                | C::Reject
+                | C::Restart
+                | C::VoteGo
+                | C::VoteNoGo
+                | C::Switch
+                | C::Rollback
+                | C::Determine
+                | C::ConcludePd
+                | C::Ticket
+                | C::Rerun
+                | C::StartHandover
+                | C::SubmitEvidence
+                | C::Waive
+                | C::NewIncident
+                | C::Take
+                | C::Assign
+                | C::Hold
+                | C::Resolve
+                | C::CloseIncident
+                | C::CloseHypercare
+                | C::ExtendHypercare
+                | C::Rotate
+                | C::RaiseProblem
+                | C::EnhancementTicket
+                | C::NewProblem
+                | C::Investigate
+                | C::KnownError
+                | C::Fix
+                | C::CloseProblem
+                | C::Undo
+        )
     }
 }
 
@@ -203,12 +272,14 @@ impl Keymap {
 
     /// The footer: the first key and short label of the hinted bindings of a context,
     /// then the global ones.
-    pub fn hints(&self, context: Context) -> Vec<(String, &'static str)> {
+    /// On a read-only board (`writable` false), only what works there.
+    pub fn hints(&self, context: Context, writable: bool) -> Vec<(String, &'static str)> {
         let first_key = |b: &Binding| b.keys.first().map(|(s, _)| label(s)).unwrap_or_default();
         let of = |ctx: Context| {
             self.bindings
                 .iter()
                 .filter(move |b| !b.hint.is_empty() && b.context == ctx)
+                .filter(move |b| writable || !b.command.writes())
                 .map(move |b| (first_key(b), b.hint))
         };
         let mut out: Vec<(String, &'static str)> = of(context).collect();

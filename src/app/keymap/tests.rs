@@ -127,3 +127,69 @@ fn every_default_key_parses_and_no_key_is_bound_twice_in_a_context() {
         }
     }
 }
+
+/// Where a tab's own key means something else than the same key everywhere, on purpose (none
+/// today). Overlays and text input keep every key to themselves and are not asked.
+const SHADOWS_ON_PURPOSE: &[(Context, &str)] = &[];
+
+#[test]
+fn no_key_of_a_tab_hides_a_key_that_means_the_same_everywhere_unless_on_purpose() {
+    let km = Keymap::default();
+    let global: Vec<(&Key, Command)> = km
+        .bindings
+        .iter()
+        .filter(|b| b.context == Context::Global)
+        .flat_map(|b| b.keys.iter().map(move |(_, k)| (k, b.command)))
+        .collect();
+    let mut hidden = Vec::new();
+    for b in km
+        .bindings
+        .iter()
+        .filter(|b| b.context != Context::Global && super::falls_through(b.context))
+    {
+        for (name, key) in &b.keys {
+            for (g, command) in &global {
+                if *g == key
+                    && *command != b.command
+                    && !SHADOWS_ON_PURPOSE.contains(&(b.context, name.as_str()))
+                {
+                    hidden.push(format!(
+                        "{} `{name}` ({}) hides the global {}",
+                        b.context, b.command, command
+                    ));
+                }
+            }
+        }
+    }
+    assert!(hidden.is_empty(), "{}", hidden.join("\n"));
+}
+
+#[test]
+fn every_action_is_named_for_what_it_does_in_its_context() {
+    // A command shared by contexts must mean the same kind of thing in each: the sprint's
+    // commands stay on the Sprint tab, an incident's on the incidents.
+    let km = Keymap::default();
+    let only = |command: Command, contexts: &[Context]| {
+        for b in km.bindings.iter().filter(|b| b.command == command) {
+            assert!(
+                contexts.contains(&b.context),
+                "{command} is bound in {}, where it does something else",
+                b.context
+            );
+        }
+    };
+    only(Command::NextSprint, &[Context::Sprint]);
+    only(Command::PrevSprint, &[Context::Sprint]);
+    only(Command::StartSprint, &[Context::Sprint]);
+    only(Command::NewIncident, &[Context::Service]);
+    only(Command::CloseIncident, &[Context::Service]);
+    only(
+        Command::Submit,
+        &[
+            Context::Prompt,
+            Context::Form,
+            Context::Palette,
+            Context::People,
+        ],
+    );
+}

@@ -62,22 +62,22 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
     match cmd {
         Command::Down => s.handover.item += 1,
         Command::Up => s.handover.item = s.handover.item.saturating_sub(1),
-        Command::NextSprint => {
+        Command::NextProject => {
             s.handover.project += 1;
             s.handover.item = 0;
         }
-        Command::PrevSprint => {
+        Command::PrevProject => {
             s.handover.project = s.handover.project.saturating_sub(1);
             s.handover.item = 0;
         }
-        Command::StartSprint => {
+        Command::StartHandover => {
             if let Some(h) = shown(s).map(|h| h.project.clone())
                 && writable(s)
             {
                 return Some(vec![Effect::StartHandover(h)]);
             }
         }
-        Command::Submit => ask(s, "Evidence (text or a link):", Ask::Evidence, true),
+        Command::SubmitEvidence => ask(s, "Evidence (text or a link):", Ask::Evidence, true),
         Command::Accept => return Some(act(s, Act::Accept)),
         Command::Reject => ask(s, "Why reject it?", Ask::RejectItem, false),
         Command::Waive => ask(s, "Waive until YYYY-MM-DD, then why:", Ask::Waive, false),

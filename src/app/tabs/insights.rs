@@ -34,9 +34,9 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::Down => v.scroll = v.scroll.saturating_add(1),
         Command::Up => v.scroll = v.scroll.saturating_sub(1),
         Command::First => v.scroll = 0,
-        Command::NextSprint | Command::PrevSprint => {
+        Command::NextPeriod | Command::PrevPeriod => {
             let at = PERIODS.iter().position(|w| *w == v.weeks).unwrap_or(1);
-            let at = if cmd == Command::NextSprint {
+            let at = if cmd == Command::NextPeriod {
                 (at + 1).min(PERIODS.len() - 1)
             } else {
                 at.saturating_sub(1)

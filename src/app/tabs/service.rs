@@ -93,7 +93,7 @@ pub(crate) fn clamp(s: &mut AppState) {
 
 /// The tab's answer to a key, or `None` when the key is not the tab's.
 pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
-    if matches!(cmd, Command::NextSprint | Command::PrevSprint) {
+    if matches!(cmd, Command::ShowProblems | Command::ShowIncidents) {
         s.service.problems = !s.service.problems;
         return Some(vec![]);
     }
@@ -246,7 +246,7 @@ fn problem_key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
     match cmd {
         Command::Down => s.service.problem += 1,
         Command::Up => s.service.problem = s.service.problem.saturating_sub(1),
-        Command::NewIncident => {
+        Command::NewProblem => {
             if !crate::app::say::may(s, &crate::domain::policy::RAISE_A_PROBLEM) {
                 return Some(vec![]);
             }
@@ -260,7 +260,7 @@ fn problem_key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::Investigate => return Some(pstep(s, ProblemStep::Investigate)),
         Command::Fix => return Some(pstep(s, ProblemStep::Fix)),
         Command::Resolve => return Some(pstep(s, ProblemStep::Resolve)),
-        Command::CloseIncident => return Some(pstep(s, ProblemStep::Close)),
+        Command::CloseProblem => return Some(pstep(s, ProblemStep::Close)),
         Command::KnownError => {
             if let Some(id) = id.clone()
                 && crate::app::say::may(s, &crate::domain::policy::RECORD_A_KNOWN_ERROR)

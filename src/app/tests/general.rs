@@ -274,11 +274,90 @@ fn keys_that_mean_the_same_everywhere_are_answered_on_every_tab_but_not_in_move_
     }
     press(&mut s, "3?");
     assert!(
-        matches!(s.overlay, Some(Overlay::Help { .. })),
+        matches!(s.overlay, Some(Overlay::Help(_))),
         "help from the Kanban tab"
     );
     s.overlay = None;
     press(&mut s, "1m3");
     assert_eq!(s.tab, Tab::Backlog, "move mode keeps the tab");
     assert_eq!(s.context(), Context::Move);
+}
+
+#[test]
+fn help_opens_where_you_are_pages_searches_and_offers_only_what_works() {
+    use crate::app::help::{HelpLine, lines, widths};
+    let mut s = board(3);
+    update(&mut s, Msg::Resize(80, 24));
+    press(&mut s, "4?");
+    let Some(Overlay::Help(view)) = s.overlay.clone() else {
+        panic!("no help")
+    };
+    let (_, inner) = widths(80);
+    let all = lines(&s, &view, inner);
+    assert_eq!(all[0], HelpLine::Heading("Here: Pipeline".into()));
+    // Descriptions wrap to the box: no line wider than it.
+    for l in &all {
+        let text = match l {
+            HelpLine::Key(k, h) => format!("  {k:<16}{h}"),
+            HelpLine::More(m) => format!("{:18}{m}", ""),
+            HelpLine::Heading(h) => h.clone(),
+            HelpLine::Blank => String::new(),
+        };
+        assert!(text.chars().count() <= inner, "{text}");
+    }
+    assert!(
+        all.iter().any(|l| matches!(l, HelpLine::More(_))),
+        "a long one wrapped"
+    );
+    // A page down, then the end, then the top.
+    code(&mut s, KeyCode::PageDown);
+    let scroll = |s: &AppState| match &s.overlay {
+        Some(Overlay::Help(v)) => v.scroll,
+        _ => panic!("closed"),
+    };
+    assert_eq!(scroll(&s), crate::app::help::page(&s));
+    press(&mut s, "G");
+    assert_eq!(scroll(&s), all.len() - crate::app::help::page(&s));
+    press(&mut s, "g");
+    assert_eq!(scroll(&s), 0);
+    // A search narrows it to what matches; Esc clears it, then closes the help.
+    press(&mut s, "/rollback");
+    code(&mut s, KeyCode::Enter);
+    let Some(Overlay::Help(view)) = s.overlay.clone() else {
+        panic!("no help")
+    };
+    let found = lines(&s, &view, inner);
+    assert!(
+        found
+            .iter()
+            .all(|l| !matches!(l, HelpLine::Key(_, h) if !h.contains("roll"))),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|l| matches!(l, HelpLine::Key(k, _) if k == "B"))
+    );
+    code(&mut s, KeyCode::Esc);
+    assert!(matches!(&s.overlay, Some(Overlay::Help(v)) if v.search.text.is_empty()));
+    code(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+    // A read-only board's help and footer offer no write.
+    s.readonly = true;
+    press(&mut s, "?");
+    let Some(Overlay::Help(view)) = s.overlay.clone() else {
+        panic!("no help")
+    };
+    let offered = lines(&s, &view, inner);
+    assert!(
+        !offered
+            .iter()
+            .any(|l| matches!(l, HelpLine::Key(_, h) if h.contains("roll it back")))
+    );
+    assert!(
+        s.keymap
+            .hints(Context::Pipeline, false)
+            .iter()
+            .all(|(_, hint)| !["run", "accept", "go"].contains(hint))
+    );
 }

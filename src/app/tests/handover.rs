@@ -25,7 +25,7 @@ mod handover_keys {
     fn the_keys_submit_accept_reject_and_waive_the_selected_item() {
         let mut s = board();
         assert_eq!(s.context(), Context::Handover);
-        press(&mut s, "u");
+        press(&mut s, "e");
         press(&mut s, "wiki/runbooks");
         assert_eq!(
             code(&mut s, KeyCode::Enter),

@@ -183,7 +183,7 @@ mod problem_keys {
     fn p_raises_a_problem_from_the_selected_incident() {
         let mut s = board();
         acting(&mut s, "omar", Role::ServiceManager);
-        press(&mut s, "jP");
+        press(&mut s, "jp");
         press(&mut s, "quota reached");
         assert_eq!(
             code(&mut s, KeyCode::Enter),

@@ -82,7 +82,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
             ),
             Line::raw(format!(
                 "press {}, or `firebreak handover start PROJECT`.",
-                s.key(Context::Handover, Command::StartSprint)
+                s.key(Context::Handover, Command::StartHandover)
             )),
         ];
         frame.render_widget(Paragraph::new(text), inner);

@@ -168,7 +168,7 @@ fn draw_problems(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hit
             Line::raw(""),
             Line::raw(format!(
                 " No problems. Press {} to raise one, {} on an incident to raise one from it, or:",
-                s.key(Context::Problems, Command::NewIncident),
+                s.key(Context::Problems, Command::NewProblem),
                 s.key(Context::Service, Command::RaiseProblem)
             )),
             Line::raw("   firebreak problem add \"Sessions expire under load\" --incident INC-1"),

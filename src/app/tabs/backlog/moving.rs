@@ -4,7 +4,7 @@
 use super::view::Moving;
 use crate::app::keymap::{Command, Context};
 use crate::app::say::{flash, flash_error, writable};
-use crate::app::{AppState, Effect, Overlay};
+use crate::app::{AppState, Effect};
 use crate::domain::backlog::{self, RankMove};
 
 pub(super) fn start(s: &mut AppState) {
@@ -75,7 +75,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
             put_back(s);
             return vec![Effect::Quit];
         }
-        Some(Command::Help) => s.overlay = Some(Overlay::Help { scroll: 0 }),
+        Some(Command::Help) => crate::app::help::open(s),
         _ => {}
     }
     vec![]
