@@ -797,3 +797,16 @@ fn a_click_selects_what_the_frame_drew_there() {
             == "INC-3"
     );
 }
+
+#[test]
+fn a_long_message_ends_with_the_key_that_shows_it_whole() {
+    let mut f = Fixture::demo();
+    let long = "FB-10 is blocked (waiting on the payment provider's new SDK and its security review), so it cannot be pulled; unblock it first";
+    f.shell.state_mut().flash = None;
+    app::update(f.state_mut(), Msg::Said(long.into()));
+    let screen = f.screen(80, 24);
+    let status = screen.lines().nth(22).unwrap();
+    assert!(status.contains("… (M all of it)"), "{status}");
+    f.keys(&[KeyCode::Char('M')]);
+    insta::assert_snapshot!("messages_80x24", f.screen(80, 24));
+}

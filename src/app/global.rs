@@ -38,6 +38,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
             return vec![Effect::Reload];
         }
         Command::SwitchPerson => switch_person(s),
+        Command::Messages => s.overlay = Some(Overlay::Messages { scroll: 0 }),
         _ => {}
     }
     vec![]
@@ -88,6 +89,22 @@ pub(super) fn people_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> 
             }
         }
         _ => {}
+    }
+    vec![]
+}
+
+/// The keys of the messages: scrolled up from the newest.
+pub(super) fn messages_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> {
+    let n = s.said.len();
+    if let Some(Overlay::Messages { scroll }) = &mut s.overlay {
+        match cmd {
+            Some(Command::Back) => s.overlay = None,
+            Some(Command::Up) => *scroll = (*scroll + 1).min(n.saturating_sub(1)),
+            Some(Command::Down) => *scroll = scroll.saturating_sub(1),
+            Some(Command::First) => *scroll = n.saturating_sub(1),
+            Some(Command::Last) => *scroll = 0,
+            _ => {}
+        }
     }
     vec![]
 }

@@ -108,6 +108,10 @@ fn groups(s: &AppState, from: Option<Context>) -> Vec<(Context, String)> {
             Context::People,
             format!("Act as ({})", key(Context::Global, C::SwitchPerson)),
         ),
+        (
+            Context::Messages,
+            format!("Messages ({})", key(Context::Global, C::Messages)),
+        ),
         (Context::Help, "This help".to_string()),
     ];
     let mut out: Vec<(Context, String)> = Vec::new();

@@ -212,6 +212,10 @@ pub enum Overlay {
     People {
         selected: usize,
     },
+    /// Every message of this session, whole: how far up from the newest it is scrolled.
+    Messages {
+        scroll: usize,
+    },
     /// The command palette: actions of `from` matching what is typed.
     Palette {
         from: Context,
@@ -309,6 +313,8 @@ pub struct AppState {
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub flash: Option<Flash>,
+    /// This session's messages, oldest first (the last few hundred): what `M` shows whole.
+    pub said: Vec<Flash>,
     pub now: DateTime<Utc>,
     pub refreshed: DateTime<Utc>,
     pub size: (u16, u16),
@@ -369,6 +375,7 @@ impl AppState {
             tab: Tab::Backlog,
             overlay: None,
             flash: None,
+            said: Vec::new(),
             now,
             refreshed: now,
             size: (80, 24),
@@ -385,6 +392,7 @@ impl AppState {
             Some(Overlay::Prompt { .. }) => Context::Prompt,
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::People { .. }) => Context::People,
+            Some(Overlay::Messages { .. }) => Context::Messages,
             Some(Overlay::Palette { .. }) => Context::Palette,
             Some(Overlay::Log { .. }) => Context::Log,
             None if self.tab == Tab::Kanban && self.kanban.reviews => Context::OpsReviews,

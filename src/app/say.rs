@@ -4,20 +4,28 @@
 
 use super::{AppState, Effect, Flash, Overlay, Pending};
 
-pub(crate) fn flash(s: &mut AppState, text: impl Into<String>) {
-    s.flash = Some(Flash {
-        text: text.into(),
-        error: false,
+/// How many messages the session keeps for `M`.
+const KEPT: usize = 500;
+
+fn say(s: &mut AppState, text: String, error: bool) {
+    let said = Flash {
+        text,
+        error,
         at: s.now,
-    });
+    };
+    if s.said.len() >= KEPT {
+        s.said.remove(0);
+    }
+    s.said.push(said.clone());
+    s.flash = Some(said);
+}
+
+pub(crate) fn flash(s: &mut AppState, text: impl Into<String>) {
+    say(s, text.into(), false);
 }
 
 pub(crate) fn flash_error(s: &mut AppState, text: impl Into<String>) {
-    s.flash = Some(Flash {
-        text: text.into(),
-        error: true,
-        at: s.now,
-    });
+    say(s, text.into(), true);
 }
 
 /// Refuses every write on a read-only board, with a message.

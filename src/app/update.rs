@@ -247,6 +247,11 @@ fn saved(s: &mut AppState, item: Item, mut text: String) -> Vec<Effect> {
 /// A key, to whoever has the keyboard: an overlay, the filter, move mode, else the tab on
 /// screen, and the global room for what the tab does not take.
 fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
+    // Too small to draw, the screen says the quit key works: it does, whatever was open (a
+    // form would otherwise take it as text nobody can see).
+    if s.too_small() && s.keymap.lookup(Context::Global, k) == Some(super::keymap::Command::Quit) {
+        return vec![Effect::Quit];
+    }
     let context = s.context();
     let found = s.keymap.lookup_where(context, k);
     let cmd = found.map(|(_, c)| c);
@@ -271,6 +276,7 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
         Context::Form => super::form::key(s, cmd, k),
         Context::Help => super::help::key(s, cmd, k),
         Context::People => global::people_key(s, cmd),
+        Context::Messages => global::messages_key(s, cmd),
         Context::Palette => match super::palette::key(s, cmd, k) {
             super::palette::Answer::Done => vec![],
             super::palette::Answer::Run(Context::Global, c) => global::command(s, c),

@@ -183,9 +183,33 @@ fn draw_tabs(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn draw_status(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    // A message longer than the line ends with the key that shows it whole.
+    let fitted = |mark: &str, text: &str| -> String {
+        use unicode_width::UnicodeWidthStr;
+        let line = format!(" {mark} {text}");
+        if line.width() <= area.width as usize {
+            return line;
+        }
+        let more = format!(
+            "… ({} all of it)",
+            s.key(Context::Global, Command::Messages)
+        );
+        let room = (area.width as usize).saturating_sub(more.width());
+        let mut cut = String::new();
+        let mut used = 0;
+        for c in line.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            cut.push(c);
+        }
+        cut + &more
+    };
     let line = match &s.flash {
-        Some(f) if f.error => Line::from(Span::styled(format!(" ✖ {}", f.text), t.error())),
-        Some(f) => Line::from(Span::styled(format!(" • {}", f.text), t.info())),
+        Some(f) if f.error => Line::from(Span::styled(fitted("✖", &f.text), t.error())),
+        Some(f) => Line::from(Span::styled(fitted("•", &f.text), t.info())),
         None => match &s.backlog.moving {
             Some(m) => Line::from(Span::styled(
                 format!(

@@ -13,6 +13,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     match &s.overlay {
         None => {}
         Some(Overlay::Help(view)) => help(s, t, frame, area, view),
+        Some(Overlay::Messages { scroll }) => messages(s, t, frame, area, *scroll),
         Some(Overlay::Log { scroll }) => {
             let (title, text) = crate::ui::tabs::pipeline::step_log(s);
             let height = area.height.saturating_sub(2);
@@ -301,6 +302,49 @@ fn help(
 }
 
 /// The size and title of a centred box; `wrap` folds long lines, else they are cut.
+/// Every message of the session, whole and wrapped, newest at the bottom; `scroll` messages up
+/// from the newest.
+fn messages(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, scroll: usize) {
+    let w = area.width.saturating_sub(4);
+    let inner = w.saturating_sub(2) as usize;
+    let room = area.height.saturating_sub(6) as usize;
+    let upto = s.said.len().saturating_sub(scroll);
+    let mut lines: Vec<Line> = Vec::new();
+    for said in &s.said[..upto] {
+        let mark = if said.error { "✖" } else { "•" };
+        let style = if said.error { t.error() } else { t.info() };
+        let text = format!(
+            "{} {mark} {}",
+            said.at.format("%H:%M:%S"),
+            crate::domain::text::safe_line(&said.text)
+        );
+        for part in crate::format::wrap(&text, inner, "           ") {
+            lines.push(Line::from(Span::styled(part, style)));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::raw("Nothing was said yet in this session."));
+    }
+    let lines: Vec<Line> = lines.split_off(lines.len().saturating_sub(room));
+    boxed(
+        t,
+        frame,
+        area,
+        BoxSpec {
+            title: &format!(
+                " Messages, newest last ({}/{} scroll, {} closes) ",
+                s.key(Context::Messages, Command::Up),
+                s.key(Context::Messages, Command::Down),
+                s.key(Context::Messages, Command::Back)
+            ),
+            w,
+            h: lines.len() as u16 + 2,
+            wrap: false,
+        },
+        lines,
+    );
+}
+
 /// What is typed, scrolled to keep the cursor in `width` columns, with the cursor drawn.
 pub fn typed(input: &crate::app::input::LineInput, width: u16) -> String {
     let (before, after) = input.window(width as usize);

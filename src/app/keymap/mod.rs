@@ -50,6 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
+        Messages = "messages",
     }
 );
 
@@ -62,7 +63,7 @@ vocabulary!(
         Palette = "palette",
         Filter = "filter", Log = "log",
         Confirm = "confirm", Prompt = "prompt", Form = "form", Help = "help",
-        People = "people",
+        People = "people", Messages = "messages",
     }
 );
 

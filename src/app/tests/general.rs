@@ -361,3 +361,31 @@ fn help_opens_where_you_are_pages_searches_and_offers_only_what_works() {
             .all(|(_, hint)| !["run", "accept", "go"].contains(hint))
     );
 }
+
+#[test]
+fn every_message_of_the_session_can_be_read_whole() {
+    let mut s = board(3);
+    s.me = Actor::person(&people()[1]);
+    press(&mut s, "J");
+    press(&mut s, "t");
+    assert_eq!(s.said.len(), 2, "{:?}", s.said);
+    assert!(s.said.iter().all(|m| m.error));
+    press(&mut s, "M");
+    assert_eq!(s.context(), Context::Messages);
+    press(&mut s, "k");
+    assert!(matches!(s.overlay, Some(Overlay::Messages { scroll: 1 })));
+    press(&mut s, "q");
+    assert!(
+        s.overlay.is_none(),
+        "q closes the messages, it does not quit"
+    );
+}
+
+#[test]
+fn on_a_screen_too_small_q_quits_even_with_a_form_open() {
+    let mut s = board(3);
+    press(&mut s, "a");
+    assert!(matches!(s.overlay, Some(Overlay::Form(_))));
+    update(&mut s, Msg::Resize(40, 10));
+    assert_eq!(press(&mut s, "q"), [Effect::Quit]);
+}
