@@ -948,3 +948,46 @@ fn every_exit_code_the_readme_lists_is_what_the_commands_return() {
         };
     }
 }
+
+#[test]
+fn release_show_tells_the_gates_the_slots_what_production_printed_and_what_is_next() {
+    let b = Board::with("ok.toml");
+    to_the_shadow_with_every_vote(&b);
+    let shadow = String::from_utf8(
+        b.run(&["release", "show", "1.0.0"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(shadow.contains("accepted by grace (tester)"), "{shadow}");
+    assert!(
+        shadow.contains("go from omar (service-manager)"),
+        "{shadow}"
+    );
+    assert!(
+        shadow.contains("blue   1.0.0      shadow (go/no-go)"),
+        "{shadow}"
+    );
+    assert!(
+        shadow.contains("Waits on: rita (release-manager, to switch)"),
+        "{shadow}"
+    );
+    b.as_("rita", &["release", "switch", "1.0.0", "--reason", "go"])
+        .assert()
+        .success();
+    let live = String::from_utf8(
+        b.run(&["release", "show", "1.0.0"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(live.contains("Switched live by rita"), "{live}");
+    assert!(
+        live.contains("  traffic now goes to blue for 1.0.0"),
+        "{live}"
+    );
+    assert!(live.contains("Next: nothing: it is live"), "{live}");
+    assert!(live.contains("blue   1.0.0      LIVE"), "{live}");
+}

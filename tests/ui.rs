@@ -778,9 +778,10 @@ fn a_click_selects_what_the_frame_drew_there() {
     click(&mut f, 5, 6);
     let screen = f.screen(120, 40);
     assert!(screen.contains("1.0.0 of permits-online"), "{screen}");
-    // A Kanban card: the second card of Review (the third column).
+    // A Kanban card: the second card of Review (the third column), its cards three lines tall
+    // (two for the title) where the column has room.
     click(&mut f, 26, 1);
-    click(&mut f, 65, 9);
+    click(&mut f, 65, 10);
     let (column, row) = (f.state().kanban.column, f.state().kanban.row);
     assert_eq!((column, row), (2, 1));
     // An incident on the Service tab.
@@ -809,4 +810,13 @@ fn a_long_message_ends_with_the_key_that_shows_it_whole() {
     assert!(status.contains("… (M all of it)"), "{status}");
     f.keys(&[KeyCode::Char('M')]);
     insta::assert_snapshot!("messages_80x24", f.screen(80, 24));
+}
+
+#[test]
+fn a_kanban_cards_detail_opens_with_enter() {
+    let mut f = Fixture::demo();
+    f.act_as("sam");
+    f.keys(&[KeyCode::Char('3'), KeyCode::Char('l'), KeyCode::Enter]);
+    insta::assert_snapshot!("kanban_detail_120x40", f.screen(120, 40));
+    insta::assert_snapshot!("kanban_detail_80x24", f.screen(80, 24));
 }

@@ -3,6 +3,7 @@
 //! effects for the shell to carry out. No IO and no clock here, so every key sequence can be
 //! tested without a terminal.
 
+pub mod detail;
 pub mod form;
 mod global;
 pub mod help;
@@ -276,6 +277,8 @@ pub struct AppState {
     /// The board's rows in rank order (see `Snapshot::items`).
     pub items: Rows,
     pub backlog: BacklogView,
+    /// The item detail pane, on the Backlog's or the Kanban board's selection.
+    pub detail: Option<detail::Detail>,
     pub columns: Vec<ColumnLimit>,
     pub overrides: Vec<Override>,
     pub kanban: KanbanView,
@@ -347,6 +350,7 @@ impl AppState {
             items: Vec::new(),
             // Finished work (done, released, cancelled) is out of the way until asked for.
             backlog: BacklogView::default(),
+            detail: None,
             columns: ColumnLimit::defaults(),
             overrides: Vec::new(),
             kanban: KanbanView::default(),

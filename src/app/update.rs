@@ -191,7 +191,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
             "The board changed while you were moving an item; it was put back.",
         );
     }
-    effects.extend(s.backlog.detail.as_ref().map(|d| Effect::LoadDetail(d.id)));
+    effects.extend(s.detail.as_ref().map(|d| Effect::LoadDetail(d.id)));
     effects
 }
 
@@ -211,7 +211,6 @@ fn saved(s: &mut AppState, item: Item, mut text: String) -> Vec<Effect> {
         text = format!("Undone: {what}.");
     } else if let Some(p) = position {
         let full = s
-            .backlog
             .detail
             .as_ref()
             .filter(|d| d.id == id)

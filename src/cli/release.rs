@@ -406,7 +406,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                         ("acceptances", to_json(&view.acceptances)),
                         ("votes", to_json(&view.votes)),
                         ("slots", to_json(&slots)),
-                        ("next", next_text(&next).into()),
+                        ("next", next_words(view.release.state, &next).into()),
                         // What `--if-revision` takes: a decision on this view is refused once
                         // the release moves on.
                         ("revision", view.revision.into()),
@@ -464,7 +464,103 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                     .collect();
                 print_table(out, &rows)?;
             }
-            writeln!(out, "\nNext: {}", next_text(&next))?;
+            let people: Vec<crate::domain::Person> = store
+                .people()?
+                .into_iter()
+                .filter(|p| !p.roles.contains(&crate::domain::Role::Automation))
+                .collect();
+            let rotations = store.rotations()?;
+            let parties = store.project(&r.project)?.parties;
+            let progress = view.progress();
+            let sign = |x: &crate::domain::release::Sign, yes: &str, no: &str| {
+                format!(
+                    "  {} {} ({}) {}{}",
+                    if x.yes { yes } else { no },
+                    x.person,
+                    x.role,
+                    crate::format::when(x.at),
+                    if x.comment.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", x.comment)
+                    }
+                )
+            };
+            if !view.acceptances.is_empty() {
+                writeln!(out, "\nFIREBREAK")?;
+                for a in &view.acceptances {
+                    writeln!(out, "{}", sign(a, "accepted by", "REJECTED by"))?;
+                }
+            }
+            if !view.votes.is_empty() {
+                writeln!(out, "\nGO/NO-GO")?;
+                for v in &view.votes {
+                    writeln!(out, "{}", sign(v, "go from", "NO-GO from"))?;
+                }
+            }
+            if !slots.is_empty() {
+                let all = store.releases()?;
+                writeln!(out, "\nSLOTS")?;
+                for (slot, release, live) in &slots {
+                    let holds = all
+                        .iter()
+                        .find(|x| Some(&x.version) == release.as_ref())
+                        .map(|x| x.state);
+                    writeln!(
+                        out,
+                        "  {slot:<6} {:<10} {}",
+                        release.as_deref().unwrap_or("-"),
+                        crate::domain::release::slot_role(*live, holds)
+                    )?;
+                }
+            }
+            for e in store.history("release", &r.version)? {
+                if !matches!(e.action.as_str(), "switch" | "rollback") {
+                    continue;
+                }
+                let said = e.details["output"].as_str().unwrap_or("").trim();
+                writeln!(
+                    out,
+                    "\n{} by {} {}: {}",
+                    if e.action == "switch" {
+                        "Switched live"
+                    } else {
+                        "Rolled back"
+                    },
+                    e.actor,
+                    crate::format::when(e.at),
+                    if said.is_empty() {
+                        "production's command printed nothing"
+                    } else {
+                        "production's command printed"
+                    }
+                )?;
+                for line in said.lines() {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+            let waits: Vec<String> = crate::domain::release::waits_on(
+                r,
+                &parties,
+                &progress,
+                pd.as_ref().is_some_and(|p| p.concluded.is_some()),
+            )
+            .iter()
+            .map(|w| {
+                w.named(&crate::domain::release::who_answers(
+                    w,
+                    r,
+                    &progress,
+                    &people,
+                    &rotations,
+                    ctx.now.date_naive(),
+                ))
+            })
+            .collect();
+            writeln!(out, "\nNext: {}", next_words(r.state, &next))?;
+            if !waits.is_empty() {
+                writeln!(out, "Waits on: {}", waits.join("; "))?;
+            }
         }
         ReleaseCmd::List { json } => {
             if *json {
@@ -500,6 +596,22 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
 fn say(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
     writeln!(out, "{text}")?;
     Ok(())
+}
+
+/// What comes next for a release in `state`: where the automation stands only while it runs.
+fn next_words(state: crate::domain::release::ReleaseState, next: &Next) -> String {
+    use crate::domain::release::ReleaseState as S;
+    match state {
+        S::Live => "nothing: it is live".into(),
+        S::Standby => "nothing: it stands by, for a rollback".into(),
+        S::RolledBack => "nothing: it was rolled back; a new version is the fix".into(),
+        S::Abandoned => "nothing: it was abandoned at go/no-go; a new version is the fix".into(),
+        S::Halted => format!(
+            "{}: its team's problem determination, then a new version",
+            next_text(next)
+        ),
+        _ => next_text(next),
+    }
 }
 
 fn next_text(next: &Next) -> String {

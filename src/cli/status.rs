@@ -55,10 +55,15 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
         rows.push(json!({ "version": r.version, "project": r.project, "state": r.state, "at": at, "waiting_on": on, "waiting_on_people": named, "slot": r.slot }));
     }
     let mut slots = Vec::new();
+    let all = store.releases()?;
     for p in &projects {
         for (slot, release, live) in store.slots(&p.name)? {
-            slots
-                .push(json!({ "project": p.name, "slot": slot, "release": release, "live": live }));
+            let holds = all
+                .iter()
+                .find(|x| Some(&x.version) == release.as_ref())
+                .map(|x| x.state);
+            let role = crate::domain::release::slot_role(live, holds);
+            slots.push(json!({ "project": p.name, "slot": slot, "release": release, "live": live, "role": role }));
         }
     }
     let limits = store.column_limits()?;
@@ -178,11 +183,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             s["project"].as_str().unwrap_or(""),
             s["slot"].as_str().unwrap_or(""),
             s["release"].as_str().unwrap_or("-"),
-            if s["live"] == true {
-                "LIVE"
-            } else {
-                "shadow/standby"
-            }
+            s["role"].as_str().unwrap_or("")
         )?;
     }
     writeln!(out, "INCIDENTS (P1, P2)")?;

@@ -241,8 +241,11 @@ impl Store {
                 Change::Rollback => rollback_rows(tx, &next, &routing, reason, actor, now)?,
             }
             save(tx, &next, now)?;
+            // What production's command printed is kept with the change, for the board, `release
+            // show` and the audit trail.
             let event = event.details(serde_json::json!({
                 "slot": routing.slot, "to": routing.version, "from": routing.from,
+                "output": output,
             }));
             append_event(tx, &event)?;
             Ok(Changed {

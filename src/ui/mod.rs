@@ -2,6 +2,7 @@
 //! rows only for what is on screen, so a frame costs the same at 100 items or 100,000.
 
 mod card;
+mod detail;
 mod overlays;
 mod tabs;
 pub mod theme;

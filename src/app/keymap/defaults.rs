@@ -76,6 +76,8 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Kanban, "k up", C::Up, "select the previous card", ""),
         (Kanban, "H shift-left", C::CardLeft, "move the card back a column (review to in progress)", "move ←"),
         (Kanban, "L shift-right", C::CardRight, "move the card on a column (pull, submit, approve)", "move →"),
+        (Kanban, "enter", C::Open, "open or close the card's detail", "detail"),
+        (Kanban, "esc", C::Back, "close the card's detail", ""),
         (Kanban, "p", C::Pull, "pull the selected Ready card, or the next in the pull order", "pull"),
         (Kanban, "w", C::Wip, "set the selected column's WIP limit and mode", "limit"),
         (Kanban, "o", C::OpsQueue, "show the delivery stories waiting for an operations review", "ops reviews"),

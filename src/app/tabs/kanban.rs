@@ -172,7 +172,15 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
     if s.kanban.reviews {
         return reviews_key(s, cmd);
     }
+    let before = selected(s).map(|i| i.id);
     match cmd {
+        Command::Open => {
+            let id = before;
+            return Some(crate::app::detail::toggle(s, id));
+        }
+        Command::Back => {
+            crate::app::detail::close(s);
+        }
         Command::OpsQueue => s.kanban.reviews = true,
         Command::Left => s.kanban.column = s.kanban.column.saturating_sub(1),
         Command::Right => s.kanban.column += 1,
@@ -188,7 +196,13 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         _ => return None,
     }
     clamp(s);
-    Some(vec![])
+    // The open detail follows the selection.
+    let after = selected(s).map(|i| i.id);
+    Some(if after != before {
+        crate::app::detail::follow(s, after)
+    } else {
+        vec![]
+    })
 }
 
 /// Asks the store to move a card into `to`; a full reasoned column asks why first.

@@ -136,7 +136,7 @@ pub(super) fn saved(s: &mut AppState, id: ItemId) -> Vec<Effect> {
         Tab::Sprint => return sprint::burndown_effect(s),
         _ => {}
     }
-    match &s.backlog.detail {
+    match &s.detail {
         Some(d) if d.id == id => vec![Effect::LoadDetail(id)],
         _ => vec![],
     }

@@ -315,5 +315,5 @@ fn the_detail_pane_follows_the_selection() {
     );
     assert_eq!(press(&mut s, "j"), [Effect::LoadDetail(ItemId(2))]);
     code(&mut s, KeyCode::Esc);
-    assert!(s.backlog.detail.is_none());
+    assert!(s.detail.is_none());
 }

@@ -257,6 +257,25 @@ mod kanban_keys {
             [Effect::SetWip(_)]
         ));
     }
+
+    #[test]
+    fn enter_opens_the_cards_detail_which_follows_the_selection() {
+        let mut s = board();
+        press(&mut s, "l");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::LoadDetail(ItemId(4))]
+        );
+        assert!(matches!(&s.detail, Some(d) if d.tab == Tab::Kanban && d.id == ItemId(4)));
+        assert_eq!(press(&mut s, "j"), [Effect::LoadDetail(ItemId(5))]);
+        // The Backlog does not show the Kanban's pane, nor close it.
+        press(&mut s, "1");
+        code(&mut s, KeyCode::Esc);
+        assert!(s.detail.is_some());
+        press(&mut s, "3");
+        code(&mut s, KeyCode::Esc);
+        assert!(s.detail.is_none());
+    }
 }
 
 #[test]

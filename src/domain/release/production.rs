@@ -63,6 +63,18 @@ pub fn standby<'a>(
     })
 }
 
+/// What a production slot is for, from whether it takes the traffic and the state of the
+/// release it holds: live, the shadow waiting for go/no-go, the old live standing by for a
+/// rollback, or idle.
+pub fn slot_role(live: bool, holds: Option<ReleaseState>) -> &'static str {
+    match (live, holds) {
+        (true, _) => "LIVE",
+        (false, Some(ReleaseState::Shadow)) => "shadow (go/no-go)",
+        (false, Some(ReleaseState::Standby)) => "standby (for a rollback)",
+        _ => "idle",
+    }
+}
+
 /// Where a switch of `release` sends the traffic: its own (shadow) slot.
 pub fn switch_routing(release: &Release, slots: &[Slot]) -> Option<Routing> {
     let slot = release.slot.clone().or_else(|| {

@@ -4,28 +4,21 @@ use crate::app::AppState;
 use crate::app::Hit;
 use crate::app::keymap::{Command, Context};
 use crate::app::row::Row as ItemRow;
-use crate::domain::State;
 use crate::format;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
-
-/// Below this width the detail pane takes the whole body instead of sitting beside the list.
-const SIDE_BY_SIDE: u16 = 120;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
-    match &s.backlog.detail {
-        None => draw_list(s, t, frame, area, hits),
-        Some(_) if area.width >= SIDE_BY_SIDE => {
-            let [list, detail] =
-                Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-                    .areas(area);
+    match crate::ui::detail::beside(s, area) {
+        Some((list, detail)) => {
             draw_list(s, t, frame, list, hits);
-            draw_detail(s, t, frame, detail);
+            crate::ui::detail::draw(s, t, frame, detail);
         }
-        Some(_) => draw_detail(s, t, frame, area),
+        None if crate::ui::detail::open(s) => crate::ui::detail::draw(s, t, frame, area),
+        None => draw_list(s, t, frame, area, hits),
     }
 }
 
@@ -215,122 +208,4 @@ fn row<'a>(item: &'a ItemRow, position: usize, s: &AppState, t: &Theme) -> Row<'
         Cell::from(item.origin.as_str()),
         Cell::from(format::age(item.created(), s.now)),
     ])
-}
-
-fn draw_detail(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let Some(d) = &s.backlog.detail else {
-        return;
-    };
-    let summary = s.items.iter().find(|i| i.id == d.id).map(|i| i.item());
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(Span::styled(format!(" {} ", d.id), t.title()))
-        .title_bottom(
-            Line::from(format!(
-                " {} or {} closes ",
-                s.key(Context::Backlog, Command::Back),
-                s.key(Context::Backlog, Command::Open)
-            ))
-            .right_aligned(),
-        );
-    let Some(item) = d.item.clone().or(summary) else {
-        frame.render_widget(Paragraph::new("This item is gone.").block(block), area);
-        return;
-    };
-    let dot = t.dot();
-    let mut lines = vec![
-        Line::from(Span::styled(item.title.clone(), t.title())),
-        Line::raw(format!(
-            "{} {dot} {} {dot} team {} {dot} project {}",
-            item.kind,
-            item.state,
-            item.team.map_or("-", |t| t.as_str()),
-            item.project
-        )),
-        Line::raw(format!(
-            "{} {dot} {} {dot} origin {}{}",
-            item.class,
-            item.points
-                .map_or("no points".to_string(), |p| format!("{p} points")),
-            item.origin,
-            item.due
-                .map_or(String::new(), |d| format!(" {dot} due {d}")),
-        )),
-    ];
-    if let Some(reason) = &item.blocked {
-        lines.push(Line::from(Span::styled(
-            format!("{} BLOCKED: {reason}", t.blocked_glyph()),
-            t.blocked(),
-        )));
-    }
-    lines.push(Line::from(Span::styled(
-        format!(
-            "version {} {dot} changed by {} {} ago",
-            item.version,
-            item.updated_by,
-            format::age(item.updated, s.now)
-        ),
-        t.dim(),
-    )));
-    if d.item.is_none() {
-        lines.push(Line::raw(""));
-        lines.push(Line::raw("Loading…"));
-    } else {
-        let edit = s.key(Context::Backlog, Command::Edit);
-        section(
-            &mut lines,
-            t,
-            "Description",
-            &item.description,
-            &format!("No description yet: {edit} to write one."),
-        );
-        let none = if item.state == State::Backlog {
-            format!(
-                "None yet: {edit} to write them; refine ({}) needs them.",
-                s.key(Context::Backlog, Command::Refine)
-            )
-        } else {
-            format!("None yet: {edit} to write them.")
-        };
-        section(
-            &mut lines,
-            t,
-            "Acceptance criteria",
-            &item.acceptance,
-            &none,
-        );
-        lines.push(Line::raw(""));
-        lines.push(Line::from(Span::styled(
-            "History, newest first",
-            t.column_header(),
-        )));
-        for e in d.history.iter().rev() {
-            lines.push(Line::raw(format!(
-                "{}  {:<8} {}",
-                format::when(e.at),
-                e.actor,
-                format::event_line(e)
-            )));
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
-}
-
-fn section(lines: &mut Vec<Line<'static>>, t: &Theme, title: &str, text: &str, none: &str) {
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
-        title.to_string(),
-        t.column_header(),
-    )));
-    if text.trim().is_empty() {
-        lines.push(Line::from(Span::styled(none.to_string(), t.dim())));
-    } else {
-        lines.extend(text.lines().map(|l| Line::raw(l.to_string())));
-    }
 }

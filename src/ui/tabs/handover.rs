@@ -159,6 +159,21 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         lines.push(Line::from(Span::styled(c.title.clone(), t.column_header())));
         lines.push(Line::raw(format!("Why: {}", c.why)));
         lines.push(Line::raw(format!("Evidence expected: {}", c.expected)));
+        // What was submitted, whole: what the service manager reads before accepting.
+        if let Some(e) = &c.evidence {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(
+                        "Evidence submitted{}: ",
+                        c.submitter
+                            .as_deref()
+                            .map_or(String::new(), |w| format!(" by {w}"))
+                    ),
+                    t.key(),
+                ),
+                Span::raw(crate::domain::text::safe_line(e).into_owned()),
+            ]));
+        }
         if let Some(r) = &c.reason {
             lines.push(Line::raw(format!("Note: {r}")));
         }

@@ -18,6 +18,20 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 const CHART_FROM: u16 = 30;
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
+    if s.kanban.reviews {
+        return draw_board(s, t, frame, area, hits);
+    }
+    match crate::ui::detail::beside(s, area) {
+        Some((board, detail)) => {
+            draw_board(s, t, frame, board, hits);
+            crate::ui::detail::draw(s, t, frame, detail);
+        }
+        None if crate::ui::detail::open(s) => crate::ui::detail::draw(s, t, frame, area),
+        None => draw_board(s, t, frame, area, hits),
+    }
+}
+
+fn draw_board(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     let flow_rows = if area.height >= CHART_FROM { 11 } else { 1 };
     let [title, lane, columns, flow] = Layout::vertical([
         Constraint::Length(1),
@@ -97,13 +111,25 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         }
         if column.cards.is_empty() {
             let hint = match column.limit.column {
-                Column::Ready => "Nothing queued: Q on a ready ams item in the Backlog.",
-                Column::InProgress => "Nothing in progress: p pulls the next card.",
-                _ => "Empty.",
+                Column::Ready => format!(
+                    "Nothing queued: {} on a ready ams item in the Backlog.",
+                    s.key(Context::Backlog, Command::Queue)
+                ),
+                Column::InProgress => format!(
+                    "Nothing in progress: {} pulls the next card.",
+                    s.key(Context::Kanban, Command::Pull)
+                ),
+                _ => "Empty.".to_string(),
             };
             lines.push(Line::from(Span::styled(hint, t.dim())));
         }
-        let rows_per_card = 2;
+        // Where the column has room, a card's title runs on two lines, to read whole.
+        let cards_room = (inner.height as usize).saturating_sub(lines.len());
+        let rows_per_card = if cards_room >= column.cards.len() * 3 {
+            3
+        } else {
+            2
+        };
         let room = (inner.height as usize).saturating_sub(lines.len()) / rows_per_card;
         let row = if selected { s.kanban.row } else { 0 };
         let first = row.saturating_sub(room.saturating_sub(1));
@@ -114,26 +140,47 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
                 height: inner.height.saturating_sub(above as u16),
                 ..inner
             };
-            if let Some(r) = crate::ui::line_rect(at, k - first, 2) {
+            if let Some(r) = crate::ui::line_rect(at, k - first, rows_per_card as u16) {
                 hits.push(Hit {
                     area: r,
                     column: n,
                     row: k,
                 });
             }
-            card(&mut lines, &s.items[i], s, t, selected && k == s.kanban.row);
+            let chosen = selected && k == s.kanban.row;
+            card(
+                &mut lines,
+                &s.items[i],
+                s,
+                t,
+                (chosen, rows_per_card - 1, inner.width),
+            );
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }
 
-fn card(lines: &mut Vec<Line<'static>>, item: &Row, s: &AppState, t: &Theme, selected: bool) {
+/// A card: (selected, lines its title may take, the column's width).
+fn card(
+    lines: &mut Vec<Line<'static>>,
+    item: &Row,
+    s: &AppState,
+    t: &Theme,
+    (selected, title_lines, width): (bool, usize, u16),
+) {
     let facts = [
         item.assignee().unwrap_or("-").to_string(),
         format::age(item.entered(), s.now),
     ];
     let ageing = s.now - item.entered() > Duration::days(i64::from(s.ageing_days));
-    crate::ui::card::card(lines, item, s, t, selected, &facts, ageing);
+    let look = crate::ui::card::Look {
+        selected,
+        facts: &facts,
+        ageing,
+        title_lines,
+        width,
+    };
+    crate::ui::card::card(lines, item, s, t, look);
 }
 
 /// The delivery stories waiting for an operations review, then the latest reviewed: work the

@@ -257,6 +257,7 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
     lines.extend(gate(s, v, t));
     lines.extend(slots(s, &r.project, pipeline, t));
     lines.extend(votes(v, t));
+    lines.extend(production_said(s, v, t));
     let lines = fit(lines, inner.width);
     let used = lines.len() as u16 + 1;
     frame.render_widget(Paragraph::new(lines), inner);
@@ -388,6 +389,44 @@ fn fit(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
     out
 }
 
+/// What production's command printed at the release's last switch or rollback, from its
+/// history once loaded.
+fn production_said(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
+    if s.history_of.as_deref() != Some(v.release.version.as_str()) {
+        return vec![];
+    }
+    let Some(e) = s
+        .history
+        .iter()
+        .rev()
+        .find(|e| matches!(e.action.as_str(), "switch" | "rollback"))
+    else {
+        return vec![];
+    };
+    let said = e.details["output"].as_str().unwrap_or("").trim();
+    let what = if e.action == "switch" {
+        "Switch"
+    } else {
+        "Rollback"
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{what} by {}: ", e.actor), t.column_header()),
+        Span::styled(
+            if said.is_empty() {
+                "production's command printed nothing".to_string()
+            } else {
+                "production's command printed".to_string()
+            },
+            t.dim(),
+        ),
+    ])];
+    lines.extend(
+        said.lines()
+            .map(|l| Line::raw(format!("  {}", crate::domain::text::safe_line(l)))),
+    );
+    lines
+}
+
 fn gate(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
     let r = &v.release;
     let parties = s.releases.parties(&r.project);
@@ -465,7 +504,13 @@ fn slots(
         } else {
             prod.shadow_url_of(&x.slot)
         };
-        let role = if x.live { "LIVE" } else { "shadow/standby" };
+        let holds = s
+            .releases
+            .list
+            .iter()
+            .find(|v| Some(&v.release.version) == x.release.as_ref())
+            .map(|v| v.release.state);
+        let role = crate::domain::release::slot_role(x.live, holds);
         spans.push(Span::styled(
             format!(
                 "{} {role} {} {}   ",

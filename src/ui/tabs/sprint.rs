@@ -148,7 +148,14 @@ fn card(lines: &mut Vec<Line<'static>>, item: &Row, s: &AppState, t: &Theme, sel
         };
         facts.insert(0, mark.to_string());
     }
-    crate::ui::card::card(lines, item, s, t, selected, &facts, false);
+    let look = crate::ui::card::Look {
+        selected,
+        facts: &facts,
+        ageing: false,
+        title_lines: 1,
+        width: 0,
+    };
+    crate::ui::card::card(lines, item, s, t, look);
 }
 
 fn velocity_text(s: &AppState, sprint: &Sprint) -> String {

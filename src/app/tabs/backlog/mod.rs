@@ -5,7 +5,7 @@
 pub mod moving;
 pub mod view;
 
-pub use view::{BacklogView, Detail, Moving};
+pub use view::{BacklogView, Moving};
 
 use crate::app::form::Form;
 use crate::app::input::LineInput;
@@ -76,20 +76,12 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
             flash(s, format!("{what} done, released and cancelled items."));
         }
         Command::Open => {
-            if b.detail.take().is_none()
-                && let Some(item) = s.selected()
-            {
-                let id = item.id;
-                s.backlog.detail = Some(Detail {
-                    id,
-                    item: None,
-                    history: vec![],
-                });
-                return Some(vec![Effect::LoadDetail(id)]);
-            }
+            let id = s.selected().map(|i| i.id);
+            return Some(crate::app::detail::toggle(s, id));
         }
         Command::Back => {
-            if b.detail.take().is_none() && !b.filter.text.is_empty() {
+            if !crate::app::detail::close(s) && !s.backlog.filter.text.is_empty() {
+                let b = &mut s.backlog;
                 b.filter = LineInput::default();
                 b.refilter(&s.items, false);
             }
@@ -121,16 +113,10 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         _ => return None,
     }
     let after = s.selected().map(|i| i.id);
-    Some(match (&mut s.backlog.detail, after) {
-        (Some(d), Some(id)) if after != before => {
-            *d = Detail {
-                id,
-                item: None,
-                history: vec![],
-            };
-            vec![Effect::LoadDetail(id)]
-        }
-        _ => vec![],
+    Some(if after != before {
+        crate::app::detail::follow(s, after)
+    } else {
+        vec![]
     })
 }
 
@@ -332,12 +318,7 @@ pub(crate) fn detail_loaded(s: &mut AppState, item: Item, history: Vec<Event>) {
             team,
         ))));
     }
-    if let Some(d) = &mut s.backlog.detail
-        && d.id == item.id
-    {
-        d.item = Some(item);
-        d.history = history;
-    }
+    crate::app::detail::loaded(s, item, history);
 }
 
 /// What `y` copies: the selected item's id.

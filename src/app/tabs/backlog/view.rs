@@ -3,7 +3,7 @@
 
 use crate::app::input::LineInput;
 use crate::app::row::Row;
-use crate::domain::{Event, Item, ItemId, Team};
+use crate::domain::{ItemId, Team};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::ops::Deref;
@@ -13,14 +13,6 @@ use std::ops::Deref;
 pub struct Moving {
     pub id: ItemId,
     pub from: usize,
-}
-
-/// The detail pane: the whole item and its history, once the shell has loaded them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Detail {
-    pub id: ItemId,
-    pub item: Option<Item>,
-    pub history: Vec<Event>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,7 +34,6 @@ pub struct BacklogView {
     /// First row on screen.
     pub offset: usize,
     pub moving: Option<Moving>,
-    pub detail: Option<Detail>,
     /// The item whose edit form opens when its whole text arrives.
     pub edit_when_loaded: Option<ItemId>,
 }

@@ -1,0 +1,71 @@
+//! The item detail pane: the whole item and its history, loaded by the shell when asked for.
+//! The Backlog and the Kanban board open the same pane, each on its own selection.
+
+use super::{AppState, Effect, Tab};
+use crate::domain::{Event, Item, ItemId};
+
+/// The detail pane: the whole item and its history, once the shell has loaded them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    /// The tab that opened it: each tab shows only its own.
+    pub tab: Tab,
+    pub id: ItemId,
+    pub item: Option<Item>,
+    pub history: Vec<Event>,
+}
+
+impl Detail {
+    fn of(tab: Tab, id: ItemId) -> Detail {
+        Detail {
+            tab,
+            id,
+            item: None,
+            history: vec![],
+        }
+    }
+}
+
+/// Opens the pane on `id` for the tab on screen, or closes it when that tab has it open: what
+/// to load.
+pub(crate) fn toggle(s: &mut AppState, id: Option<ItemId>) -> Vec<Effect> {
+    if s.detail.take().is_some_and(|d| d.tab == s.tab) {
+        return vec![];
+    }
+    match id {
+        Some(id) => {
+            s.detail = Some(Detail::of(s.tab, id));
+            vec![Effect::LoadDetail(id)]
+        }
+        None => vec![],
+    }
+}
+
+/// Closes the pane of the tab on screen: whether it was open.
+pub(crate) fn close(s: &mut AppState) -> bool {
+    if s.detail.as_ref().is_some_and(|d| d.tab == s.tab) {
+        s.detail = None;
+        return true;
+    }
+    false
+}
+
+/// The open pane follows the selection to `id`: what to load.
+pub(crate) fn follow(s: &mut AppState, id: Option<ItemId>) -> Vec<Effect> {
+    match (&mut s.detail, id) {
+        (Some(d), Some(id)) if d.id != id && d.tab == s.tab => {
+            *d = Detail::of(s.tab, id);
+            vec![Effect::LoadDetail(id)]
+        }
+        _ => vec![],
+    }
+}
+
+/// The whole item and its history arrived: the pane shows them if it is still on it.
+pub(crate) fn loaded(s: &mut AppState, item: Item, history: Vec<Event>) {
+    if let Some(d) = &mut s.detail
+        && d.id == item.id
+    {
+        d.item = Some(item);
+        d.history = history;
+    }
+}
