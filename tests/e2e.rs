@@ -763,3 +763,102 @@ fn three_quick_rank_moves_move_an_item_three_places() {
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
 }
+
+/// The on-call person at 3 a.m.: over SSH at 80x24, read-only, ASCII and no colour. The
+/// Pipeline names who each release waits on, whole; the footer and help offer nothing that
+/// writes; the screen is plain ASCII.
+#[test]
+fn on_call_at_80x24_read_only_reads_who_each_release_waits_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let command =
+        board_command(&db, "--readonly --ascii").replace("USER=visitor", "USER=visitor NO_COLOR=1");
+    let tmux = Tmux::start("oncall", 80, 24, &command);
+    tmux.until_shows("58 of 72 items");
+    tmux.send(&["4"]);
+    let screen = tmux.until_shows("WAITS ON omar (service-manager)");
+    assert!(
+        !screen.contains("R run"),
+        "nothing that writes is offered:\n{screen}"
+    );
+    assert!(screen.lines().all(|l| l.is_ascii()), "{screen}");
+    tmux.send(&["j", "j"]);
+    tmux.until_shows("WAITS ON priya or tom (team appdev, problem determination)");
+    tmux.send(&["?"]);
+    let help = tmux.until_shows("Here: Pipeline");
+    assert!(!help.contains("roll it back"), "{help}");
+    tmux.send(&["q", "q"]);
+    tmux.until_shows("firebreak-exited-0");
+    let status = Command::new(BIN)
+        .env("USER", "priya")
+        .args(["--db", db.to_str().unwrap(), "status"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    assert!(text.contains("waits on omar (service-manager)"), "{text}");
+}
+
+/// The AMS engineer's prompts: what the rules refuse is said before anything is typed, and a
+/// value that does not read keeps the prompt open with the text and what would be right.
+#[test]
+fn an_ams_engineers_prompt_keeps_a_bad_value_and_says_what_would_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("prompts", 80, 24, &board_command(&db, "--as sam"));
+    tmux.until_shows("58 of 72 items");
+    tmux.send(&["3", "l", "l", "w"]);
+    tmux.until_shows("WIP limit for Review");
+    tmux.send(&["C-u"]);
+    tmux.type_text("2 reasonedp");
+    tmux.send(&["Enter"]);
+    let screen = tmux.until_shows("unknown mode 'reasonedp': use one of");
+    assert!(
+        screen.contains("2 reasonedp"),
+        "the text is kept:\n{screen}"
+    );
+    tmux.send(&["BSpace"]);
+    tmux.send(&["Enter"]);
+    tmux.until_shows("Review now has a limit of 2 (reasoned).");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+    // The service manager may not set a limit: told at once, no prompt.
+    let omar = Tmux::start("prompts-omar", 80, 24, &board_command(&db, "--as omar"));
+    omar.until_shows("58 of 72 items");
+    omar.send(&["3", "w"]);
+    let screen = omar.until_shows("Only an ams-engineer may set");
+    assert!(!screen.contains("WIP limit for"), "no prompt:\n{screen}");
+    omar.send(&["q"]);
+    omar.until_shows("firebreak-exited-0");
+}
+
+/// The product owner ranks from a filtered list: `t` sends the item to the top of the whole
+/// backlog, and says so.
+#[test]
+fn the_product_owner_sends_a_filtered_item_to_the_top_of_the_whole_backlog() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let tmux = Tmux::start("pofilter", 80, 24, &board_command(&db, ""));
+    tmux.until_shows("58 of 72 items");
+    tmux.send(&["/"]);
+    tmux.type_text("open data");
+    tmux.send(&["Enter"]);
+    tmux.until("the filter kept", |s| s.contains("filter: open data"));
+    tmux.send(&["t"]);
+    let screen = tmux.until_shows("moved to the top of the backlog.");
+    let moved = screen
+        .lines()
+        .find(|l| l.starts_with("▶"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap()
+        .to_string();
+    tmux.send(&["Escape"]);
+    tmux.until("the whole backlog with it on the first row", |s| {
+        s.lines()
+            .any(|l| l.starts_with("▶ 1 ") && l.contains(moved.as_str()))
+    });
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+    let list = cli(&db, &["item", "list", "--json"]);
+    assert_eq!(list["items"][0]["id"], moved.as_str());
+}

@@ -56,6 +56,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Saved(item, text) => saved(s, *item, text),
+        Msg::Freed(column) => {
+            tabs::kanban::freed(s, column);
+            vec![]
+        }
         Msg::Insights(insights) => {
             s.insights.data = Some(insights);
             vec![]

@@ -28,6 +28,9 @@ fn columns(store: &Store, text: String) -> Result<Msg, StoreError> {
 /// A pull or a Kanban move: the card where it now is, and the columns when a limit was passed.
 fn moved(store: &Store, m: &crate::store::Moved) -> Result<Vec<Msg>, StoreError> {
     let mut out = vec![moved_msg(m)];
+    if let Some(freed) = m.freed {
+        out.push(Msg::Freed(freed));
+    }
     if m.over.is_some() {
         out.push(columns(store, String::new())?);
     }
@@ -43,12 +46,6 @@ fn moved_msg(m: &crate::store::Moved) -> Msg {
         text.push_str(&format!(", over its limit: {reason}"));
     }
     text.push('.');
-    if let Some(freed) = m.freed {
-        text.push_str(&format!(
-            " {} has room: pull the next item (p).",
-            freed.title()
-        ));
-    }
     Msg::Saved(Box::new(m.item.clone()), text)
 }
 

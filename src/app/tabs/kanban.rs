@@ -113,6 +113,31 @@ pub fn room_to_pull(s: &AppState) -> Option<String> {
         .then(|| format!("room to pull: {}", s.key(Context::Kanban, Command::Pull)))
 }
 
+/// A column that was full has room after a move: the message says what fills it, with the key
+/// in force (a pull fills In progress; a card moved on from In progress fills Review).
+pub(crate) fn freed(s: &mut AppState, column: Column) {
+    let how = match column {
+        Column::InProgress => format!(
+            "pull the next card ({})",
+            s.key(Context::Kanban, Command::Pull)
+        ),
+        Column::Review => format!(
+            "move a card on from In progress ({})",
+            s.key(Context::Kanban, Command::CardRight)
+        ),
+        _ => return,
+    };
+    let extra = format!("{} has room: {how}.", column.title());
+    // Said with the move it follows, as one message.
+    match (&mut s.flash, s.said.last_mut()) {
+        (Some(f), Some(last)) if *last == *f => {
+            f.text = format!("{} {extra}", f.text);
+            last.text = f.text.clone();
+        }
+        _ => crate::app::say::flash(s, extra),
+    }
+}
+
 /// Puts the selection on an item's card, wherever it now is.
 pub(crate) fn select(s: &mut AppState, id: crate::domain::ItemId) {
     for (c, column) in s.kanban.board.columns.iter().enumerate() {

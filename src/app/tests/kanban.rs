@@ -330,3 +330,27 @@ fn the_kanban_tab_shows_the_operations_review_queue_and_records_a_review() {
     code(&mut s, KeyCode::Esc);
     assert_eq!(s.context(), Context::Kanban);
 }
+
+#[test]
+fn a_freed_column_says_what_fills_it() {
+    let mut s = board(1);
+    update(&mut s, Msg::Said("FB-6 is now in Done.".into()));
+    update(&mut s, Msg::Freed(crate::domain::kanban::Column::Review));
+    let said = s.flash.clone().unwrap().text;
+    assert_eq!(
+        said,
+        "FB-6 is now in Done. Review has room: move a card on from In progress (L)."
+    );
+    assert_eq!(s.said.last().unwrap().text, said, "one message, not two");
+    update(
+        &mut s,
+        Msg::Freed(crate::domain::kanban::Column::InProgress),
+    );
+    assert!(
+        s.flash
+            .clone()
+            .unwrap()
+            .text
+            .ends_with("In progress has room: pull the next card (p).")
+    );
+}
