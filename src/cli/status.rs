@@ -94,25 +94,8 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
                 )
         })
         .map(|i| {
-            // Whom it waits on, by name: its assignee, else the team it is routed to.
-            let who = match &i.assignee {
-                Some(name) => format!("with {name}"),
-                None => {
-                    let names: Vec<String> = people
-                        .iter()
-                        .filter(|p| {
-                            crate::domain::rotation::team_on(p, &rotations, ctx.now.date_naive())
-                                == i.team
-                        })
-                        .map(|p| p.name.clone())
-                        .collect();
-                    if names.is_empty() {
-                        format!("nobody on the board (team {}, to take it)", i.team)
-                    } else {
-                        format!("waits on {} (team {}, to take it)", names.join(" or "), i.team)
-                    }
-                }
-            };
+            let who = crate::domain::incident::waits_on(&i, &people, &rotations, ctx.now.date_naive())
+                .unwrap_or_default();
             needs.push(format!("{} ({}) is open, {who}: {}", i.id, i.priority, i.title));
             json!({ "id": i.id, "priority": i.priority, "state": i.state, "title": i.title, "team": i.team })
         })

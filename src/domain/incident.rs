@@ -249,6 +249,36 @@ pub fn first_team(in_hypercare: bool) -> crate::domain::Team {
     }
 }
 
+/// Whom an open incident waits on, by name: its assignee, else the people of the team it is
+/// routed to on `today` (rotations counted); `None` once it is resolved.
+pub fn waits_on(
+    i: &Incident,
+    people: &[crate::domain::Person],
+    rotations: &[crate::domain::rotation::Rotation],
+    today: chrono::NaiveDate,
+) -> Option<String> {
+    if !i.is_open() {
+        return None;
+    }
+    if let Some(name) = &i.assignee {
+        return Some(format!("with {name}"));
+    }
+    let names: Vec<String> = people
+        .iter()
+        .filter(|p| crate::domain::rotation::team_on(p, rotations, today) == i.team)
+        .map(|p| p.name.clone())
+        .collect();
+    Some(if names.is_empty() {
+        format!("waits on nobody on the board (team {}, to take it)", i.team)
+    } else {
+        format!(
+            "waits on {} (team {}, to take it)",
+            names.join(" or "),
+            i.team
+        )
+    })
+}
+
 pub fn may_raise_ticket(actor: &Actor) -> Result<(), DomainError> {
     actor.may(&crate::domain::policy::RAISE_A_BACKLOG_TICKET_FROM_AN_INCIDENT_OR_PROBLEM)
 }

@@ -38,7 +38,18 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
-    let side = (area.width / 3).clamp(20, 42);
+    let keys = format!(
+        "{}/{}",
+        s.key(Context::Handover, Command::PrevProject),
+        s.key(Context::Handover, Command::NextProject)
+    );
+    // Narrow: the checklist takes the whole width, the project a key away.
+    let narrow = area.width < 100;
+    let side = if narrow {
+        0
+    } else {
+        (area.width / 3).clamp(20, 42)
+    };
     let [projects, body] =
         Layout::horizontal([Constraint::Length(side), Constraint::Fill(1)]).areas(area);
     let lines: Vec<Line> = s
@@ -62,13 +73,24 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
             ))
         })
         .collect();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(Span::styled(" Projects ([ ]) ", t.title()));
-    frame.render_widget(Paragraph::new(lines).block(block), projects);
-
-    let title = format!(" Handover of {} · {} ", h.project, h.state);
+    if !narrow {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(t.border())
+            .title(Span::styled(format!(" Projects ({keys}) "), t.title()));
+        frame.render_widget(Paragraph::new(lines).block(block), projects);
+    }
+    let title = if narrow && s.handovers.len() > 1 {
+        format!(
+            " Handover of {} · {} · {} of {} ({keys}) ",
+            h.project,
+            h.state,
+            s.handover.project + 1,
+            s.handovers.len()
+        )
+    } else {
+        format!(" Handover of {} · {} ", h.project, h.state)
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(t.border())
@@ -159,6 +181,9 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         lines.push(Line::from(Span::styled(c.title.clone(), t.column_header())));
         lines.push(Line::raw(format!("Why: {}", c.why)));
         lines.push(Line::raw(format!("Evidence expected: {}", c.expected)));
+        if let Some(who) = waiting(s, c) {
+            lines.push(Line::from(Span::styled(who, t.key())));
+        }
         // What was submitted, whole: what the service manager reads before accepting.
         if let Some(e) = &c.evidence {
             lines.push(Line::from(vec![
@@ -196,4 +221,42 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         ..inner
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+}
+
+/// Whom a checklist item waits on, by name: its evidence from those who may submit it, then an
+/// answer from those who may accept it (never its submitter).
+fn waiting(s: &AppState, c: &crate::domain::handover::Check) -> Option<String> {
+    use crate::domain::policy::{ACCEPT_REJECT_OR_WAIVE_HANDOVER_ITEMS, SUBMIT_HANDOVER_EVIDENCE};
+    let (duty, doing) = match c.state {
+        CheckState::Pending | CheckState::Rejected => {
+            (&SUBMIT_HANDOVER_EVIDENCE, "to submit evidence")
+        }
+        CheckState::Submitted => (
+            &ACCEPT_REJECT_OR_WAIVE_HANDOVER_ITEMS,
+            "to accept, reject or waive it",
+        ),
+        _ => return None,
+    };
+    let names: Vec<String> = s
+        .people
+        .iter()
+        .filter(|p| p.roles.iter().any(|r| duty.roles.contains(r)))
+        .filter(|p| {
+            c.submitter.as_deref() != Some(p.name.as_str()) || c.state != CheckState::Submitted
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    let roles: Vec<&str> = duty.roles.iter().map(|r| r.as_str()).collect();
+    Some(if names.is_empty() {
+        format!(
+            "Waits on nobody on the board ({} needed, {doing}).",
+            roles.join(" or ")
+        )
+    } else {
+        format!(
+            "Waits on {} ({}, {doing}).",
+            names.join(" or "),
+            roles.join(" or ")
+        )
+    })
 }

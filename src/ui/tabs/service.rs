@@ -12,7 +12,7 @@ use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &mut Vec<Hit>) {
     if s.service.problems {
@@ -152,6 +152,12 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
     ];
     if let Some(h) = &i.hold {
         lines.push(Line::from(Span::styled(format!("On hold: {h}"), t.key())));
+    }
+    if i.assignee.is_none()
+        && let Some(who) =
+            crate::domain::incident::waits_on(i, &s.people, &s.rotations, s.now.date_naive())
+    {
+        lines.push(Line::from(Span::styled(format!("It {who}."), t.key())));
     }
     lines.push(Line::raw(if tickets.is_empty() {
         no_ticket(s, Context::Service)
@@ -370,7 +376,12 @@ fn detail_pane(
         .borders(Borders::ALL)
         .border_set(t.border())
         .title(Span::styled(format!(" {id} "), t.title()));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 /// The record's history under its details, newest last, as much as the pane holds.
