@@ -88,10 +88,16 @@ impl Model {
         *self.limits.iter().find(|l| l.column == c).unwrap()
     }
 
-    /// The next pull: expedite, then fixed date (due dates rise with the id), then rank (id).
+    /// The next pull: expedite, then fixed date (due dates rise with the id), then rank (id);
+    /// an expedite card waits while the lane holds another.
     fn next(&self) -> Option<u32> {
+        let lane_busy = self
+            .cards
+            .iter()
+            .any(|c| c.expedite && matches!(c.state, State::InProgress | State::Review));
         (0..CARDS as usize)
             .filter(|&i| self.cards[i].state == State::Queued && !self.cards[i].blocked)
+            .filter(|&i| !(lane_busy && self.cards[i].expedite))
             .min_by_key(|&i| (!self.cards[i].expedite, !self.cards[i].fixed, i))
             .map(|i| i as u32 + 1)
     }

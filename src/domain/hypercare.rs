@@ -40,11 +40,14 @@ impl Hypercare {
             release: release.into(),
             project: project.into(),
             started: now,
-            // Projects hold at most a year of hypercare; a day past the calendar's end (only
-            // a hand-edited file could ask for one) ends it at go-live rather than panic.
+            // Its last day: a period of `days` days counts go-live as its first. Projects hold
+            // at most a year of hypercare; a day past the calendar's end (only a hand-edited
+            // file could ask for one) ends it at go-live rather than panic.
             ends: now
                 .date_naive()
-                .checked_add_days(chrono::Days::new(u64::from(days.min(MAX_DAYS))))
+                .checked_add_days(chrono::Days::new(u64::from(
+                    days.clamp(1, MAX_DAYS).saturating_sub(1),
+                )))
                 .unwrap_or(now.date_naive()),
             state: HypercareState::Active,
             closed_by: None,
@@ -198,14 +201,22 @@ mod tests {
 
     #[test]
     fn it_runs_its_days_then_waits_in_exit_review() {
+        // Fourteen days, go-live the first: the 1st to the 14th.
         let h = Hypercare::start("1.0.0", "permits", 14, at(1));
-        assert_eq!(h.ends, at(15).date_naive());
-        assert_eq!(h.state_on(at(15).date_naive()), HypercareState::Active);
-        assert_eq!(h.days_left(at(15).date_naive()), 1);
-        assert!(h.routes_to_delivery(at(15).date_naive()));
-        assert_eq!(h.state_on(at(16).date_naive()), HypercareState::ExitReview);
-        assert!(!h.routes_to_delivery(at(16).date_naive()));
+        assert_eq!(
+            h.days_left(at(1).date_naive()),
+            14,
+            "a 14-day period has 14 days"
+        );
+        assert_eq!(h.ends, at(14).date_naive());
+        assert_eq!(h.state_on(at(14).date_naive()), HypercareState::Active);
+        assert_eq!(h.days_left(at(14).date_naive()), 1);
+        assert!(h.routes_to_delivery(at(14).date_naive()));
+        assert_eq!(h.state_on(at(15).date_naive()), HypercareState::ExitReview);
+        assert!(!h.routes_to_delivery(at(15).date_naive()));
         assert_eq!(h.days_left(at(20).date_naive()), 0);
+        let week = Hypercare::start("1.1.0", "permits", 7, at(1));
+        assert_eq!(week.days_left(at(1).date_naive()), 7);
     }
 
     #[test]
@@ -214,7 +225,7 @@ mod tests {
         let h = Hypercare::start("1.0.0", "permits", 3, at(1));
         let early = close(&h, &Exit::default(), &omar, at(2)).unwrap_err();
         assert!(
-            early.to_string().contains("runs until 2026-03-04"),
+            early.to_string().contains("runs until 2026-03-03"),
             "{early}"
         );
         let tom = who("tom", Role::Developer);

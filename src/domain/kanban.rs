@@ -177,11 +177,15 @@ pub fn pull_order<C: Card>(a: &C, b: &C) -> Ordering {
         .then_with(|| a.rank().cmp(b.rank()))
 }
 
-/// The next item to pull from the Ready column: blocked items are skipped.
-pub fn next_to_pull<'a>(ready: impl IntoIterator<Item = &'a Item>) -> Option<&'a Item> {
-    ready
-        .into_iter()
+/// The next item to pull from the Ready column of `items` (the maintenance team's board):
+/// blocked items are skipped, and so are expedite items while the lane holds one, so that a
+/// second expedite item waits at the top of Ready without stopping every other pull.
+pub fn next_to_pull(items: &[Item]) -> Option<&Item> {
+    let lane_busy = items.iter().any(in_lane);
+    items
+        .iter()
         .filter(|i| i.state == State::Queued && i.blocked.is_none())
+        .filter(|i| !(lane_busy && i.class == Class::Expedite))
         .min_by(|a, b| pull_order(*a, *b))
 }
 

@@ -222,3 +222,17 @@ fn only_an_ams_engineer_sets_limits_and_never_to_zero() {
     let event = set_limit(&sam(), &limit(4, WipMode::Strict), now()).unwrap();
     assert_eq!(event.details["limit"], 4);
 }
+
+#[test]
+fn a_second_expedite_item_waits_while_the_lane_is_busy_and_the_pull_takes_the_next() {
+    let items = [
+        card(1, "A", Class::Expedite, State::InProgress),
+        card(2, "B", Class::Expedite, State::Queued),
+        card(3, "C", Class::Standard, State::Queued),
+    ];
+    assert_eq!(next_to_pull(&items).unwrap().id, ItemId(3));
+    // Once the lane is free, the waiting expedite item is next.
+    let mut done = items.clone();
+    done[0].state = State::Done;
+    assert_eq!(next_to_pull(&done).unwrap().id, ItemId(2));
+}

@@ -119,14 +119,18 @@ impl Store {
         })
     }
 
-    /// The next card in the pull order (`kanban::pull_order`, read through the indexes):
-    /// expedite, then fixed-date by due date, then backlog rank; blocked cards skipped.
+    /// The next card in the pull order (`kanban::next_to_pull`, read through the indexes):
+    /// expedite, then fixed-date by due date, then backlog rank; blocked cards skipped, and
+    /// expedite cards while the lane holds one.
     pub fn next_to_pull(&self) -> Result<Option<ItemId>, StoreError> {
         Ok(self
             .conn()
             .query_row(
                 "SELECT id FROM items
                  WHERE team = 'ams' AND state = 'queued' AND blocked IS NULL
+                   AND NOT (class = 'expedite' AND EXISTS (
+                       SELECT 1 FROM items WHERE team = 'ams' AND class = 'expedite'
+                         AND state IN ('in-progress', 'review')))
                  ORDER BY CASE class WHEN 'expedite' THEN 0 WHEN 'fixed-date' THEN 1 ELSE 2 END,
                           CASE WHEN class = 'fixed-date' THEN due END,
                           rank

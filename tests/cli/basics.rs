@@ -646,3 +646,14 @@ fn a_board_file_you_may_only_read_opens_read_only() {
         ));
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn a_no_go_from_the_command_line_needs_a_reason_too() {
+    let b = Board::demo();
+    b.run(&["--as", "omar", "release", "vote", "2.4.0", "no-go"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("say why (--comment)"));
+    let show = b.json(&["release", "show", "2.4.0", "--json"]);
+    assert_eq!(show["release"]["state"], "shadow", "nothing changed");
+}

@@ -287,13 +287,16 @@ fn pull(s: &mut AppState) -> Vec<Effect> {
         id: chosen.as_ref().map(|i| i.id),
         over: None,
     };
+    let lane_busy = s.kanban.board.lane.is_some();
     let next = chosen.or_else(|| {
         let ready = &s.kanban.board.columns[Column::Ready.index()];
         ready
             .cards
             .iter()
             .map(|&i| &*s.items[i])
-            .find(|i| i.blocked().is_none())
+            .find(|i| {
+                i.blocked().is_none() && !(lane_busy && i.class == crate::domain::Class::Expedite)
+            })
             .cloned()
     });
     enter(s, next.as_ref(), Column::InProgress, effect)

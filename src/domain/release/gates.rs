@@ -296,6 +296,12 @@ pub fn vote(
             release.version, release.state
         )));
     }
+    if go == Vote::NoGo && comment.trim().is_empty() {
+        return Err(DomainError::invalid(format!(
+            "a no-go abandons {} for good: say why (--comment)",
+            release.version
+        )));
+    }
     let role = pick_role(release, &VOTERS, &progress.votes, actor, "vote on it")?;
     if let Some(open) = handover_open.filter(|o| go == Vote::Go && !o.is_empty()) {
         return Err(refuse(

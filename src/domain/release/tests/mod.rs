@@ -536,6 +536,16 @@ fn who_a_release_waits_on_follows_its_state() {
 }
 
 #[test]
+fn a_no_go_needs_a_reason() {
+    let (shadow, p) = to_shadow();
+    let omar = who("omar", &[Role::ServiceManager]);
+    let err = vote(&shadow, &p, Vote::NoGo, "  ", None, &omar, now()).unwrap_err();
+    assert!(err.to_string().contains("say why"), "{err}");
+    assert_eq!(err.exit_code(), 2);
+    assert!(vote(&shadow, &p, Vote::Go, "", None, &omar, now()).is_ok());
+}
+
+#[test]
 fn who_a_release_waits_on_is_named_by_the_people_who_can_answer() {
     use crate::domain::Person;
     let person = |name: &str, role: Role, team: Team| Person {

@@ -73,7 +73,7 @@ proptest! {
                 }
                 Op::Vote(i, go) => {
                     let v = if go { Vote::Go } else { Vote::NoGo };
-                    if let Ok((n, sign, _)) = vote(&r, &p, v, "", None, &people[i], now()) {
+                    if let Ok((n, sign, _)) = vote(&r, &p, v, "why", None, &people[i], now()) {
                         failed |= !go;
                         r = n;
                         p.votes.push(sign);
