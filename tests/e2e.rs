@@ -321,10 +321,10 @@ fn the_product_owner_plans_and_starts_a_sprint_and_the_team_takes_a_card_to_done
     };
     act_as(&["j", "j", "j"], "tom");
     tmux.send(&["L"]);
-    tmux.until_shows("FB-7 is now in-progress.");
+    tmux.until_shows("FB-7 is now in progress.");
     tmux.send(&["l"]);
     tmux.send(&["L"]);
-    tmux.until_shows("FB-7 is now review.");
+    tmux.until_shows("FB-7 is now in review.");
     act_as(&["k", "k", "k", "k", "k", "k", "k"], "aisha");
     tmux.send(&["l"]);
     tmux.send(&["L"]);

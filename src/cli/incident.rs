@@ -172,7 +172,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &IncidentCmd, out: &mut dyn Write) -> Result<(), 
             let i = store.step_incident(id, &step, &actor, ctx.now, *if_revision)?;
             match &step {
                 Step::Assign { to } => writeln!(out, "{} is assigned to {to}, in progress.", i.id)?,
-                _ => writeln!(out, "{} is {}.", i.id, i.state)?,
+                _ => writeln!(out, "{} is {}.", i.id, i.state.phrase())?,
             }
         }
         IncidentCmd::Ticket { id, kind } => {

@@ -270,7 +270,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 out,
                 "{} is {}{}.",
                 item.id,
-                item.state,
+                item.state.phrase(),
                 if item.blocked.is_some() {
                     ", blocked"
                 } else {

@@ -154,7 +154,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ProblemCmd, out: &mut dyn Write) -> Result<(), F
             let step = Step::parse(command, workaround.as_deref())?;
             let actor = ctx.actor(&store)?;
             let p = store.step_problem(id, &step, &actor, ctx.now, *if_revision)?;
-            writeln!(out, "{} is {}.", p.id, p.state)?;
+            writeln!(out, "{} is {}.", p.id, p.state.phrase())?;
         }
         ProblemCmd::Ticket { id, kind } => {
             let kind = parse::<Kind>(kind)?;

@@ -228,7 +228,11 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 ctx.now,
                 &reporter,
             )?;
-            writeln!(out, "{version}: {env}/{step} {outcome}; it is {}.", r.state)?;
+            writeln!(
+                out,
+                "{version}: {env}/{step} {outcome}; it is {}.",
+                r.state.phrase()
+            )?;
             if let Some(d) = defect {
                 writeln!(out, "{d} is on the backlog for the failure.")?;
             }
@@ -350,7 +354,8 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             writeln!(
                 out,
                 "{} voted {vote} on {version}; it is {}.",
-                actor.name, r.state
+                actor.name,
+                r.state.phrase()
             )?;
         }
         ReleaseCmd::Switch {
@@ -429,6 +434,20 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             )?;
             let items: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
             writeln!(out, "Items: {}", items.join(", "))?;
+            writeln!(out, "Originating team: {}", r.team)?;
+            if r.schema_change {
+                let flagged: Vec<String> = store
+                    .schema_items(&r.items)?
+                    .iter()
+                    .map(|i| i.to_string())
+                    .collect();
+                let why = if flagged.is_empty() {
+                    "cut as one".to_string()
+                } else {
+                    format!("{} changes the schema", flagged.join(", "))
+                };
+                writeln!(out, "Schema change ({why}): the firebreak is armed.")?;
+            }
             if let Some(pd) = &pd {
                 writeln!(
                     out,

@@ -17,6 +17,19 @@ vocabulary!(
     }
 );
 
+impl IncidentState {
+    /// How a sentence says it: "INC-3 is in progress", "INC-4 is on hold".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            IncidentState::New => "new",
+            IncidentState::InProgress => "in progress",
+            IncidentState::OnHold => "on hold",
+            IncidentState::Resolved => "resolved",
+            IncidentState::Closed => "closed",
+        }
+    }
+}
+
 vocabulary!(
     /// How bad it is: P1 is the worst.
     Priority ("priority") { P1 = "P1", P2 = "P2", P3 = "P3", P4 = "P4" }

@@ -17,6 +17,20 @@ vocabulary!(
     }
 );
 
+impl ProblemState {
+    /// How a sentence says it: "PRB-1 is a known error", "PRB-2 has its fix in progress".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            ProblemState::New => "new",
+            ProblemState::Investigating => "being investigated",
+            ProblemState::KnownError => "a known error",
+            ProblemState::FixInProgress => "being fixed",
+            ProblemState::Resolved => "resolved",
+            ProblemState::Closed => "closed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// `PRB-n`.

@@ -77,6 +77,24 @@ vocabulary!(
         Released = "released", Cancelled = "cancelled",
     }
 );
+
+impl State {
+    /// How a sentence says it: "FB-1 is in review", "FB-2 is queued for the Kanban board".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            State::Triage => "in triage",
+            State::Backlog => "in the backlog",
+            State::Ready => "ready",
+            State::Planned => "planned into its sprint",
+            State::Queued => "queued for the Kanban board",
+            State::InProgress => "in progress",
+            State::Review => "in review",
+            State::Done => "done",
+            State::Released => "released",
+            State::Cancelled => "cancelled",
+        }
+    }
+}
 vocabulary!(
     /// What a person may do.
     Role ("role") {

@@ -95,7 +95,7 @@ pub(crate) fn carry_out_as(
                     ItemCommand::Edit(_) => format!("{id} saved."),
                     ItemCommand::Block { .. } => format!("{id} is blocked."),
                     ItemCommand::Unblock => format!("{id} is unblocked."),
-                    _ => format!("{id} is now {}.", item.state),
+                    _ => format!("{id} is now {}.", item.state.phrase()),
                 };
                 vec![Msg::Saved(Box::new(item), text)]
             }),
@@ -182,7 +182,7 @@ pub(crate) fn carry_out_as(
                 } else {
                     format!("{version} is halted: rejected by {}.", me.name)
                 };
-                reload_and_say(store, me, format!("{text} It is {}.", r.state))
+                reload_and_say(store, me, format!("{text} It is {}.", r.state.phrase()))
             }),
         Effect::Restart { version, seen } => store
             .restart(&version, me, now, seen)
@@ -198,7 +198,11 @@ pub(crate) fn carry_out_as(
                 reload_and_say(
                     store,
                     me,
-                    format!("{} voted {vote} on {version}; it is {}.", me.name, r.state),
+                    format!(
+                        "{} voted {vote} on {version}; it is {}.",
+                        me.name,
+                        r.state.phrase()
+                    ),
                 )
             }),
         Effect::Production {
@@ -252,7 +256,7 @@ pub(crate) fn carry_out_as(
             }),
         Effect::IncidentStep { id, step, seen } => store
             .step_incident(&id, &step, me, now, seen)
-            .and_then(|i| reload_and_say(store, me, format!("{} is {}.", i.id, i.state))),
+            .and_then(|i| reload_and_say(store, me, format!("{} is {}.", i.id, i.state.phrase()))),
         Effect::Rotate {
             name,
             team,
@@ -361,7 +365,7 @@ pub(crate) fn carry_out_as(
             .and_then(|p| reload_and_say(store, me, format!("{} raised: {}.", p.id, p.title))),
         Effect::ProblemStep { id, step, seen } => store
             .step_problem(&id, &step, me, now, seen)
-            .and_then(|p| reload_and_say(store, me, format!("{} is {}.", p.id, p.state))),
+            .and_then(|p| reload_and_say(store, me, format!("{} is {}.", p.id, p.state.phrase()))),
         Effect::ProblemTicket { id, kind } => {
             store.problem_ticket(&id, kind, me, now).and_then(|item| {
                 let text = format!(

@@ -299,7 +299,7 @@ fn the_backlog_transitions_work_from_the_command_line() {
     b.run(&["item", "move", "FB-1", "accept"])
         .assert()
         .success()
-        .stdout("FB-1 is backlog.\n");
+        .stdout("FB-1 is in the backlog.\n");
     b.run(&["item", "move", "FB-1", "refine"])
         .assert()
         .success()

@@ -53,7 +53,7 @@ fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket
     b.run(&["--as", "tom", "incident", "move", "INC-6", "take"])
         .assert()
         .success()
-        .stdout("INC-6 is in-progress.\n");
+        .stdout("INC-6 is in progress.\n");
     b.run(&[
         "--as", "tom", "incident", "move", "INC-7", "assign", "--to", "sam",
     ])

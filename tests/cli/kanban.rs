@@ -228,7 +228,7 @@ fn queueing_feeds_the_ready_column() {
     b.run(&["--as", "sam", "item", "move", "FB-43", "queue"])
         .assert()
         .success()
-        .stdout("FB-43 is queued.\n");
+        .stdout("FB-43 is queued for the Kanban board.\n");
     b.run(&["--as", "sam", "item", "move", "FB-7", "queue"])
         .assert()
         .code(3)

@@ -102,3 +102,50 @@ fn a_flagged_story_waits_for_an_ams_review_before_approval() {
         "{text}"
     );
 }
+
+#[test]
+fn a_release_carrying_a_schema_story_is_a_schema_change_and_its_team_is_its_cutters() {
+    let b = Board::demo();
+    b.run(&[
+        "--as",
+        "sam",
+        "item",
+        "review-ops",
+        "FB-40",
+        "--note",
+        "migration tested",
+    ])
+    .assert()
+    .success();
+    b.run(&["--as", "aisha", "item", "move", "FB-40", "approve"])
+        .assert()
+        .success();
+    // aisha, a developer, is rotated onto live support this week: the release is the
+    // maintenance team's.
+    b.run(&[
+        "--as",
+        "aisha",
+        "release",
+        "add",
+        "1.2.0",
+        "--project",
+        "permits-online",
+        "--item",
+        "FB-40",
+    ])
+    .assert()
+    .success();
+    let show = b.json(&["release", "show", "1.2.0", "--json"]);
+    assert_eq!(
+        show["release"]["schema_change"], true,
+        "nobody had to say so"
+    );
+    assert_eq!(show["release"]["team"], "ams");
+    let text = b.run(&["release", "show", "1.2.0"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Schema change (FB-40 changes the schema): the firebreak is armed."),
+        "{text}"
+    );
+    assert!(text.contains("Originating team: ams"), "{text}");
+}

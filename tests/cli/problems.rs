@@ -42,7 +42,7 @@ fn a_problem_is_raised_worked_and_raises_a_linked_ticket() {
     ])
     .assert()
     .success()
-    .stdout("PRB-2 is known-error.\n");
+    .stdout("PRB-2 is a known error.\n");
     b.run(&["--as", "sam", "problem", "move", "PRB-2", "close"])
         .assert()
         .code(3);

@@ -21,6 +21,23 @@ vocabulary!(
     }
 );
 
+impl ReleaseState {
+    /// How a sentence says it: "1.0.0 is at the firebreak", "... is in the shadow".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            ReleaseState::Built => "built",
+            ReleaseState::Running => "running",
+            ReleaseState::Firebreak => "at the firebreak",
+            ReleaseState::Shadow => "in the shadow",
+            ReleaseState::Live => "live",
+            ReleaseState::Halted => "halted",
+            ReleaseState::Abandoned => "abandoned",
+            ReleaseState::RolledBack => "rolled back",
+            ReleaseState::Standby => "standing by",
+        }
+    }
+}
+
 vocabulary!(
     /// A step's outcome.
     Outcome ("result") { Pass = "pass", Fail = "fail" }

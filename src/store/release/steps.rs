@@ -24,10 +24,16 @@ impl Store {
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
             let proj = db.project(project)?;
-            let team = if proj.kind == ProjectKind::Bau {
-                Team::Ams
-            } else {
-                Team::Appdev
+            // The originating team is the team of the person who cuts it, as it stands that
+            // day (a rotation counts); the project's kind answers only for an automation.
+            let team = match db.person(&actor.name)? {
+                Some(person) => crate::domain::rotation::team_on(
+                    &person,
+                    &db.rotations()?,
+                    now.date_naive(),
+                ),
+                None if proj.kind == ProjectKind::Bau => Team::Ams,
+                None => Team::Appdev,
             };
             // A halted or abandoned release gives its items back: a new version is the fix.
             let taken: Vec<ItemId> = db
@@ -66,12 +72,21 @@ impl Store {
                         .filter(|id| !taken.contains(id))
                         .collect(),
                 };
+                // A release that carries a story flagged as a schema change is one: its firebreak
+                // is armed, whatever the project's pipeline says.
+                let flagged = schema_items(tx, &items)?;
+                let schema_change = schema_change || !flagged.is_empty();
                 let (r, event) = release::cut(version, project, team, items, schema_change, actor, now)?;
                 save(tx, &r, now)?;
                 append_event(tx, &event)?;
                 Ok(r)
             })
         })
+    }
+
+    /// The items among `items` flagged as changing the schema.
+    pub fn schema_items(&self, items: &[ItemId]) -> Result<Vec<ItemId>, StoreError> {
+        schema_items(self.conn(), items)
     }
 
     /// Where a release stands and what comes next.
@@ -318,4 +333,21 @@ pub fn tail(log: &str, max: usize) -> String {
         start += 1;
     }
     format!("…{}", &log[start..])
+}
+
+/// The items among `items` flagged for an operations review with the concern `schema`.
+pub(crate) fn schema_items(
+    tx: &rusqlite::Connection,
+    items: &[ItemId],
+) -> Result<Vec<ItemId>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT item, concerns FROM ops_reviews ORDER BY item")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (item, concerns) = row?;
+        if items.contains(&ItemId(item)) && concerns.split(',').any(|c| c.trim() == "schema") {
+            out.push(ItemId(item));
+        }
+    }
+    Ok(out)
 }

@@ -130,16 +130,33 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
     let items: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
     let mut lines = waits(s, v, t);
     lines.push(Line::raw(format!(
-        "cut by {} {dot} {} {dot} items {}{}",
+        "cut by {} (team {}) {dot} {} {dot} items {}",
         r.originator,
+        r.team,
         format::when(r.created),
         items.join(" "),
-        if r.schema_change {
-            format!(" {dot} schema change")
-        } else {
-            String::new()
-        }
     )));
+    if r.schema_change {
+        // Why the firebreak holds it: the stories that change the schema, or the cut itself.
+        let flagged: Vec<String> = s
+            .ops
+            .iter()
+            .filter(|o| {
+                r.items.contains(&o.item)
+                    && o.concerns.contains(&crate::domain::ops::Concern::Schema)
+            })
+            .map(|o| o.item.to_string())
+            .collect();
+        let why = if flagged.is_empty() {
+            "cut as one".to_string()
+        } else {
+            format!("{} changes the schema", flagged.join(", "))
+        };
+        lines.push(Line::from(Span::styled(
+            format!("Schema change ({why}): the firebreak is armed."),
+            t.key(),
+        )));
+    }
     let Some(pipeline) = s.releases.pipeline(&r.project) else {
         lines.push(Line::from(Span::styled(
             format!("{} has no pipeline file that reads.", r.project),
