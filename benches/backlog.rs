@@ -32,7 +32,7 @@ fn board(dir: &Path) -> std::path::PathBuf {
 /// Opens the board as the terminal does: the first screen only, or the whole of it.
 fn open(path: &Path, whole: bool) -> (Store, AppState) {
     let store = Store::open(path, false).unwrap();
-    let me = resolve_actor(&store, None, "priya").unwrap();
+    let me = resolve_actor(&store, None, "priya", chrono::Utc::now().date_naive()).unwrap();
     let snapshot = if whole {
         tui::snapshot(&store, me).unwrap()
     } else {

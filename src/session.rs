@@ -62,8 +62,13 @@ pub fn resolve_actor(
     store: &Store,
     as_name: Option<&str>,
     os_user: &str,
+    today: chrono::NaiveDate,
 ) -> Result<Actor, Failure> {
     let info = store.info()?;
+    // As they act today: a rotation gives the duties of the team it puts them in.
+    let rotations = store.rotations()?;
+    let on_duty =
+        |p: &crate::domain::Person| crate::domain::rotation::on_duty(p, &rotations, today);
     if let Some(name) = as_name {
         if info.identity != Identity::Trust {
             return Err(Failure {
@@ -78,15 +83,15 @@ pub fn resolve_actor(
                 "there is no person named '{name}' on this board: see `firebreak person list`"
             ))
         })?;
-        return Ok(Actor::person(&person));
+        return Ok(on_duty(&person));
     }
     if let Some(person) = store.person(os_user)? {
-        return Ok(Actor::person(&person));
+        return Ok(on_duty(&person));
     }
     if info.identity == Identity::Trust
         && let Some(po) = store.first_product_owner()?
     {
-        return Ok(Actor::person(&po));
+        return Ok(on_duty(&po));
     }
     Err(Failure {
         code: 3,

@@ -47,8 +47,9 @@ impl Fixture {
     }
 
     fn open(dir: tempfile::TempDir, store: Store) -> Fixture {
-        let me = firebreak::session::resolve_actor(&store, None, "priya")
-            .or_else(|_| firebreak::session::resolve_actor(&store, None, "alex"))
+        let today = now().date_naive();
+        let me = firebreak::session::resolve_actor(&store, None, "priya", today)
+            .or_else(|_| firebreak::session::resolve_actor(&store, None, "alex", today))
             .unwrap();
         let mut snapshot = tui::snapshot(&store, me).unwrap();
         snapshot.at = now();

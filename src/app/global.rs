@@ -5,7 +5,7 @@ use super::input::LineInput;
 use super::keymap::Command;
 use super::say::{flash, flash_error};
 use super::{AppState, Effect, Overlay, Tab, tabs};
-use crate::domain::{Actor, Identity};
+use crate::domain::Identity;
 
 /// A key that means the same everywhere; nothing for any other.
 pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
@@ -80,7 +80,7 @@ pub(super) fn people_key(s: &mut AppState, cmd: Option<Command>) -> Vec<Effect> 
         Some(Command::Back) => s.overlay = None,
         Some(Command::Submit) => {
             if let Some(p) = s.people.get(*selected) {
-                s.me = Actor::person(p);
+                s.me = crate::domain::rotation::on_duty(p, &s.rotations, s.now.date_naive());
                 s.overlay = None;
                 flash(
                     s,

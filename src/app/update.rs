@@ -5,7 +5,7 @@ use super::row::Row;
 use super::say::{flash, flash_error};
 use super::undo::{inverse, without_undo};
 use super::{AppState, Effect, Msg, Overlay, Snapshot, global, tabs};
-use crate::domain::{Actor, Item};
+use crate::domain::Item;
 use chrono::Duration;
 use ratatui::crossterm::event::KeyEvent;
 
@@ -156,7 +156,10 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
         .people
         .iter()
         .find(|p| p.name == s.me.name && !s.me.automation);
-    s.me = still_here.map_or(snap.me, Actor::person);
+    // As they act that day: a rotation gives the duties of the team it puts them in.
+    s.me = still_here.map_or(snap.me, |p| {
+        crate::domain::rotation::on_duty(p, &snap.rotations, snap.at.date_naive())
+    });
     s.title = snap.title;
     s.identity = snap.identity;
     s.people = snap.people;

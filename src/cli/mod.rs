@@ -175,6 +175,7 @@ impl Ctx<'_> {
             store,
             self.cli.as_person.as_deref(),
             &crate::config::os_user(),
+            self.now.date_naive(),
         )
     }
 }

@@ -85,6 +85,27 @@ pub fn team_on(person: &Person, rotations: &[Rotation], day: NaiveDate) -> Team 
         .map_or(person.team, |r| r.team)
 }
 
+/// A person as they act on a day: with the duties of the team a rotation put them in (an AMS
+/// engineer's on live support, a developer's in delivery) besides their own roles. The rules
+/// that compare people (nobody reviews their own work) compare names, and keep holding.
+pub fn on_duty(person: &Person, rotations: &[Rotation], day: NaiveDate) -> crate::domain::Actor {
+    let mut actor = crate::domain::Actor::person(person);
+    if actor.automation {
+        return actor;
+    }
+    let team = team_on(person, rotations, day);
+    if team != person.team {
+        let duty = match team {
+            Team::Ams => crate::domain::Role::AmsEngineer,
+            Team::Appdev => crate::domain::Role::Developer,
+        };
+        if !actor.roles.contains(&duty) {
+            actor.roles.push(duty);
+        }
+    }
+    actor
+}
+
 /// Who is on live support (the maintenance team) on a day, each with the rotation that put
 /// them there, if one did.
 pub fn on_support<'a>(
@@ -113,6 +134,68 @@ pub fn upcoming(rotations: &[Rotation], day: NaiveDate) -> Vec<&Rotation> {
 
 #[cfg(test)]
 mod tests {
+
+    mod duties {
+        use super::super::*;
+        use crate::domain::policy::DUTIES;
+        use crate::domain::{Person, Role, Team};
+        use proptest::prelude::*;
+
+        fn role() -> impl Strategy<Value = Role> {
+            prop_oneof![
+                Just(Role::ProductOwner),
+                Just(Role::Developer),
+                Just(Role::AmsEngineer),
+                Just(Role::Tester),
+                Just(Role::ServiceManager),
+                Just(Role::ReleaseManager),
+            ]
+        }
+
+        proptest! {
+            /// On any day, a person may do exactly the duties of their own roles and of the
+            /// team they are in that day: a rotation into the other team brings its duties
+            /// and takes none of their own away.
+            #[test]
+            fn a_rotated_person_does_the_duties_of_the_team_they_are_in_that_day(
+                own in role(),
+                home_ams in any::<bool>(),
+                from in 0u32..20,
+                len in 0u32..10,
+                day in 0u32..40,
+            ) {
+                let base = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+                let at = |d: u32| base + chrono::Days::new(u64::from(d));
+                let home = if home_ams { Team::Ams } else { Team::Appdev };
+                let other = if home_ams { Team::Appdev } else { Team::Ams };
+                let person = Person { name: "kim".into(), roles: vec![own], team: home };
+                let rotation = Rotation {
+                    person: "kim".into(),
+                    team: other,
+                    from: at(from),
+                    to: at(from + len),
+                };
+                let today = at(day);
+                let actor = on_duty(&person, std::slice::from_ref(&rotation), today);
+                let team = if rotation.covers(today) { other } else { home };
+                prop_assert_eq!(team_on(&person, std::slice::from_ref(&rotation), today), team);
+                let team_role = match team {
+                    Team::Ams => Role::AmsEngineer,
+                    Team::Appdev => Role::Developer,
+                };
+                for duty in DUTIES {
+                    let by_role = duty.roles.contains(&own);
+                    let by_team = team != home && duty.roles.contains(&team_role);
+                    prop_assert_eq!(
+                        actor.may(duty).is_ok(),
+                        by_role || by_team,
+                        "{} on day {}: {}", own, day, duty.doing
+                    );
+                }
+            }
+        }
+    }
+
     use super::*;
     use crate::domain::Role;
     use chrono::TimeZone;

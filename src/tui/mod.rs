@@ -164,7 +164,8 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
     let (keymap, keymap_problem) = crate::config::keymap();
     state.keymap = keymap;
     let os_user = crate::config::os_user();
-    let (me, note) = match resolve_actor(&store, opts.as_person, &os_user) {
+    let today = Utc::now().date_naive();
+    let (me, note) = match resolve_actor(&store, opts.as_person, &os_user, today) {
         Ok(me) => (me, None),
         Err(f) if opts.as_person.is_none() && f.code == 3 => (Actor::automation(), Some(f.message)),
         Err(f) => return Err(f),

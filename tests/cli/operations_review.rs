@@ -14,8 +14,8 @@ fn a_flagged_story_waits_for_an_ams_review_before_approval() {
             "FB-40 touches operations (schema): an AMS engineer other than its assignee records the operations review",
         ));
     assert_eq!(b.state(), before, "a refusal changes nothing");
-    // Only an AMS engineer reviews.
-    b.run(&["--as", "aisha", "item", "review-ops", "FB-40"])
+    // Only an AMS engineer (or someone rotated onto live support) reviews.
+    b.run(&["--as", "priya", "item", "review-ops", "FB-40"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("ams-engineer"));

@@ -146,3 +146,30 @@ fn a_rotation_puts_a_builder_on_live_support_for_its_days() {
             .any(|e| e["action"] == "rotate" && e["entity_id"] == "sam")
     );
 }
+
+#[test]
+fn a_developer_rotated_onto_live_support_does_the_maintenance_teams_work() {
+    let b = Board::demo();
+    // aisha is a developer, on live support this week: she pulls Kanban work like the team.
+    b.run(&["--as", "aisha", "kanban", "pull"])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("limit").and(predicate::str::contains("ams-engineer").not()),
+        );
+    b.run(&[
+        "--as",
+        "aisha",
+        "kanban",
+        "pull",
+        "--override",
+        "covering for lee",
+    ])
+    .assert()
+    .success();
+    // tom, a developer not rotated, may not.
+    b.run(&["--as", "tom", "kanban", "pull", "--override", "x"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("ams-engineer"));
+}

@@ -273,7 +273,12 @@ fn support_line(s: &AppState, t: &Theme) -> Line<'static> {
     let who: Vec<String> = on_support(&s.people, &s.rotations, today)
         .iter()
         .map(|(p, r)| match r {
-            Some(r) => format!("{} (rotated, to {})", p.name, r.to.format("%m-%d")),
+            // Rotated in, they do the team's work: pulls, incidents, its releases' problems.
+            Some(r) => format!(
+                "{} (rotated in to {}, AMS duties)",
+                p.name,
+                r.to.format("%m-%d")
+            ),
             None => p.name.clone(),
         })
         .collect();
@@ -292,7 +297,11 @@ fn support_line(s: &AppState, t: &Theme) -> Line<'static> {
             same.join(", ")
         ));
     } else {
-        text.push_str(&format!(" {} O plans a rotation", t.dot()));
+        text.push_str(&format!(
+            " {} {} plans a rotation",
+            t.dot(),
+            s.key(Context::Service, Command::Rotate)
+        ));
     }
     Line::from(Span::styled(text, t.dim()))
 }
