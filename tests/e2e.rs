@@ -423,7 +423,10 @@ fn a_service_manager_accepts_a_handover_item_in_the_board_which_unblocks_a_go_vo
     );
     // 1.1.1 goes on from the firebreak to the shadow.
     cli_ok(&db, &["--as", "omar", "release", "accept", "1.1.1"]);
-    cli_ok(&db, &["--as", "rita", "release", "restart", "1.1.1"]);
+    cli_ok(
+        &db,
+        &["--as", "rita", "release", "restart", "1.1.1", "--no-run"],
+    );
     cli_ok(&db, &["--as", "rita", "release", "run", "1.1.1"]);
     let vote = |who: &str| {
         Command::new(BIN)
@@ -861,4 +864,23 @@ fn the_product_owner_sends_a_filtered_item_to_the_top_of_the_whole_backlog() {
     tmux.until_shows("firebreak-exited-0");
     let list = cli(&db, &["item", "list", "--json"]);
     assert_eq!(list["items"][0]["id"], moved.as_str());
+}
+
+/// The release manager's restart in the board restarts the automation: it runs on behind the
+/// screen from the firebreak to the shadow.
+#[test]
+fn a_restart_in_the_board_runs_on_to_the_shadow() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    cli_ok(&db, &["--as", "omar", "release", "accept", "1.1.1"]);
+    let tmux = Tmux::start("restart", 100, 30, &board_command(&db, "--as rita"));
+    tmux.until_shows("58 of 72 items");
+    tmux.send(&["4"]);
+    tmux.until_shows("1.1.1 of permits-online");
+    tmux.send(&["s"]);
+    tmux.until_shows("in the shadow (");
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
+    let show = cli(&db, &["release", "show", "1.1.1", "--json"]);
+    assert_eq!(show["release"]["state"], "shadow");
 }

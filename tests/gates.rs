@@ -101,7 +101,7 @@ fn to_shadow(b: &Board) {
             .assert()
             .success();
     }
-    b.as_("rita", &["release", "restart", "1.0.0"])
+    b.as_("rita", &["release", "restart", "1.0.0", "--no-run"])
         .assert()
         .success();
     b.as_("rita", &["release", "run", "1.0.0"])
@@ -163,7 +163,7 @@ fn only_an_automation_account_reports_a_step_and_only_one_an_external_ci_runs() 
         .assert()
         .code(3)
         .stderr(predicate::str::contains("automation account"));
-    b.as_("ci", &["release", "restart", "1.0.0"])
+    b.as_("ci", &["release", "restart", "1.0.0", "--no-run"])
         .assert()
         .code(3);
     // An account is the automation alone.
@@ -259,7 +259,7 @@ fn two_releases(b: &Board) {
             .assert()
             .success();
     }
-    b.as_("rita", &["release", "restart", "1.1.0"])
+    b.as_("rita", &["release", "restart", "1.1.0", "--no-run"])
         .assert()
         .success();
     b.as_("rita", &["release", "run", "1.1.0"])
@@ -424,7 +424,7 @@ fn a_rejection_racing_acceptances_always_halts_the_release() {
                     "omar",
                     vec!["release", "reject", "1.0.0", "--comment", "locks the table"],
                 ),
-                ("rita", vec!["release", "restart", "1.0.0"]),
+                ("rita", vec!["release", "restart", "1.0.0", "--no-run"]),
                 ("grace", vec!["release", "accept", "1.0.0"]),
             ],
         );
@@ -449,7 +449,10 @@ fn a_rejection_racing_acceptances_always_halts_the_release() {
         );
         assert!(answers.iter().filter(|a| a["person"] == "grace").count() <= 1);
         // Nobody can restart a halted release afterwards.
-        let out = race(&db, &[("rita", vec!["release", "restart", "1.0.0"])]);
+        let out = race(
+            &db,
+            &[("rita", vec!["release", "restart", "1.0.0", "--no-run"])],
+        );
         assert_eq!(out[0].status.code(), Some(3), "{}", said(&out[0]));
     }
 }

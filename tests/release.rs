@@ -19,7 +19,7 @@ fn a_release_goes_from_cut_to_live_through_every_gate() {
         .stderr(predicate::str::contains(
             "nobody approves their own release",
         ));
-    b.as_("rita", &["release", "restart", "1.0.0"])
+    b.as_("rita", &["release", "restart", "1.0.0", "--no-run"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
@@ -46,13 +46,13 @@ fn a_release_goes_from_cut_to_live_through_every_gate() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Every party accepted"));
-    b.as_("grace", &["release", "restart", "1.0.0"])
+    b.as_("grace", &["release", "restart", "1.0.0", "--no-run"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
             "Only a release-manager may restart",
         ));
-    b.as_("rita", &["release", "restart", "1.0.0"])
+    b.as_("rita", &["release", "restart", "1.0.0", "--no-run"])
         .assert()
         .success();
     b.as_("rita", &["release", "run", "1.0.0"])
@@ -493,7 +493,7 @@ fn a_rollback_puts_the_standby_back_live() {
                 .assert()
                 .success();
         }
-        b.as_("rita", &["release", "restart", version])
+        b.as_("rita", &["release", "restart", version, "--no-run"])
             .assert()
             .success();
         b.as_("rita", &["release", "run", version])
@@ -608,7 +608,7 @@ fn a_no_go_abandons_the_release_and_frees_its_items() {
             .assert()
             .success();
     }
-    b.as_("rita", &["release", "restart", "1.0.0"])
+    b.as_("rita", &["release", "restart", "1.0.0", "--no-run"])
         .assert()
         .success();
     b.as_("rita", &["release", "run", "1.0.0"])
@@ -865,7 +865,7 @@ fn to_the_shadow_with_every_vote(b: &Board) {
             .assert()
             .success();
     }
-    b.as_("rita", &["release", "restart", "1.0.0"])
+    b.as_("rita", &["release", "restart", "1.0.0", "--no-run"])
         .assert()
         .success();
     b.as_("rita", &["release", "run", "1.0.0"])
@@ -990,4 +990,43 @@ fn release_show_tells_the_gates_the_slots_what_production_printed_and_what_is_ne
     );
     assert!(live.contains("Next: nothing: it is live"), "{live}");
     assert!(live.contains("blue   1.0.0      LIVE"), "{live}");
+}
+
+#[test]
+fn a_restart_restarts_the_automation_and_a_run_nobody_runs_waits_on_a_release_manager() {
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    for who in ["grace", "omar"] {
+        b.as_(who, &["release", "accept", "1.0.0"])
+            .assert()
+            .success();
+    }
+    // Recorded only: the release is running, and nothing runs it.
+    b.as_("rita", &["release", "restart", "1.0.0", "--no-run"])
+        .assert()
+        .success();
+    b.run(&["status"])
+        .assert()
+        .code(10)
+        .stdout(predicate::str::contains(
+            "1.0.0 waits on rita (release-manager, to run it on)",
+        ));
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    for who in ["grace", "omar"] {
+        b.as_(who, &["release", "accept", "1.0.0"])
+            .assert()
+            .success();
+    }
+    // A restart runs on from the firebreak, here and now, to the shadow.
+    b.as_("rita", &["release", "restart", "1.0.0"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("1.0.0 restarted: the automation runs on.")
+                .and(predicate::str::contains("production/smoke pass"))
+                .and(predicate::str::contains("in the shadow")),
+        );
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    assert_eq!(show["release"]["state"], "shadow");
 }

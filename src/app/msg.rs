@@ -50,6 +50,8 @@ pub enum Msg {
     History(String, Vec<Event>),
     /// A write went through: the item as it now is, and what to say.
     Saved(Box<Item>, String),
+    /// A release was restarted after its firebreak: the automation runs on.
+    Restarted(String),
     /// A Kanban column that was full has room now (after the move just saved).
     Freed(Column),
     /// The maintenance team's flow, measured from the audit trail.

@@ -56,6 +56,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Saved(item, text) => saved(s, *item, text),
+        Msg::Restarted(version) => tabs::pipeline::run_on(s, version),
         Msg::Freed(column) => {
             tabs::kanban::freed(s, column);
             vec![]

@@ -65,6 +65,9 @@ pub enum ReleaseCmd {
         /// Refuse if the release changed since this revision (`release show --json` gives it).
         #[arg(long, value_name = "N")]
         if_revision: Option<i64>,
+        /// Only record the restart; the automation is run later with `release run`.
+        #[arg(long)]
+        no_run: bool,
     },
     /// Problem determination on a halted release, by the team that originated it.
     Pd {
@@ -168,39 +171,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
         }
         ReleaseCmd::Run { version } => {
             ctx.actor(&store)?;
-            let end = runner::run_release(&mut store, version, &mut |line| {
-                let _ = writeln!(out, "{line}");
-            })?;
-            return match end {
-                End::Halted { env, step, defect } => Err(Failure {
-                    code: 1,
-                    message: format!(
-                        "{version} halted at {env}/{step}{}",
-                        defect.map_or(String::new(), |d| format!("; {d} is on the backlog for it"))
-                    ),
-                }),
-                End::Firebreak => say(
-                    out,
-                    &format!(
-                        "{version} waits at the firebreak: its parties accept, then a release manager restarts it."
-                    ),
-                ),
-                End::Shadow { slot, url } => say(
-                    out,
-                    &format!(
-                        "{version} is in the shadow ({} slot{}): it waits for go/no-go.",
-                        slot.unwrap_or_default(),
-                        url.map_or(String::new(), |u| format!(", {u}"))
-                    ),
-                ),
-                End::Waits { env, step } => say(
-                    out,
-                    &format!(
-                        "{version} waits for {env}/{step} to be reported: firebreak release report {version} --env {env} --step {step} --result pass|fail"
-                    ),
-                ),
-                End::Done(state) => say(out, &format!("{version} is {state}: nothing to run.")),
-            };
+            return run_on(&mut store, version, out);
         }
         ReleaseCmd::Report {
             version,
@@ -334,13 +305,21 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
         ReleaseCmd::Restart {
             version,
             if_revision,
+            no_run,
         } => {
             let actor = ctx.actor(&store)?;
             store.restart(version, &actor, ctx.now, *if_revision)?;
-            writeln!(
-                out,
-                "{version} restarted: run it on with `firebreak release run {version}`."
-            )?;
+            if *no_run {
+                writeln!(
+                    out,
+                    "{version} restarted: run it on with `firebreak release run {version}`."
+                )?;
+            } else {
+                // The article's manual restart restarts the automation: it runs on from the
+                // firebreak here and now.
+                writeln!(out, "{version} restarted: the automation runs on.")?;
+                return run_on(&mut store, version, out);
+            }
         }
         ReleaseCmd::Vote {
             version,
@@ -558,24 +537,27 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                     writeln!(out, "  {line}")?;
                 }
             }
-            let waits: Vec<String> = crate::domain::release::waits_on(
+            let mut pending = crate::domain::release::waits_on(
                 r,
                 &parties,
                 &progress,
                 pd.as_ref().is_some_and(|p| p.concluded.is_some()),
-            )
-            .iter()
-            .map(|w| {
-                w.named(&crate::domain::release::who_answers(
-                    w,
-                    r,
-                    &progress,
-                    &people,
-                    &rotations,
-                    ctx.now.date_naive(),
-                ))
-            })
-            .collect();
+            );
+            let held = store.held_runs()?.contains(&r.version);
+            pending.extend(crate::domain::release::unattended(r, held));
+            let waits: Vec<String> = pending
+                .iter()
+                .map(|w| {
+                    w.named(&crate::domain::release::who_answers(
+                        w,
+                        r,
+                        &progress,
+                        &people,
+                        &rotations,
+                        ctx.now.date_naive(),
+                    ))
+                })
+                .collect();
             writeln!(out, "\nNext: {}", next_words(r.state, &next))?;
             if !waits.is_empty() {
                 writeln!(out, "Waits on: {}", waits.join("; "))?;
@@ -610,6 +592,48 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
         }
     }
     Ok(())
+}
+
+/// Runs the automation of `version` until it halts, pauses or reaches the shadow, a line per
+/// step; exit 1 when it halts.
+fn run_on(
+    store: &mut crate::store::Store,
+    version: &str,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let end = runner::run_release(store, version, &mut |line| {
+        let _ = writeln!(out, "{line}");
+    })?;
+    match end {
+        End::Halted { env, step, defect } => Err(Failure {
+            code: 1,
+            message: format!(
+                "{version} halted at {env}/{step}{}",
+                defect.map_or(String::new(), |d| format!("; {d} is on the backlog for it"))
+            ),
+        }),
+        End::Firebreak => say(
+            out,
+            &format!(
+                "{version} waits at the firebreak: its parties accept, then a release manager restarts it."
+            ),
+        ),
+        End::Shadow { slot, url } => say(
+            out,
+            &format!(
+                "{version} is in the shadow ({} slot{}): it waits for go/no-go.",
+                slot.unwrap_or_default(),
+                url.map_or(String::new(), |u| format!(", {u}"))
+            ),
+        ),
+        End::Waits { env, step } => say(
+            out,
+            &format!(
+                "{version} waits for {env}/{step} to be reported: firebreak release report {version} --env {env} --step {step} --result pass|fail"
+            ),
+        ),
+        End::Done(state) => say(out, &format!("{version} is {state}: nothing to run.")),
+    }
 }
 
 fn say(out: &mut dyn Write, text: &str) -> Result<(), Failure> {

@@ -19,6 +19,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
         .filter(|p| !p.roles.contains(&crate::domain::Role::Automation))
         .collect();
     let rotations = store.rotations()?;
+    let held = store.held_runs()?;
     let mut rows = Vec::new();
     let mut needs = Vec::new();
     let concluded: std::collections::HashSet<String> = store
@@ -35,7 +36,11 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             .find(|p| p.name == r.project)
             .map(|p| p.parties.clone())
             .unwrap_or_default();
-        let waits = waits_on(r, &parties, &progress, concluded.contains(&r.version));
+        let mut waits = waits_on(r, &parties, &progress, concluded.contains(&r.version));
+        waits.extend(crate::domain::release::unattended(
+            r,
+            held.contains(&r.version),
+        ));
         let on: Vec<String> = waits.iter().map(ToString::to_string).collect();
         let named: Vec<String> = waits
             .iter()

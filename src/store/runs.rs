@@ -18,6 +18,13 @@ pub struct RunClaim {
 }
 
 impl Store {
+    /// The releases some process holds the run of now.
+    pub fn held_runs(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn().prepare("SELECT release FROM runs")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Claims the run of `version` for this process. Refused while another process that
     /// `alive` says still runs holds it; a claim left by a process that died is taken over and
     /// returned, so that whatever that run started can be ended before a step runs again.

@@ -184,9 +184,15 @@ pub(crate) fn carry_out_as(
                 };
                 reload_and_say(store, me, format!("{text} It is {}.", r.state.phrase()))
             }),
-        Effect::Restart { version, seen } => store
-            .restart(&version, me, now, seen)
-            .and_then(|_| reload_and_say(store, me, format!("{version} restarted: R runs it on."))),
+        Effect::Restart { version, seen } => {
+            store.restart(&version, me, now, seen).and_then(|_| {
+                // The restart restarts the automation: the board runs it on, behind the screen.
+                let mut msgs =
+                    reload_and_say(store, me, format!("{version} restarted: it runs on."))?;
+                msgs.push(Msg::Restarted(version));
+                Ok(msgs)
+            })
+        }
         Effect::Vote {
             version,
             vote,

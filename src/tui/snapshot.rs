@@ -125,5 +125,6 @@ fn releases(
         pipelines,
         slots,
         parties,
+        held: store.held_runs()?,
     })
 }

@@ -29,6 +29,8 @@ pub struct Releases {
     pub slots: Vec<Slot>,
     /// Each project's firebreak parties.
     pub parties: Vec<(String, Vec<Role>)>,
+    /// The releases some process runs the automation of now.
+    pub held: Vec<String>,
 }
 
 impl Releases {
@@ -378,6 +380,15 @@ pub fn step_log(s: &AppState) -> (String, String) {
         None => "not run yet".into(),
     };
     (title, text)
+}
+
+/// A restarted release runs on: the board starts its automation, unless it runs one already.
+pub(crate) fn run_on(s: &mut AppState, version: String) -> Vec<Effect> {
+    if s.running.is_some() {
+        return vec![];
+    }
+    s.running = Some(version.clone());
+    vec![Effect::RunRelease(version)]
 }
 
 /// The keys of the log overlay (the whole log of the step under the cursor).

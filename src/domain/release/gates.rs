@@ -144,6 +144,14 @@ pub enum Wait {
     Switch,
     /// The originating team, to determine the problem of a halted release.
     ProblemDetermination(Team),
+    /// A release manager, to run on a release whose automation nothing runs.
+    Run,
+}
+
+/// A release `running` that no process runs (a restart recorded without its run, a run that
+/// died): it waits on a release manager to run it on.
+pub fn unattended(release: &Release, run_held: bool) -> Option<Wait> {
+    (release.state == ReleaseState::Running && !run_held).then_some(Wait::Run)
 }
 
 impl std::fmt::Display for Wait {
@@ -151,6 +159,7 @@ impl std::fmt::Display for Wait {
         match self {
             Wait::Accept(role) => write!(f, "{role}"),
             Wait::Restart => write!(f, "{} (restart)", Role::ReleaseManager),
+            Wait::Run => write!(f, "{} (run)", Role::ReleaseManager),
             Wait::Vote(role) => write!(f, "{role} (vote)"),
             Wait::Switch => write!(f, "{} (switch)", Role::ReleaseManager),
             Wait::ProblemDetermination(team) => write!(f, "team {team} (problem determination)"),
@@ -216,7 +225,7 @@ pub fn who_answers(
                     && p.name != release.originator
                     && !signed(&p.name, &progress.votes)
             }
-            Wait::Restart | Wait::Switch => p.roles.contains(&Role::ReleaseManager),
+            Wait::Restart | Wait::Switch | Wait::Run => p.roles.contains(&Role::ReleaseManager),
             Wait::ProblemDetermination(team) => {
                 crate::domain::rotation::team_on(p, rotations, today) == *team
             }
@@ -232,6 +241,7 @@ impl Wait {
         let what = match self {
             Wait::Accept(role) => role.to_string(),
             Wait::Restart => format!("{}, to restart", Role::ReleaseManager),
+            Wait::Run => format!("{}, to run it on", Role::ReleaseManager),
             Wait::Vote(role) => format!("{role}, to vote"),
             Wait::Switch => format!("{}, to switch", Role::ReleaseManager),
             Wait::ProblemDetermination(team) => format!("team {team}, problem determination"),

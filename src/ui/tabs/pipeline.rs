@@ -342,7 +342,10 @@ fn waits(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
         .iter()
         .any(|p| p.release == r.version && p.concluded.is_some());
     let progress = v.progress();
-    let named: Vec<String> = waits_on(r, s.releases.parties(&r.project), &progress, concluded)
+    let mut pending = waits_on(r, s.releases.parties(&r.project), &progress, concluded);
+    let held = s.releases.held.contains(&r.version) || s.running.as_deref() == Some(&r.version);
+    pending.extend(crate::domain::release::unattended(r, held));
+    let named: Vec<String> = pending
         .iter()
         .map(|w| {
             let names = who_answers(w, r, &progress, &s.people, &s.rotations, s.now.date_naive());
