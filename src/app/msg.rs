@@ -153,6 +153,12 @@ pub enum Effect {
         version: String,
         seen: Option<i64>,
     },
+    /// A release manager abandons a halted release, with why.
+    Abandon {
+        version: String,
+        reason: String,
+        seen: Option<i64>,
+    },
     Vote {
         version: String,
         vote: Vote,

@@ -174,6 +174,7 @@ pub(super) fn without_undo(e: &Effect) -> Option<&'static str> {
             "a sprint change"
         }
         Effect::RunRelease(_) | Effect::Rerun { .. } => "running the automation",
+        Effect::Abandon { .. } => "abandoning a release",
         Effect::Answer { .. } | Effect::Restart { .. } | Effect::Vote { .. } => {
             "a signature at a gate"
         }

@@ -69,6 +69,15 @@ pub enum ReleaseCmd {
         #[arg(long)]
         no_run: bool,
     },
+    /// A release manager abandons a halted release, saying why.
+    Abandon {
+        version: String,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Refuse if the release changed since this revision (`release show --json` gives it).
+        #[arg(long, value_name = "N")]
+        if_revision: Option<i64>,
+    },
     /// Problem determination on a halted release, by the team that originated it.
     Pd {
         version: String,
@@ -320,6 +329,25 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 writeln!(out, "{version} restarted: the automation runs on.")?;
                 return run_on(&mut store, version, out);
             }
+        }
+        ReleaseCmd::Abandon {
+            version,
+            reason,
+            if_revision,
+        } => {
+            let actor = ctx.actor(&store)?;
+            let r = store.abandon(
+                version,
+                reason.as_deref().unwrap_or(""),
+                &actor,
+                ctx.now,
+                *if_revision,
+            )?;
+            writeln!(
+                out,
+                "{version} is {}: its items may go out with another version.",
+                r.state.phrase()
+            )?;
         }
         ReleaseCmd::Vote {
             version,
@@ -648,7 +676,7 @@ fn next_words(state: crate::domain::release::ReleaseState, next: &Next) -> Strin
         S::Live => "nothing: it is live".into(),
         S::Standby => "nothing: it stands by, for a rollback".into(),
         S::RolledBack => "nothing: it was rolled back; a new version is the fix".into(),
-        S::Abandoned => "nothing: it was abandoned at go/no-go; a new version is the fix".into(),
+        S::Abandoned => "nothing: it was abandoned; a new version is the fix".into(),
         S::Halted => format!(
             "{}: its team's problem determination, then a new version",
             next_text(next)

@@ -150,6 +150,7 @@ duties! {
     CUT_A_RELEASE: "releases", [ReleaseManager, Developer, AmsEngineer, ProductOwner], "cut a release";
     RESTART_THE_AUTOMATION_AFTER_THE_FIREBREAK: "restart", [ReleaseManager], "restart the automation after the firebreak";
     RE_RUN_A_FAILED_STEP: "rerun", [ReleaseManager], "re-run a failed step once when its PD found the environment at fault";
+    ABANDON_A_HALTED_RELEASE: "abandon", [ReleaseManager], "abandon a halted release, saying why";
     SWITCH_A_RELEASE_LIVE: "switch", [ReleaseManager], "switch a release live";
     ROLL_A_RELEASE_BACK: "rollback", [ReleaseManager], "roll a release back";
     RAISE_A_PROBLEM: "problems", [ServiceManager, AmsEngineer], "raise a problem";

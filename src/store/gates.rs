@@ -130,6 +130,25 @@ impl Store {
         })
     }
 
+    /// A release manager abandons a halted release, saying why.
+    pub fn abandon(
+        &mut self,
+        version: &str,
+        reason: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        seen: Option<i64>,
+    ) -> Result<Release, StoreError> {
+        self.decide(|db| {
+            let view = current(db, version, seen)?;
+            let (next, event) = release::abandon(&view.release, reason, actor, now)?;
+            let tx = db.conn();
+            save(tx, &next, now)?;
+            append_event(tx, &event)?;
+            Ok(next)
+        })
+    }
+
     /// A go/no-go vote; one no-go abandons the release.
     #[allow(clippy::too_many_arguments)]
     pub fn vote(

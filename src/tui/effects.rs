@@ -193,6 +193,13 @@ pub(crate) fn carry_out_as(
                 Ok(msgs)
             })
         }
+        Effect::Abandon {
+            version,
+            reason,
+            seen,
+        } => store
+            .abandon(&version, &reason, me, now, seen)
+            .and_then(|r| reload_and_say(store, me, format!("{version} is {}.", r.state.phrase()))),
         Effect::Vote {
             version,
             vote,

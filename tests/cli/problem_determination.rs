@@ -70,3 +70,39 @@ fn the_originating_team_determines_a_halted_releases_problem_and_status_stops_wa
         .code(3)
         .stderr(predicate::str::contains("is concluded"));
 }
+
+#[test]
+fn a_release_manager_abandons_a_halted_version_and_status_stops_waiting_on_it() {
+    let b = Board::demo();
+    b.run(&[
+        "--as", "tom", "release", "abandon", "1.1.0", "--reason", "x",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("release-manager"));
+    b.run(&["--as", "rita", "release", "abandon", "1.1.0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a reason"));
+    b.run(&[
+        "--as",
+        "rita",
+        "release",
+        "abandon",
+        "1.1.0",
+        "--reason",
+        "1.1.1 carries the fix",
+    ])
+    .assert()
+    .success()
+    .stdout("1.1.0 is abandoned: its items may go out with another version.\n");
+    let status = b.run(&["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(!text.contains("1.1.0 waits on"), "{text}");
+    b.run(&[
+        "--as", "rita", "release", "abandon", "1.1.1", "--reason", "x",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("only a halted version"));
+}

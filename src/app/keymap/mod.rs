@@ -50,7 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
-        Messages = "messages",
+        Messages = "messages", Abandon = "abandon",
     }
 );
 
@@ -126,6 +126,7 @@ impl Command {
                 | C::ConcludePd
                 | C::Ticket
                 | C::Rerun
+                | C::Abandon
                 | C::StartHandover
                 | C::SubmitEvidence
                 | C::Waive

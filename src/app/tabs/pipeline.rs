@@ -80,6 +80,8 @@ pub enum Ask {
     Determine(String),
     /// The title of a ticket raised from this release's problem determination.
     PdTicket(String),
+    /// Why a halted release is abandoned.
+    Abandon(String),
 }
 
 impl Ask {
@@ -91,6 +93,7 @@ impl Ask {
             Ask::ProductionReason { .. } => " Production: why? ",
             Ask::Determine(_) => " Problem determination ",
             Ask::PdTicket(_) => " A ticket from problem determination ",
+            Ask::Abandon(_) => " Abandon the release: why? ",
         }
     }
 }
@@ -201,6 +204,12 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
             ask(s, Ask::NoGo, "Why no-go? One no-go abandons the release.")
         }
         Command::VoteNoGo => {}
+        Command::Abandon if would(s, Would::Abandon) => ask(
+            s,
+            Ask::Abandon,
+            "Why abandon it? Its items go back, for another version to carry.",
+        ),
+        Command::Abandon => {}
         Command::Switch => production(s, Change::Switch),
         Command::Rollback => production(s, Change::Rollback),
         _ => return None,
@@ -215,6 +224,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
 /// A decision about the selected release that asks for words first.
 #[derive(Clone, Copy)]
 enum Would {
+    Abandon,
     Reject,
     NoGo,
     Production(Change),
@@ -235,6 +245,7 @@ fn would(s: &mut AppState, decision: Would) -> bool {
             let parties = s.releases.parties(&r.project);
             rules::answer(r, parties, &progress, false, "-", &s.me, s.now).map(|_| ())
         }
+        Would::Abandon => rules::abandon(r, "-", &s.me, s.now).map(|_| ()),
         Would::NoGo => rules::vote(r, &progress, Vote::NoGo, "-", None, &s.me, s.now).map(|_| ()),
         Would::Production(Change::Switch) => {
             rules::switch(r, &progress, "-", &s.me, s.now).map(|_| ())
@@ -433,6 +444,11 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Eff
                 },
             }]
         }
+        Ask::Abandon(version) => vec![Effect::Abandon {
+            seen: s.releases.seen(&version),
+            version,
+            reason: text,
+        }],
         Ask::PdTicket(version) => vec![Effect::PdTicket {
             version,
             title: text,

@@ -353,9 +353,11 @@ pub fn record(
     Ok((next_release, e))
 }
 
+mod ends;
 mod gates;
 mod production;
 
+pub use ends::*;
 pub use gates::*;
 pub use production::*;
 
