@@ -45,13 +45,13 @@ pub enum IncidentCmd {
     Move {
         /// INC-n.
         id: String,
-        /// take, assign, hold, resolve or close.
+        /// take, assign, hold, resolve, close or priority.
         command: String,
-        /// Why it is on hold (hold only).
+        /// Why it is on hold (hold), or why its priority changes (priority).
         #[arg(long)]
         reason: Option<String>,
-        /// Who it goes to (assign only; a service manager assigns).
-        #[arg(long, value_name = "NAME")]
+        /// Who it goes to (assign; a service manager assigns), or its new priority (priority).
+        #[arg(long, value_name = "NAME|P1..P4")]
         to: Option<String>,
         /// Refuse if it changed since this revision (`show --json` gives it).
         #[arg(long, value_name = "N")]

@@ -125,6 +125,11 @@ pub enum Step {
     Resolve,
     /// A service manager closes a resolved incident.
     Close,
+    /// A service manager changes an open incident's priority, saying why.
+    Priority {
+        to: Priority,
+        reason: String,
+    },
 }
 
 impl Step {
@@ -147,9 +152,26 @@ impl Step {
             },
             "resolve" => Step::Resolve,
             "close" => Step::Close,
+            "priority" => Step::Priority {
+                to: to
+                    .map(|t| t.trim().to_ascii_uppercase())
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| {
+                        DomainError::invalid("priority needs the new one: add --to P1..P4")
+                    })?
+                    .parse::<Priority>()
+                    .map_err(|e| DomainError::invalid(e.to_string()))?,
+                reason: reason
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+                    .ok_or_else(|| {
+                        DomainError::invalid("a new priority needs a reason: add --reason")
+                    })?,
+            },
             other => {
                 return Err(DomainError::invalid(format!(
-                    "unknown command '{other}': use take, assign, hold, resolve or close"
+                    "unknown command '{other}': use take, assign, hold, resolve, close or priority"
                 )));
             }
         })
@@ -162,6 +184,7 @@ impl Step {
             Step::Hold { .. } => "hold",
             Step::Resolve => "resolve",
             Step::Close => "close",
+            Step::Priority { .. } => "priority",
         }
     }
 }
@@ -236,6 +259,19 @@ pub fn step(
             }
             next.state = IncidentState::Closed;
         }
+        Step::Priority { to, .. } => {
+            actor.may(&crate::domain::policy::CHANGE_AN_INCIDENTS_PRIORITY)?;
+            if !i.is_open() {
+                return Err(illegal("given another priority"));
+            }
+            if *to == i.priority {
+                return Err(DomainError::illegal(format!(
+                    "{} is {} already",
+                    i.id, i.priority
+                )));
+            }
+            next.priority = *to;
+        }
     }
     let e = Event::new(now, &actor.name, "incident", &i.id, step.name())
         .from_to(i.state.as_str(), next.state.as_str())
@@ -246,6 +282,9 @@ pub fn step(
         );
     let e = match step {
         Step::Assign { to } => e.details(json!({ "to": to })),
+        Step::Priority { to, reason } => e
+            .reason(Some(reason.as_str()))
+            .details(json!({ "from": i.priority, "to": to })),
         _ => e,
     };
     Ok((next, e))
@@ -429,5 +468,20 @@ mod tests {
         );
         assert!(may_raise_ticket(&who("sam", Role::AmsEngineer)).is_err());
         assert!(may_raise_ticket(&who("omar", Role::ServiceManager)).is_ok());
+    }
+
+    #[test]
+    fn a_service_manager_changes_the_priority_of_an_open_incident_saying_why() {
+        let step = Step::parse("priority", Some("it spread"), Some("p1")).unwrap();
+        assert_eq!(
+            step,
+            Step::Priority {
+                to: Priority::P1,
+                reason: "it spread".into()
+            }
+        );
+        assert!(Step::parse("priority", None, Some("P1")).is_err());
+        assert!(Step::parse("priority", Some("x"), Some("P9")).is_err());
+        assert!(Step::parse("priority", Some("x"), None).is_err());
     }
 }

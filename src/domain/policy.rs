@@ -165,6 +165,7 @@ duties! {
     CANCEL_AN_ITEM: "backlog-owner", [ProductOwner], "cancel an item";
     CLOSE_AN_INCIDENT: "incidents", [ServiceManager], "close an incident";
     ASSIGN_AN_INCIDENT: "incidents", [ServiceManager], "assign an incident to someone";
+    CHANGE_AN_INCIDENTS_PRIORITY: "incidents", [ServiceManager], "change an incident's priority, saying why";
     RAISE_A_BACKLOG_TICKET_FROM_AN_INCIDENT_OR_PROBLEM: "tickets", [ServiceManager], "raise a backlog ticket from an incident or problem";
     ROTATE_A_PERSON_BETWEEN_THE_TEAMS: "rotations", [ProductOwner, ServiceManager], "rotate a person between the teams";
     REGISTER_PEOPLE: "register-people", [ProductOwner], "register people";

@@ -38,7 +38,7 @@ fn save(tx: &Connection, i: &Incident) -> Result<(), StoreError> {
     tx.execute(
         &format!(
             "INSERT INTO incidents ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT (id) DO UPDATE SET state = ?7, assignee = ?8, hold = ?9, resolved = ?11"
+             ON CONFLICT (id) DO UPDATE SET priority = ?3, state = ?7, assignee = ?8, hold = ?9, resolved = ?11"
         ),
         params![i.id, i.title, i.priority.as_str(), i.project, i.release, i.team.as_str(), i.state.as_str(), i.assignee, i.hold, i.opened, i.resolved, i.opened_by],
     )?;

@@ -386,7 +386,17 @@ impl Store {
                 item::check_fresh(&current, expected)?;
                 match cmd {
                     ItemCommand::Start => {
-                        let name = current.sprint.as_deref().unwrap_or_default();
+                        // Sprint work starts in its sprint: an item planned into none is told
+                        // what comes first, not that a sprint with no name is missing.
+                        let Some(name) = current.sprint.as_deref() else {
+                            return Err(DomainError::illegal(format!(
+                                "{} is {} and in no sprint: plan it into its project's sprint first (`firebreak sprint plan SPRINT {}`)",
+                                current.id,
+                                current.state.phrase(),
+                                current.id
+                            ))
+                            .into());
+                        };
                         crate::domain::sprint::check_active(&super::sprint::load_sprint(tx, name)?)?;
                     }
                     ItemCommand::Plan { .. } | ItemCommand::Pull { .. } | ItemCommand::Carry { .. } => {

@@ -156,3 +156,55 @@ fn the_audit_trail_lists_every_event_since_a_date() {
         .success()
         .stdout(predicate::str::contains("switch"));
 }
+
+#[test]
+fn a_service_manager_changes_an_incidents_priority_with_a_reason() {
+    let b = Board::demo();
+    b.run(&[
+        "--as", "sam", "incident", "move", "INC-5", "priority", "--to", "P2", "--reason", "x",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("service-manager"));
+    b.run(&[
+        "--as", "omar", "incident", "move", "INC-5", "priority", "--to", "P2",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("needs a reason"));
+    b.run(&[
+        "--as", "omar", "incident", "move", "INC-5", "priority", "--to", "P7", "--reason", "x",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("use one of P1, P2, P3, P4"));
+    b.run(&[
+        "--as",
+        "omar",
+        "incident",
+        "move",
+        "INC-5",
+        "priority",
+        "--to",
+        "p2",
+        "--reason",
+        "every mobile user sees it",
+    ])
+    .assert()
+    .success();
+    let list = b.json(&["incident", "list", "--json"]);
+    let inc = list["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "INC-5")
+        .unwrap()
+        .clone();
+    assert_eq!(inc["priority"], "P2");
+    let audit = b.run(&["audit", "--json"]).output().unwrap();
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        audit.contains("every mobile user sees it"),
+        "the reason is in the trail"
+    );
+}

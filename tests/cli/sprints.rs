@@ -254,3 +254,14 @@ fn the_sprint_board_refuses_self_review() {
             "Only a developer, AMS engineer or tester reviews work",
         ));
 }
+
+#[test]
+fn starting_an_item_in_no_sprint_says_to_plan_it_first() {
+    let b = Board::demo();
+    b.run(&["--as", "tom", "item", "move", "FB-7", "start"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "in no sprint: plan it into its project's sprint first",
+        ));
+}

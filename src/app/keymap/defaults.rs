@@ -127,6 +127,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Service, "t", C::Take, "take the incident: it is yours, in progress", "take"),
         (Service, "A", C::Assign, "assign it to someone (a service manager; asks who)", ""),
         (Service, "z", C::Hold, "put it on hold (asks why)", ""),
+        (Service, "c", C::Reprioritise, "change its priority (a service manager; asks the new one, then why)", ""),
         (Service, "R", C::Resolve, "resolve it", "resolve"),
         (Service, "C", C::CloseIncident, "close a resolved incident (a service manager)", ""),
         (Service, "H", C::CloseHypercare, "close the shown hypercare at its exit review (a service manager)", ""),

@@ -50,7 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
-        Messages = "messages", Abandon = "abandon",
+        Messages = "messages", Abandon = "abandon", Reprioritise = "priority",
     }
 );
 
@@ -127,6 +127,7 @@ impl Command {
                 | C::Ticket
                 | C::Rerun
                 | C::Abandon
+                | C::Reprioritise
                 | C::StartHandover
                 | C::SubmitEvidence
                 | C::Waive

@@ -37,6 +37,8 @@ pub enum Ask {
     NewProblem(Vec<String>),
     /// A known error's workaround, for this problem.
     Workaround(String),
+    /// An incident's new priority, then why: "P1 the outage spread".
+    Priority(String),
     /// Where an incident should have been caught: "ENV KIND" or "none".
     Escape(String),
 }
@@ -51,6 +53,7 @@ impl Ask {
             Ask::Rotate => " Rotate a person ",
             Ask::NewProblem(_) => " Raise a problem ",
             Ask::Workaround(_) => " Known error: its workaround ",
+            Ask::Priority(_) => " A new priority: why? ",
             Ask::Escape(_) => " Escaped defect ",
         }
     }
@@ -151,6 +154,19 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
                 && would(s)
             {
                 asking(s, format!("Why is {id} on hold?"), "", Ask::Hold(id));
+            }
+        }
+        Command::Reprioritise => {
+            let chosen = selected(s).map(|i| (i.id.clone(), i.priority));
+            if let Some((id, now)) = chosen
+                && crate::app::say::may(s, &crate::domain::policy::CHANGE_AN_INCIDENTS_PRIORITY)
+            {
+                asking(
+                    s,
+                    format!("{id} is {now}: its new priority (P1 to P4), then why"),
+                    "",
+                    Ask::Priority(id),
+                );
             }
         }
         Command::Resolve => return Some(step(s, Step::Resolve)),
@@ -400,6 +416,12 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Eff
             let step = Step::Assign {
                 to: text.trim().to_string(),
             };
+            let seen = incident_seen(s, &id);
+            vec![Effect::IncidentStep { id, step, seen }]
+        }
+        Ask::Priority(id) => {
+            let (p, why) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+            let step = Step::parse("priority", Some(why), Some(p)).map_err(|e| e.to_string())?;
             let seen = incident_seen(s, &id);
             vec![Effect::IncidentStep { id, step, seen }]
         }

@@ -350,3 +350,28 @@ mod rotation_keys {
         }
     }
 }
+
+#[test]
+fn c_changes_an_incidents_priority_asking_the_new_one_then_why() {
+    let mut s = service_keys::board();
+    press(&mut s, "c");
+    assert!(s.overlay.is_none(), "only a service manager: told at once");
+    acting(&mut s, "omar", Role::ServiceManager);
+    press(&mut s, "c");
+    press(&mut s, "P1 the outage spread");
+    let fx = code(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::IncidentStep {
+                step: crate::domain::incident::Step::Priority { .. },
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    press(&mut s, "c");
+    press(&mut s, "P1");
+    code(&mut s, KeyCode::Enter);
+    assert!(refused(&s).contains("needs a reason"));
+}
