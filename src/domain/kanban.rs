@@ -34,7 +34,7 @@ impl Column {
 
     pub fn title(self) -> &'static str {
         match self {
-            Column::Ready => "Ready",
+            Column::Ready => "Queued",
             Column::InProgress => "In progress",
             Column::Review => "Review",
             Column::Done => "Done",

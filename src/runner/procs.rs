@@ -121,9 +121,17 @@ pub fn anywhere(token: &str) -> Vec<i32> {
 pub fn end(mut find: impl FnMut() -> Vec<i32>) -> usize {
     const DYING: std::time::Duration = std::time::Duration::from_secs(10);
     let began = std::time::Instant::now();
-    let mut ended = Vec::new();
+    // Each process killed, with its start time: a process that is exiting has let go of its
+    // environment (so `find` no longer names it) before it is dead, and is waited for here
+    // until it is (a pid reused meanwhile has another start time).
+    let mut ended: Vec<(i32, Option<u64>)> = Vec::new();
     loop {
-        let left = find();
+        let mut left = find();
+        for (pid, started) in &ended {
+            if started.is_some_and(|t| alive(*pid, t)) && !left.contains(pid) {
+                left.push(*pid);
+            }
+        }
         if left.is_empty() || began.elapsed() > DYING {
             break;
         }
@@ -133,13 +141,13 @@ pub fn end(mut find: impl FnMut() -> Vec<i32>) -> usize {
         }
         for pid in &left {
             reap(*pid);
-            if !ended.contains(pid) {
-                ended.push(*pid);
+            if !ended.iter().any(|(p, _)| p == pid) {
+                ended.push((*pid, start_time(*pid)));
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    for pid in &ended {
+    for (pid, _) in &ended {
         reap(*pid);
     }
     ended.len()

@@ -111,7 +111,7 @@ impl Store {
                 Some(id) => id,
                 None => db.next_to_pull()?.ok_or_else(|| {
                     DomainError::illegal(
-                        "Nothing to pull: the Ready column is empty or every item in it is blocked. Queue items from the backlog (Q), or unblock one.",
+                        "Nothing to pull: the Queued column is empty or every item in it is blocked. Queue items from the backlog (Q), or unblock one.",
                     )
                 })?,
             };

@@ -144,7 +144,7 @@ fn the_board_shows_its_lane_columns_and_cards() {
     assert_eq!(show["columns"][1]["full"], true);
     assert_eq!(
         show["columns"][0]["items"][0]["id"], "FB-5",
-        "Ready is in pull order"
+        "Queued is in pull order"
     );
     b.run(&["kanban", "show"]).assert().success().stdout(
         predicate::str::contains("IN PROGRESS 3/3 (reasoned)  FULL")
@@ -213,12 +213,12 @@ fn an_empty_ready_column_says_what_to_do() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "Nothing to pull: the Ready column is empty",
+            "Nothing to pull: the Queued column is empty",
         ));
     b.run(&["kanban", "show"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("READY 0/-"));
+        .stdout(predicate::str::contains("QUEUED 0/-"));
 }
 
 #[test]

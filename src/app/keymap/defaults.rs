@@ -78,7 +78,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Kanban, "L shift-right", C::CardRight, "move the card on a column (pull, submit, approve)", "move →"),
         (Kanban, "enter", C::Open, "open or close the card's detail", "detail"),
         (Kanban, "esc", C::Back, "close the card's detail", ""),
-        (Kanban, "p", C::Pull, "pull the selected Ready card, or the next in the pull order", "pull"),
+        (Kanban, "p", C::Pull, "pull the selected queued card, or the next in the pull order", "pull"),
         (Kanban, "w", C::Wip, "set the selected column's WIP limit and mode", "limit"),
         (Kanban, "o", C::OpsQueue, "show the delivery stories waiting for an operations review", "ops reviews"),
         (Insights, "j down", C::Down, "scroll down", ""),

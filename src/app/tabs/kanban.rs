@@ -104,7 +104,7 @@ fn clamp(s: &mut AppState) {
     s.kanban.row = s.kanban.row.min(cards.saturating_sub(1));
 }
 
-/// What the footer says when In progress has room and something waits in Ready.
+/// What the footer says when In progress has room and something waits in Queued.
 pub fn room_to_pull(s: &AppState) -> Option<String> {
     let ready = s.kanban.board.columns.get(Column::Ready.index())?;
     let doing = s.kanban.board.columns.get(Column::InProgress.index())?;
