@@ -441,6 +441,9 @@ pub fn apply(
                     "released and cancelled items are history",
                 ));
             }
+            if edit.team.is_some_and(|t| item.team != Some(t)) {
+                team_change(item, actor, &mut next)?;
+            }
             event = event.details(apply_edit(&mut next, edit)?);
         }
         work => {
@@ -503,6 +506,28 @@ fn check_reason(reason: &str) -> Result<(), DomainError> {
         return Err(DomainError::invalid("a reason is needed: say why"));
     }
     check_text("reason", reason)
+}
+
+/// An item changes team: the product owner decides it. Work waiting on one team's board goes
+/// back to `ready`, for the other team to plan or queue (out of its sprint); work under way
+/// stays until it is finished or sent back.
+fn team_change(item: &Item, actor: &Actor, next: &mut Item) -> Result<(), DomainError> {
+    actor.may(&crate::domain::policy::DECIDE_AN_ITEMS_TEAM)?;
+    match item.state {
+        State::Queued | State::Planned => {
+            next.state = State::Ready;
+            next.sprint = None;
+        }
+        State::InProgress | State::Review => {
+            return Err(DomainError::illegal(format!(
+                "{} is {}: it changes team once its work is done",
+                item.id,
+                item.state.phrase()
+            )));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Applies the edit's fields and returns what changed, as the event's details.

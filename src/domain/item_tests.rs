@@ -217,3 +217,37 @@ mod stale {
         }
     }
 }
+
+#[test]
+fn only_the_product_owner_moves_an_item_to_the_other_team_and_waiting_work_goes_back_to_ready() {
+    let to_ams = ItemCommand::Edit(ItemEdit {
+        team: Some(Team::Ams),
+        ..ItemEdit::default()
+    });
+    let planned = {
+        let mut i = item_in(State::Planned);
+        i.sprint = Some("Sprint 3".into());
+        i
+    };
+    let err = apply(&planned, &to_ams, &dev(), now()).unwrap_err();
+    assert!(err.to_string().contains("product-owner"), "{err}");
+    let (moved, e) = apply(&planned, &to_ams, &po(), now()).unwrap();
+    assert_eq!(moved.team, Some(Team::Ams));
+    assert_eq!(
+        moved.state,
+        State::Ready,
+        "off the sprint board, ready to be queued"
+    );
+    assert_eq!(moved.sprint, None);
+    assert_eq!(e.to.as_deref(), Some("ready"));
+    let working = item_in(State::InProgress);
+    let err = apply(&working, &to_ams, &po(), now()).unwrap_err();
+    assert!(err.to_string().contains("once its work is done"), "{err}");
+    // Editing anything else is not deciding the team.
+    let retitle = ItemCommand::Edit(ItemEdit {
+        title: Some("Renew a permit in one step".into()),
+        team: Some(Team::Appdev),
+        ..ItemEdit::default()
+    });
+    assert!(apply(&planned, &retitle, &dev(), now()).is_ok());
+}

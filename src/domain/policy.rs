@@ -163,6 +163,7 @@ duties! {
     RECORD_AN_ESCAPED_DEFECT: "escapes", [Tester, ServiceManager, AmsEngineer, Developer], "record where a defect that reached live should have been caught";
     ACCEPT_AN_ITEM_FROM_TRIAGE: "triage", [ProductOwner, AmsEngineer], "accept an item from triage";
     CANCEL_AN_ITEM: "backlog-owner", [ProductOwner], "cancel an item";
+    DECIDE_AN_ITEMS_TEAM: "backlog-owner", [ProductOwner], "decide which team owns an item";
     CLOSE_AN_INCIDENT: "incidents", [ServiceManager], "close an incident";
     ASSIGN_AN_INCIDENT: "incidents", [ServiceManager], "assign an incident to someone";
     CHANGE_AN_INCIDENTS_PRIORITY: "incidents", [ServiceManager], "change an incident's priority, saying why";
