@@ -574,7 +574,26 @@ fn a_rollback_puts_the_standby_back_live() {
     )
     .assert()
     .success()
-    .stdout("rolling back from 1.1.0 to 1.0.0 on blue\n1.1.0 is rolled-back; production's blue slot serves 1.0.0 now.\n");
+    .stdout("rolling back from 1.1.0 to 1.0.0 on blue\n1.1.0 is rolled back; production's blue slot serves 1.0.0 now.\n");
+    // Its work is not live: FB-2 is done again, and the fix version carries it.
+    assert_eq!(
+        b.json(&["item", "show", "FB-2", "--json"])["item"]["state"],
+        "done"
+    );
+    b.as_(
+        "tom",
+        &[
+            "release",
+            "add",
+            "1.1.1",
+            "--project",
+            "permits-online",
+            "--item",
+            "FB-2",
+        ],
+    )
+    .assert()
+    .success();
     let slots = b.json(&["release", "show", "1.1.0", "--json"])["slots"].clone();
     assert_eq!(
         slots,

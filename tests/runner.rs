@@ -11,16 +11,17 @@ use predicates::prelude::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Whether the process in `file` (a pid) still runs.
+/// Whether the process in `file` (a pid) still runs: it is in `/proc` and neither a zombie
+/// (`Z`) nor dead (`X`, what the kernel shows while it takes a dead process away).
 fn runs(file: &Path) -> bool {
+    state(file).is_some_and(|st| st != 'Z' && st != 'X')
+}
+
+/// The state letter of the process in `file`, while it is in `/proc`.
+fn state(file: &Path) -> Option<char> {
     let pid = std::fs::read_to_string(file).unwrap();
-    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|s| {
-        !s.rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z')
-    })
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).ok()?;
+    stat.rsplit(')').next()?.trim_start().chars().next()
 }
 
 /// Runs `script` as a step with a 2 s timeout in a fresh folder.
@@ -41,7 +42,8 @@ fn a_background_process_that_keeps_the_output_open_is_killed_at_the_timeout() {
         ran.log
     );
     assert!(ran.log.contains("still running then: sleep"), "{}", ran.log);
-    assert!(!runs(&dir.path().join("bg.pid")));
+    let bg = dir.path().join("bg.pid");
+    assert!(!runs(&bg), "sleep is {:?} after the step", state(&bg));
 }
 
 #[test]
@@ -49,7 +51,8 @@ fn a_process_that_leaves_the_group_is_killed_at_the_timeout() {
     let (ran, dir) = step("setsid sleep 15 & echo $! > bg.pid; echo left");
     assert_eq!(ran.outcome, Outcome::Fail, "{}", ran.log);
     assert!(ran.log.contains("still running then: sleep"), "{}", ran.log);
-    assert!(!runs(&dir.path().join("bg.pid")));
+    let bg = dir.path().join("bg.pid");
+    assert!(!runs(&bg), "sleep is {:?} after the step", state(&bg));
 }
 
 #[test]

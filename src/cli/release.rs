@@ -401,7 +401,9 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             writeln!(
                 out,
                 "{version} is {}; production's {} slot serves {} now.",
-                done.release.state, done.routing.slot, done.routing.version
+                done.release.state.phrase(),
+                done.routing.slot,
+                done.routing.version
             )?;
         }
         ReleaseCmd::Show { version, json } => {

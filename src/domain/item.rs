@@ -461,6 +461,36 @@ pub fn apply(
     Ok((next, event))
 }
 
+/// A rollback takes a release's items back: released becomes done again, for the fix version
+/// to carry (a failed change's work is not live). Only the automation records it.
+pub fn rolled_back(
+    item: &Item,
+    version: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Item, Event), DomainError> {
+    if !actor.automation {
+        return Err(DomainError::not_allowed(
+            "automation-releases",
+            "Items go back to done when their release is rolled back; nobody marks them by hand",
+        ));
+    }
+    if item.state != State::Released {
+        return Err(DomainError::illegal(format!(
+            "{} is {}: only released items go back with a rollback",
+            item.id,
+            item.state.phrase()
+        )));
+    }
+    let mut next = item.next_version(actor, now);
+    next.state = State::Done;
+    next.entered = now;
+    let event = Event::new(now, &actor.name, "item", item.id.to_string(), "rolled-back")
+        .from_to("released", "done")
+        .details(json!({ "release": version }));
+    Ok((next, event))
+}
+
 /// A done item goes out with its release: only the automation records that.
 fn release(
     item: &Item,

@@ -251,3 +251,13 @@ fn only_the_product_owner_moves_an_item_to_the_other_team_and_waiting_work_goes_
     });
     assert!(apply(&planned, &retitle, &dev(), now()).is_ok());
 }
+
+#[test]
+fn a_rollback_takes_released_work_back_to_done_and_only_the_automation_records_it() {
+    let released = item_in(State::Released);
+    assert!(rolled_back(&released, "1.1.0", &po(), now()).is_err());
+    let (back, e) = rolled_back(&released, "1.1.0", &Actor::automation(), now()).unwrap();
+    assert_eq!(back.state, State::Done);
+    assert_eq!(e.details["release"], "1.1.0");
+    assert!(rolled_back(&back, "1.1.0", &Actor::automation(), now()).is_err());
+}

@@ -359,6 +359,16 @@ fn rollback_rows(
         &Event::new(now, &actor.name, "release", &routing.version, "restored")
             .from_to("standby", "live"),
     )?;
+    // The rolled-back release's work is not live: its items are done again, for the fix.
+    let automation = Actor::automation();
+    for id in &next.items {
+        let current = load(tx, *id)?;
+        if current.state == State::Released {
+            let (item, e) = item::rolled_back(&current, &next.version, &automation, now)?;
+            update(tx, &item, current.version)?;
+            append_event(tx, &e)?;
+        }
+    }
     let (title, priority) = release::failed_change_incident(next, reason);
     super::incident::log(
         tx,

@@ -39,7 +39,12 @@ impl Store {
             let taken: Vec<ItemId> = db
                 .releases()?
                 .into_iter()
-                .filter(|r| !matches!(r.state, ReleaseState::Halted | ReleaseState::Abandoned))
+                .filter(|r| {
+                    !matches!(
+                        r.state,
+                        ReleaseState::Halted | ReleaseState::Abandoned | ReleaseState::RolledBack
+                    )
+                })
                 .flat_map(|r| r.items)
                 .collect();
             db.write(|tx| {
