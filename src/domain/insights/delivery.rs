@@ -78,24 +78,39 @@ pub(super) fn delivery(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Del
             .collect(),
     };
 
-    // Lead time for changes: each item's last done before it was released.
+    // Lead time for changes: from an item's done to the release that took it live and stayed
+    // live. A rollback takes the item back to done: that release's lead is dropped, and the
+    // fix's is counted from when the work was first done.
     let mut done_at: HashMap<u32, DateTime<Utc>> = HashMap::new();
-    let mut leads: Vec<(DateTime<Utc>, f64)> = Vec::new();
+    let mut leads: Vec<Option<(DateTime<Utc>, f64)>> = Vec::new();
+    // Each item's last release: its lead's index (if in the period) and its done time.
+    let mut last_release: HashMap<u32, (Option<usize>, DateTime<Utc>)> = HashMap::new();
     for (_, t) in &facts.transitions {
         match t.to {
-            State::Done => {
-                done_at.insert(t.item, t.at);
-            }
+            State::Done => match last_release.remove(&t.item) {
+                Some((lead, done)) => {
+                    if let Some(i) = lead {
+                        leads[i] = None;
+                    }
+                    done_at.insert(t.item, done);
+                }
+                None => {
+                    done_at.insert(t.item, t.at);
+                }
+            },
             State::Released => {
-                if let Some(done) = done_at.remove(&t.item)
-                    && in_period(t.at, since, today)
-                {
-                    leads.push((t.at, hours(done, t.at)));
+                if let Some(done) = done_at.remove(&t.item) {
+                    let lead = in_period(t.at, since, today).then(|| {
+                        leads.push(Some((t.at, hours(done, t.at))));
+                        leads.len() - 1
+                    });
+                    last_release.insert(t.item, (lead, done));
                 }
             }
             _ => {}
         }
     }
+    let leads: Vec<(DateTime<Utc>, f64)> = leads.into_iter().flatten().collect();
     let lead = median(leads.iter().map(|(_, h)| *h).collect());
     let lead_time = Measure {
         value: lead,

@@ -253,3 +253,23 @@ fn tiers_follow_the_research_thresholds() {
     assert_eq!(tier_restore(0.5), Tier::Elite);
     assert_eq!(tier_restore(24.0 * 8.0), Tier::Low);
 }
+
+#[test]
+fn lead_time_counts_only_the_releases_that_stayed_live() {
+    let mut f = facts();
+    // FB-3 done on the 5th at 09:00, live with 1.1.0 on the 9th at 10:00, rolled back at
+    // 12:00 (done again), and live for good with the fix on the 11th at 09:00.
+    f.transitions.extend([
+        t(3, at(5, 9), State::Done),
+        t(3, at(9, 10), State::Released),
+        t(3, at(9, 12), State::Done),
+        t(3, at(11, 9), State::Released),
+    ]);
+    let i = compute(&f, since(), today());
+    // FB-1's 35 hours and FB-3's: the rolled-back release's 97 hours is not a lead time.
+    assert_eq!(i.delivery.lead_time.over, 2);
+    // FB-3 alone: 6 days from its first done, not 45 hours from the rollback.
+    f.transitions.retain(|(_, t)| t.item == 3);
+    let i = compute(&f, since(), today());
+    assert_eq!(i.delivery.lead_time.value, Some(144.0));
+}
