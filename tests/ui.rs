@@ -821,3 +821,16 @@ fn a_kanban_cards_detail_opens_with_enter() {
     insta::assert_snapshot!("kanban_detail_120x40", f.screen(120, 40));
     insta::assert_snapshot!("kanban_detail_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn n_on_the_pipeline_cuts_a_release_through_the_shell() {
+    let mut f = Fixture::demo();
+    f.act_as("sam");
+    f.keys(&[KeyCode::Char('4'), KeyCode::Char('j'), KeyCode::Char('n')]);
+    f.typed("2.5.0");
+    f.keys(&[KeyCode::Enter]);
+    let said = f.state().flash.clone().unwrap().text;
+    assert!(said.starts_with("Cut 2.5.0 of bau with FB-"), "{said}");
+    let show = f.store().release("2.5.0").unwrap();
+    assert_eq!(show.release.originator, "sam");
+}

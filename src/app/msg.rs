@@ -153,6 +153,11 @@ pub enum Effect {
         version: String,
         seen: Option<i64>,
     },
+    /// Cut a release of `project`'s done items, not yet carried by another.
+    Cut {
+        version: String,
+        project: String,
+    },
     /// A release manager abandons a halted release, with why.
     Abandon {
         version: String,

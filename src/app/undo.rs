@@ -175,6 +175,7 @@ pub(super) fn without_undo(e: &Effect) -> Option<&'static str> {
         }
         Effect::RunRelease(_) | Effect::Rerun { .. } => "running the automation",
         Effect::Abandon { .. } => "abandoning a release",
+        Effect::Cut { .. } => "cutting a release",
         Effect::Answer { .. } | Effect::Restart { .. } | Effect::Vote { .. } => {
             "a signature at a gate"
         }

@@ -193,6 +193,21 @@ pub(crate) fn carry_out_as(
                 Ok(msgs)
             })
         }
+        Effect::Cut { version, project } => store
+            .cut_release(&version, &project, None, false, me, now)
+            .and_then(|r| {
+                let ids: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
+                reload_and_say(
+                    store,
+                    me,
+                    format!(
+                        "Cut {} of {} with {}.",
+                        r.version,
+                        r.project,
+                        ids.join(", ")
+                    ),
+                )
+            }),
         Effect::Abandon {
             version,
             reason,

@@ -110,6 +110,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Pipeline, "T", C::Ticket, "raise a ticket from its problem determination (asks the title)", ""),
         (Pipeline, "F", C::Rerun, "re-run the failed step once, when its PD blamed the environment", ""),
         (Pipeline, "B", C::Rollback, "roll it back (type its version, then why)", ""),
+        (Pipeline, "n", C::Cut, "cut a release: its version, then its project (it carries the project's done items)", ""),
         (Pipeline, "A", C::Abandon, "abandon a halted release (a release manager; asks why)", ""),
         (Handover, "j down", C::Down, "select the next item", ""),
         (Handover, "k up", C::Up, "select the previous item", ""),

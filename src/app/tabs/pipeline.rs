@@ -82,6 +82,8 @@ pub enum Ask {
     PdTicket(String),
     /// Why a halted release is abandoned.
     Abandon(String),
+    /// A new release: "VERSION PROJECT".
+    Cut,
 }
 
 impl Ask {
@@ -94,6 +96,7 @@ impl Ask {
             Ask::Determine(_) => " Problem determination ",
             Ask::PdTicket(_) => " A ticket from problem determination ",
             Ask::Abandon(_) => " Abandon the release: why? ",
+            Ask::Cut => " Cut a release ",
         }
     }
 }
@@ -204,6 +207,24 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
             ask(s, Ask::NoGo, "Why no-go? One no-go abandons the release.")
         }
         Command::VoteNoGo => {}
+        Command::Cut => {
+            if crate::app::say::may(s, &crate::domain::policy::CUT_A_RELEASE) {
+                let projects = s.projects.join(", ");
+                let start = selected(s)
+                    .map(|v| format!(" {}", v.release.project))
+                    .unwrap_or_default();
+                s.overlay = Some(Overlay::prompt(
+                    format!(
+                        "A new release of a project's done items: its version, then its project ({projects})"
+                    ),
+                    &start,
+                    Pending::Pipeline(Ask::Cut),
+                ));
+                if let Some(Overlay::Prompt { input, .. }) = &mut s.overlay {
+                    input.cursor = 0;
+                }
+            }
+        }
         Command::Abandon if would(s, Would::Abandon) => ask(
             s,
             Ask::Abandon,
@@ -442,6 +463,25 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Eff
                     cause: Some(cause),
                     conclude: false,
                 },
+            }]
+        }
+        Ask::Cut => {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let [version, project] = words[..] else {
+                return Err(format!(
+                    "write its version, then its project: e.g. 1.2.0 {}",
+                    s.projects.first().map_or("bau", String::as_str)
+                ));
+            };
+            if !s.projects.iter().any(|p| p == project) {
+                return Err(format!(
+                    "there is no project '{project}': one of {}",
+                    s.projects.join(", ")
+                ));
+            }
+            vec![Effect::Cut {
+                version: version.to_string(),
+                project: project.to_string(),
             }]
         }
         Ask::Abandon(version) => vec![Effect::Abandon {

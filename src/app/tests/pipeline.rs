@@ -278,6 +278,45 @@ mod pipeline_keys {
         press(&mut s, "q");
         assert!(s.overlay.is_none());
     }
+
+    #[test]
+    fn n_cuts_a_release_of_a_projects_done_items() {
+        let mut s = board();
+        s.projects = vec!["bau".into(), "permits".into()];
+        acting(&mut s, "grace", Role::Tester);
+        press(&mut s, "n");
+        assert!(
+            s.overlay.is_none(),
+            "a tester does not cut releases: told at once"
+        );
+        acting(&mut s, "tom", Role::Developer);
+        press(&mut s, "n");
+        assert_eq!(
+            typed_text(&s),
+            " bau",
+            "the project of the release on screen"
+        );
+        press(&mut s, "2.1.0");
+        assert_eq!(
+            code(&mut s, KeyCode::Enter),
+            [Effect::Cut {
+                version: "2.1.0".into(),
+                project: "bau".into()
+            }]
+        );
+        press(&mut s, "n");
+        code(&mut s, KeyCode::Home);
+        press(&mut s, "2.2.0 nowhere");
+        for _ in 0..4 {
+            code(&mut s, KeyCode::Delete);
+        }
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        assert!(
+            refused(&s).contains("no project 'nowhere'"),
+            "{}",
+            refused(&s)
+        );
+    }
 }
 
 mod pd_keys {
