@@ -144,11 +144,15 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
         if started.elapsed() >= timeout {
             timed_out = true;
             let left = procs::of_step(status.is_none().then_some(shell), &token);
-            still = procs::describe(if left.is_empty() { &seen } else { &left });
+            let known = if left.is_empty() { &seen } else { &left };
+            still = procs::describe(known);
+            // Marked before the kill: a process killed with the group lets go of its
+            // environment (and so of its token) before it is dead, and is waited for by pid.
+            let marked = procs::marked(known);
             // The whole group first, then whatever left it. SAFETY: killpg only signals the
             // process group this child leads (process_group(0) above).
             unsafe { libc::killpg(shell, libc::SIGKILL) };
-            procs::end(|| procs::of_step(None, &token));
+            procs::end(marked, || procs::of_step(None, &token));
             if status.is_none() {
                 status = child.wait().ok();
             }
@@ -158,7 +162,7 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
         nap = (nap * 2).min(Duration::from_millis(25));
     }
     // Nothing of the step outlives it.
-    procs::end(|| procs::of_step(None, &token));
+    procs::end(Vec::new(), || procs::of_step(None, &token));
     // The pipes close once every holder is gone; a holder that escaped both marks cannot keep
     // the step waiting past this grace.
     for _ in 0..readers {
@@ -246,7 +250,7 @@ pub fn run_release(
         since: Utc::now(),
     };
     if let Some(dead) = store.claim_run(version, &claim, procs::alive)? {
-        let ended = procs::end(|| procs::anywhere(&dead.token));
+        let ended = procs::end(Vec::new(), || procs::anywhere(&dead.token));
         if ended > 0 {
             say(&format!(
                 "ended {ended} process(es) left by the run in pid {} that died",

@@ -118,13 +118,19 @@ pub fn anywhere(token: &str) -> Vec<i32> {
 /// being killed, and a killed process takes a moment to die: on a busy machine, longer than
 /// a hundred milliseconds), and reaps those that were this process's children. Gives up only
 /// after `DYING` of looking, for a process stuck in the kernel. Returns how many.
-pub fn end(mut find: impl FnMut() -> Vec<i32>) -> usize {
+/// Processes to wait for until they are dead, each with its start time (read now, before
+/// anything is killed: an exiting process can no longer be found by its token).
+pub fn marked(pids: &[i32]) -> Vec<(i32, Option<u64>)> {
+    pids.iter().map(|p| (*p, start_time(*p))).collect()
+}
+
+pub fn end(known: Vec<(i32, Option<u64>)>, mut find: impl FnMut() -> Vec<i32>) -> usize {
     const DYING: std::time::Duration = std::time::Duration::from_secs(10);
     let began = std::time::Instant::now();
     // Each process killed, with its start time: a process that is exiting has let go of its
     // environment (so `find` no longer names it) before it is dead, and is waited for here
     // until it is (a pid reused meanwhile has another start time).
-    let mut ended: Vec<(i32, Option<u64>)> = Vec::new();
+    let mut ended: Vec<(i32, Option<u64>)> = known;
     loop {
         let mut left = find();
         for (pid, started) in &ended {
