@@ -567,27 +567,22 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                     writeln!(out, "  {line}")?;
                 }
             }
-            let mut pending = crate::domain::release::waits_on(
+            let staff = crate::domain::release::Staff {
+                people: &people,
+                rotations: &rotations,
+                today: ctx.now.date_naive(),
+            };
+            let waits: Vec<String> = crate::domain::release::named_waits(
                 r,
                 &parties,
                 &progress,
                 pd.as_ref().is_some_and(|p| p.concluded.is_some()),
-            );
-            let held = store.held_runs()?.contains(&r.version);
-            pending.extend(crate::domain::release::unattended(r, held));
-            let waits: Vec<String> = pending
-                .iter()
-                .map(|w| {
-                    w.named(&crate::domain::release::who_answers(
-                        w,
-                        r,
-                        &progress,
-                        &people,
-                        &rotations,
-                        ctx.now.date_naive(),
-                    ))
-                })
-                .collect();
+                store.held_runs()?.contains(&r.version),
+                &staff,
+            )
+            .into_iter()
+            .map(|(_, named)| named)
+            .collect();
             writeln!(out, "\nNext: {}", next_words(r.state, &next))?;
             if !waits.is_empty() {
                 writeln!(out, "Waits on: {}", waits.join("; "))?;

@@ -3,7 +3,7 @@
 //! something does.
 
 use super::{Ctx, Failure, print_json};
-use crate::domain::release::{waits_on, who_answers};
+use crate::domain::release::{Staff, named_waits};
 use serde_json::json;
 use std::io::Write;
 
@@ -20,6 +20,11 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
         .collect();
     let rotations = store.rotations()?;
     let held = store.held_runs()?;
+    let staff = Staff {
+        people: &people,
+        rotations: &rotations,
+        today: ctx.now.date_naive(),
+    };
     let mut rows = Vec::new();
     let mut needs = Vec::new();
     let concluded: std::collections::HashSet<String> = store
@@ -36,19 +41,16 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             .find(|p| p.name == r.project)
             .map(|p| p.parties.clone())
             .unwrap_or_default();
-        let mut waits = waits_on(r, &parties, &progress, concluded.contains(&r.version));
-        waits.extend(crate::domain::release::unattended(
+        let waits = named_waits(
             r,
+            &parties,
+            &progress,
+            concluded.contains(&r.version),
             held.contains(&r.version),
-        ));
-        let on: Vec<String> = waits.iter().map(ToString::to_string).collect();
-        let named: Vec<String> = waits
-            .iter()
-            .map(|w| {
-                let names = who_answers(w, r, &progress, &people, &rotations, ctx.now.date_naive());
-                w.named(&names)
-            })
-            .collect();
+            &staff,
+        );
+        let on: Vec<String> = waits.iter().map(|(w, _)| w.to_string()).collect();
+        let named: Vec<String> = waits.into_iter().map(|(_, n)| n).collect();
         let at = view
             .steps
             .last()

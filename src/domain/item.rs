@@ -469,26 +469,14 @@ pub fn rolled_back(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Item, Event), DomainError> {
-    if !actor.automation {
-        return Err(DomainError::not_allowed(
-            "automation-releases",
-            "Items go back to done when their release is rolled back; nobody marks them by hand",
-        ));
-    }
-    if item.state != State::Released {
-        return Err(DomainError::illegal(format!(
-            "{} is {}: only released items go back with a rollback",
-            item.id,
-            item.state.phrase()
-        )));
-    }
-    let mut next = item.next_version(actor, now);
-    next.state = State::Done;
-    next.entered = now;
-    let event = Event::new(now, &actor.name, "item", item.id.to_string(), "rolled-back")
-        .from_to("released", "done")
-        .details(json!({ "release": version }));
-    Ok((next, event))
+    moved_by_a_release(
+        item,
+        version,
+        (State::Released, State::Done, "rolled-back"),
+        "Items go back to done when their release is rolled back; nobody marks them by hand",
+        actor,
+        now,
+    )
 }
 
 /// A done item goes out with its release: only the automation records that.
@@ -498,23 +486,47 @@ fn release(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Item, Event), DomainError> {
+    moved_by_a_release(
+        item,
+        version,
+        (State::Done, State::Released, "release"),
+        "Items become released when their release goes live; nobody marks them by hand",
+        actor,
+        now,
+    )
+}
+
+/// What a release does to its items (`from` to `to`, recorded as `action` with the release's
+/// version): the automation's record alone; `by_hand` says why a person may not.
+fn moved_by_a_release(
+    item: &Item,
+    version: &str,
+    (from, to, action): (State, State, &str),
+    by_hand: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Item, Event), DomainError> {
     if !actor.automation {
-        return Err(DomainError::not_allowed(
-            "automation-releases",
-            "Items become released when their release goes live; nobody marks them by hand",
-        ));
+        return Err(DomainError::not_allowed("automation-releases", by_hand));
     }
-    if item.state != State::Done {
+    if item.state != from {
         return Err(DomainError::illegal(format!(
-            "{} is {}: only done items go out with a release",
-            item.id, item.state
+            "{} is {}: only {} items {}",
+            item.id,
+            item.state.phrase(),
+            from.phrase(),
+            if to == State::Released {
+                "go out with a release"
+            } else {
+                "go back with a rollback"
+            }
         )));
     }
     let mut next = item.next_version(actor, now);
-    next.state = State::Released;
+    next.state = to;
     next.entered = now;
-    let event = Event::new(now, &actor.name, "item", item.id.to_string(), "release")
-        .from_to("done", "released")
+    let event = Event::new(now, &actor.name, "item", item.id.to_string(), action)
+        .from_to(from.as_str(), to.as_str())
         .details(json!({ "release": version }));
     Ok((next, event))
 }

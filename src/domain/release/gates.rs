@@ -234,6 +234,43 @@ pub fn who_answers(
         .collect()
 }
 
+/// The board's people as they stand on a day: whom a wait can name.
+pub struct Staff<'a> {
+    pub people: &'a [crate::domain::Person],
+    pub rotations: &'a [crate::domain::rotation::Rotation],
+    pub today: chrono::NaiveDate,
+}
+
+/// Everything `release` waits on now (`waits_on`, and a release manager when it is `running`
+/// with no run held), each with its people named: the one answer of `status`, `release show`
+/// and the Pipeline.
+pub fn named_waits(
+    release: &Release,
+    parties: &[Role],
+    progress: &Progress,
+    pd_concluded: bool,
+    run_held: bool,
+    staff: &Staff<'_>,
+) -> Vec<(Wait, String)> {
+    let mut waits = waits_on(release, parties, progress, pd_concluded);
+    waits.extend(unattended(release, run_held));
+    waits
+        .into_iter()
+        .map(|w| {
+            let names = who_answers(
+                &w,
+                release,
+                progress,
+                staff.people,
+                staff.rotations,
+                staff.today,
+            );
+            let named = w.named(&names);
+            (w, named)
+        })
+        .collect()
+}
+
 impl Wait {
     /// What is waited for, named: "omar or ola (service-manager)", or, when nobody on the board
     /// can give it, the role that is missing.

@@ -335,23 +335,29 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
 
 /// Who the release waits on, by name, first and whole: what the person on call came for.
 fn waits(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
-    use crate::domain::release::{waits_on, who_answers};
+    use crate::domain::release::{Staff, named_waits};
     let r = &v.release;
     let concluded = s
         .pds
         .iter()
         .any(|p| p.release == r.version && p.concluded.is_some());
-    let progress = v.progress();
-    let mut pending = waits_on(r, s.releases.parties(&r.project), &progress, concluded);
     let held = s.releases.held.contains(&r.version) || s.running.as_deref() == Some(&r.version);
-    pending.extend(crate::domain::release::unattended(r, held));
-    let named: Vec<String> = pending
-        .iter()
-        .map(|w| {
-            let names = who_answers(w, r, &progress, &s.people, &s.rotations, s.now.date_naive());
-            w.named(&names)
-        })
-        .collect();
+    let staff = Staff {
+        people: &s.people,
+        rotations: &s.rotations,
+        today: s.now.date_naive(),
+    };
+    let named: Vec<String> = named_waits(
+        r,
+        s.releases.parties(&r.project),
+        &v.progress(),
+        concluded,
+        held,
+        &staff,
+    )
+    .into_iter()
+    .map(|(_, named)| named)
+    .collect();
     if named.is_empty() {
         return vec![];
     }
