@@ -834,3 +834,19 @@ fn n_on_the_pipeline_cuts_a_release_through_the_shell() {
     let show = f.store().release("2.5.0").unwrap();
     assert_eq!(show.release.originator, "sam");
 }
+
+#[test]
+fn a_message_carrying_a_steps_output_reaches_the_screen_escaped() {
+    let mut f = Fixture::demo();
+    app::update(
+        f.state_mut(),
+        Msg::RunLine("2.5.0: \u{1b}[2Jcleared \u{202e}evil".into()),
+    );
+    let screen = f.screen(80, 24);
+    let status = screen.lines().nth(22).unwrap();
+    assert!(
+        !status.contains('\u{1b}') && !status.contains('\u{202e}'),
+        "{status:?}"
+    );
+    assert!(status.contains("cleared"), "{status}");
+}

@@ -187,7 +187,8 @@ fn draw_status(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
     // A message longer than the line ends with the key that shows it whole.
     let fitted = |mark: &str, text: &str| -> String {
         use unicode_width::UnicodeWidthStr;
-        let line = format!(" {mark} {text}");
+        // A message may carry what a step printed: escaped like every user text.
+        let line = format!(" {mark} {}", crate::domain::text::safe_line(text));
         if line.width() <= area.width as usize {
             return line;
         }
