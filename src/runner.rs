@@ -330,7 +330,7 @@ fn run_steps(
         env_vars.push(("FIREBREAK_RUN", token.to_string()));
         let ran = run_command(&command, &dir, &env_vars, Duration::from_secs(timeout));
         let url = slot.as_deref().and_then(|s| env.shadow_url_of(s));
-        let (_, defect) = store.report(
+        let done = store.report(
             version,
             &env_name,
             &step_name,
@@ -345,11 +345,16 @@ fn run_steps(
             "{env_name}/{step_name} {} ({:.1} s)",
             ran.outcome, ran.seconds
         ));
+        for old in &done.superseded {
+            say(&format!(
+                "{old} is superseded: {version} passed {env_name}/{step_name}, where it halted"
+            ));
+        }
         if ran.outcome == Outcome::Fail {
             return Ok(End::Halted {
                 env: env_name,
                 step: step_name,
-                defect,
+                defect: done.defect,
             });
         }
     }

@@ -197,7 +197,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 None => String::new(),
             };
             let reporter = ctx.actor(&store)?;
-            let (r, defect) = store.report(
+            let done = store.report(
                 version,
                 env,
                 step,
@@ -211,10 +211,19 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             writeln!(
                 out,
                 "{version}: {env}/{step} {outcome}; it is {}.",
-                r.state.phrase()
+                done.release.state.phrase()
             )?;
-            if let Some(d) = defect {
+            if let Some(d) = done.defect {
                 writeln!(out, "{d} is on the backlog for the failure.")?;
+            }
+            for old in &done.superseded {
+                writeln!(
+                    out,
+                    "{}",
+                    crate::domain::text::safe(&format!(
+                        "{old} halted at {env}/{step}: {version} passed it, so {old} is superseded and waits on nobody."
+                    ))
+                )?;
             }
         }
         ReleaseCmd::Accept {
@@ -410,6 +419,14 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             let (view, pipeline, next) = store.next_step(version)?;
             let slots = store.slots(&view.release.project)?;
             let pd = store.pd(&view.release.version)?;
+            let ended = {
+                use crate::domain::release::ReleaseState as S;
+                if matches!(view.release.state, S::Superseded | S::Abandoned) {
+                    crate::domain::release::ending(&store.history("release", version)?)
+                } else {
+                    None
+                }
+            };
             if *json {
                 return print_json(
                     out,
@@ -421,6 +438,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                         ("votes", to_json(&view.votes)),
                         ("slots", to_json(&slots)),
                         ("next", next_words(view.release.state, &next).into()),
+                        ("ended", ended.clone().into()),
                         // What `--if-revision` takes: a decision on this view is refused once
                         // the release moves on.
                         ("revision", view.revision.into()),
@@ -444,6 +462,9 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             let items: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
             writeln!(out, "Items: {}", items.join(", "))?;
             writeln!(out, "Originating team: {}", r.team)?;
+            if let Some(ended) = &ended {
+                writeln!(out, "{}", crate::domain::text::safe(ended))?;
+            }
             if r.schema_change {
                 let flagged: Vec<String> = store
                     .schema_items(&r.items)?
@@ -674,6 +695,7 @@ fn next_words(state: crate::domain::release::ReleaseState, next: &Next) -> Strin
         S::Standby => "nothing: it stands by, for a rollback".into(),
         S::RolledBack => "nothing: it was rolled back; a new version is the fix".into(),
         S::Abandoned => "nothing: it was abandoned; a new version is the fix".into(),
+        S::Superseded => "nothing: a later version passed the step where it halted".into(),
         S::Halted => format!(
             "{}: its team's problem determination, then a new version",
             next_text(next)

@@ -74,8 +74,9 @@ fn report_until(
 }
 
 /// The path to live: the maintenance team's 2.3.0 live and 2.4.0 in the shadow with one vote;
-/// the delivery team's 1.0.0 live, 1.1.0 halted in test with its defect, and the fix 1.1.1
-/// waiting at the firebreak for the service manager.
+/// the delivery team's 1.0.0 live, 1.1.0 halted at the smoke test of production's shadow slot
+/// with its defect, and the fix 1.1.1 waiting at the firebreak for the service manager (once it
+/// passes that smoke test, 1.1.0 is superseded).
 pub(super) fn releases(
     store: &mut Store,
     board: &std::path::Path,
@@ -144,14 +145,26 @@ pub(super) fn releases(
     handover(store, people, ago(8) + Duration::hours(2), now)?;
     report_until(store, "1.0.0", None, ago(8))?;
     go(store, "1.0.0", ago(7))?;
-    store.cut_release("1.1.0", PROJECT, Some(vec![id(50)]), false, &tom, ago(2))?;
-    report_until(store, "1.1.0", Some(("test", "smoke")), ago(2))?;
+    store.cut_release("1.1.0", PROJECT, Some(vec![id(50)]), false, &tom, ago(3))?;
+    report_until(store, "1.1.0", None, ago(3))?;
+    for party in [&grace, &omar] {
+        store.answer(
+            "1.1.0",
+            true,
+            "renewals checked by hand",
+            party,
+            ago(2),
+            None,
+        )?;
+    }
+    store.restart("1.1.0", &rita, ago(2), None)?;
+    report_until(store, "1.1.0", Some(("production", "smoke")), ago(2))?;
     // Its team's problem determination has begun: findings, no cause class yet.
     store.record_pd(
         "1.1.0",
         &crate::domain::pd::PdEntry {
             findings: Some(
-                "the 502 came from the permit-price service timing out in test; checking whether live has the same timeout".into(),
+                "the 502 came from the permit-price service timing out in the shadow slot; checking whether live has the same timeout".into(),
             ),
             cause: None,
             conclude: false,

@@ -4,7 +4,7 @@ use super::incident::raise_ticket;
 use super::{Store, StoreError, append_event};
 use crate::domain::item::Item;
 use crate::domain::pd::{self, Cause, Pd, PdEntry};
-use crate::domain::release::{Next, ReleaseState};
+use crate::domain::release::Next;
 use crate::domain::{Actor, DomainError, ItemId, Kind, Team, rotation};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -183,8 +183,7 @@ impl Store {
                 .releases()?
                 .into_iter()
                 .filter(|r| {
-                    r.version != version
-                        && !matches!(r.state, ReleaseState::Halted | ReleaseState::Abandoned)
+                    r.version != version && !r.state.gives_items_back()
                 })
                 .flat_map(|r| r.items)
                 .collect();

@@ -99,10 +99,66 @@ fn a_release_manager_abandons_a_halted_version_and_status_stops_waiting_on_it() 
     let status = b.run(&["status"]).output().unwrap();
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(!text.contains("1.1.0 waits on"), "{text}");
+    b.run(&["release", "show", "1.1.0"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "by rita while halted: 1.1.1 carries the fix",
+        ));
     b.run(&[
         "--as", "rita", "release", "abandon", "1.1.1", "--reason", "x",
     ])
     .assert()
     .code(3)
     .stderr(predicate::str::contains("only a halted version"));
+}
+
+#[test]
+fn a_later_version_passing_the_step_that_halted_one_supersedes_it() {
+    let b = Board::demo();
+    // 1.1.0 halted at production/smoke; its fix 1.1.1 waits at the firebreak before it.
+    b.run(&["--as", "omar", "release", "accept", "1.1.1"])
+        .assert()
+        .success();
+    b.run(&["--as", "rita", "release", "restart", "1.1.1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1.1.0 is superseded: 1.1.1 passed production/smoke, where it halted",
+        ));
+    let show = b.json(&["release", "show", "1.1.0", "--json"]);
+    assert_eq!(show["release"]["state"], "superseded");
+    assert!(
+        show["ended"]
+            .as_str()
+            .unwrap()
+            .contains("1.1.1 passed production/smoke, where this version halted"),
+        "{show}"
+    );
+    b.run(&["release", "show", "1.1.0"])
+        .assert()
+        .stdout(predicate::str::contains("(superseded)"))
+        .stdout(predicate::str::contains(
+            "Next: nothing: a later version passed",
+        ));
+    let status = b.run(&["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        !text.contains("1.1.0"),
+        "a superseded version waits on nobody: {text}"
+    );
+    let events = b.json(&["audit", "--json"]);
+    let superseded: Vec<_> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "supersede")
+        .collect();
+    assert_eq!(superseded.len(), 1, "recorded once: {superseded:?}");
+    assert_eq!(superseded[0]["details"]["by"], "1.1.1");
+    // Its problem determination is over: nothing waits on the team, and no more is recorded.
+    b.run(&["--as", "tom", "release", "pd", "1.1.0", "--findings", "x"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("for a halted release"));
 }

@@ -17,11 +17,23 @@ vocabulary!(
     ReleaseState ("release state") {
         Built = "built", Running = "running", Firebreak = "firebreak", Shadow = "shadow",
         Live = "live", Halted = "halted", Abandoned = "abandoned", RolledBack = "rolled-back",
-        Standby = "standby",
+        Standby = "standby", Superseded = "superseded",
     }
 );
 
 impl ReleaseState {
+    /// Whether a release in this state has given its items back, for another version to carry:
+    /// it halted, was abandoned, superseded or rolled back.
+    pub fn gives_items_back(self) -> bool {
+        matches!(
+            self,
+            ReleaseState::Halted
+                | ReleaseState::Abandoned
+                | ReleaseState::RolledBack
+                | ReleaseState::Superseded
+        )
+    }
+
     /// How a sentence says it: "1.0.0 is at the firebreak", "... is in the shadow".
     pub fn phrase(self) -> &'static str {
         match self {
@@ -34,6 +46,7 @@ impl ReleaseState {
             ReleaseState::Abandoned => "abandoned",
             ReleaseState::RolledBack => "rolled back",
             ReleaseState::Standby => "standing by",
+            ReleaseState::Superseded => "superseded",
         }
     }
 }

@@ -35,16 +35,12 @@ impl Store {
                 None if proj.kind == ProjectKind::Bau => Team::Ams,
                 None => Team::Appdev,
             };
-            // A halted or abandoned release gives its items back: a new version is the fix.
+            // A halted, abandoned, superseded or rolled-back release gives its items back: a new
+            // version is the fix.
             let taken: Vec<ItemId> = db
                 .releases()?
                 .into_iter()
-                .filter(|r| {
-                    !matches!(
-                        r.state,
-                        ReleaseState::Halted | ReleaseState::Abandoned | ReleaseState::RolledBack
-                    )
-                })
+                .filter(|r| !r.state.gives_items_back())
                 .flat_map(|r| r.items)
                 .collect();
             db.write(|tx| {
@@ -158,7 +154,8 @@ impl Store {
     }
 
     /// Records a step's outcome (the automation's act). A failure halts the release and raises
-    /// a defect on the backlog, or adds an occurrence to the one still open for that step.
+    /// a defect on the backlog, or adds an occurrence to the one still open for that step; a
+    /// pass supersedes the project's older versions halted at that very step.
     #[allow(clippy::too_many_arguments)]
     pub fn report(
         &mut self,
@@ -171,7 +168,7 @@ impl Store {
         url: Option<&str>,
         now: DateTime<Utc>,
         reporter: &Actor,
-    ) -> Result<(Release, Option<ItemId>), StoreError> {
+    ) -> Result<Reported, StoreError> {
         self.decide(|db| {
             let (view, pipeline, _) = db.next_step(version)?;
             let (_, _, armed) = db.project_pipeline(&view.release.project)?;
@@ -214,10 +211,55 @@ impl Store {
                 save(tx, &next, now)?;
                 append_event(tx, &event)?;
                 let defect = if outcome == Outcome::Fail { Some(raise(tx, &next, env, step, &log, now)?) } else { None };
-                Ok((next, defect))
+                let superseded = if outcome == Outcome::Pass { supersede(tx, &next, env, step, now)? } else { Vec::new() };
+                Ok(Reported { release: next, defect, superseded })
             })
         })
     }
+}
+
+/// What a step's report did: where the release stands, the defect a failure raised, and the
+/// older versions its pass superseded.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub release: Release,
+    pub defect: Option<ItemId>,
+    pub superseded: Vec<String>,
+}
+
+/// Supersedes the project's versions halted at `env/step`, cut before `by`, which has just
+/// passed it; returns their versions, oldest first.
+fn supersede(
+    tx: &Connection,
+    by: &Release,
+    env: &str,
+    step: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let halted = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {COLS} FROM releases WHERE project = ?1 AND state = 'halted' ORDER BY created, version"
+        ))?;
+        stmt.query_map([&by.project], release_from_row)?
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut out = Vec::new();
+    for r in halted {
+        let at: Option<(String, String)> = tx
+            .query_row(
+                "SELECT env, step FROM steps WHERE release = ?1 AND outcome = 'fail' ORDER BY finished DESC LIMIT 1",
+                [&r.version],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let at = at.as_ref().map(|(e, s)| (e.as_str(), s.as_str()));
+        if let Some((ended, event)) = release::supersede(&r, at, by, (env, step), now) {
+            save(tx, &ended, now)?;
+            append_event(tx, &event)?;
+            out.push(ended.version);
+        }
+    }
+    Ok(out)
 }
 
 /// The slot not serving traffic: blue when neither is live yet.

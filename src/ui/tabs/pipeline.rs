@@ -581,6 +581,7 @@ fn glyph(state: ReleaseState, ascii: bool) -> &'static str {
         (ReleaseState::Abandoned, false) => "⊘",
         (ReleaseState::RolledBack, false) => "↺",
         (ReleaseState::Standby, false) => "○",
+        (ReleaseState::Superseded, false) => "↷",
         (ReleaseState::Running, true) => ">",
         (ReleaseState::Firebreak, true) => "|",
         (ReleaseState::Shadow, true) => "~",
@@ -589,5 +590,6 @@ fn glyph(state: ReleaseState, ascii: bool) -> &'static str {
         (ReleaseState::Abandoned, true) => "/",
         (ReleaseState::RolledBack, true) => "<",
         (ReleaseState::Standby, true) => "o",
+        (ReleaseState::Superseded, true) => "-",
     }
 }
