@@ -324,7 +324,7 @@ fn run_steps(
             None
         };
         store.begin_step(version, &env_name, &step_name, Utc::now())?;
-        let dir = pipeline_dir(store, &view.release.project)?;
+        let dir = pipeline_dir(store, &view.release)?;
         say(&format!("{env_name}/{step_name} …"));
         let mut env_vars = vars(&view.release, &env, slot.as_deref());
         env_vars.push(("FIREBREAK_RUN", token.to_string()));
@@ -377,8 +377,8 @@ fn store_slot(store: &Store, release: &Release) -> Result<String, StoreError> {
     .to_string())
 }
 
-fn pipeline_dir(store: &Store, project: &str) -> Result<std::path::PathBuf, StoreError> {
-    let (_, path, _) = store.project_pipeline(project)?;
+fn pipeline_dir(store: &Store, release: &Release) -> Result<std::path::PathBuf, StoreError> {
+    let (_, path) = store.release_pipeline(release)?;
     Ok(crate::store::release::pipeline_dir(path.as_deref()))
 }
 

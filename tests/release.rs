@@ -1049,3 +1049,152 @@ fn a_restart_restarts_the_automation_and_a_run_nobody_runs_waits_on_a_release_ma
     let show = b.json(&["release", "show", "1.0.0", "--json"]);
     assert_eq!(show["release"]["state"], "shadow");
 }
+
+#[test]
+fn a_project_policy_change_holds_for_releases_cut_afterwards_and_is_audited() {
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    // Who may: a developer may not; a service manager may.
+    b.as_(
+        "tom",
+        &["project", "edit", "permits-online", "--no-firebreak"],
+    )
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("product-owner or service-manager"));
+    b.as_("omar", &["project", "edit", "permits-online"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to change"));
+    b.as_(
+        "omar",
+        &[
+            "project",
+            "edit",
+            "permits-online",
+            "--no-firebreak",
+            "--party",
+            "tester",
+            "--hypercare-days",
+            "3",
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(
+        "permits-online: firebreak armed → not armed; parties tester, service-manager → tester; \
+         hypercare 14 → 3 days. Releases cut from now on follow it; 1.0.0 on its way keeps the \
+         policy it was cut with.\n",
+    );
+    let project = &b.json(&["project", "list", "--json"])["projects"][1];
+    assert_eq!(project["firebreak"], false);
+    assert_eq!(project["hypercare_days"], 3);
+    // 1.0.0 keeps what it was cut with: the firebreak still holds it for both parties.
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    assert_eq!(show["release"]["state"], "firebreak");
+    assert_eq!(show["release"]["policy"]["firebreak"], true);
+    assert_eq!(show["release"]["policy"]["hypercare_days"], 14);
+    b.as_("grace", &["release", "accept", "1.0.0"])
+        .assert()
+        .success();
+    b.as_("rita", &["release", "restart", "1.0.0", "--no-run"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("still waits on service-manager"));
+    b.as_("omar", &["release", "accept", "1.0.0"])
+        .assert()
+        .success();
+    b.as_("rita", &["release", "restart", "1.0.0"])
+        .assert()
+        .success();
+    hand_over(&b);
+    for who in ["priya", "omar", "rita"] {
+        b.as_(who, &["release", "vote", "1.0.0", "go"])
+            .assert()
+            .success();
+    }
+    b.as_("rita", &["release", "switch", "1.0.0", "--reason", "go"])
+        .assert()
+        .success();
+    let care = b.json(&["hypercare", "show", "1.0.0", "--json"]);
+    let (start, end) = (
+        care["hypercare"]["started"].as_str().unwrap()[..10].to_string(),
+        care["hypercare"]["ends"].as_str().unwrap().to_string(),
+    );
+    let days = chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap()
+        - chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        days.num_days(),
+        13,
+        "14 days of hypercare, the last on {end}"
+    );
+    // A release cut afterwards follows the new policy: no firebreak on its way to the shadow.
+    b.as_("aisha", &["item", "move", "FB-3", "approve"])
+        .assert()
+        .success();
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.1", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    let show = b.json(&["release", "show", "1.0.1", "--json"]);
+    assert_eq!(show["release"]["policy"]["firebreak"], false);
+    assert_eq!(
+        show["release"]["policy"]["parties"],
+        serde_json::json!(["tester"])
+    );
+    assert_eq!(show["release"]["policy"]["hypercare_days"], 3);
+    b.as_("rita", &["release", "run", "1.0.1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1.0.1 is in the shadow"));
+    // Audited: the change with its old and new values.
+    let audit = b.json(&["audit", "--json"]);
+    let edit = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entity"] == "project" && e["action"] == "edit")
+        .expect("the policy change is in the audit trail");
+    assert_eq!(edit["actor"], "omar");
+    assert_eq!(
+        edit["details"]["changes"]["hypercare_days"],
+        serde_json::json!([14, 3])
+    );
+}
+
+#[test]
+fn a_board_from_before_releases_kept_their_policy_gives_each_its_projects_on_upgrade() {
+    let b = Board::with("ok.toml");
+    to_firebreak(&b);
+    // The board as a firebreak from before this kept it: schema 11, no policy of its own.
+    let conn = rusqlite::Connection::open(&b.db).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE releases DROP COLUMN policy; DROP INDEX releases_by_project_state;
+         PRAGMA user_version = 11;",
+    )
+    .unwrap();
+    drop(conn);
+    // Opening it upgrades it: 1.0.0 takes the policy its project has, and keeps it after.
+    b.as_(
+        "omar",
+        &["project", "edit", "permits-online", "--no-firebreak"],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("1.0.0 on its way keeps"));
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    assert_eq!(show["release"]["state"], "firebreak");
+    assert_eq!(show["release"]["policy"]["firebreak"], true);
+    assert_eq!(
+        show["release"]["policy"]["parties"],
+        serde_json::json!(["tester", "service-manager"])
+    );
+    assert!(
+        show["release"]["policy"]["pipeline"]
+            .as_str()
+            .unwrap()
+            .ends_with("ok.toml")
+    );
+}

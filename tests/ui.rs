@@ -850,3 +850,43 @@ fn a_message_carrying_a_steps_output_reaches_the_screen_escaped() {
     );
     assert!(status.contains("cleared"), "{status}");
 }
+
+#[test]
+fn e_on_the_pipeline_edits_the_project_policy_through_the_shell_and_closes_the_form() {
+    let mut f = Fixture::demo();
+    f.act_as("omar");
+    // The demo's pipeline lives in a temporary folder: shown here as a fixed path.
+    for p in &mut f.state_mut().releases.projects {
+        p.pipeline = Some("/srv/permits/pipeline.toml".into());
+    }
+    f.keys(&[KeyCode::Char('4'), KeyCode::Char('e')]);
+    insta::assert_snapshot!("pipeline_policy_form_80x24", f.screen(80, 24));
+    // Firebreak off, then hypercare 7 days.
+    f.keys(&[KeyCode::Char(' '), KeyCode::Tab, KeyCode::Tab]);
+    f.keys(&[KeyCode::Backspace, KeyCode::Backspace]);
+    f.typed("7");
+    f.keys(&[KeyCode::Enter]);
+    assert!(f.state().overlay.is_none(), "the form closes once written");
+    let said = f.state().flash.clone().unwrap().text;
+    assert_eq!(
+        said,
+        "permits-online: firebreak armed → not armed; hypercare 14 → 7 days. Releases cut from now on follow it."
+    );
+    let p = f.store().project("permits-online").unwrap();
+    assert!(!p.firebreak);
+    assert_eq!(p.hypercare_days, 7);
+    // The release on its way keeps the policy it was cut with.
+    let r = f.store().release("1.1.1").unwrap().release;
+    assert!(r.policy.firebreak);
+    assert_eq!(r.policy.hypercare_days, 14);
+}
+
+#[test]
+fn a_sprint_form_closes_once_its_sprint_is_added() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('2'), KeyCode::Char('n')]);
+    f.keys(&[KeyCode::Enter]);
+    assert!(f.state().overlay.is_none(), "the form closes once written");
+    let said = f.state().flash.clone().unwrap().text;
+    assert!(said.starts_with("Added Sprint"), "{said}");
+}

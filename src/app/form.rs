@@ -1,4 +1,5 @@
-//! The item form behind `a` (add) and `e` (edit): its fields, and what they become.
+//! The forms: an item's behind `a` (add) and `e` (edit), a sprint's, a project's policy; their
+//! fields, and what they become.
 
 use super::input::LineInput;
 use crate::domain::{Class, Item, ItemEdit, ItemId, Kind, NewItem, Team};
@@ -34,6 +35,8 @@ impl Field {
 pub enum Purpose {
     Item,
     Sprint,
+    /// A project's policy: what its releases cut from now on keep.
+    Policy,
 }
 
 /// A form; for items, `editing` holds the item being edited (whole) or `None` for a new one.
@@ -47,6 +50,8 @@ pub struct Form {
     /// The delivery projects: a new item's project follows its team (the delivery team's
     /// items go to the first of them, the maintenance team's to `bau`).
     pub delivery: Vec<String>,
+    /// The project whose policy a policy form changes, as the board showed it.
+    pub project: Option<crate::domain::Project>,
 }
 
 const TITLE: usize = 0;
@@ -133,6 +138,7 @@ impl Form {
             focus: 0,
             error: None,
             delivery: delivery.to_vec(),
+            project: None,
         };
         if new {
             form.follow_team();
@@ -178,7 +184,78 @@ impl Form {
             focus: 0,
             error: None,
             delivery: Vec::new(),
+            project: None,
         }
+    }
+
+    /// A form for a project's policy, filled with what it is now.
+    pub fn policy(project: &crate::domain::Project) -> Self {
+        let text = |s: &str| Value::Text(LineInput::with(s));
+        let parties: Vec<&str> = project.parties.iter().map(|r| r.as_str()).collect();
+        let fields = vec![
+            Field {
+                label: "Firebreak",
+                value: Value::Choice {
+                    options: vec![ARMED.into(), NOT_ARMED.into()],
+                    at: if project.firebreak { 0 } else { 1 },
+                },
+            },
+            Field {
+                label: "Parties",
+                value: text(&parties.join(", ")),
+            },
+            Field {
+                label: "Hypercare days",
+                value: text(&project.hypercare_days.to_string()),
+            },
+            Field {
+                label: "Pipeline file",
+                value: text(project.pipeline.as_deref().unwrap_or("")),
+            },
+        ];
+        Form {
+            purpose: Purpose::Policy,
+            editing: None,
+            fields,
+            focus: 0,
+            error: None,
+            delivery: Vec::new(),
+            project: Some(project.clone()),
+        }
+    }
+
+    /// The policy fields that differ from what the form was opened with, or which field does
+    /// not parse.
+    pub fn policy_edit(&self) -> Result<PolicyChange, String> {
+        let Some(old) = &self.project else {
+            return Err("no project to change".into());
+        };
+        let get = |i: usize| self.fields[i].text();
+        let firebreak = get(0) == ARMED;
+        let mut parties = Vec::new();
+        for word in get(1).split([',', ' ']).filter(|w| !w.is_empty()) {
+            parties.push(
+                word.parse::<crate::domain::Role>()
+                    .map_err(|e| format!("Parties: {e}"))?,
+            );
+        }
+        let days = get(2);
+        let days = days
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| format!("Hypercare days: '{days}' is not a whole number of days"))?;
+        let pipeline = get(3).trim().to_string();
+        let pipeline = (!pipeline.is_empty() && old.pipeline.as_deref() != Some(pipeline.as_str()))
+            .then(|| std::path::PathBuf::from(pipeline));
+        Ok(PolicyChange {
+            project: old.name.clone(),
+            edit: crate::domain::project::PolicyEdit {
+                firebreak: (firebreak != old.firebreak).then_some(firebreak),
+                parties: (parties != old.parties).then_some(parties),
+                hypercare_days: (days != old.hypercare_days).then_some(days),
+            },
+            pipeline,
+        })
     }
 
     /// The new sprint's name, project, goal and dates, or which field does not parse.
@@ -292,6 +369,17 @@ impl Form {
     }
 }
 
+const ARMED: &str = "armed";
+const NOT_ARMED: &str = "not armed";
+
+/// What the policy form makes: the project, the fields that changed, a new pipeline file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyChange {
+    pub project: String,
+    pub edit: crate::domain::project::PolicyEdit,
+    pub pipeline: Option<std::path::PathBuf>,
+}
+
 /// What the sprint form makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSprint {
@@ -341,6 +429,9 @@ pub(super) fn key(
             form.error = None;
             let effect = match &form.editing {
                 None if form.purpose == Purpose::Sprint => form.new_sprint().map(Effect::AddSprint),
+                None if form.purpose == Purpose::Policy => {
+                    form.policy_edit().map(Effect::EditPolicy)
+                }
                 None => form.new_item().map(Effect::Create),
                 Some(old) => form.edit().map(|edit| Effect::Apply {
                     id: old.id,
@@ -354,6 +445,10 @@ pub(super) fn key(
                     cmd: crate::domain::ItemCommand::Edit(e),
                     ..
                 }) if e.is_empty() => {
+                    s.overlay = None;
+                    super::say::flash(s, "Nothing changed.");
+                }
+                Ok(Effect::EditPolicy(c)) if c.edit.is_empty() && c.pipeline.is_none() => {
                     s.overlay = None;
                     super::say::flash(s, "Nothing changed.");
                 }

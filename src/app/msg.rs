@@ -62,6 +62,8 @@ pub enum Msg {
     Burndown(String, Box<Burndown>),
     /// Something to say in the status line.
     Said(String),
+    /// What an open form submitted was written: the form closes, and this is said.
+    FormDone(String),
     /// A line from the automation running on its thread.
     RunLine(String),
     /// The automation's run ended: what to say, and whether it failed.
@@ -129,6 +131,8 @@ pub enum Effect {
         seen: Option<i64>,
     },
     AddSprint(super::form::NewSprint),
+    /// A project's policy changes (for releases cut afterwards).
+    EditPolicy(super::form::PolicyChange),
     StartSprint {
         name: String,
         seen: Option<i64>,

@@ -173,6 +173,7 @@ pub(super) fn without_undo(e: &Effect) -> Option<&'static str> {
         Effect::AddSprint(_) | Effect::StartSprint { .. } | Effect::CompleteSprint { .. } => {
             "a sprint change"
         }
+        Effect::EditPolicy(_) => "a project's policy",
         Effect::RunRelease(_) | Effect::Rerun { .. } => "running the automation",
         Effect::Abandon { .. } => "abandoning a release",
         Effect::Cut { .. } => "cutting a release",

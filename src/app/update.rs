@@ -77,6 +77,13 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             flash(s, text);
             vec![]
         }
+        Msg::FormDone(text) => {
+            if matches!(s.overlay, Some(Overlay::Form(_))) {
+                s.overlay = None;
+            }
+            flash(s, text);
+            vec![]
+        }
         Msg::RunLine(line) => {
             flash(s, line);
             vec![]

@@ -65,6 +65,26 @@ pub enum ProjectCmd {
         #[arg(long, value_name = "FILE")]
         pipeline: Option<std::path::PathBuf>,
     },
+    /// Change a project's policy: its firebreak, its parties, its hypercare days, its
+    /// pipeline file. Releases cut afterwards follow it; those on their way keep theirs.
+    Edit {
+        name: String,
+        /// Arm the pre-production firebreak.
+        #[arg(long, conflicts_with = "no_firebreak")]
+        firebreak: bool,
+        /// Disarm it (a release carrying a schema change still pauses there).
+        #[arg(long)]
+        no_firebreak: bool,
+        /// The roles that must accept at the firebreak, all of them (repeat --party).
+        #[arg(long = "party", value_name = "ROLE")]
+        parties: Vec<String>,
+        /// Days of hypercare after go-live (a delivery project's).
+        #[arg(long, value_name = "N")]
+        hypercare_days: Option<u32>,
+        /// Its pipeline definition (TOML); it must read cleanly.
+        #[arg(long, value_name = "FILE")]
+        pipeline: Option<std::path::PathBuf>,
+    },
     /// Give a project (bau included) its pipeline definition file.
     Pipeline {
         name: String,
@@ -222,6 +242,64 @@ pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Resu
                 store.set_pipeline(name, file, &actor, ctx.now)?;
             }
             writeln!(out, "Added the delivery project {name}.")?;
+        }
+        ProjectCmd::Edit {
+            name,
+            firebreak,
+            no_firebreak,
+            parties,
+            hypercare_days,
+            pipeline,
+        } => {
+            let parties: Vec<Role> = parties
+                .iter()
+                .map(|r| parse::<Role>(r))
+                .collect::<Result<_, _>>()?;
+            let change = crate::domain::project::PolicyEdit {
+                firebreak: match (firebreak, no_firebreak) {
+                    (true, _) => Some(true),
+                    (_, true) => Some(false),
+                    _ => None,
+                },
+                parties: (!parties.is_empty()).then_some(parties),
+                hypercare_days: *hypercare_days,
+            };
+            let actor = ctx.actor(&store)?;
+            let (before, after) =
+                store.edit_project(name, &change, pipeline.as_deref(), &actor, ctx.now)?;
+            let changes = crate::domain::project::describe_changes(&before, &after);
+            if changes.is_empty() {
+                writeln!(out, "{name} already has that policy: nothing changed.")?;
+                return Ok(());
+            }
+            let on_the_way: Vec<String> = store
+                .release_views(true)?
+                .into_iter()
+                .filter(|v| {
+                    v.release.project == *name
+                        && v.release.state != crate::domain::release::ReleaseState::Halted
+                })
+                .map(|v| v.release.version)
+                .collect();
+            let keep = match on_the_way.len() {
+                0 => String::new(),
+                1 => format!(
+                    "; {} on its way keeps the policy it was cut with",
+                    on_the_way[0]
+                ),
+                _ => format!(
+                    "; {} on their way keep the policy they were cut with",
+                    on_the_way.join(", ")
+                ),
+            };
+            writeln!(
+                out,
+                "{}",
+                crate::domain::text::safe(&format!(
+                    "{name}: {}. Releases cut from now on follow it{keep}.",
+                    changes.join("; ")
+                ))
+            )?;
         }
         ProjectCmd::Pipeline { name, file } => {
             let actor = ctx.actor(&store)?;

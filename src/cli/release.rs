@@ -240,13 +240,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             let actor = ctx.actor(&store)?;
             let r = store.answer(version, accept, comment, &actor, ctx.now, *if_revision)?;
             let view = store.release(version)?;
-            let parties = store
-                .projects()?
-                .into_iter()
-                .find(|p| p.name == r.project)
-                .map(|p| p.parties)
-                .unwrap_or_default();
-            let waiting = waiting_on(&parties, &view.progress());
+            let waiting = waiting_on(&r.policy.parties, &view.progress());
             if !accept {
                 writeln!(
                     out,
@@ -519,7 +513,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 .filter(|p| !p.roles.contains(&crate::domain::Role::Automation))
                 .collect();
             let rotations = store.rotations()?;
-            let parties = store.project(&r.project)?.parties;
+            let parties = r.policy.parties.clone();
             let progress = view.progress();
             let sign = |x: &crate::domain::release::Sign, yes: &str, no: &str| {
                 format!(

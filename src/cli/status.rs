@@ -36,11 +36,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
     for view in store.release_views(true)? {
         let r = &view.release;
         let progress = view.progress();
-        let parties = projects
-            .iter()
-            .find(|p| p.name == r.project)
-            .map(|p| p.parties.clone())
-            .unwrap_or_default();
+        let parties = r.policy.parties.clone();
         let waits = named_waits(
             r,
             &parties,

@@ -218,6 +218,7 @@ mod tests {
             state: ReleaseState::Halted,
             slot: None,
             created: now(),
+            policy: Default::default(),
         }
     }
     fn aisha() -> Actor {

@@ -139,6 +139,7 @@ duties! {
     PLAN_ITEMS_INTO_A_SPRINT: "sprint-planning", [ProductOwner, Developer], "plan items into a sprint";
     START_SPRINT_WORK: "developers-build", [Developer], "start sprint work";
     ADD_A_PROJECT: "projects", [ProductOwner], "add a project";
+    CHANGE_A_PROJECTS_POLICY: "project-policy", [ProductOwner, ServiceManager], "change a project's firebreak, parties or hypercare days";
     START_A_HANDOVER: "handover", [ProductOwner, Developer, ServiceManager, ReleaseManager], "start a handover";
     SUBMIT_HANDOVER_EVIDENCE: "handover-submit", [Developer, ProductOwner], "submit handover evidence";
     ACCEPT_REJECT_OR_WAIVE_HANDOVER_ITEMS: "handover-accept", [ServiceManager], "accept, reject or waive handover items";

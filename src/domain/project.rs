@@ -100,6 +100,129 @@ pub fn add(
     )
 }
 
+/// A change of a project's policy: each field given is the new value. The pipeline file is set
+/// by the store (it must read), under its own duty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyEdit {
+    pub firebreak: Option<bool>,
+    pub parties: Option<Vec<Role>>,
+    pub hypercare_days: Option<u32>,
+}
+
+impl PolicyEdit {
+    pub fn is_empty(&self) -> bool {
+        self.firebreak.is_none() && self.parties.is_none() && self.hypercare_days.is_none()
+    }
+}
+
+/// Changes a project's policy: a product owner or a service manager does. Returns the project
+/// as it becomes and the event that records each change (old and new), or `None` for the event
+/// when every value given is the one it has already.
+pub fn edit(
+    actor: &super::Actor,
+    before: &Project,
+    change: &PolicyEdit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Project, Option<super::Event>), DomainError> {
+    actor.may(&crate::domain::policy::CHANGE_A_PROJECTS_POLICY)?;
+    let mut after = before.clone();
+    if let Some(parties) = &change.parties {
+        if parties.is_empty() {
+            return Err(DomainError::invalid(
+                "a firebreak needs at least one party: give --party ROLE (e.g. tester)",
+            ));
+        }
+        if parties.contains(&Role::Automation) {
+            return Err(DomainError::invalid(
+                "an automation account accepts nothing at a firebreak: name the roles of people",
+            ));
+        }
+        let mut seen = Vec::new();
+        for r in parties {
+            if !seen.contains(r) {
+                seen.push(*r);
+            }
+        }
+        after.parties = seen;
+    }
+    if let Some(days) = change.hypercare_days {
+        if days > super::hypercare::MAX_DAYS {
+            return Err(DomainError::invalid(format!(
+                "{days} days of hypercare is more than a year: give at most 365"
+            )));
+        }
+        if before.kind == ProjectKind::Bau && days > 0 {
+            return Err(DomainError::illegal(
+                "bau's releases are minor changes and have no hypercare: only a delivery project has one",
+            ));
+        }
+        after.hypercare_days = days;
+    }
+    if let Some(armed) = change.firebreak {
+        after.firebreak = armed;
+    }
+    let mut changes = serde_json::Map::new();
+    if after.firebreak != before.firebreak {
+        changes.insert(
+            "firebreak".into(),
+            serde_json::json!([before.firebreak, after.firebreak]),
+        );
+    }
+    if after.parties != before.parties {
+        changes.insert(
+            "parties".into(),
+            serde_json::json!([before.parties, after.parties]),
+        );
+    }
+    if after.hypercare_days != before.hypercare_days {
+        changes.insert(
+            "hypercare_days".into(),
+            serde_json::json!([before.hypercare_days, after.hypercare_days]),
+        );
+    }
+    if changes.is_empty() {
+        return Ok((after, None));
+    }
+    let e = super::Event::new(now, &actor.name, "project", &before.name, "edit")
+        .details(serde_json::json!({ "changes": changes }));
+    Ok((after, Some(e)))
+}
+
+/// What a policy change says, e.g. "firebreak armed → not armed; hypercare 14 → 7 days".
+pub fn describe_changes(before: &Project, after: &Project) -> Vec<String> {
+    let armed = |b: bool| if b { "armed" } else { "not armed" };
+    let roles = |r: &[Role]| r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+    let mut out = Vec::new();
+    if before.firebreak != after.firebreak {
+        out.push(format!(
+            "firebreak {} → {}",
+            armed(before.firebreak),
+            armed(after.firebreak)
+        ));
+    }
+    if before.parties != after.parties {
+        out.push(format!(
+            "parties {} → {}",
+            roles(&before.parties),
+            roles(&after.parties)
+        ));
+    }
+    if before.hypercare_days != after.hypercare_days {
+        out.push(format!(
+            "hypercare {} → {} days",
+            before.hypercare_days, after.hypercare_days
+        ));
+    }
+    if before.pipeline != after.pipeline {
+        out.push(format!(
+            "pipeline {} → {}",
+            before.pipeline.as_deref().unwrap_or("none"),
+            after.pipeline.as_deref().unwrap_or("none")
+        ));
+    }
+    out
+}
+
 /// The names of the delivery projects (those that run sprints).
 pub fn delivery_projects(projects: &[Project]) -> Vec<String> {
     projects
@@ -112,6 +235,89 @@ pub fn delivery_projects(projects: &[Project]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Actor;
+    use chrono::TimeZone;
+
+    fn who(role: Role) -> Actor {
+        Actor {
+            name: "omar".into(),
+            roles: vec![role],
+            automation: false,
+        }
+    }
+
+    #[test]
+    fn a_policy_change_is_made_by_its_duty_checked_and_records_old_and_new() {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let p = Project::delivery("permits", true, vec![], 14).unwrap();
+        let change = PolicyEdit {
+            firebreak: Some(false),
+            parties: Some(vec![Role::Tester, Role::Tester, Role::ReleaseManager]),
+            hypercare_days: Some(7),
+        };
+        let err = edit(&who(Role::Developer), &p, &change, now).unwrap_err();
+        assert_eq!(err.exit_code(), 3);
+        assert!(
+            err.to_string().contains("product-owner or service-manager"),
+            "{err}"
+        );
+        let (after, e) = edit(&who(Role::ServiceManager), &p, &change, now).unwrap();
+        assert!(!after.firebreak);
+        assert_eq!(
+            after.parties,
+            [Role::Tester, Role::ReleaseManager],
+            "a role once"
+        );
+        assert_eq!(after.hypercare_days, 7);
+        let e = e.unwrap();
+        assert_eq!(e.action, "edit");
+        assert_eq!(
+            e.details["changes"]["hypercare_days"],
+            serde_json::json!([14, 7])
+        );
+        assert_eq!(
+            e.details["changes"]["firebreak"],
+            serde_json::json!([true, false])
+        );
+        assert_eq!(
+            describe_changes(&p, &after),
+            [
+                "firebreak armed → not armed",
+                "parties tester, service-manager → tester, release-manager",
+                "hypercare 14 → 7 days"
+            ]
+        );
+        // The same values again: nothing to record.
+        let same = PolicyEdit {
+            firebreak: Some(true),
+            ..PolicyEdit::default()
+        };
+        assert!(
+            edit(&who(Role::ProductOwner), &p, &same, now)
+                .unwrap()
+                .1
+                .is_none()
+        );
+        // Refusals: no party, an automation party, too long, hypercare for bau.
+        let bad = |c: PolicyEdit, project: &Project| {
+            edit(&who(Role::ProductOwner), project, &c, now)
+                .unwrap_err()
+                .exit_code()
+        };
+        let parties = |r: Vec<Role>| PolicyEdit {
+            parties: Some(r),
+            ..PolicyEdit::default()
+        };
+        let days = |d: u32| PolicyEdit {
+            hypercare_days: Some(d),
+            ..PolicyEdit::default()
+        };
+        assert_eq!(bad(parties(vec![]), &p), 2);
+        assert_eq!(bad(parties(vec![Role::Automation]), &p), 2);
+        assert_eq!(bad(days(400), &p), 2);
+        assert_eq!(bad(days(5), &Project::bau()), 3);
+        assert!(edit(&who(Role::ProductOwner), &Project::bau(), &days(0), now).is_ok());
+    }
 
     #[test]
     fn a_delivery_project_defaults_its_firebreak_parties() {

@@ -106,7 +106,7 @@ impl Store {
                 }
             };
             let view = db.release(&release)?;
-            let (pipeline, _, _) = db.project_pipeline(&view.release.project)?;
+            let (pipeline, _) = db.release_pipeline(&view.release)?;
             let facts = Found {
                 source: &source,
                 release: &release,

@@ -9,7 +9,7 @@ use super::{Store, StoreError, append_event, check_seen};
 use crate::domain::item::{self, ItemCommand};
 use crate::domain::pipeline::Pipeline;
 use crate::domain::release::{self, Change, Release, ReleaseState, Routing, Slot, Vote};
-use crate::domain::{Actor, DomainError, Event, ProjectKind, Role, State};
+use crate::domain::{Actor, DomainError, Event, ProjectKind, State};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 use std::path::Path;
@@ -71,10 +71,6 @@ fn slots_of(conn: &Connection, project: &str) -> Result<Vec<Slot>, StoreError> {
 }
 
 impl Store {
-    fn parties(&self, project: &str) -> Result<Vec<Role>, StoreError> {
-        Ok(self.project(project)?.parties)
-    }
-
     /// A firebreak party accepts or rejects (which halts the release).
     #[allow(clippy::too_many_arguments)]
     pub fn answer(
@@ -88,7 +84,7 @@ impl Store {
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
             let view = current(db, version, seen)?;
-            let parties = db.parties(&view.release.project)?;
+            let parties = view.release.policy.parties.clone();
             let (next, s, event) = release::answer(
                 &view.release,
                 &parties,
@@ -116,7 +112,7 @@ impl Store {
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
             let view = current(db, version, seen)?;
-            let parties = db.parties(&view.release.project)?;
+            let parties = view.release.policy.parties.clone();
             let (next, event) =
                 release::restart(&view.release, &parties, &view.progress(), actor, now)?;
             let tx = db.conn();
@@ -246,7 +242,7 @@ impl Store {
                     (next, event, release::rollback_routing(&view.release, (&slot, to)))
                 }
             };
-            let (pipeline, path, _) = db.project_pipeline(&view.release.project)?;
+            let (pipeline, path) = db.release_pipeline(&view.release)?;
             let dir = super::release::pipeline_dir(path.as_deref());
             let output = command(&routing, &pipeline, &dir).map_err(|log| {
                 StoreError::Command(format!(
@@ -328,7 +324,7 @@ fn switch_rows(
     // Problems whose tickets this release shipped are solved.
     super::problem::settle(tx, now)?;
     // A delivery release starts its hypercare.
-    super::hypercare::start(tx, &next.version, &next.project, now)?;
+    super::hypercare::start(tx, next, now)?;
     Ok(())
 }
 

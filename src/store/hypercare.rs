@@ -41,27 +41,25 @@ fn save(tx: &Connection, h: &Hypercare) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// At a delivery release's switch: its hypercare starts for the project's days.
+/// At a delivery release's switch: its hypercare starts for the days its project's policy gave
+/// when it was cut.
 pub(super) fn start(
     tx: &Connection,
-    release: &str,
-    project: &str,
+    r: &crate::domain::release::Release,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let delivery: Option<(String, u32)> = tx
+    let kind: Option<String> = tx
         .query_row(
-            "SELECT kind, hypercare_days FROM projects WHERE name = ?1",
-            [project],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            "SELECT kind FROM projects WHERE name = ?1",
+            [&r.project],
+            |row| row.get(0),
         )
         .optional()?;
-    let Some((kind, days)) = delivery else {
-        return Ok(());
-    };
-    if kind != crate::domain::ProjectKind::Delivery.as_str() {
+    if kind.as_deref() != Some(crate::domain::ProjectKind::Delivery.as_str()) {
         return Ok(());
     }
-    let h = Hypercare::start(release, project, days, now);
+    let (release, project) = (r.version.as_str(), r.project.as_str());
+    let h = Hypercare::start(release, project, r.policy.hypercare_days, now);
     save(tx, &h)?;
     append_event(
         tx,

@@ -17,6 +17,11 @@ fn reload_and_say(store: &Store, me: &Actor, text: String) -> Result<Vec<Msg>, S
     Ok(vec![reload(store, me)?, Msg::Said(text)])
 }
 
+/// After a form's write: the board again, and the form closed with what was done.
+fn reload_and_close(store: &Store, me: &Actor, text: String) -> Result<Vec<Msg>, StoreError> {
+    Ok(vec![reload(store, me)?, Msg::FormDone(text)])
+}
+
 fn columns(store: &Store, text: String) -> Result<Msg, StoreError> {
     Ok(Msg::Columns {
         columns: store.column_limits()?,
@@ -128,6 +133,21 @@ pub(crate) fn carry_out_as(
                 db.plan(&sprint, &[id], me, now)
             })
             .and_then(|_| reload_and_say(store, me, format!("{id} is planned into {sprint}."))),
+        Effect::EditPolicy(c) => store
+            .edit_project(&c.project, &c.edit, c.pipeline.as_deref(), me, now)
+            .and_then(|(before, after)| {
+                let changes = crate::domain::project::describe_changes(&before, &after);
+                let said = if changes.is_empty() {
+                    format!("{} already has that policy: nothing changed.", c.project)
+                } else {
+                    format!(
+                        "{}: {}. Releases cut from now on follow it.",
+                        c.project,
+                        changes.join("; ")
+                    )
+                };
+                reload_and_close(store, me, said)
+            }),
         Effect::AddSprint(new) => store
             .add_sprint(
                 &new.name,
@@ -138,7 +158,7 @@ pub(crate) fn carry_out_as(
                 now,
             )
             .and_then(|sp| {
-                reload_and_say(store, me, format!("Added {} to {}.", sp.name, sp.project))
+                reload_and_close(store, me, format!("Added {} to {}.", sp.name, sp.project))
             }),
         Effect::StartSprint { name, seen } => store
             .decide_seen("sprint", &name, seen, |db| db.start_sprint(&name, me, now))

@@ -95,18 +95,34 @@ fn snapshot_of(
     })
 }
 
-/// The releases with their steps, each project's pipeline (read from its file), the slots.
+/// The releases with their steps, each pipeline file they run (read once each), the slots.
 fn releases(
     store: &Store,
     projects: &[crate::domain::Project],
 ) -> Result<app::tabs::pipeline::Releases, StoreError> {
-    let list = store.release_views(false)?;
-    let mut pipelines = Vec::new();
+    let mut list = store.release_views(false)?;
+    let mut pipelines: Vec<(String, crate::domain::pipeline::Pipeline)> = Vec::new();
+    for view in &mut list {
+        let r = &mut view.release;
+        if r.policy.pipeline.is_none() {
+            // Cut before its project had a pipeline: it runs the one its project has now.
+            r.policy.pipeline = projects
+                .iter()
+                .find(|p| p.name == r.project)
+                .and_then(|p| p.pipeline.clone());
+        }
+        let Some(file) = &r.policy.pipeline else {
+            continue;
+        };
+        if pipelines.iter().any(|(path, _)| path == file) {
+            continue;
+        }
+        if let Ok(pipeline) = crate::store::release::pipeline_of(Some(file), &r.project) {
+            pipelines.push((file.clone(), pipeline));
+        }
+    }
     let mut slots = Vec::new();
     for p in projects {
-        if let Ok(pipeline) = crate::store::release::pipeline_of(p.pipeline.as_deref(), &p.name) {
-            pipelines.push((p.name.clone(), pipeline));
-        }
         for (slot, release, live) in store.slots(&p.name)? {
             slots.push(app::tabs::pipeline::Slot {
                 project: p.name.clone(),
@@ -116,15 +132,11 @@ fn releases(
             });
         }
     }
-    let parties = projects
-        .iter()
-        .map(|p| (p.name.clone(), p.parties.clone()))
-        .collect();
     Ok(app::tabs::pipeline::Releases {
         list,
         pipelines,
         slots,
-        parties,
+        projects: projects.to_vec(),
         held: store.held_runs()?,
     })
 }

@@ -141,6 +141,10 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 (Some(id), _) => format!(" Edit {id} "),
                 (None, crate::app::form::Purpose::Sprint) => " Add a sprint ".to_string(),
                 (None, crate::app::form::Purpose::Item) => " Add an item ".to_string(),
+                (None, crate::app::form::Purpose::Policy) => format!(
+                    " Policy of {} (for releases cut from now on) ",
+                    form.project.as_ref().map_or("", |p| p.name.as_str())
+                ),
             };
             boxed(
                 t,

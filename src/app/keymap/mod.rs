@@ -34,7 +34,7 @@ vocabulary!(
         Copy = "copy", OpenPalette = "palette", Undo = "undo",
         ReviewOps = "review-ops", EnhancementTicket = "ticket-enhancement", SprintTab = "tab-sprint", NextSprint = "next-sprint",
         PrevSprint = "prev-sprint", StartSprint = "start-sprint",
-        CompleteSprint = "complete-sprint", NewSprint = "new-sprint",
+        CompleteSprint = "complete-sprint", NewSprint = "new-sprint", EditPolicy = "edit-policy",
         Down = "down", Up = "up", First = "first", Last = "last",
         PageDown = "page-down", PageUp = "page-up",
         RankDown = "rank-down", RankUp = "rank-up", RankTop = "rank-top",

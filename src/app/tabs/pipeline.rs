@@ -6,8 +6,8 @@
 use crate::app::keymap::Command;
 use crate::app::say::{flash_error, writable};
 use crate::app::{AppState, Effect, Hit, Overlay, Pending};
-use crate::domain::Role;
 use crate::domain::pipeline::Pipeline;
+use crate::domain::release::Release;
 use crate::domain::release::{Change, ReleaseState, ReleaseView, Vote};
 
 /// Production's slot of a project: which release it holds and whether it is live.
@@ -24,20 +24,22 @@ pub struct Slot {
 pub struct Releases {
     /// Newest first.
     pub list: Vec<ReleaseView>,
-    /// Each project's pipeline, when it has one that reads.
+    /// Each pipeline file the releases run, by its path, when it reads.
     pub pipelines: Vec<(String, Pipeline)>,
     pub slots: Vec<Slot>,
-    /// Each project's firebreak parties.
-    pub parties: Vec<(String, Vec<Role>)>,
     /// The releases some process runs the automation of now.
     pub held: Vec<String>,
+    /// Each project with its policy as it stands (what a release cut now would keep).
+    pub projects: Vec<crate::domain::Project>,
 }
 
 impl Releases {
-    pub fn pipeline(&self, project: &str) -> Option<&Pipeline> {
+    /// The pipeline a release runs (the file its policy names).
+    pub fn pipeline(&self, r: &Release) -> Option<&Pipeline> {
+        let file = r.policy.pipeline.as_deref()?;
         self.pipelines
             .iter()
-            .find(|(p, _)| p == project)
+            .find(|(path, _)| path == file)
             .map(|(_, p)| p)
     }
 
@@ -47,13 +49,6 @@ impl Releases {
             .iter()
             .find(|r| r.release.version == version)
             .map(|r| r.revision)
-    }
-
-    pub fn parties(&self, project: &str) -> &[Role] {
-        self.parties
-            .iter()
-            .find(|(p, _)| p == project)
-            .map_or(&[], |(_, r)| r.as_slice())
     }
 }
 
@@ -122,7 +117,7 @@ pub fn selected(s: &AppState) -> Option<&ReleaseView> {
 /// The (environment, step) under the cursor.
 pub fn step(s: &AppState) -> Option<(String, String)> {
     let r = selected(s)?;
-    let p = s.releases.pipeline(&r.release.project)?;
+    let p = s.releases.pipeline(&r.release)?;
     path(p).get(s.pipeline.step).cloned()
 }
 
@@ -130,7 +125,7 @@ pub(crate) fn clamp(s: &mut AppState) {
     let n = s.releases.list.len();
     s.pipeline.selected = s.pipeline.selected.min(n.saturating_sub(1));
     let steps = selected(s)
-        .and_then(|r| s.releases.pipeline(&r.release.project))
+        .and_then(|r| s.releases.pipeline(&r.release))
         .map_or(0, |p| path(p).len());
     s.pipeline.step = s.pipeline.step.min(steps.saturating_sub(1));
 }
@@ -138,7 +133,7 @@ pub(crate) fn clamp(s: &mut AppState) {
 /// Puts the cursor on the last step the selected release ran.
 pub(crate) fn follow(s: &mut AppState) {
     let Some(r) = selected(s) else { return };
-    let Some(p) = s.releases.pipeline(&r.release.project) else {
+    let Some(p) = s.releases.pipeline(&r.release) else {
         return;
     };
     let last = r.steps.last().map(|x| (x.env.clone(), x.step.clone()));
@@ -231,6 +226,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
             "Why abandon it? Its items go back, for another version to carry.",
         ),
         Command::Abandon => {}
+        Command::EditPolicy => edit_policy(s),
         Command::Switch => production(s, Change::Switch),
         Command::Rollback => production(s, Change::Rollback),
         _ => return None,
@@ -240,6 +236,30 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         follow(s);
     }
     Some(vec![])
+}
+
+/// Opens the policy form of the selected release's project (the first delivery project's, or
+/// bau's, when there is no release yet), for those who may change it.
+fn edit_policy(s: &mut AppState) {
+    use crate::domain::policy::{CHANGE_A_PROJECTS_POLICY, SET_A_PROJECTS_PIPELINE};
+    if !crate::app::say::writable(s) {
+        return;
+    }
+    if s.me.may(&CHANGE_A_PROJECTS_POLICY).is_err() && s.me.may(&SET_A_PROJECTS_PIPELINE).is_err() {
+        crate::app::say::may(s, &CHANGE_A_PROJECTS_POLICY);
+        return;
+    }
+    let name = selected(s)
+        .map(|v| v.release.project.clone())
+        .or_else(|| s.delivery_projects.first().cloned())
+        .unwrap_or_else(|| crate::domain::project::BAU.to_string());
+    let Some(project) = s.releases.projects.iter().find(|p| p.name == name) else {
+        crate::app::say::flash_error(s, format!("There is no project {name} on this board."));
+        return;
+    };
+    s.overlay = Some(Overlay::Form(Box::new(crate::app::form::Form::policy(
+        project,
+    ))));
 }
 
 /// A decision about the selected release that asks for words first.
@@ -263,8 +283,7 @@ fn would(s: &mut AppState, decision: Would) -> bool {
     let (r, progress) = (&v.release, v.progress());
     let verdict = match decision {
         Would::Reject => {
-            let parties = s.releases.parties(&r.project);
-            rules::answer(r, parties, &progress, false, "-", &s.me, s.now).map(|_| ())
+            rules::answer(r, &r.policy.parties, &progress, false, "-", &s.me, s.now).map(|_| ())
         }
         Would::Abandon => rules::abandon(r, "-", &s.me, s.now).map(|_| ()),
         Would::NoGo => rules::vote(r, &progress, Vote::NoGo, "-", None, &s.me, s.now).map(|_| ()),
@@ -528,7 +547,7 @@ pub(crate) fn copy(s: &AppState) -> Option<String> {
         return text.lines().nth(*scroll).map(str::to_string);
     }
     let r = &selected(s)?.release;
-    let prod = s.releases.pipeline(&r.project).map(|p| p.production());
+    let prod = s.releases.pipeline(r).map(|p| p.production());
     let url = match (r.state, &r.slot, prod) {
         (ReleaseState::Shadow, Some(slot), Some(p)) => p.shadow_url_of(slot),
         (ReleaseState::Live, _, Some(p)) => p.live_url.clone(),

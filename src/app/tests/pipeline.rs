@@ -18,6 +18,10 @@ mod pipeline_keys {
                 state,
                 slot: None,
                 created: now(),
+                policy: crate::domain::release::Policy {
+                    pipeline: Some("/pipelines/bau.toml".into()),
+                    ..Default::default()
+                },
             },
             steps: vec![],
             acceptances: vec![],
@@ -35,7 +39,7 @@ mod pipeline_keys {
             release("2.0.0", ReleaseState::Built),
             release("1.0.0", ReleaseState::Shadow),
         ];
-        s.releases.pipelines = vec![("bau".into(), pipeline)];
+        s.releases.pipelines = vec![("/pipelines/bau.toml".into(), pipeline)];
         press(&mut s, "4");
         s
     }
@@ -224,7 +228,7 @@ mod pipeline_keys {
         );
         // A rejection is asked of a party of the firebreak, at the firebreak.
         s.releases.list[0].release.state = ReleaseState::Firebreak;
-        s.releases.parties = vec![("bau".into(), vec![Role::Tester])];
+        s.releases.list[0].release.policy.parties = vec![Role::Tester];
         shift(&mut s, 'X');
         assert!(s.overlay.is_none(), "priya is no party: nothing is asked");
         as_person(&mut s, "grace", Role::Tester);
@@ -316,6 +320,73 @@ mod pipeline_keys {
             "{}",
             refused(&s)
         );
+    }
+
+    #[test]
+    fn e_opens_the_policy_of_the_selected_release_s_project_and_saves_what_changed() {
+        let mut s = board();
+        let mut bau = crate::domain::Project::bau();
+        bau.pipeline = Some("/pipelines/bau.toml".into());
+        s.releases.projects = vec![bau];
+        // A developer may change neither the policy nor the pipeline: said at once.
+        as_person(&mut s, "tom", Role::Developer);
+        press(&mut s, "e");
+        assert!(s.overlay.is_none());
+        assert!(
+            s.flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("product-owner or service-manager")
+        );
+        as_person(&mut s, "omar", Role::ServiceManager);
+        press(&mut s, "e");
+        let Some(Overlay::Form(f)) = &s.overlay else {
+            panic!("no form: {:?}", s.overlay)
+        };
+        assert_eq!(f.project.as_ref().unwrap().name, "bau");
+        assert_eq!(f.fields[1].text(), "tester, service-manager");
+        // Nothing changed: nothing is written.
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        assert_eq!(s.flash.as_ref().unwrap().text, "Nothing changed.");
+        // Arm the firebreak, a party less, a word that is no role: refused inline, kept open.
+        press(&mut s, "e");
+        press(&mut s, " ");
+        code(&mut s, KeyCode::Tab);
+        for _ in 0.."service-manager".len() {
+            code(&mut s, KeyCode::Backspace);
+        }
+        press(&mut s, "wizard");
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        let Some(Overlay::Form(f)) = &s.overlay else {
+            panic!("the form closed on a bad role")
+        };
+        assert!(
+            f.error.as_ref().unwrap().contains("Parties"),
+            "{:?}",
+            f.error
+        );
+        for _ in 0.."wizard".len() {
+            code(&mut s, KeyCode::Backspace);
+        }
+        let fx = code(&mut s, KeyCode::Enter);
+        let [Effect::EditPolicy(change)] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(change.project, "bau");
+        assert_eq!(change.edit.firebreak, Some(true));
+        assert_eq!(change.edit.parties, Some(vec![Role::Tester]));
+        assert_eq!(
+            change.edit.hypercare_days, None,
+            "unchanged fields stay out"
+        );
+        assert_eq!(change.pipeline, None);
+        // Once written, the form closes with what was done.
+        update(
+            &mut s,
+            Msg::FormDone("bau: firebreak not armed → armed.".into()),
+        );
+        assert!(s.overlay.is_none());
     }
 }
 

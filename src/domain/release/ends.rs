@@ -128,6 +128,7 @@ mod tests {
             state,
             slot: None,
             created: Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0).unwrap(),
+            policy: Default::default(),
         }
     }
 

@@ -108,6 +108,42 @@ pub struct Release {
     /// The production slot it occupies, once deployed there.
     pub slot: Option<String>,
     pub created: DateTime<Utc>,
+    /// Its project's policy as it stood when it was cut: a later `project edit` changes the
+    /// releases cut after it, never one on its way.
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+/// What a release keeps of its project's policy from the moment it is cut.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Whether it pauses at the pre-production firebreak (a schema change arms it anyway).
+    pub firebreak: bool,
+    /// The roles that must accept it at the firebreak.
+    pub parties: Vec<Role>,
+    /// How many days of hypercare follow its switch (delivery projects only).
+    pub hypercare_days: u32,
+    /// The pipeline definition's file it runs, when its project had one; without, the one its
+    /// project has now.
+    pub pipeline: Option<String>,
+}
+
+impl Policy {
+    pub fn of(project: &crate::domain::project::Project) -> Self {
+        Policy {
+            firebreak: project.firebreak,
+            parties: project.parties.clone(),
+            hypercare_days: project.hypercare_days,
+            pipeline: project.pipeline.clone(),
+        }
+    }
+}
+
+impl Release {
+    /// Whether the firebreak holds it: its project's policy when it was cut, or a schema change.
+    pub fn armed(&self) -> bool {
+        self.policy.firebreak || self.schema_change
+    }
 }
 
 /// A step's recorded outcome.
@@ -247,7 +283,7 @@ fn refuse(rule: &'static str, message: String) -> DomainError {
 /// Cuts a release from done items of a project.
 pub fn cut(
     version: &str,
-    project: &str,
+    project: &crate::domain::project::Project,
     team: Team,
     items: Vec<ItemId>,
     schema_change: bool,
@@ -267,12 +303,13 @@ pub fn cut(
     }
     if items.is_empty() {
         return Err(DomainError::illegal(format!(
-            "{project} has no done items to release: finish work first, or name the items with --item"
+            "{} has no done items to release: finish work first, or name the items with --item",
+            project.name
         )));
     }
     let r = Release {
         version: version.to_string(),
-        project: project.to_string(),
+        project: project.name.clone(),
         originator: actor.name.clone(),
         team,
         schema_change,
@@ -280,11 +317,15 @@ pub fn cut(
         state: ReleaseState::Built,
         slot: None,
         created: now,
+        policy: Policy::of(project),
     };
     let ids: Vec<String> = r.items.iter().map(|i| i.to_string()).collect();
     let e = Event::new(now, &actor.name, "release", version, "cut")
         .from_to("", "built")
-        .details(json!({ "project": project, "items": ids, "schema_change": schema_change }));
+        .details(json!({
+            "project": project.name, "items": ids, "schema_change": schema_change,
+            "policy": r.policy,
+        }));
     Ok((r, e))
 }
 

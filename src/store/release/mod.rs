@@ -4,6 +4,7 @@
 
 use super::{Store, StoreError, append_event};
 use crate::domain::pipeline::Pipeline;
+use crate::domain::project::{PolicyEdit, Project};
 use crate::domain::release::{Outcome, Release, ReleaseState, ReleaseView, Sign, StepRecord};
 use crate::domain::{Actor, DomainError, Event, ItemId, Team};
 use chrono::{DateTime, Utc};
@@ -13,8 +14,15 @@ mod steps;
 
 pub use steps::tail;
 
+/// A release's columns; its policy is its own, or (for one imported from an export made before
+/// releases kept theirs) its project's as it stands.
 pub(super) const COLS: &str =
-    "version, project, originator, team, schema_change, items, state, slot, created";
+    "version, project, originator, team, schema_change, items, state, slot, created,
+     coalesce(policy, (
+        SELECT json_object(
+            'firebreak', json(CASE WHEN p.firebreak THEN 'true' ELSE 'false' END),
+            'parties', json(p.parties), 'hypercare_days', p.hypercare_days, 'pipeline', p.pipeline)
+        FROM projects p WHERE p.name = releases.project))";
 
 pub(super) fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
     let items: String = r.get(5)?;
@@ -31,6 +39,10 @@ pub(super) fn release_from_row(r: &Row<'_>) -> rusqlite::Result<Release> {
             .unwrap_or(ReleaseState::Built),
         slot: r.get(7)?,
         created: r.get(8)?,
+        policy: r
+            .get::<_, Option<String>>(9)?
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -139,11 +151,12 @@ pub(super) fn load_view(
 
 pub(super) fn save(tx: &Connection, r: &Release, now: DateTime<Utc>) -> Result<(), StoreError> {
     let items = serde_json::to_string(&r.items).unwrap_or_else(|_| "[]".into());
+    let policy = serde_json::to_string(&r.policy).unwrap_or_else(|_| "{}".into());
     tx.execute(
-        "INSERT INTO releases (version, project, originator, team, schema_change, items, state, slot, created, updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        "INSERT INTO releases (version, project, originator, team, schema_change, items, state, slot, created, updated, policy)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (version) DO UPDATE SET state = ?7, slot = ?8, updated = ?10",
-        params![r.version, r.project, r.originator, r.team.as_str(), r.schema_change, items, r.state.as_str(), r.slot, r.created, now],
+        params![r.version, r.project, r.originator, r.team.as_str(), r.schema_change, items, r.state.as_str(), r.slot, r.created, now, policy],
     )?;
     Ok(())
 }
@@ -195,6 +208,16 @@ impl Store {
         ))
     }
 
+    /// The pipeline a release runs and its file: the one its project had when it was cut, or,
+    /// for one cut before its project had a pipeline, the one its project has now.
+    pub fn release_pipeline(&self, r: &Release) -> Result<(Pipeline, Option<String>), StoreError> {
+        let path = match &r.policy.pipeline {
+            Some(path) => Some(path.clone()),
+            None => self.project(&r.project)?.pipeline,
+        };
+        Ok((pipeline_of(path.as_deref(), &r.project)?, path))
+    }
+
     /// Sets the file a project's pipeline is read from; it must read cleanly now.
     pub fn set_pipeline(
         &mut self,
@@ -203,32 +226,67 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.edit_project(project, &PolicyEdit::default(), Some(path), actor, now)?;
+        Ok(())
+    }
+
+    /// Changes a project's policy and, with `pipeline`, the file its pipeline is read from
+    /// (which must read cleanly now), in one write, each change audited: releases cut
+    /// afterwards follow it, those on their way keep theirs. Returns the project before and
+    /// after.
+    pub fn edit_project(
+        &mut self,
+        name: &str,
+        change: &PolicyEdit,
+        pipeline: Option<&std::path::Path>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(Project, Project), StoreError> {
+        if change.is_empty() && pipeline.is_none() {
+            return Err(DomainError::invalid(format!(
+                "nothing to change for {name}: give --firebreak or --no-firebreak, --party ROLE, --hypercare-days N or --pipeline FILE"
+            ))
+            .into());
+        }
         self.decide(|db| {
-            actor.may(&crate::domain::policy::SET_A_PROJECTS_PIPELINE)?;
-            let path = std::fs::canonicalize(path).map_err(|e| {
-                DomainError::invalid(format!(
-                    "cannot read the pipeline file {}: {e}",
-                    path.display()
-                ))
-            })?;
-            let shown = path.display().to_string();
-            pipeline_of(Some(&shown), project)?;
-            db.write(|tx| {
-                let n = tx.execute(
-                    "UPDATE projects SET pipeline = ?2 WHERE name = ?1",
-                    params![project, shown],
-                )?;
-                if n == 0 {
-                    return Err(
-                        DomainError::invalid(format!("there is no project '{project}'")).into(),
+            let before = db.project(name)?;
+            let (mut after, mut events) = if change.is_empty() {
+                (before.clone(), Vec::new())
+            } else {
+                let (after, e) = crate::domain::project::edit(actor, &before, change, now)?;
+                (after, e.into_iter().collect())
+            };
+            if let Some(path) = pipeline {
+                actor.may(&crate::domain::policy::SET_A_PROJECTS_PIPELINE)?;
+                let path = std::fs::canonicalize(path).map_err(|e| {
+                    DomainError::invalid(format!(
+                        "cannot read the pipeline file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                let shown = path.display().to_string();
+                pipeline_of(Some(&shown), name)?;
+                if after.pipeline.as_deref() != Some(shown.as_str()) {
+                    events.push(
+                        Event::new(now, &actor.name, "project", name, "pipeline")
+                            .details(serde_json::json!({ "file": shown })),
                     );
+                    after.pipeline = Some(shown);
                 }
-                append_event(
-                    tx,
-                    &Event::new(now, &actor.name, "project", project, "pipeline")
-                        .details(serde_json::json!({ "file": shown })),
-                )
-            })
+            }
+            db.write(|tx| {
+                let parties = serde_json::to_string(&after.parties).unwrap_or_else(|_| "[]".into());
+                tx.execute(
+                    "UPDATE projects SET firebreak = ?2, parties = ?3, hypercare_days = ?4, pipeline = ?5
+                     WHERE name = ?1",
+                    params![name, after.firebreak, parties, after.hypercare_days, after.pipeline],
+                )?;
+                for e in &events {
+                    append_event(tx, e)?;
+                }
+                Ok(())
+            })?;
+            Ok((before, after))
         })
     }
 

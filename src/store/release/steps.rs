@@ -77,7 +77,7 @@ impl Store {
                 // is armed, whatever the project's pipeline says.
                 let flagged = schema_items(tx, &items)?;
                 let schema_change = schema_change || !flagged.is_empty();
-                let (r, event) = release::cut(version, project, team, items, schema_change, actor, now)?;
+                let (r, event) = release::cut(version, &proj, team, items, schema_change, actor, now)?;
                 save(tx, &r, now)?;
                 append_event(tx, &event)?;
                 Ok(r)
@@ -93,9 +93,8 @@ impl Store {
     /// Where a release stands and what comes next.
     pub fn next_step(&self, version: &str) -> Result<(ReleaseView, Pipeline, Next), StoreError> {
         let view = self.release(version)?;
-        let (pipeline, _, armed) = self.project_pipeline(&view.release.project)?;
-        let armed = armed || view.release.schema_change;
-        let next = release::next(&pipeline, &view.progress(), armed);
+        let (pipeline, _) = self.release_pipeline(&view.release)?;
+        let next = release::next(&pipeline, &view.progress(), view.release.armed());
         Ok((view, pipeline, next))
     }
 
@@ -171,8 +170,7 @@ impl Store {
     ) -> Result<Reported, StoreError> {
         self.decide(|db| {
             let (view, pipeline, _) = db.next_step(version)?;
-            let (_, _, armed) = db.project_pipeline(&view.release.project)?;
-            let armed = armed || view.release.schema_change;
+            let armed = view.release.armed();
             let run = StepRun {
                 env: env.into(),
                 step: step.into(),

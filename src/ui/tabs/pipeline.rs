@@ -157,7 +157,7 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
             t.key(),
         )));
     }
-    let Some(pipeline) = s.releases.pipeline(&r.project) else {
+    let Some(pipeline) = s.releases.pipeline(r) else {
         lines.push(Line::from(Span::styled(
             format!("{} has no pipeline file that reads.", r.project),
             t.error(),
@@ -347,17 +347,11 @@ fn waits(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
         rotations: &s.rotations,
         today: s.now.date_naive(),
     };
-    let named: Vec<String> = named_waits(
-        r,
-        s.releases.parties(&r.project),
-        &v.progress(),
-        concluded,
-        held,
-        &staff,
-    )
-    .into_iter()
-    .map(|(_, named)| named)
-    .collect();
+    let named: Vec<String> =
+        named_waits(r, &r.policy.parties, &v.progress(), concluded, held, &staff)
+            .into_iter()
+            .map(|(_, named)| named)
+            .collect();
     if named.is_empty() {
         return vec![];
     }
@@ -455,7 +449,7 @@ fn production_said(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static
 
 fn gate(s: &AppState, v: &ReleaseView, t: &Theme) -> Vec<Line<'static>> {
     let r = &v.release;
-    let parties = s.releases.parties(&r.project);
+    let parties = &r.policy.parties;
     let accepted: Vec<String> = v
         .acceptances
         .iter()

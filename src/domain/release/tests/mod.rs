@@ -41,10 +41,14 @@ fn tom() -> Actor {
 }
 const PARTIES: [Role; 2] = [Role::Tester, Role::ServiceManager];
 
+fn project(name: &str) -> crate::domain::project::Project {
+    crate::domain::project::Project::delivery(name, true, vec![], 14).unwrap()
+}
+
 fn cut_release() -> Release {
     cut(
         "1.4.0",
-        "permits",
+        &project("permits"),
         Team::Appdev,
         vec![ItemId(1)],
         false,
@@ -462,7 +466,7 @@ fn cutting_needs_a_version_and_items() {
     assert!(
         cut(
             "1.4 beta",
-            "p",
+            &project("p"),
             Team::Appdev,
             vec![ItemId(1)],
             false,
@@ -472,15 +476,23 @@ fn cutting_needs_a_version_and_items() {
         .is_err()
     );
     assert!(
-        cut("1.4.0", "p", Team::Appdev, vec![], false, &tom(), now())
-            .unwrap_err()
-            .to_string()
-            .contains("no done items")
+        cut(
+            "1.4.0",
+            &project("p"),
+            Team::Appdev,
+            vec![],
+            false,
+            &tom(),
+            now()
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("no done items")
     );
     assert!(
         cut(
             "1.4.0",
-            "p",
+            &project("p"),
             Team::Appdev,
             vec![ItemId(1)],
             false,
