@@ -441,8 +441,8 @@ pub fn apply(
                     "released and cancelled items are history",
                 ));
             }
-            if edit.team.is_some_and(|t| item.team != Some(t)) {
-                team_change(item, actor, &mut next)?;
+            if let Some(to) = edit.team.filter(|t| item.team != Some(*t)) {
+                team_change(item, to, actor, &mut next)?;
             }
             event = event.details(apply_edit(&mut next, edit)?);
         }
@@ -551,25 +551,50 @@ fn check_reason(reason: &str) -> Result<(), DomainError> {
 }
 
 /// An item changes team: the product owner decides it. Work waiting on one team's board goes
-/// back to `ready`, for the other team to plan or queue (out of its sprint); work under way
-/// stays until it is finished or sent back.
-fn team_change(item: &Item, actor: &Actor, next: &mut Item) -> Result<(), DomainError> {
+/// back to `ready`, for the other team to plan or queue (out of its sprint). Work under way
+/// moves whole, in its state and with who holds it: to the Kanban board's column of that state
+/// (out of its sprint; the store holds it to the column's limit), or into its project's active
+/// sprint (`join_sprint`, which the store asks before it writes).
+fn team_change(item: &Item, to: Team, actor: &Actor, next: &mut Item) -> Result<(), DomainError> {
     actor.may(&crate::domain::policy::DECIDE_AN_ITEMS_TEAM)?;
     match item.state {
         State::Queued | State::Planned => {
             next.state = State::Ready;
             next.sprint = None;
         }
-        State::InProgress | State::Review => {
-            return Err(DomainError::illegal(format!(
-                "{} is {}: it changes team once its work is done",
-                item.id,
-                item.state.phrase()
-            )));
-        }
+        State::InProgress | State::Review if to == Team::Ams => next.sprint = None,
         _ => {}
     }
     Ok(())
+}
+
+/// Whether changing `item`'s team to `to` moves work under way onto the delivery team's
+/// board, which needs a sprint to join.
+pub fn needs_a_sprint(item: &Item, to: Team) -> bool {
+    to == Team::Appdev
+        && item.team != Some(Team::Appdev)
+        && matches!(item.state, State::InProgress | State::Review)
+}
+
+/// The sprint that work under way joins when it moves to the delivery team: its project's
+/// active one. Refused, saying what to do, when the project runs none.
+pub fn join_sprint(
+    item: &Item,
+    active: Option<&crate::domain::sprint::Sprint>,
+) -> Result<String, DomainError> {
+    match active {
+        Some(s) if s.project == item.project => {
+            crate::domain::sprint::check_active(s)?;
+            Ok(s.name.clone())
+        }
+        _ => Err(DomainError::illegal(format!(
+            "{} is {} and {} runs no active sprint for it to join: finish it on the Kanban board, or start a sprint of {} first",
+            item.id,
+            item.state.phrase(),
+            item.project,
+            item.project
+        ))),
+    }
 }
 
 /// Applies the edit's fields and returns what changed, as the event's details.

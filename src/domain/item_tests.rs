@@ -240,9 +240,47 @@ fn only_the_product_owner_moves_an_item_to_the_other_team_and_waiting_work_goes_
     );
     assert_eq!(moved.sprint, None);
     assert_eq!(e.to.as_deref(), Some("ready"));
-    let working = item_in(State::InProgress);
-    let err = apply(&working, &to_ams, &po(), now()).unwrap_err();
-    assert!(err.to_string().contains("once its work is done"), "{err}");
+    // Work under way moves whole: in its state, with who holds it, out of its sprint.
+    let working = {
+        let mut i = item_in(State::InProgress);
+        i.sprint = Some("Sprint 3".into());
+        i.assignee = Some("tom".into());
+        i
+    };
+    let (moved, e) = apply(&working, &to_ams, &po(), now()).unwrap();
+    assert_eq!(
+        (
+            moved.state,
+            moved.sprint.as_deref(),
+            moved.assignee.as_deref()
+        ),
+        (State::InProgress, None, Some("tom"))
+    );
+    assert_eq!(e.to, None, "its state does not change");
+    assert!(!needs_a_sprint(&working, Team::Ams));
+    // Back to the delivery team: it needs its project's active sprint to join.
+    let kanban = moved;
+    assert!(needs_a_sprint(&kanban, Team::Appdev));
+    let sprint =
+        |state: crate::domain::sprint::SprintState, project: &str| crate::domain::sprint::Sprint {
+            name: "Sprint 4".into(),
+            project: project.into(),
+            goal: String::new(),
+            start: now().date_naive(),
+            end: now().date_naive(),
+            state,
+            commitment: None,
+            completed: None,
+        };
+    use crate::domain::sprint::SprintState as S;
+    let err = join_sprint(&kanban, None).unwrap_err();
+    assert!(err.to_string().contains("runs no active sprint"), "{err}");
+    assert!(join_sprint(&kanban, Some(&sprint(S::Active, "elsewhere"))).is_err());
+    assert!(join_sprint(&kanban, Some(&sprint(S::Future, &kanban.project))).is_err());
+    assert_eq!(
+        join_sprint(&kanban, Some(&sprint(S::Active, &kanban.project))).unwrap(),
+        "Sprint 4"
+    );
     // Editing anything else is not deciding the team.
     let retitle = ItemCommand::Edit(ItemEdit {
         title: Some("Renew a permit in one step".into()),

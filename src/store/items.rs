@@ -408,7 +408,22 @@ impl Store {
                     }
                     _ => {}
                 }
-                let (next, event) = item::apply(&current, cmd, actor, now)?;
+                let (mut next, mut event) = item::apply(&current, cmd, actor, now)?;
+                // Work under way changing team moves whole onto the other team's board.
+                if let ItemCommand::Edit(edit) = cmd
+                    && let Some(to) = edit.team.filter(|t| current.team != Some(*t))
+                {
+                    if item::needs_a_sprint(&current, to) {
+                        let active = super::sprint::active_sprint(tx, &current.project)?;
+                        let sprint = item::join_sprint(&current, active.as_ref())?;
+                        event.details["sprint"] = serde_json::json!(sprint);
+                        next.sprint = Some(sprint);
+                    } else if to == crate::domain::Team::Ams
+                        && matches!(current.state, crate::domain::State::InProgress | crate::domain::State::Review)
+                    {
+                        super::kanban::admit_moved(tx, &current)?;
+                    }
+                }
                 if matches!(cmd, ItemCommand::Approve) {
                     let review = super::ops::load_review(tx, id)?;
                     crate::domain::ops::may_approve(&current, review.as_ref())?;

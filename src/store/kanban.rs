@@ -64,6 +64,36 @@ fn lane(tx: &Connection) -> Result<Option<Item>, StoreError> {
     id.map(|id| load(tx, ItemId(id))).transpose()
 }
 
+/// Work under way that joins the Kanban board from the delivery team takes a place in its
+/// column as a pull would: within the column's limit (with no override, since nobody pulled
+/// it), or in the expedite lane when that is free.
+pub(super) fn admit_moved(tx: &Connection, item: &Item) -> Result<(), StoreError> {
+    let Some(column) = Column::of(item.state) else {
+        return Ok(());
+    };
+    if item.class == crate::domain::Class::Expedite {
+        kanban::admit_to_lane(lane(tx)?.as_ref(), item)?;
+        return Ok(());
+    }
+    let Some(limit) = limits(tx)?.into_iter().find(|l| l.column == column) else {
+        return Ok(());
+    };
+    let count = counted(tx, item.state)?;
+    if limit.is_full(count) {
+        return Err(DomainError::not_allowed(
+            "wip-limit",
+            format!(
+                "The Kanban board's {} is at its limit ({count} of {}): {} joins it once a card there is finished",
+                column.title(),
+                limit.limit.unwrap_or(0),
+                item.id
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 fn state_of(column: Column) -> State {
     match column {
         Column::Ready => State::Queued,

@@ -30,6 +30,21 @@ fn sprint_from_row(r: &Row<'_>) -> rusqlite::Result<Sprint> {
     })
 }
 
+/// The project's active sprint, if it runs one.
+pub(super) fn active_sprint(
+    tx: &rusqlite::Connection,
+    project: &str,
+) -> Result<Option<Sprint>, StoreError> {
+    let name: Option<String> = tx
+        .query_row(
+            "SELECT name FROM sprints WHERE project = ?1 AND state = 'active' LIMIT 1",
+            [project],
+            |r| r.get(0),
+        )
+        .optional()?;
+    name.map(|n| load_sprint(tx, &n)).transpose()
+}
+
 pub(super) fn load_sprint(tx: &rusqlite::Connection, name: &str) -> Result<Sprint, StoreError> {
     tx.query_row(
         &format!("SELECT {COLS} FROM sprints WHERE name = ?1"),

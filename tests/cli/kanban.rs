@@ -238,3 +238,55 @@ fn queueing_feeds_the_ready_column() {
         .code(2)
         .stderr(predicate::str::contains("kanban pull"));
 }
+
+#[test]
+fn work_under_way_moves_whole_to_the_other_team_s_board_within_its_rules() {
+    let b = board();
+    let show = |b: &Board| b.json(&["item", "show", "FB-1", "--json"])["item"].clone();
+    let before = show(&b);
+    assert_eq!(before["state"], "in-progress");
+    let sprint = before["sprint"].as_str().unwrap().to_string();
+    // Only the product owner decides; the Kanban board's In progress is full: refused, as was.
+    b.run(&["--as", "tom", "item", "edit", "FB-1", "--team", "ams"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("product-owner"));
+    b.run(&["item", "edit", "FB-1", "--team", "ams"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "The Kanban board's In progress is at its limit (3 of 3): FB-1 joins it once a card there is finished",
+        ));
+    assert_eq!(show(&b), before);
+    // With room, it moves whole: in progress, with who holds it, out of its sprint.
+    b.run(&["--as", "sam", "kanban", "wip", "in-progress", "4"])
+        .assert()
+        .success();
+    b.run(&["item", "edit", "FB-1", "--team", "ams"])
+        .assert()
+        .success();
+    let moved = show(&b);
+    assert_eq!(moved["team"], "ams");
+    assert_eq!(moved["state"], "in-progress");
+    assert_eq!(moved["assignee"], before["assignee"]);
+    assert!(moved["sprint"].is_null());
+    let kanban = b.json(&["kanban", "show", "--json"]);
+    assert!(
+        kanban.to_string().contains("\"FB-1\""),
+        "on the Kanban board now: {kanban}"
+    );
+    // Back to the delivery team: it joins its project's active sprint, still in progress.
+    b.run(&["item", "edit", "FB-1", "--team", "appdev"])
+        .assert()
+        .success();
+    let back = show(&b);
+    assert_eq!(back["state"], "in-progress");
+    assert_eq!(back["sprint"], sprint.as_str());
+    // bau runs no sprint: its work under way stays on the Kanban board until it is done.
+    b.run(&["item", "edit", "FB-25", "--team", "appdev"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "bau runs no active sprint for it to join",
+        ));
+}
