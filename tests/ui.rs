@@ -890,3 +890,30 @@ fn a_sprint_form_closes_once_its_sprint_is_added() {
     let said = f.state().flash.clone().unwrap().text;
     assert!(said.starts_with("Added Sprint"), "{said}");
 }
+
+#[test]
+fn no_user_text_reaches_the_screen_as_something_a_terminal_would_obey() {
+    let mut f = Fixture::demo();
+    let priya = f.actor("priya");
+    let mut new = firebreak::domain::item::NewItem::titled("Renew \u{202e}lave\u{202c} a permit");
+    new.description = "line one \u{2066}isolated\u{2069}\nline two \u{9b}31m \u{1b}[2J".into();
+    let item = f.store().create_item(new, &priya, now()).unwrap();
+    f.reload();
+    // To the new item (at the bottom of the open work), its detail open.
+    f.typed("/");
+    f.typed(&item.id.to_string());
+    f.keys(&[KeyCode::Enter, KeyCode::Enter]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = f.screen(w, h);
+        assert!(screen.contains("lave"), "the item is on screen:\n{screen}");
+        assert!(screen.contains("isolated"), "its detail is open:\n{screen}");
+        let obeyed: Vec<char> = screen
+            .chars()
+            .filter(|c| {
+                (c.is_control() && *c != '\n')
+                    || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
+            .collect();
+        assert!(obeyed.is_empty(), "{obeyed:?} reached the screen");
+    }
+}

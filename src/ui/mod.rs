@@ -67,7 +67,33 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) -> Vec<Hit> {
     if s.ascii {
         plain(frame);
     }
+    inert(frame);
     hits
+}
+
+/// Whatever a widget drew, no cell carries a character a terminal would obey (a control
+/// character, a bidirectional override): one pass over the frame, so that no user text (a title,
+/// a comment, a reason) can reorder or clear the screen, whichever widget drew it.
+fn inert(frame: &mut Frame<'_>) {
+    let acts = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    for cell in frame.buffer_mut().content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.is_ascii() && !symbol.bytes().any(|b| b.is_ascii_control()) {
+            continue;
+        }
+        if symbol.chars().any(acts) {
+            let kept: String = symbol.chars().filter(|c| !acts(*c)).collect();
+            let kept = if kept.is_empty() {
+                "\u{fffd}".to_string()
+            } else {
+                kept
+            };
+            cell.set_symbol(&kept);
+        }
+    }
 }
 
 /// The ASCII stand-in of a glyph the board draws; `None` for anything else (a user's text
