@@ -29,6 +29,27 @@ pub fn event_line(e: &crate::domain::Event) -> String {
                 line = format!("ranked {how}");
             }
         }
+        crate::domain::comment::ADD | crate::domain::comment::EDIT => {
+            let n = e.details["n"].as_u64().unwrap_or(0);
+            let first = e.details["text"]
+                .as_str()
+                .and_then(|t| t.lines().find(|l| !l.trim().is_empty()))
+                .unwrap_or_default();
+            let mut excerpt: String = first.chars().take(48).collect();
+            if excerpt.len() < first.len()
+                || e.details["text"]
+                    .as_str()
+                    .is_some_and(|t| t.trim().lines().count() > 1)
+            {
+                excerpt.push('…');
+            }
+            let what = if e.action == crate::domain::comment::ADD {
+                "comment"
+            } else {
+                "edited comment"
+            };
+            line = format!("{what} #{n}: {excerpt}");
+        }
         "edit" => {
             if let Some(fields) = e.details.as_object() {
                 let names: Vec<&str> = fields.keys().map(String::as_str).collect();

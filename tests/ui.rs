@@ -917,3 +917,30 @@ fn no_user_text_reaches_the_screen_as_something_a_terminal_would_obey() {
         assert!(obeyed.is_empty(), "{obeyed:?} reached the screen");
     }
 }
+
+#[test]
+fn c_comments_on_the_selected_incident_and_the_thread_shows_in_its_pane() {
+    let mut f = Fixture::demo();
+    f.act_as("sam");
+    f.keys(&[KeyCode::Char('6'), KeyCode::Char('j'), KeyCode::Char('c')]);
+    f.typed("tried the fix on preprod,");
+    let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+    app::update(f.state_mut(), Msg::Key(ctrl_j));
+    f.typed("still slow");
+    insta::assert_snapshot!("comment_prompt_80x24", f.screen(80, 24));
+    f.keys(&[KeyCode::Enter]);
+    let said = f.state().flash.clone().unwrap().text;
+    assert_eq!(said, "Comment 1 on INC-3.");
+    let thread = f
+        .store()
+        .comments(&firebreak::domain::comment::Subject::Incident(
+            "INC-3".into(),
+        ))
+        .unwrap();
+    assert_eq!(thread[0].text, "tried the fix on preprod,\nstill slow");
+    assert_eq!(thread[0].author, "sam");
+    // The history is loaded as the loop does, then drawn under the incident.
+    f.reload();
+    f.keys(&[KeyCode::Char('k'), KeyCode::Char('j')]);
+    insta::assert_snapshot!("service_comment_thread_120x40", f.screen(120, 40));
+}

@@ -7,6 +7,29 @@ use super::say::{flash, flash_error};
 use super::{AppState, Effect, Overlay, Tab, tabs};
 use crate::domain::Identity;
 
+/// Asks the words of a comment on what the tab has selected.
+fn comment(s: &mut AppState) {
+    if !super::say::writable(s) {
+        return;
+    }
+    let Some(subject) = tabs::subject(s) else {
+        flash_error(
+            s,
+            "Nothing here takes comments: select an item or a card, an incident, a problem or a release.",
+        );
+        return;
+    };
+    let question = format!(
+        "A comment on {subject}, as {}: Markdown is kept as written; Ctrl-J starts a new line.",
+        s.me.name
+    );
+    let mut overlay = Overlay::prompt(question, "", tabs::Pending::Comment(subject));
+    if let Overlay::Prompt { input, .. } = &mut overlay {
+        input.multiline = true;
+    }
+    s.overlay = Some(overlay);
+}
+
 /// A key that means the same everywhere; nothing for any other.
 pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
     match cmd {
@@ -39,6 +62,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         Command::SwitchPerson => switch_person(s),
         Command::Messages => s.overlay = Some(Overlay::Messages { scroll: 0 }),
+        Command::Comment => comment(s),
         _ => {}
     }
     vec![]

@@ -7,6 +7,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub struct LineInput {
     pub text: String,
     pub cursor: usize,
+    /// Whether Ctrl-J (or Alt-Enter) starts a new line in it: a comment's text.
+    pub multiline: bool,
 }
 
 impl LineInput {
@@ -14,6 +16,7 @@ impl LineInput {
         LineInput {
             text: text.to_string(),
             cursor: text.chars().count(),
+            multiline: false,
         }
     }
 
@@ -76,6 +79,18 @@ impl LineInput {
                 self.cursor = start;
                 return a != b;
             }
+            KeyCode::Char('j') if ctrl && self.multiline => {
+                let at = self.byte(self.cursor);
+                self.text.insert(at, '\n');
+                self.cursor += 1;
+                return true;
+            }
+            KeyCode::Enter if alt && self.multiline => {
+                let at = self.byte(self.cursor);
+                self.text.insert(at, '\n');
+                self.cursor += 1;
+                return true;
+            }
             KeyCode::Char('a') if ctrl => self.cursor = 0,
             KeyCode::Char('e') if ctrl => self.cursor = len,
             KeyCode::Char(c) if !ctrl && !alt => {
@@ -121,7 +136,12 @@ impl LineInput {
     /// (one column is left for the cursor).
     pub fn window(&self, width: usize) -> (String, String) {
         use unicode_width::UnicodeWidthChar;
-        let chars: Vec<char> = self.text.chars().collect();
+        // A line break shows as a mark of its own.
+        let chars: Vec<char> = self
+            .text
+            .chars()
+            .map(|c| if c == '\n' { '↵' } else { c })
+            .collect();
         let w = |c: &char| c.width().unwrap_or(0);
         let room = width.saturating_sub(1);
         let mut start = self.cursor.min(chars.len());

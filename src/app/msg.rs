@@ -131,6 +131,11 @@ pub enum Effect {
         seen: Option<i64>,
     },
     AddSprint(super::form::NewSprint),
+    /// A comment on an item, an incident, a problem or a release.
+    Comment {
+        subject: crate::domain::comment::Subject,
+        text: String,
+    },
     /// A project's policy changes (for releases cut afterwards).
     EditPolicy(super::form::PolicyChange),
     StartSprint {

@@ -3,6 +3,7 @@
 //! the acting person, and turns every failure into one sentence and the contract's exit code.
 
 mod board;
+mod comment;
 mod escape;
 mod handover;
 mod hypercare;
@@ -73,6 +74,9 @@ pub enum Command {
     /// Add, list, show, rank, move and edit work items.
     #[command(subcommand)]
     Item(item::ItemCmd),
+    /// Comment on an item, an incident, a problem or a release, and read the thread.
+    #[command(subcommand)]
+    Comment(comment::CommentCmd),
     /// Plan, start and complete the delivery team's sprints.
     #[command(subcommand)]
     Sprint(sprint::SprintCmd),
@@ -210,6 +214,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Person(c) => person::run_person(&ctx, c, out),
         Command::Project(c) => person::run_project(&ctx, c, out),
         Command::Item(c) => item::run(&ctx, c, out),
+        Command::Comment(c) => comment::run(&ctx, c, out),
         Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Release(c) => release::run(&ctx, c, out),

@@ -3,6 +3,7 @@
 
 pub mod backlog;
 pub mod burndown;
+pub mod comment;
 pub mod error;
 pub mod escape;
 pub mod event;

@@ -3,6 +3,7 @@
 
 mod audit;
 mod board;
+mod comment;
 mod error;
 mod escape;
 mod files;

@@ -133,6 +133,9 @@ pub(crate) fn carry_out_as(
                 db.plan(&sprint, &[id], me, now)
             })
             .and_then(|_| reload_and_say(store, me, format!("{id} is planned into {sprint}."))),
+        Effect::Comment { subject, text } => store
+            .comment(&subject, &text, me, now)
+            .and_then(|c| reload_and_say(store, me, format!("Comment {} on {subject}.", c.n))),
         Effect::EditPolicy(c) => store
             .edit_project(&c.project, &c.edit, c.pipeline.as_deref(), me, now)
             .and_then(|(before, after)| {

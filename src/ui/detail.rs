@@ -114,11 +114,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             &none,
         );
         lines.push(Line::raw(""));
+        lines.extend(comment_lines(s, t, &d.history, usize::MAX));
+        lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(
             "History, newest first",
             t.column_header(),
         )));
-        for e in d.history.iter().rev() {
+        for e in d.history.iter().rev().filter(|e| !is_comment(e)) {
             lines.push(Line::raw(format!(
                 "{}  {:<8} {}",
                 format::when(e.at),
@@ -133,6 +135,93 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// Whether an event is a comment (shown in the thread, not in the history).
+pub(crate) fn is_comment(e: &crate::domain::Event) -> bool {
+    e.action == crate::domain::comment::ADD || e.action == crate::domain::comment::EDIT
+}
+
+/// A record's comments from its history, oldest first: the heading with the key that writes
+/// one, then each comment's author, age and words. With less `room` than the thread takes,
+/// its newest comments that fit (at least the heading and one line).
+pub(crate) fn comment_lines(
+    s: &AppState,
+    t: &Theme,
+    history: &[crate::domain::Event],
+    room: usize,
+) -> Vec<Line<'static>> {
+    let thread = crate::domain::comment::thread(history);
+    let key = s.key(Context::Global, Command::Comment);
+    let mut body: Vec<Line<'static>> = Vec::new();
+    for c in &thread {
+        let edited = if c.edited.is_some() { " · edited" } else { "" };
+        body.push(Line::from(Span::styled(
+            format!(
+                "#{} {} · {} ago{edited}",
+                c.n,
+                c.author,
+                format::age(c.at, s.now)
+            ),
+            t.dim(),
+        )));
+        body.extend(
+            c.text
+                .lines()
+                .map(|l| Line::raw(format!("  {}", crate::domain::text::safe_line(l)))),
+        );
+    }
+    let heading = if thread.is_empty() {
+        Line::from(vec![
+            Span::styled("Comments ", t.column_header()),
+            Span::styled(format!("none yet: {key} writes one"), t.dim()),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(format!("Comments ({})", thread.len()), t.column_header()),
+            Span::styled(format!("  {key} writes one"), t.dim()),
+        ])
+    };
+    let keep = room.saturating_sub(1).max(1);
+    let skip = body.len().saturating_sub(keep);
+    let mut lines = vec![heading];
+    lines.extend(body.into_iter().skip(skip));
+    lines
+}
+
+/// A record's pane below its details, in `room` lines: its thread first, if it has one (up to
+/// half the room), then its newest other events (`heading` above them, `indent` before each).
+pub(crate) fn thread_then_history(
+    s: &AppState,
+    t: &Theme,
+    room: usize,
+    heading: Option<&str>,
+    indent: &str,
+) -> Vec<Line<'static>> {
+    let mut lines = if s.history.iter().any(is_comment) {
+        comment_lines(s, t, &s.history, room / 2)
+    } else {
+        Vec::new()
+    };
+    let mut room = room.saturating_sub(lines.len());
+    if let Some(h) = heading {
+        if room < 2 {
+            return lines;
+        }
+        lines.push(Line::from(Span::styled(h.to_string(), t.dim())));
+        room -= 1;
+    }
+    let history: Vec<_> = s.history.iter().filter(|e| !is_comment(e)).collect();
+    let skip = history.len().saturating_sub(room);
+    lines.extend(history[skip..].iter().map(|e| {
+        Line::raw(format!(
+            "{indent}{}  {:<10} {}",
+            format::when(e.at),
+            e.actor,
+            format::event_line(e)
+        ))
+    }));
+    lines
 }
 
 fn section(lines: &mut Vec<Line<'static>>, t: &Theme, title: &str, text: &str, none: &str) {

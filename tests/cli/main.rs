@@ -84,6 +84,7 @@ fn ids(list: &Value) -> Vec<String> {
 }
 
 mod basics;
+mod comments;
 mod kanban;
 
 mod sprints;

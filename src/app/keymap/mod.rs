@@ -50,7 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
-        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut",
+        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment",
     }
 );
 
@@ -128,6 +128,7 @@ impl Command {
                 | C::Rerun
                 | C::Abandon
                 | C::Reprioritise
+                | C::Comment
                 | C::Cut
                 | C::StartHandover
                 | C::SubmitEvidence

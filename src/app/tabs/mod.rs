@@ -25,6 +25,8 @@ pub enum Pending {
     Pipeline(pipeline::Ask),
     Handover(handover::Ask),
     Service(service::Ask),
+    /// The words of a comment on the record the tab had selected.
+    Comment(crate::domain::comment::Subject),
 }
 
 impl Pending {
@@ -37,6 +39,7 @@ impl Pending {
             Pending::Pipeline(a) => a.title(),
             Pending::Handover(a) => a.title(),
             Pending::Service(a) => a.title(),
+            Pending::Comment(_) => " Comment ",
         }
     }
 }
@@ -65,6 +68,28 @@ pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Result<Ve
         Pending::Pipeline(a) => pipeline::submit(s, a, text),
         Pending::Handover(a) => handover::submit(s, a, text),
         Pending::Service(a) => service::submit(s, a, text),
+        Pending::Comment(subject) => {
+            if text.trim().is_empty() {
+                return Err("A comment needs some words.".into());
+            }
+            Ok(vec![Effect::Comment { subject, text }])
+        }
+    }
+}
+
+/// What the tab on screen has selected that takes comments.
+pub(super) fn subject(s: &AppState) -> Option<crate::domain::comment::Subject> {
+    use crate::domain::comment::Subject;
+    match s.tab {
+        Tab::Backlog => s.selected().map(|r| Subject::Item(r.id)),
+        Tab::Sprint => sprint::selected(s).map(|r| Subject::Item(r.id)),
+        Tab::Kanban => kanban::selected(s).map(|r| Subject::Item(r.id)),
+        Tab::Pipeline => pipeline::selected(s).map(|v| Subject::Release(v.release.version.clone())),
+        Tab::Service => match service::history(s)? {
+            ("problem", id) => Some(Subject::Problem(id)),
+            (_, id) => Some(Subject::Incident(id)),
+        },
+        Tab::Handover | Tab::Insights => None,
     }
 }
 

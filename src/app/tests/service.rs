@@ -352,12 +352,12 @@ mod rotation_keys {
 }
 
 #[test]
-fn c_changes_an_incidents_priority_asking_the_new_one_then_why() {
+fn bang_changes_an_incidents_priority_asking_the_new_one_then_why() {
     let mut s = service_keys::board();
-    press(&mut s, "c");
+    press(&mut s, "!");
     assert!(s.overlay.is_none(), "only a service manager: told at once");
     acting(&mut s, "omar", Role::ServiceManager);
-    press(&mut s, "c");
+    press(&mut s, "!");
     press(&mut s, "P1 the outage spread");
     let fx = code(&mut s, KeyCode::Enter);
     assert!(
@@ -370,7 +370,7 @@ fn c_changes_an_incidents_priority_asking_the_new_one_then_why() {
         ),
         "{fx:?}"
     );
-    press(&mut s, "c");
+    press(&mut s, "!");
     press(&mut s, "P1");
     code(&mut s, KeyCode::Enter);
     assert!(refused(&s).contains("needs a reason"));

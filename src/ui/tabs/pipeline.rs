@@ -294,18 +294,7 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
             };
             log_area.height = half;
             let room = history_area.height.saturating_sub(1) as usize;
-            let skip = s.history.len().saturating_sub(room);
-            let lines: Vec<Line> = s.history[skip..]
-                .iter()
-                .map(|e| {
-                    Line::raw(format!(
-                        "{}  {:<10} {}",
-                        crate::format::when(e.at),
-                        e.actor,
-                        crate::format::event_line(e)
-                    ))
-                })
-                .collect();
+            let lines = crate::ui::detail::thread_then_history(s, t, room, None, "");
             let block = Block::default()
                 .borders(Borders::TOP)
                 .border_set(t.border())

@@ -402,14 +402,11 @@ fn history_lines(s: &AppState, t: &Theme, id: &str, pane: Rect, lines: &mut Vec<
     if room == 0 {
         return;
     }
-    lines.push(Line::from(Span::styled("History", t.dim())));
-    let skip = s.history.len().saturating_sub(room);
-    for e in &s.history[skip..] {
-        lines.push(Line::raw(format!(
-            "  {}  {:<10} {}",
-            format::when(e.at),
-            e.actor,
-            format::event_line(e)
-        )));
-    }
+    lines.extend(crate::ui::detail::thread_then_history(
+        s,
+        t,
+        room + 1,
+        Some("History"),
+        "  ",
+    ));
 }
