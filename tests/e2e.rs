@@ -602,6 +602,8 @@ fn two_boards_on_one_file_see_each_others_changes_and_a_remapped_key_works_and_s
             .any(|l| l.contains("rank the item to the top") && l.contains(" T "))
     });
     a.send(&["Escape"]);
+    // A key sent right behind Escape would arrive as Alt and that key: wait for the help to close.
+    a.until("the help closed", |s| !s.contains("Keys 1-"));
     a.send(&["q"]);
     a.until_shows("firebreak-exited-0");
     b.send(&["q"]);
@@ -857,8 +859,9 @@ fn the_product_owner_sends_a_filtered_item_to_the_top_of_the_whole_backlog() {
         .to_string();
     tmux.send(&["Escape"]);
     tmux.until("the whole backlog with it on the first row", |s| {
-        s.lines()
-            .any(|l| l.starts_with("▶ 1 ") && l.contains(moved.as_str()))
+        s.contains("58 of 72 items")
+            && s.lines()
+                .any(|l| l.starts_with("▶ 1 ") && l.contains(moved.as_str()))
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
