@@ -7,6 +7,24 @@ use super::say::{flash, flash_error};
 use super::{AppState, Effect, Overlay, Tab, tabs};
 use crate::domain::Identity;
 
+/// Asks whom to give the selected item to, naming who may hold it.
+fn assign(s: &mut AppState) {
+    if !super::say::writable(s) {
+        return;
+    }
+    let Some(crate::domain::comment::Subject::Item(id)) = tabs::subject(s) else {
+        flash_error(s, "Select an item or a card to assign.");
+        return;
+    };
+    let who = tabs::may_hold(s, id);
+    let question = if who.is_empty() {
+        format!("Give {id} to whom? Nobody on the board may hold it now.")
+    } else {
+        format!("Give {id} to whom? It may go to {}.", who.join(", "))
+    };
+    s.overlay = Some(Overlay::prompt(question, "", tabs::Pending::Assign(id)));
+}
+
 /// Asks the words of a comment on what the tab has selected.
 fn comment(s: &mut AppState) {
     if !super::say::writable(s) {
@@ -63,6 +81,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         Command::SwitchPerson => switch_person(s),
         Command::Messages => s.overlay = Some(Overlay::Messages { scroll: 0 }),
         Command::Comment => comment(s),
+        Command::AssignItem => assign(s),
         _ => {}
     }
     vec![]

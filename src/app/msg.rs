@@ -131,6 +131,12 @@ pub enum Effect {
         seen: Option<i64>,
     },
     AddSprint(super::form::NewSprint),
+    /// An item given to someone.
+    Assign {
+        id: crate::domain::ItemId,
+        to: String,
+        version: i64,
+    },
     /// A comment on an item, an incident, a problem or a release.
     Comment {
         subject: crate::domain::comment::Subject,

@@ -25,6 +25,9 @@ pub enum ItemCmd {
         /// Only this project's items: with `--state done`, its next release's candidates.
         #[arg(long)]
         project: Option<String>,
+        /// Only the items this person holds.
+        #[arg(long, value_name = "NAME")]
+        assignee: Option<String>,
         /// Only delivery stories waiting for their operations review.
         #[arg(long)]
         ops_waiting: bool,
@@ -45,6 +48,15 @@ pub enum ItemCmd {
         command: String,
         #[arg(long)]
         reason: Option<String>,
+        /// Refuse if the item is no longer at this version (someone else changed it).
+        #[arg(long, value_name = "N")]
+        if_version: Option<i64>,
+    },
+    /// Give an item to someone who may hold it: the product owner assigns, anyone takes one
+    /// they could hold, its holder hands it on.
+    Assign {
+        id: String,
+        name: String,
         /// Refuse if the item is no longer at this version (someone else changed it).
         #[arg(long, value_name = "N")]
         if_version: Option<i64>,
@@ -187,6 +199,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             state,
             kind,
             project,
+            assignee,
             ops_waiting,
             json,
         } => {
@@ -203,6 +216,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 state: state.as_deref().map(parse::<State>).transpose()?,
                 kind: kind.as_deref().map(parse::<Kind>).transpose()?,
                 project: project.clone(),
+                assignee: assignee.clone(),
             };
             let shown = |i: &Item| !*ops_waiting || waiting.contains(&i.id);
             if *json {
@@ -255,6 +269,21 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 "{} moved {}: it is number {place} of {of} in the backlog.",
                 item.id,
                 mv.describe()
+            )?;
+        }
+        ItemCmd::Assign {
+            id: raw,
+            name,
+            if_version,
+        } => {
+            let actor = ctx.actor(&store)?;
+            let item = store.assign_item(id(raw)?, name, &actor, ctx.now, *if_version)?;
+            writeln!(
+                out,
+                "{} is {}'s now ({}).",
+                item.id,
+                name,
+                item.state.phrase()
             )?;
         }
         ItemCmd::Move {

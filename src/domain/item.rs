@@ -597,6 +597,73 @@ pub fn join_sprint(
     }
 }
 
+/// The duty that holding a team's work takes: pulling on the Kanban board for the maintenance
+/// team's, starting sprint work for the delivery team's.
+pub fn holding_duty(team: Team) -> &'static crate::domain::policy::Duty {
+    match team {
+        Team::Ams => &crate::domain::policy::PULL_WORK_ON_THE_KANBAN_BOARD,
+        Team::Appdev => &crate::domain::policy::START_SPRINT_WORK,
+    }
+}
+
+/// Gives an item to `to` (as they act that day, rotations counted): the product owner assigns
+/// anyone who may hold the item's team's work, a person takes one they could hold, and its
+/// holder hands it on. Work in review keeps its author, so that nobody approves their own work.
+pub fn assign(
+    item: &Item,
+    to: &Actor,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Item, Event), DomainError> {
+    let id = item.id;
+    match item.state {
+        State::Done | State::Released | State::Cancelled => {
+            return Err(DomainError::illegal(format!(
+                "{id} is {}: finished work has nobody to hold it",
+                item.state.phrase()
+            )));
+        }
+        State::Review => {
+            return Err(DomainError::illegal(format!(
+                "{id} is in review: its author ({}) stays its assignee, so that someone else approves it; send it back first",
+                item.assignee.as_deref().unwrap_or("nobody")
+            )));
+        }
+        _ => {}
+    }
+    let Some(team) = item.team else {
+        return Err(DomainError::illegal(format!(
+            "{id} has no team yet: accept it from triage (or give it a team) first"
+        )));
+    };
+    if item.assignee.as_deref() == Some(to.name.as_str()) {
+        return Err(DomainError::invalid(format!(
+            "{id} is {}'s already",
+            to.name
+        )));
+    }
+    let duty = holding_duty(team);
+    if to.automation || to.may(duty).is_err() {
+        return Err(DomainError::not_allowed(
+            duty.rule,
+            format!(
+                "{} may not hold {id}: it is team {team}'s work, for someone who may {} (rotations count)",
+                to.name, duty.doing
+            ),
+        ));
+    }
+    let own = actor.name == to.name;
+    let holder = item.assignee.as_deref() == Some(actor.name.as_str());
+    if !own && !holder {
+        actor.may(&crate::domain::policy::ASSIGN_AN_ITEM)?;
+    }
+    let mut next = item.clone();
+    next.assignee = Some(to.name.clone());
+    let e = Event::new(now, &actor.name, "item", id.to_string(), "assign")
+        .details(json!({ "from": item.assignee, "to": to.name }));
+    Ok((next, e))
+}
+
 /// Applies the edit's fields and returns what changed, as the event's details.
 fn apply_edit(next: &mut Item, edit: &ItemEdit) -> Result<serde_json::Value, DomainError> {
     if edit.is_empty() {

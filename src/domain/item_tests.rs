@@ -299,3 +299,63 @@ fn a_rollback_takes_released_work_back_to_done_and_only_the_automation_records_i
     assert_eq!(e.details["release"], "1.1.0");
     assert!(rolled_back(&back, "1.1.0", &Actor::automation(), now()).is_err());
 }
+
+#[test]
+fn work_is_assigned_to_someone_who_may_hold_it_by_the_product_owner_its_holder_or_themselves() {
+    let person = |name: &str, role: Role| Actor {
+        name: name.into(),
+        roles: vec![role],
+        automation: false,
+    };
+    let (tom, aisha, sam) = (
+        person("tom", Role::Developer),
+        person("aisha", Role::Developer),
+        person("sam", Role::AmsEngineer),
+    );
+    let mut working = item_in(State::InProgress);
+    working.assignee = Some("tom".into());
+    // The product owner hands it to another developer; not to an AMS engineer.
+    let (given, e) = assign(&working, &aisha, &po(), now()).unwrap();
+    assert_eq!(given.assignee.as_deref(), Some("aisha"));
+    assert_eq!(
+        (e.action.as_str(), &e.details["from"], &e.details["to"]),
+        (
+            "assign",
+            &serde_json::json!("tom"),
+            &serde_json::json!("aisha")
+        )
+    );
+    let err = assign(&working, &sam, &po(), now()).unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    assert!(err.to_string().contains("sam may not hold FB-7"), "{err}");
+    // Its holder hands it on; someone else may not give it away, but may take it.
+    assert!(assign(&working, &aisha, &tom, now()).is_ok());
+    assert!(assign(&working, &aisha, &person("lee", Role::Developer), now()).is_err());
+    assert!(assign(&working, &aisha, &aisha, now()).is_ok());
+    // Already theirs, in review, finished, without a team: refused with what to do.
+    assert_eq!(
+        assign(&working, &tom, &po(), now())
+            .unwrap_err()
+            .exit_code(),
+        2
+    );
+    let mut review = working.clone();
+    review.state = State::Review;
+    assert!(
+        assign(&review, &aisha, &po(), now())
+            .unwrap_err()
+            .to_string()
+            .contains("send it back first")
+    );
+    assert!(assign(&item_in(State::Done), &aisha, &po(), now()).is_err());
+    let mut untriaged = item_in(State::Triage);
+    untriaged.team = None;
+    assert!(
+        assign(&untriaged, &aisha, &po(), now())
+            .unwrap_err()
+            .to_string()
+            .contains("no team yet")
+    );
+    // The automation holds nothing.
+    assert!(assign(&working, &Actor::automation(), &po(), now()).is_err());
+}

@@ -165,6 +165,7 @@ duties! {
     ACCEPT_AN_ITEM_FROM_TRIAGE: "triage", [ProductOwner, AmsEngineer], "accept an item from triage";
     CANCEL_AN_ITEM: "backlog-owner", [ProductOwner], "cancel an item";
     DECIDE_AN_ITEMS_TEAM: "backlog-owner", [ProductOwner], "decide which team owns an item";
+    ASSIGN_AN_ITEM: "assign", [ProductOwner], "assign an item to someone else";
     CLOSE_AN_INCIDENT: "incidents", [ServiceManager], "close an incident";
     ASSIGN_AN_INCIDENT: "incidents", [ServiceManager], "assign an incident to someone";
     CHANGE_AN_INCIDENTS_PRIORITY: "incidents", [ServiceManager], "change an incident's priority, saying why";

@@ -98,18 +98,21 @@ pub struct ItemFilter {
     pub state: Option<crate::domain::State>,
     pub kind: Option<crate::domain::Kind>,
     pub project: Option<String>,
+    pub assignee: Option<String>,
 }
 
 impl ItemFilter {
     const WHERE: &'static str = "(?1 IS NULL OR team = ?1) AND (?2 IS NULL OR state = ?2)
-         AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR project = ?4)";
+         AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR project = ?4)
+         AND (?5 IS NULL OR assignee IS ?5)";
 
-    fn params(&self) -> [Option<String>; 4] {
+    fn params(&self) -> [Option<String>; 5] {
         [
             self.team.map(|t| t.as_str().to_string()),
             self.state.map(|s| s.as_str().to_string()),
             self.kind.map(|k| k.as_str().to_string()),
             self.project.clone(),
+            self.assignee.clone(),
         ]
     }
 }
@@ -352,6 +355,35 @@ impl Store {
                     append_event(tx, &event)?;
                 }
                 Ok(n)
+            })
+        })
+    }
+
+    /// Gives an item to the person named `to`, as they act that day (rotations counted), by the
+    /// domain's rules on who may hold what; `expected` is the version the caller saw.
+    pub fn assign_item(
+        &mut self,
+        id: ItemId,
+        to: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        expected: Option<i64>,
+    ) -> Result<Item, StoreError> {
+        self.decide(|db| {
+            let person = db.person(to)?.ok_or_else(|| {
+                DomainError::invalid(format!(
+                    "there is no {to} on this board: see `firebreak person list`"
+                ))
+            })?;
+            let rotations = db.rotations()?;
+            let to = crate::domain::rotation::on_duty(&person, &rotations, now.date_naive());
+            db.write(|tx| {
+                let current = load(tx, id)?;
+                item::check_fresh(&current, expected)?;
+                let (next, event) = item::assign(&current, &to, actor, now)?;
+                update(tx, &next, current.version)?;
+                append_event(tx, &event)?;
+                Ok(next)
             })
         })
     }

@@ -133,6 +133,9 @@ pub(crate) fn carry_out_as(
                 db.plan(&sprint, &[id], me, now)
             })
             .and_then(|_| reload_and_say(store, me, format!("{id} is planned into {sprint}."))),
+        Effect::Assign { id, to, version } => store
+            .assign_item(id, &to, me, now, Some(version))
+            .map(|item| vec![Msg::Saved(Box::new(item), format!("{id} is {to}'s now."))]),
         Effect::Comment { subject, text } => store
             .comment(&subject, &text, me, now)
             .and_then(|c| reload_and_say(store, me, format!("Comment {} on {subject}.", c.n))),

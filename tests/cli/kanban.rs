@@ -290,3 +290,57 @@ fn work_under_way_moves_whole_to_the_other_team_s_board_within_its_rules() {
             "bau runs no active sprint for it to join",
         ));
 }
+
+#[test]
+fn item_assign_gives_work_to_someone_who_may_hold_it_and_list_finds_it_by_assignee() {
+    let b = board();
+    let holds = |b: &Board, name: &str| -> Vec<String> {
+        b.json(&["item", "list", "--assignee", name, "--json"])["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(holds(&b, "sam").contains(&"FB-25".to_string()));
+    // The product owner gives sam's card to lee; not to tom, who may not pull Kanban work.
+    b.run(&["item", "assign", "FB-25", "tom"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("tom may not hold FB-25"));
+    b.run(&["item", "assign", "FB-25", "lee"])
+        .assert()
+        .success()
+        .stdout("FB-25 is lee's now (in progress).\n");
+    assert!(holds(&b, "lee").contains(&"FB-25".to_string()));
+    assert!(!holds(&b, "sam").contains(&"FB-25".to_string()));
+    // Someone else may not give it away; lee, its holder, hands it back.
+    b.run(&["--as", "sam", "item", "assign", "FB-25", "sam"])
+        .assert()
+        .success();
+    b.run(&["--as", "lee", "item", "assign", "FB-25", "lee"])
+        .assert()
+        .success();
+    b.run(&[
+        "--as",
+        "sam",
+        "item",
+        "assign",
+        "FB-25",
+        "sam",
+        "--if-version",
+        "1",
+    ])
+    .assert()
+    .code(3)
+    .stderr(predicate::str::contains("changed by"));
+    // In review its author stays: nobody approves their own work.
+    b.run(&["item", "assign", "FB-11", "lee"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("send it back first"));
+    b.run(&["item", "assign", "FB-11", "nobody"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no nobody"));
+}

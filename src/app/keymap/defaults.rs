@@ -27,6 +27,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Log, "y", C::Copy, "copy the top line shown", ""),
         (Global, "P", C::SwitchPerson, "act as another person (trust boards)", ""),
         (Global, "M", C::Messages, "every message of this session, whole, newest last", ""),
+        (Global, "@", C::AssignItem, "give the selected item or card to someone who may hold it (asks whom)", ""),
         (Global, "c", C::Comment, "comment on what is selected: an item or card, an incident, a problem, a release (Ctrl-J starts a new line)", ""),
         (Messages, "esc q M", C::Back, "close the messages", "close"),
         (Messages, "j down", C::Down, "scroll down", "scroll"),

@@ -50,7 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
-        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment",
+        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item",
     }
 );
 
@@ -129,6 +129,7 @@ impl Command {
                 | C::Abandon
                 | C::Reprioritise
                 | C::Comment
+                | C::AssignItem
                 | C::Cut
                 | C::StartHandover
                 | C::SubmitEvidence

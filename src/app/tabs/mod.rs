@@ -27,6 +27,8 @@ pub enum Pending {
     Service(service::Ask),
     /// The words of a comment on the record the tab had selected.
     Comment(crate::domain::comment::Subject),
+    /// Whom to give the item to.
+    Assign(ItemId),
 }
 
 impl Pending {
@@ -40,6 +42,7 @@ impl Pending {
             Pending::Handover(a) => a.title(),
             Pending::Service(a) => a.title(),
             Pending::Comment(_) => " Comment ",
+            Pending::Assign(_) => " Assign ",
         }
     }
 }
@@ -68,6 +71,7 @@ pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Result<Ve
         Pending::Pipeline(a) => pipeline::submit(s, a, text),
         Pending::Handover(a) => handover::submit(s, a, text),
         Pending::Service(a) => service::submit(s, a, text),
+        Pending::Assign(id) => assign(s, id, text.trim()),
         Pending::Comment(subject) => {
             if text.trim().is_empty() {
                 return Err("A comment needs some words.".into());
@@ -75,6 +79,43 @@ pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Result<Ve
             Ok(vec![Effect::Comment { subject, text }])
         }
     }
+}
+
+/// Who may hold the item (its team's work, as each acts today), by name.
+pub(super) fn may_hold(s: &AppState, id: ItemId) -> Vec<String> {
+    let Some(team) = s.items.iter().find(|r| r.id == id).and_then(|r| r.team) else {
+        return Vec::new();
+    };
+    let duty = crate::domain::item::holding_duty(team);
+    s.people
+        .iter()
+        .filter(|p| {
+            crate::domain::rotation::on_duty(p, &s.rotations, s.now.date_naive())
+                .may(duty)
+                .is_ok()
+        })
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+/// The answer to "give it to whom": the domain's verdict before anything is written.
+fn assign(s: &AppState, id: ItemId, name: &str) -> Result<Vec<Effect>, String> {
+    let Some(row) = s.items.iter().find(|r| r.id == id) else {
+        return Err(format!("{id} is no longer on the board."));
+    };
+    let Some(person) = s.people.iter().find(|p| p.name == name) else {
+        return Err(format!(
+            "There is no {name} on this board; it may go to {}.",
+            may_hold(s, id).join(", ")
+        ));
+    };
+    let to = crate::domain::rotation::on_duty(person, &s.rotations, s.now.date_naive());
+    crate::domain::item::assign(&row.item(), &to, &s.me, s.now).map_err(|e| e.to_string())?;
+    Ok(vec![Effect::Assign {
+        id,
+        to: name.to_string(),
+        version: row.version,
+    }])
 }
 
 /// What the tab on screen has selected that takes comments.

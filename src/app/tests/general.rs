@@ -389,3 +389,40 @@ fn on_a_screen_too_small_q_quits_even_with_a_form_open() {
     update(&mut s, Msg::Resize(40, 10));
     assert_eq!(press(&mut s, "q"), [Effect::Quit]);
 }
+
+#[test]
+fn at_gives_the_selected_item_to_someone_who_may_hold_it() {
+    let mut s = board(3);
+    // FB-2 is the maintenance team's: sam may hold it, priya may not.
+    press(&mut s, "j");
+    assert_eq!(selected(&s), 2);
+    press(&mut s, "@");
+    let Some(Overlay::Prompt { question, .. }) = &s.overlay else {
+        panic!("no question: {:?}", s.overlay)
+    };
+    assert_eq!(question, "Give FB-2 to whom? It may go to sam.");
+    press(&mut s, "priya");
+    assert!(code(&mut s, KeyCode::Enter).is_empty());
+    assert!(
+        refused(&s).contains("priya may not hold FB-2"),
+        "{}",
+        refused(&s)
+    );
+    code(&mut s, KeyCode::Esc);
+    press(&mut s, "@");
+    press(&mut s, "nobody");
+    assert!(code(&mut s, KeyCode::Enter).is_empty());
+    assert!(refused(&s).contains("it may go to sam"), "{}", refused(&s));
+    code(&mut s, KeyCode::Esc);
+    press(&mut s, "@");
+    press(&mut s, "sam");
+    let fx = code(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        [Effect::Assign {
+            id: ItemId(2),
+            to: "sam".into(),
+            version: s.items[1].version,
+        }]
+    );
+}
