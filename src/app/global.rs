@@ -7,6 +7,29 @@ use super::say::{flash, flash_error};
 use super::{AppState, Effect, Overlay, Tab, tabs};
 use crate::domain::Identity;
 
+/// Asks which labels to put on (or take off) the selected item or incident.
+fn label(s: &mut AppState) {
+    use crate::domain::comment::Subject;
+    if !super::say::writable(s) {
+        return;
+    }
+    let subject = match tabs::subject(s) {
+        Some(sub @ (Subject::Item(_) | Subject::Incident(_))) => sub,
+        _ => {
+            flash_error(s, "Select an item, a card or an incident to label.");
+            return;
+        }
+    };
+    let now = tabs::labels_of(s, &subject);
+    let carries = if now.is_empty() {
+        "no labels yet".to_string()
+    } else {
+        now.join(", ")
+    };
+    let question = format!("Labels of {subject} ({carries}): words to add, -word to take one off.");
+    s.overlay = Some(Overlay::prompt(question, "", tabs::Pending::Label(subject)));
+}
+
 /// Asks whom to give the selected item to, naming who may hold it.
 fn assign(s: &mut AppState) {
     if !super::say::writable(s) {
@@ -82,6 +105,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         Command::Messages => s.overlay = Some(Overlay::Messages { scroll: 0 }),
         Command::Comment => comment(s),
         Command::AssignItem => assign(s),
+        Command::Label => label(s),
         _ => {}
     }
     vec![]

@@ -158,6 +158,10 @@ pub struct Snapshot {
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     /// Rotations between the teams, in the order they start.
     pub rotations: Vec<crate::domain::rotation::Rotation>,
+    /// Each incident's labels (those that carry any).
+    pub incident_labels: std::collections::HashMap<String, Vec<String>>,
+    /// Each label with the work that carries it, the most used first.
+    pub label_counts: Vec<crate::domain::label::LabelCount>,
     /// Problem determination of halted releases.
     pub pds: Vec<crate::domain::pd::Pd>,
     /// Delivery stories flagged as touching operations, with their reviews.
@@ -307,6 +311,8 @@ pub struct AppState {
     pub problem_tickets: Vec<(String, Vec<(String, bool)>)>,
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     pub rotations: Vec<crate::domain::rotation::Rotation>,
+    pub incident_labels: std::collections::HashMap<String, Vec<String>>,
+    pub label_counts: Vec<crate::domain::label::LabelCount>,
     pub ops: Vec<crate::domain::ops::OpsReview>,
     pub pds: Vec<crate::domain::pd::Pd>,
     /// The release, incident or problem whose history was asked for, and that history once
@@ -372,6 +378,8 @@ impl AppState {
             problem_tickets: Vec::new(),
             hypercare: Vec::new(),
             rotations: Vec::new(),
+            incident_labels: Default::default(),
+            label_counts: Vec::new(),
             ops: Vec::new(),
             pds: Vec::new(),
             history_of: None,

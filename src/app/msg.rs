@@ -137,6 +137,12 @@ pub enum Effect {
         to: String,
         version: i64,
     },
+    /// Labels put on or taken off an item or an incident.
+    Relabel {
+        subject: crate::domain::comment::Subject,
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
     /// A comment on an item, an incident, a problem or a release.
     Comment {
         subject: crate::domain::comment::Subject,

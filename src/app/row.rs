@@ -84,10 +84,13 @@ pub type Rows = Vec<Box<Row>>;
 pub struct Row {
     pub id: ItemId,
     pub version: i64,
-    /// The rank key, the title and the blocked reason, one after the other.
+    /// The rank key, the title, the blocked reason and the labels (each after a space), one
+    /// after the other.
     text: Box<str>,
     rank_len: u16,
     title_len: u16,
+    /// The bytes of the labels at the end of `text` (few rows carry any).
+    labels_len: u16,
     blocked: bool,
     pub kind: Kind,
     pub origin: Origin,
@@ -132,6 +135,7 @@ impl Row {
             text: text.into_boxed_str(),
             rank_len: rank.len() as u16,
             title_len: title.len() as u16,
+            labels_len: 0,
             blocked: blocked.is_some(),
             kind: item.kind,
             origin: item.origin,
@@ -148,6 +152,39 @@ impl Row {
             entered: item.entered.timestamp(),
             updated: item.updated.timestamp(),
         }
+    }
+
+    /// The row carrying these labels.
+    pub fn with_labels(self, labels: Option<&Vec<String>>) -> Row {
+        let joined: String = labels
+            .into_iter()
+            .flatten()
+            .map(|w| format!(" {w}"))
+            .collect();
+        self.with_label_text(&joined)
+    }
+
+    fn with_label_text(mut self, joined: &str) -> Row {
+        // Labels are a dozen words of at most 32 characters: far below sixteen bits.
+        let joined = &joined[..joined.floor_char_boundary(joined.len().min(u16::MAX as usize))];
+        let keep = self.text.len() - self.labels_len as usize;
+        let mut text = String::with_capacity(keep + joined.len());
+        text.push_str(&self.text[..keep]);
+        text.push_str(joined);
+        self.text = text.into_boxed_str();
+        self.labels_len = joined.len() as u16;
+        self
+    }
+
+    /// The row carrying the labels `other` carries (an item saved keeps its labels).
+    pub fn labelled_as(self, other: &Row) -> Row {
+        let theirs = other.text[other.text.len() - other.labels_len as usize..].to_string();
+        self.with_label_text(&theirs)
+    }
+
+    /// Its labels, in order.
+    pub fn labels(&self) -> impl Iterator<Item = &str> + '_ {
+        self.text[self.text.len() - self.labels_len as usize..].split_whitespace()
     }
 
     /// The item again, its long texts empty and its times to the second.
@@ -203,8 +240,9 @@ impl Row {
     }
 
     pub fn blocked(&self) -> Option<&str> {
+        let end = self.text.len() - self.labels_len as usize;
         self.blocked
-            .then(|| &self.text[self.rank_len as usize + self.title_len as usize..])
+            .then(|| &self.text[self.rank_len as usize + self.title_len as usize..end])
     }
 
     pub fn project(&self) -> &'static str {
@@ -300,6 +338,16 @@ mod tests {
         assert_eq!(back, whole);
         whole.blocked = None;
         assert_eq!(Row::of(&whole).blocked(), None);
+        // Labels ride at the end of the text, after the blocked reason.
+        whole.blocked = Some("waiting for DVLA".into());
+        let labels = vec!["a11y".to_string(), "payments".to_string()];
+        let row = Row::of(&whole).with_labels(Some(&labels));
+        assert_eq!(row.labels().collect::<Vec<_>>(), ["a11y", "payments"]);
+        assert_eq!(row.blocked(), Some("waiting for DVLA"));
+        assert_eq!(row.title(), whole.title);
+        let saved = Row::of(&whole).labelled_as(&row);
+        assert_eq!(saved, row, "a saved item keeps its labels");
+        assert_eq!(Row::of(&whole).labels().count(), 0);
     }
 
     #[test]

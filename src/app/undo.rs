@@ -174,6 +174,7 @@ pub(super) fn without_undo(e: &Effect) -> Option<&'static str> {
             "a sprint change"
         }
         Effect::EditPolicy(_) => "a project's policy",
+        Effect::Relabel { .. } => "a label change (take it back with #, -word)",
         Effect::Assign { .. } => "an assignment (give it back with @)",
         Effect::Comment { .. } => "a comment (write a new version with `firebreak comment edit`)",
         Effect::RunRelease(_) | Effect::Rerun { .. } => "running the automation",

@@ -183,6 +183,8 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.problems = snap.problems;
     s.hypercare = snap.hypercare;
     s.rotations = snap.rotations;
+    s.incident_labels = snap.incident_labels;
+    s.label_counts = snap.label_counts;
     s.pds = snap.pds;
     s.ops = snap.ops;
     s.problem_tickets = snap.problem_tickets;
@@ -240,7 +242,10 @@ fn saved(s: &mut AppState, item: Item, mut text: String) -> Vec<Effect> {
             next,
         ));
     }
-    let row = Row::of(&item);
+    let mut row = Row::of(&item);
+    if let Some(p) = position {
+        row = row.labelled_as(&s.items[p]);
+    }
     let old = position.map(|p| (p, s.items.remove(p)));
     let at = s.items.partition_point(|i| i.rank() < row.rank());
     let only_moved = old.as_ref().is_some_and(|(_, o)| o.same_but_rank(&row));

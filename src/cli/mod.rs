@@ -10,6 +10,7 @@ mod hypercare;
 mod incident;
 mod item;
 mod kanban;
+mod label;
 mod person;
 mod problem;
 mod release;
@@ -77,6 +78,9 @@ pub enum Command {
     /// Comment on an item, an incident, a problem or a release, and read the thread.
     #[command(subcommand)]
     Comment(comment::CommentCmd),
+    /// Label items and incidents, and count the work each label carries.
+    #[command(subcommand)]
+    Label(label::LabelCmd),
     /// Plan, start and complete the delivery team's sprints.
     #[command(subcommand)]
     Sprint(sprint::SprintCmd),
@@ -215,6 +219,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Project(c) => person::run_project(&ctx, c, out),
         Command::Item(c) => item::run(&ctx, c, out),
         Command::Comment(c) => comment::run(&ctx, c, out),
+        Command::Label(c) => label::run(&ctx, c, out),
         Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Release(c) => release::run(&ctx, c, out),

@@ -378,6 +378,7 @@ pub fn build_for(
             now - Duration::days(3),
         )?;
     }
+    talk(store, &people, now)?;
     // The product owner's ranking: expedite first, then the delivery team's big bets.
     let top: Vec<_> = store
         .backlog()?
@@ -394,5 +395,44 @@ pub fn build_for(
             None,
         )?;
     }
+    Ok(())
+}
+
+/// The conversation around the work: labels that group the payment and accessibility work
+/// across teams, and comments on an incident and a story.
+fn talk(store: &mut Store, people: &[Person], now: DateTime<Utc>) -> Result<(), StoreError> {
+    use crate::domain::comment::Subject;
+    let who = |name: &str| actor(people, name);
+    let item = |n: u32| Subject::Item(crate::domain::ItemId(n));
+    let words = |w: &[&str]| w.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let at = now - Duration::hours(3);
+    for (subject, labels, by) in [
+        (item(2), &["payments"][..], "sam"),
+        (item(49), &["payments"], "sam"),
+        (item(10), &["payments", "supplier"], "lee"),
+        (item(13), &["a11y"], "grace"),
+        (item(34), &["payments"], "sam"),
+        (Subject::Incident("INC-3".into()), &["payments"], "lee"),
+    ] {
+        store.relabel(&subject, &words(labels), &[], &who(by), at)?;
+    }
+    store.comment(
+        &Subject::Incident("INC-3".into()),
+        "The slow page lines up with the month-end batch: the payment pool runs out of connections.\nRaising the pool to 50 on preprod first.",
+        &who("lee"),
+        now - Duration::hours(2),
+    )?;
+    store.comment(
+        &Subject::Incident("INC-3".into()),
+        "Tried it on preprod under the month-end load test: p95 back under 2 s.",
+        &who("sam"),
+        now - Duration::minutes(50),
+    )?;
+    store.comment(
+        &item(1),
+        "Renewal needs the **new** price table from finance before we can demo it.",
+        &who("tom"),
+        now - Duration::hours(20),
+    )?;
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod incident;
 pub mod insights;
 pub mod item;
 pub mod kanban;
+pub mod label;
 pub mod measures;
 pub mod ops;
 pub mod pd;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 /// Refuses a subject that is not on the board.
-fn exists(conn: &Connection, subject: &Subject) -> Result<(), StoreError> {
+pub(super) fn exists(conn: &Connection, subject: &Subject) -> Result<(), StoreError> {
     let (table, key) = match subject {
         Subject::Item(_) => ("items", "id"),
         Subject::Incident(_) => ("incidents", "id"),

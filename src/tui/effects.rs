@@ -136,6 +136,20 @@ pub(crate) fn carry_out_as(
         Effect::Assign { id, to, version } => store
             .assign_item(id, &to, me, now, Some(version))
             .map(|item| vec![Msg::Saved(Box::new(item), format!("{id} is {to}'s now."))]),
+        Effect::Relabel {
+            subject,
+            add,
+            remove,
+        } => store
+            .relabel(&subject, &add, &remove, me, now)
+            .and_then(|now_carries| {
+                let said = if now_carries.is_empty() {
+                    format!("{subject} carries no labels now.")
+                } else {
+                    format!("{subject} carries {} now.", now_carries.join(", "))
+                };
+                reload_and_say(store, me, said)
+            }),
         Effect::Comment { subject, text } => store
             .comment(&subject, &text, me, now)
             .and_then(|c| reload_and_say(store, me, format!("Comment {} on {subject}.", c.n))),

@@ -14,9 +14,10 @@ pub(super) const FIRST_SCREEN: usize = 200;
 pub fn snapshot(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
     // Each item becomes its compact row as it is read: the board never holds the items whole.
     let (count, _) = store.item_extent()?;
+    let labels = store.item_labels()?;
     let mut items = Vec::with_capacity(count.max(0) as usize);
     store.each_listed(|item| {
-        items.push(Box::new(Row::of(&item)));
+        items.push(Box::new(Row::of(&item).with_labels(labels.get(&item.id))));
         Ok::<(), StoreError>(())
     })?;
     let total = items.len();
@@ -29,7 +30,11 @@ pub fn first_screen(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
     if total <= FIRST_SCREEN {
         return snapshot(store, me);
     }
-    let items = head.iter().map(|i| Box::new(Row::of(i))).collect();
+    let labels = store.item_labels()?;
+    let items = head
+        .iter()
+        .map(|i| Box::new(Row::of(i).with_labels(labels.get(&i.id))))
+        .collect();
     snapshot_of(store, me, items, total)
 }
 
@@ -84,6 +89,8 @@ fn snapshot_of(
         hypercare: store.hypercares()?,
         revisions: store.revisions_of(&["sprint", "hypercare"])?,
         rotations: store.rotations()?,
+        incident_labels: store.incident_labels()?,
+        label_counts: store.label_counts()?,
         pds: store.pds()?,
         ops: store.ops_reviews()?,
         handovers: projects_full

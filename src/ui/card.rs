@@ -68,5 +68,9 @@ pub fn card(lines: &mut Vec<Line<'static>>, item: &Row, s: &AppState, t: &Theme,
             t.blocked(),
         ));
     }
+    // Labels last: the age and a block matter more on a narrow card.
+    for label in item.labels() {
+        tail.push(Span::styled(format!(" #{label}"), t.dim()));
+    }
     lines.push(Line::from(tail));
 }

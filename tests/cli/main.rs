@@ -51,6 +51,21 @@ impl Board {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
+    /// This board exported and imported into a new one: that board (its folder kept with it).
+    fn copied(&self) -> Board {
+        let dir = tempfile::tempdir().unwrap();
+        let export = dir.path().join("board.json");
+        self.run(&["export", "--out", export.to_str().unwrap()])
+            .assert()
+            .success();
+        let db = dir.path().join("copy.db");
+        let copy = Board { _dir: dir, db };
+        copy.run(&["import", export.to_str().unwrap()])
+            .assert()
+            .success();
+        copy
+    }
+
     /// Everything a failed command must leave as it was.
     fn state(&self) -> String {
         let export = self.json(&["export"]);
@@ -86,6 +101,7 @@ fn ids(list: &Value) -> Vec<String> {
 mod basics;
 mod comments;
 mod kanban;
+mod labels;
 
 mod sprints;
 

@@ -50,7 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
-        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item",
+        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item", Label = "label",
     }
 );
 
@@ -130,6 +130,7 @@ impl Command {
                 | C::Reprioritise
                 | C::Comment
                 | C::AssignItem
+                | C::Label
                 | C::Cut
                 | C::StartHandover
                 | C::SubmitEvidence

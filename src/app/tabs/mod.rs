@@ -29,6 +29,8 @@ pub enum Pending {
     Comment(crate::domain::comment::Subject),
     /// Whom to give the item to.
     Assign(ItemId),
+    /// Labels to put on (or, with `-`, take off) an item or an incident.
+    Label(crate::domain::comment::Subject),
 }
 
 impl Pending {
@@ -43,6 +45,7 @@ impl Pending {
             Pending::Service(a) => a.title(),
             Pending::Comment(_) => " Comment ",
             Pending::Assign(_) => " Assign ",
+            Pending::Label(_) => " Labels ",
         }
     }
 }
@@ -72,6 +75,24 @@ pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Result<Ve
         Pending::Handover(a) => handover::submit(s, a, text),
         Pending::Service(a) => service::submit(s, a, text),
         Pending::Assign(id) => assign(s, id, text.trim()),
+        Pending::Label(subject) => {
+            let (mut add, mut remove) = (Vec::new(), Vec::new());
+            for word in text.split([' ', ',']).filter(|w| !w.is_empty()) {
+                let (list, w) = match word.strip_prefix('-') {
+                    Some(w) => (&mut remove, w),
+                    None => (&mut add, word),
+                };
+                list.push(crate::domain::label::check(w).map_err(|e| e.to_string())?);
+            }
+            if add.is_empty() && remove.is_empty() {
+                return Err("Give a word to add, or -word to take one off.".into());
+            }
+            Ok(vec![Effect::Relabel {
+                subject,
+                add,
+                remove,
+            }])
+        }
         Pending::Comment(subject) => {
             if text.trim().is_empty() {
                 return Err("A comment needs some words.".into());
@@ -116,6 +137,21 @@ fn assign(s: &AppState, id: ItemId, name: &str) -> Result<Vec<Effect>, String> {
         to: name.to_string(),
         version: row.version,
     }])
+}
+
+/// The labels the record carries, as the board loaded them.
+pub(super) fn labels_of(s: &AppState, subject: &crate::domain::comment::Subject) -> Vec<String> {
+    use crate::domain::comment::Subject;
+    match subject {
+        Subject::Item(id) => s
+            .items
+            .iter()
+            .find(|r| r.id == *id)
+            .map(|r| r.labels().map(str::to_string).collect())
+            .unwrap_or_default(),
+        Subject::Incident(id) => s.incident_labels.get(id).cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 /// What the tab on screen has selected that takes comments.

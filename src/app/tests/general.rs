@@ -426,3 +426,31 @@ fn at_gives_the_selected_item_to_someone_who_may_hold_it() {
         }]
     );
 }
+
+#[test]
+fn hash_labels_the_selected_item_with_words_to_add_and_take_off() {
+    let mut s = board(3);
+    press(&mut s, "#");
+    let Some(Overlay::Prompt { question, .. }) = &s.overlay else {
+        panic!("no question: {:?}", s.overlay)
+    };
+    assert!(
+        question.starts_with("Labels of FB-1 (no labels yet)"),
+        "{question}"
+    );
+    press(&mut s, "two:words");
+    assert!(code(&mut s, KeyCode::Enter).is_empty());
+    assert!(refused(&s).contains("is not a label"), "{}", refused(&s));
+    code(&mut s, KeyCode::Esc);
+    press(&mut s, "#");
+    press(&mut s, "Payments, -old a11y");
+    let fx = code(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        [Effect::Relabel {
+            subject: crate::domain::comment::Subject::Item(ItemId(1)),
+            add: vec!["payments".into(), "a11y".into()],
+            remove: vec!["old".into()],
+        }]
+    );
+}

@@ -80,6 +80,8 @@ fn board(n: u32) -> AppState {
             problem_tickets: vec![],
             hypercare: vec![],
             rotations: vec![],
+            incident_labels: Default::default(),
+            label_counts: vec![],
             pds: vec![],
             ops: vec![],
             revisions: Default::default(),

@@ -190,6 +190,15 @@ fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: 
     frame.render_stateful_widget(table, area, &mut state);
 }
 
+/// A title followed by its labels, dimmed: `Payment page times out #payments`.
+pub(crate) fn titled<'a>(item: &'a ItemRow, t: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw(item.title())];
+    for label in item.labels() {
+        spans.push(Span::styled(format!(" #{label}"), t.dim()));
+    }
+    Line::from(spans)
+}
+
 fn row<'a>(item: &'a ItemRow, position: usize, s: &AppState, t: &Theme) -> Row<'a> {
     let blocked = if item.blocked().is_some() {
         Cell::from(Span::styled(t.blocked_glyph(), t.blocked()))
@@ -201,7 +210,7 @@ fn row<'a>(item: &'a ItemRow, position: usize, s: &AppState, t: &Theme) -> Row<'
         Cell::from(item.id.to_string()),
         Cell::from(item.kind.glyph(s.ascii)),
         blocked,
-        Cell::from(item.title()),
+        Cell::from(titled(item, t)),
         Cell::from(item.team.map_or("-", |t| t.as_str())),
         Cell::from(item.state.as_str()),
         Cell::from(item.points().map_or(String::new(), |p| p.to_string())),

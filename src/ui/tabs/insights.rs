@@ -218,5 +218,35 @@ fn lines(i: &Insights, s: &AppState, t: &Theme, width: usize) -> Vec<Line<'stati
             Span::raw(format!("  {rate}")),
         ]));
     }
+    out.push(Line::raw(""));
+    out.extend(label_lines(s, t));
+    out
+}
+
+/// Where the work goes by label: each label with its open items, all its items and its
+/// incidents, the most used first.
+fn label_lines(s: &AppState, t: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(
+        "Labels: open items, all items, incidents (the whole board)",
+        t.column_header(),
+    ))];
+    if s.label_counts.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!(
+                "  No labels yet: {} on an item, a card or an incident puts one on.",
+                s.key(
+                    crate::app::keymap::Context::Global,
+                    crate::app::keymap::Command::Label
+                )
+            ),
+            t.dim(),
+        )));
+    }
+    for c in &s.label_counts {
+        out.push(Line::raw(format!(
+            "  #{:<24} {:>5} open {:>6} items {:>5} incidents",
+            c.label, c.open_items, c.items, c.incidents
+        )));
+    }
     out
 }

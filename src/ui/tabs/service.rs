@@ -93,8 +93,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         s.service.incident,
         &s.incidents,
         |i, chosen| {
+            let labels: String = s
+                .incident_labels
+                .get(&i.id)
+                .map(|l| l.iter().map(|w| format!(" #{w}")).collect())
+                .unwrap_or_default();
             let text = format!(
-                "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
+                "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}{labels}",
                 i.id,
                 i.priority.to_string(),
                 i.state.to_string(),

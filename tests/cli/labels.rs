@@ -1,0 +1,70 @@
+use super::*;
+
+#[test]
+fn labels_go_on_items_and_incidents_are_counted_and_travel_in_an_export() {
+    let b = Board::demo();
+    b.run(&[
+        "--as", "sam", "label", "add", "FB-25", "Payments", "#session",
+    ])
+    .assert()
+    .success()
+    .stdout("FB-25 carries payments, session now.\n");
+    b.run(&["--as", "omar", "label", "add", "INC-2", "email"])
+        .assert()
+        .success();
+    b.run(&["--as", "sam", "label", "remove", "FB-25", "session"])
+        .assert()
+        .success()
+        .stdout("FB-25 carries payments now.\n");
+    assert_eq!(
+        b.json(&["label", "list", "FB-25", "--json"])["labels"],
+        serde_json::json!(["payments"])
+    );
+    let counts = b.json(&["label", "list", "--json"]);
+    let payments = counts["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["label"] == "payments")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        payments["items"], 5,
+        "the demo's four and FB-25: {payments}"
+    );
+    assert_eq!(payments["incidents"], 1);
+    b.run(&["label", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("LABEL"));
+    // Refusals: a release takes none, a phrase is no label, nothing to change, no such item.
+    b.run(&["label", "add", "1.1.0", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("takes no labels"));
+    b.run(&["label", "add", "FB-25", "two words"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a label"));
+    b.run(&["label", "add", "FB-25", "payments"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to change"));
+    b.run(&["label", "add", "FB-999", "x"]).assert().code(2);
+    // Each change is in the audit trail; an export made into a new board keeps the labels.
+    let audit = b.json(&["audit", "--json"]);
+    assert!(
+        audit["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "label"
+                && e["entity_id"] == "FB-25"
+                && e["details"]["removed"][0] == "session")
+    );
+    b.copied()
+        .run(&["label", "list", "INC-2"])
+        .assert()
+        .success()
+        .stdout("email\n");
+}
