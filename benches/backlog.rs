@@ -127,6 +127,24 @@ fn backlog(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
+    g.bench_function("filter_fields_keystroke", |b| {
+        // The filter that speaks fields at its heaviest: every row read for several fields
+        // and a negated word, then the words matched fuzzily, on the last keystroke.
+        b.iter_batched(
+            || {
+                let mut s = state.clone();
+                for c in "/team:ams -is:blocked age:>1d -state:triage renew perm".chars() {
+                    app::update(&mut s, key(c));
+                }
+                s
+            },
+            |mut s| {
+                app::update(&mut s, key('i'));
+                s
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
     g.finish();
 }
 

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod format;
 pub mod runner;
+pub mod search;
 pub mod session;
 pub mod store;
 pub mod tui;

@@ -355,7 +355,10 @@ impl AppState {
             color: true,
             items: Vec::new(),
             // Finished work (done, released, cancelled) is out of the way until asked for.
-            backlog: BacklogView::default(),
+            backlog: BacklogView {
+                now,
+                ..BacklogView::default()
+            },
             detail: None,
             columns: ColumnLimit::defaults(),
             overrides: Vec::new(),

@@ -292,6 +292,45 @@ impl Card for Row {
     }
 }
 
+impl crate::domain::filter::Fields for Row {
+    fn id(&self) -> ItemId {
+        self.id
+    }
+    fn title(&self) -> &str {
+        Row::title(self)
+    }
+    fn assignee(&self) -> Option<&str> {
+        Row::assignee(self)
+    }
+    fn has_label(&self, label: &str) -> bool {
+        self.labels().any(|l| l == label)
+    }
+    fn state(&self) -> State {
+        self.state
+    }
+    fn kind(&self) -> Kind {
+        self.kind
+    }
+    fn team(&self) -> Option<Team> {
+        self.team
+    }
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+    fn class(&self) -> Class {
+        self.class
+    }
+    fn project(&self) -> &str {
+        Row::project(self)
+    }
+    fn created(&self) -> DateTime<Utc> {
+        Row::created(self)
+    }
+    fn blocked(&self) -> bool {
+        self.blocked
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

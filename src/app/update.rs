@@ -36,6 +36,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Mouse { kind, x, y } => mouse(s, kind, x, y),
         Msg::Tick(now) => {
             s.now = now;
+            s.backlog.now = now;
             if s.flash
                 .as_ref()
                 .is_some_and(|f| now - f.at > Duration::seconds(FLASH_FOR))

@@ -28,6 +28,11 @@ pub enum ItemCmd {
         /// Only the items this person holds.
         #[arg(long, value_name = "NAME")]
         assignee: Option<String>,
+        /// The board's filter: fields (assignee:sam label:payments state:review kind:defect
+        /// team:ams origin:incident class:expedite project:bau age:>5d is:blocked), each
+        /// negated with -, and free words matched fuzzily in the title.
+        #[arg(long, value_name = "QUERY")]
+        filter: Option<String>,
         /// Only delivery stories waiting for their operations review.
         #[arg(long)]
         ops_waiting: bool,
@@ -200,9 +205,20 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             kind,
             project,
             assignee,
+            filter: query,
             ops_waiting,
             json,
         } => {
+            let query = match query {
+                Some(q) => crate::domain::filter::Query::parse(q)?,
+                None => crate::domain::filter::Query::default(),
+            };
+            let labels = if query.is_empty() {
+                Default::default()
+            } else {
+                store.item_labels()?
+            };
+            let found = std::cell::RefCell::new(crate::search::Words::new(&query.words().0));
             let waiting: Vec<ItemId> = if *ops_waiting {
                 crate::domain::ops::queue(&store.ops_reviews()?)
                     .iter()
@@ -218,7 +234,17 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 project: project.clone(),
                 assignee: assignee.clone(),
             };
-            let shown = |i: &Item| !*ops_waiting || waiting.contains(&i.id);
+            let shown = |i: &Item| {
+                (!*ops_waiting || waiting.contains(&i.id))
+                    && (query.is_empty()
+                        || query.passes(
+                            &crate::domain::filter::Labelled(
+                                i,
+                                labels.get(&i.id).map_or(&[][..], Vec::as_slice),
+                            ),
+                            ctx.now,
+                        ) && found.borrow_mut().found_in(&i.title))
+            };
             if *json {
                 let mut list = JsonList::start(out, "items", to_a_terminal())?;
                 store.each_item(&filter, true, |_, item| {
@@ -235,17 +261,23 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             let item = store.item(id(raw)?)?;
             let history = store.history("item", &item.id.to_string())?;
             let ops = store.ops_review(item.id)?;
+            let labels = store.labels(&crate::domain::comment::Subject::Item(item.id))?;
             if *json {
                 return print_json(
                     out,
                     vec![
                         ("item", to_json(&item)),
+                        ("labels", to_json(&labels)),
+                        (
+                            "comments",
+                            to_json(&crate::domain::comment::thread(&history)),
+                        ),
                         ("ops", to_json(&ops)),
                         ("history", to_json(&history)),
                     ],
                 );
             }
-            show(out, &item, ops.as_ref(), &history)?;
+            show(out, &item, &labels, ops.as_ref(), &history)?;
         }
         ItemCmd::Rank(a) => {
             let mv = if a.top {
@@ -370,6 +402,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
 fn show(
     out: &mut dyn Write,
     i: &Item,
+    labels: &[String],
     ops: Option<&crate::domain::ops::OpsReview>,
     history: &[crate::domain::Event],
 ) -> Result<(), Failure> {
@@ -386,6 +419,10 @@ fn show(
     }
     if let Some(reason) = &i.blocked {
         writeln!(out, "BLOCKED: {reason}")?;
+    }
+    if !labels.is_empty() {
+        let tags: Vec<String> = labels.iter().map(|l| format!("#{l}")).collect();
+        writeln!(out, "labels {}", tags.join(" "))?;
     }
     writeln!(
         out,

@@ -7,6 +7,7 @@ pub mod comment;
 pub mod error;
 pub mod escape;
 pub mod event;
+pub mod filter;
 pub mod handover;
 pub mod hypercare;
 pub mod ids;

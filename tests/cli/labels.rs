@@ -68,3 +68,53 @@ fn labels_go_on_items_and_incidents_are_counted_and_travel_in_an_export() {
         .success()
         .stdout("email\n");
 }
+
+#[test]
+fn item_list_filter_speaks_the_boards_fields_and_refuses_what_it_does_not_know() {
+    let b = Board::demo();
+    let ids = |q: &str| -> Vec<String> {
+        b.json(&["item", "list", "--filter", q, "--json"])["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let payments = ids("label:payments");
+    assert_eq!(
+        payments,
+        ["FB-2", "FB-49", "FB-10", "FB-34"],
+        "in rank order"
+    );
+    assert_eq!(
+        ids("label:payments -is:blocked"),
+        ["FB-2", "FB-49", "FB-34"]
+    );
+    assert_eq!(ids("label:payments state:triage"), ["FB-49"]);
+    assert_eq!(
+        ids("label:payments -load"),
+        ["FB-49", "FB-10", "FB-34"],
+        "a word left out of the title"
+    );
+    assert!(ids("assignee:sam state:in-progress").contains(&"FB-25".to_string()));
+    assert!(ids("team:appdev kind:story renew").contains(&"FB-1".to_string()));
+    assert!(
+        ids("is:unassigned state:in-progress").is_empty(),
+        "work under way has someone"
+    );
+    // The text table too, and the refusals: exit 2, the known fields named.
+    b.run(&["item", "list", "--filter", "label:a11y"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("FB-13"));
+    b.run(&["item", "list", "--filter", "owner:sam"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "'owner' is no field to filter by: use assignee, label, state, kind, team, origin, class, project, age, is",
+        ));
+    b.run(&["item", "list", "--filter", "state:wat"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use one of"));
+}

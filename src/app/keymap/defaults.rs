@@ -46,7 +46,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Backlog, "t", C::RankTop, "rank the item to the top", "top"),
         (Backlog, "b", C::RankBottom, "rank the item to the bottom", ""),
         (Backlog, "m", C::MoveMode, "move mode: place the item with the arrows", ""),
-        (Backlog, "/", C::Filter, "filter by title or id, as you type", "filter"),
+        (Backlog, "/", C::Filter, "filter as you type: words, an id, or fields (label:payments assignee:sam state:review is:blocked age:>5d, -field:x leaves out)", "filter"),
         (Backlog, "s", C::Slice, "team slice: all, appdev, ams", "team"),
         (Backlog, ".", C::ToggleClosed, "show or hide done, released and cancelled items", ""),
         (Backlog, "enter", C::Open, "open or close the detail pane", "detail"),

@@ -317,3 +317,51 @@ fn the_detail_pane_follows_the_selection() {
     code(&mut s, KeyCode::Esc);
     assert!(s.detail.is_none());
 }
+
+#[test]
+fn the_filter_speaks_fields_and_a_field_that_does_not_read_keeps_the_list() {
+    let mut s = board(6);
+    press(&mut s, "/");
+    press(&mut s, "team:ams");
+    assert_eq!(
+        s.backlog.visible.len(),
+        3,
+        "the odd rows are the maintenance team's"
+    );
+    assert!(s.backlog.filter_error.is_none());
+    // Typing on: `team:ams num` narrows by the words too; a field half typed leaves the list.
+    press(&mut s, " -number 5");
+    assert_eq!(
+        s.backlog.visible.len(),
+        0,
+        "every title has the word 'number'"
+    );
+    for _ in 0.." -number 5".len() {
+        code(&mut s, KeyCode::Backspace);
+    }
+    assert_eq!(s.backlog.visible.len(), 3);
+    press(&mut s, " owner");
+    let before = s.backlog.visible.clone();
+    press(&mut s, ":");
+    let why = s
+        .backlog
+        .filter_error
+        .clone()
+        .expect("an unknown field says why");
+    assert!(why.contains("use assignee, label"), "{why}");
+    assert_eq!(
+        s.backlog.visible, before,
+        "the last filter that read still shows"
+    );
+    for _ in 0.." owner:".len() {
+        code(&mut s, KeyCode::Backspace);
+    }
+    press(&mut s, " is:unassigned -state:triage");
+    assert!(s.backlog.filter_error.is_none());
+    assert!(
+        s.backlog
+            .visible
+            .iter()
+            .all(|&i| s.items[i].team == Some(Team::Ams) && s.items[i].assignee().is_none())
+    );
+}

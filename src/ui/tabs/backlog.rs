@@ -63,6 +63,19 @@ fn draw_list(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &
         spans.push(Span::styled(shown, t.key()));
     }
     frame.render_widget(Line::from(spans), title);
+    // A filter that does not read yet says why above the list it left as it was.
+    let table = match &b.filter_error {
+        Some(why) if table.height > 2 => {
+            let [line, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(table);
+            frame.render_widget(
+                Line::from(Span::styled(format!(" ✖ {why}"), t.error())),
+                line,
+            );
+            rest
+        }
+        _ => table,
+    };
 
     if !s.loaded {
         frame.render_widget(Paragraph::new(" Loading the board…"), table);

@@ -36,6 +36,11 @@ pub struct BacklogView {
     pub moving: Option<Moving>,
     /// The item whose edit form opens when its whole text arrives.
     pub edit_when_loaded: Option<ItemId>,
+    /// Why the filter as typed does not read (an unknown field, a value still missing); the
+    /// list stays as the last filter that read left it.
+    pub filter_error: Option<String>,
+    /// The board's clock, for `age:` in the filter.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl BacklogView {
@@ -54,7 +59,25 @@ impl BacklogView {
     /// else moves to the nearest shown item after it.
     pub fn refilter<T: Deref<Target = Row>>(&mut self, items: &[T], narrowing: bool) {
         let keep = self.selected_index();
-        let query = self.filter.text.trim();
+        // The fields are the domain's to read; a filter that does not read yet (a field
+        // still being typed) says why and leaves the list as it was.
+        let parsed = match crate::domain::filter::Query::parse(&self.filter.text) {
+            Ok(q) => q,
+            Err(e) => {
+                self.filter_error = Some(e.to_string());
+                return;
+            }
+        };
+        self.filter_error = None;
+        let narrowing = narrowing
+            && parsed
+                .terms
+                .iter()
+                .all(|t| matches!(t, crate::domain::filter::Term::Word { not: false, .. }));
+        let (words, _) = parsed.words();
+        let fields = !parsed.is_empty();
+        let now = self.now;
+        let query = words.trim();
         let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
@@ -68,6 +91,9 @@ impl BacklogView {
                 return None;
             }
             if !self.show_closed && !item.state.is_open() {
+                return None;
+            }
+            if fields && !parsed.passes(item, now) {
                 return None;
             }
             if query.is_empty() {
