@@ -29,6 +29,52 @@ pub fn event_line(e: &crate::domain::Event) -> String {
                 line = format!("ranked {how}");
             }
         }
+        crate::domain::link::LINK | crate::domain::link::UNLINK => {
+            let d = &e.details;
+            let what = match (
+                d["url"].as_str(),
+                d["relation"].as_str(),
+                d["item"].as_str(),
+            ) {
+                (Some(url), ..) => url.to_string(),
+                (None, Some(rel), Some(item)) => {
+                    let rel = rel
+                        .parse::<crate::domain::link::Relation>()
+                        .map(|r| {
+                            if d["forward"].as_bool().unwrap_or(true) {
+                                r.forward()
+                            } else {
+                                r.inverse()
+                            }
+                        })
+                        .unwrap_or("relates to");
+                    format!("{rel} {item}")
+                }
+                _ => String::new(),
+            };
+            line = format!("{} {what}", e.action);
+        }
+        "label" => {
+            let words = |k: &str, sign: &str| -> Vec<String> {
+                e.details[k]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|w| w.as_str())
+                            .map(|w| format!("{sign}{w}"))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let mut all = words("added", "+");
+            all.extend(words("removed", "-"));
+            line = format!("label {}", all.join(" "));
+        }
+        "assign" => {
+            let from = e.details["from"].as_str().unwrap_or("nobody");
+            let to = e.details["to"].as_str().unwrap_or("?");
+            line = format!("assign {from} → {to}");
+        }
         crate::domain::comment::ADD | crate::domain::comment::EDIT => {
             let n = e.details["n"].as_u64().unwrap_or(0);
             let first = e.details["text"]

@@ -887,3 +887,50 @@ fn a_restart_in_the_board_runs_on_to_the_shadow() {
     let show = cli(&db, &["release", "show", "1.1.1", "--json"]);
     assert_eq!(show["release"]["state"], "shadow");
 }
+
+/// An AMS engineer comments on an incident from the Service tab while the product owner has
+/// the board open; she finds what was said on the Backlog's ticket raised from it.
+#[test]
+fn what_the_service_says_on_an_incident_is_found_on_its_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let ams = Tmux::start("amscomment", 80, 24, &board_command(&db, "--as sam"));
+    let po = Tmux::start("poticket", 120, 40, &board_command(&db, "--as priya"));
+    ams.until_shows("58 of 72 items");
+    po.until_shows("58 of 72 items");
+    ams.send(&["6"]);
+    ams.until_shows("Incidents");
+    for _ in 0..6 {
+        if ams.screen().lines().any(|l| l.contains("▶ INC-2")) {
+            break;
+        }
+        let before = ams.screen();
+        ams.send(&["j"]);
+        ams.until("the selection moved", |s| s != before);
+    }
+    ams.until("INC-2 selected", |s| {
+        s.lines().any(|l| l.contains("▶ INC-2"))
+    });
+    ams.send(&["c"]);
+    ams.until_shows("A comment on INC-2");
+    ams.type_text("the second email quotes the old price");
+    ams.send(&["C-j"]);
+    ams.type_text("seen by three residents");
+    ams.send(&["Enter"]);
+    ams.until_shows("Comment 1 on INC-2.");
+    // The product owner finds the ticket and opens it: what was said on INC-2 is there.
+    po.send(&["/"]);
+    po.type_text("FB-72");
+    po.send(&["Enter"]);
+    po.until("the ticket selected", |s| {
+        s.lines().any(|l| l.starts_with("▶") && l.contains("FB-72"))
+    });
+    po.send(&["Enter"]);
+    let screen = po.until_shows("On INC-2, which it was raised from");
+    assert!(screen.contains("#1 sam"), "{screen}");
+    assert!(
+        screen.contains("the second email quotes the old price"),
+        "{screen}"
+    );
+    assert!(screen.contains("seen by three residents"), "{screen}");
+}

@@ -12,6 +12,9 @@ pub struct Detail {
     pub id: ItemId,
     pub item: Option<Item>,
     pub history: Vec<Event>,
+    /// The incidents and problems it was raised from, with their comment threads: what the
+    /// people on the service said about it.
+    pub sources: Vec<(String, Vec<crate::domain::comment::Comment>)>,
 }
 
 impl Detail {
@@ -21,7 +24,19 @@ impl Detail {
             id,
             item: None,
             history: vec![],
+            sources: vec![],
         }
+    }
+}
+
+/// The threads of the records the item was raised from, when the pane is still on it.
+pub(crate) fn sources_loaded(
+    s: &mut AppState,
+    id: ItemId,
+    sources: Vec<(String, Vec<crate::domain::comment::Comment>)>,
+) {
+    if let Some(d) = s.detail.as_mut().filter(|d| d.id == id) {
+        d.sources = sources;
     }
 }
 

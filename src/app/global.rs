@@ -7,6 +7,27 @@ use super::say::{flash, flash_error};
 use super::{AppState, Effect, Overlay, Tab, tabs};
 use crate::domain::Identity;
 
+/// Asks what to link what is selected to.
+fn link(s: &mut AppState) {
+    if !super::say::writable(s) {
+        return;
+    }
+    let Some(subject) = tabs::subject(s) else {
+        flash_error(
+            s,
+            "Select an item or a card, an incident, a problem or a release to link.",
+        );
+        return;
+    };
+    let question = match subject {
+        crate::domain::comment::Subject::Item(_) => format!(
+            "Link {subject} to a URL and its title, or to an item: blocks, relates or duplicates FB-n. A leading - takes one off."
+        ),
+        _ => format!("Link {subject} to a URL and its title. A leading - takes one off."),
+    };
+    s.overlay = Some(Overlay::prompt(question, "", tabs::Pending::Link(subject)));
+}
+
 /// Asks which labels to put on (or take off) the selected item or incident.
 fn label(s: &mut AppState) {
     use crate::domain::comment::Subject;
@@ -106,6 +127,7 @@ pub(super) fn command(s: &mut AppState, cmd: Command) -> Vec<Effect> {
         Command::Comment => comment(s),
         Command::AssignItem => assign(s),
         Command::Label => label(s),
+        Command::Link => link(s),
         _ => {}
     }
     vec![]

@@ -60,6 +60,11 @@ pub enum Msg {
     Insights(Box<crate::domain::insights::Insights>),
     /// A sprint's burndown.
     Burndown(String, Box<Burndown>),
+    /// The incidents and problems an item was raised from, with their comment threads.
+    Sources(
+        crate::domain::ItemId,
+        Vec<(String, Vec<crate::domain::comment::Comment>)>,
+    ),
     /// Something to say in the status line.
     Said(String),
     /// What an open form submitted was written: the form closes, and this is said.
@@ -136,6 +141,20 @@ pub enum Effect {
         id: crate::domain::ItemId,
         to: String,
         version: i64,
+    },
+    /// A link to a URL put on or taken off a record.
+    WebLink {
+        subject: crate::domain::comment::Subject,
+        url: String,
+        title: Option<String>,
+        adding: bool,
+    },
+    /// A link between two items put on or taken off.
+    Relate {
+        subject: crate::domain::comment::Subject,
+        relation: crate::domain::link::Relation,
+        other: crate::domain::ItemId,
+        adding: bool,
     },
     /// Labels put on or taken off an item or an incident.
     Relabel {

@@ -174,6 +174,9 @@ pub(super) fn without_undo(e: &Effect) -> Option<&'static str> {
             "a sprint change"
         }
         Effect::EditPolicy(_) => "a project's policy",
+        Effect::WebLink { .. } | Effect::Relate { .. } => {
+            "a link (take it off with &, then - and the link)"
+        }
         Effect::Relabel { .. } => "a label change (take it back with #, -word)",
         Effect::Assign { .. } => "an assignment (give it back with @)",
         Effect::Comment { .. } => "a comment (write a new version with `firebreak comment edit`)",

@@ -74,6 +74,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.sprint.burndown = Some((name, *burndown));
             vec![]
         }
+        Msg::Sources(id, sources) => {
+            super::detail::sources_loaded(s, id, sources);
+            vec![]
+        }
         Msg::Said(text) => {
             flash(s, text);
             vec![]

@@ -11,6 +11,7 @@ mod incident;
 mod item;
 mod kanban;
 mod label;
+mod link;
 mod person;
 mod problem;
 mod release;
@@ -81,6 +82,9 @@ pub enum Command {
     /// Label items and incidents, and count the work each label carries.
     #[command(subcommand)]
     Label(label::LabelCmd),
+    /// Link records to URLs, and items to items.
+    #[command(subcommand)]
+    Link(link::LinkCmd),
     /// Plan, start and complete the delivery team's sprints.
     #[command(subcommand)]
     Sprint(sprint::SprintCmd),
@@ -220,6 +224,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Item(c) => item::run(&ctx, c, out),
         Command::Comment(c) => comment::run(&ctx, c, out),
         Command::Label(c) => label::run(&ctx, c, out),
+        Command::Link(c) => link::run(&ctx, c, out),
         Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Release(c) => release::run(&ctx, c, out),

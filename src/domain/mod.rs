@@ -16,6 +16,7 @@ pub mod insights;
 pub mod item;
 pub mod kanban;
 pub mod label;
+pub mod link;
 pub mod measures;
 pub mod ops;
 pub mod pd;

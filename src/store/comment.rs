@@ -35,22 +35,54 @@ pub(super) fn exists(conn: &Connection, subject: &Subject) -> Result<(), StoreEr
     }
 }
 
-/// A subject's thread, from its comment events (read through the events' entity index).
-fn thread(conn: &Connection, subject: &Subject) -> Result<Vec<Comment>, StoreError> {
+/// A subject's events of two actions (what adds and what changes or takes off), in order,
+/// read through the events' entity index.
+pub(super) fn events_of(
+    conn: &Connection,
+    subject: &Subject,
+    actions: [&str; 2],
+) -> Result<Vec<crate::domain::Event>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details
          FROM events WHERE entity = ?1 AND entity_id = ?2 AND action IN (?3, ?4) ORDER BY id",
     )?;
     let events = stmt
         .query_map(
-            params![subject.entity(), subject.id(), comment::ADD, comment::EDIT],
+            params![subject.entity(), subject.id(), actions[0], actions[1]],
             event_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;
+    Ok(events)
+}
+
+/// A subject's thread, from its comment events.
+fn thread(conn: &Connection, subject: &Subject) -> Result<Vec<Comment>, StoreError> {
+    let events = events_of(conn, subject, [comment::ADD, comment::EDIT])?;
     Ok(comment::thread(&events))
 }
 
 impl Store {
+    /// The incidents and problems an item was raised from (its ticket links).
+    pub fn raised_from(&self, item: crate::domain::ItemId) -> Result<Vec<Subject>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT kind, target FROM links WHERE item = ?1 AND kind IN ('incident', 'problem')
+             ORDER BY kind, target",
+        )?;
+        let rows = stmt.query_map([item.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, target) = row?;
+            out.push(if kind == "incident" {
+                Subject::Incident(target)
+            } else {
+                Subject::Problem(target)
+            });
+        }
+        Ok(out)
+    }
+
     /// A subject's comments, oldest first.
     pub fn comments(&self, subject: &Subject) -> Result<Vec<Comment>, StoreError> {
         exists(self.conn(), subject)?;

@@ -16,6 +16,7 @@ mod insights;
 mod items;
 mod kanban;
 mod label;
+mod link;
 mod migrations;
 mod ops;
 mod pd;

@@ -79,7 +79,15 @@ pub(crate) fn carry_out_as(
             .map(|events| vec![Msg::History(id, events)]),
         Effect::LoadDetail(id) => store.item(id).and_then(|item| {
             let history = store.history("item", &id.to_string())?;
-            Ok(vec![Msg::Detail(Box::new(item), history)])
+            let mut sources = Vec::new();
+            for subject in store.raised_from(id)? {
+                let thread = store.comments(&subject)?;
+                sources.push((subject.id(), thread));
+            }
+            Ok(vec![
+                Msg::Detail(Box::new(item), history),
+                Msg::Sources(id, sources),
+            ])
         }),
         Effect::Rank { id, mv, version } => {
             store.rank_item(id, mv, me, now, Some(version)).map(|item| {
@@ -136,6 +144,42 @@ pub(crate) fn carry_out_as(
         Effect::Assign { id, to, version } => store
             .assign_item(id, &to, me, now, Some(version))
             .map(|item| vec![Msg::Saved(Box::new(item), format!("{id} is {to}'s now."))]),
+        Effect::WebLink {
+            subject,
+            url,
+            title,
+            adding,
+        } => if adding {
+            store
+                .add_link(&subject, &url, title.as_deref(), me, now)
+                .map(|_| format!("{subject} links to {url}."))
+        } else {
+            store
+                .remove_link(&subject, &url, me, now)
+                .map(|()| format!("{subject} no longer links to {url}."))
+        }
+        .and_then(|said| reload_and_say(store, me, said)),
+        Effect::Relate {
+            subject,
+            relation,
+            other,
+            adding,
+        } => match subject {
+            crate::domain::comment::Subject::Item(a) => store
+                .relate(a, relation, other, adding, me, now)
+                .and_then(|()| {
+                    let said = if adding {
+                        format!("{a} {} {other}.", relation.forward())
+                    } else {
+                        format!("{a} no longer {} {other}.", relation.forward())
+                    };
+                    reload_and_say(store, me, said)
+                }),
+            other_subject => Err(crate::domain::DomainError::invalid(format!(
+                "{other_subject} is no item: only items link to items"
+            ))
+            .into()),
+        },
         Effect::Relabel {
             subject,
             add,

@@ -115,6 +115,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         );
         lines.push(Line::raw(""));
         lines.extend(comment_lines(s, t, &d.history, usize::MAX));
+        lines.extend(links_and_sources(s, t, d));
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(
             "History, newest first",
@@ -153,8 +154,33 @@ pub(crate) fn comment_lines(
 ) -> Vec<Line<'static>> {
     let thread = crate::domain::comment::thread(history);
     let key = s.key(Context::Global, Command::Comment);
+    let body = thread_body(s, t, &thread);
+    let heading = if thread.is_empty() {
+        Line::from(vec![
+            Span::styled("Comments ", t.column_header()),
+            Span::styled(format!("none yet: {key} writes one"), t.dim()),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(format!("Comments ({})", thread.len()), t.column_header()),
+            Span::styled(format!("  {key} writes one"), t.dim()),
+        ])
+    };
+    let keep = room.saturating_sub(1).max(1);
+    let skip = body.len().saturating_sub(keep);
+    let mut lines = vec![heading];
+    lines.extend(body.into_iter().skip(skip));
+    lines
+}
+
+/// A thread's comments: each one's author, age and words.
+fn thread_body(
+    s: &AppState,
+    t: &Theme,
+    thread: &[crate::domain::comment::Comment],
+) -> Vec<Line<'static>> {
     let mut body: Vec<Line<'static>> = Vec::new();
-    for c in &thread {
+    for c in thread {
         let edited = if c.edited.is_some() { " · edited" } else { "" };
         body.push(Line::from(Span::styled(
             format!(
@@ -171,21 +197,48 @@ pub(crate) fn comment_lines(
                 .map(|l| Line::raw(format!("  {}", crate::domain::text::safe_line(l)))),
         );
     }
-    let heading = if thread.is_empty() {
-        Line::from(vec![
-            Span::styled("Comments ", t.column_header()),
-            Span::styled(format!("none yet: {key} writes one"), t.dim()),
-        ])
-    } else {
-        Line::from(vec![
-            Span::styled(format!("Comments ({})", thread.len()), t.column_header()),
-            Span::styled(format!("  {key} writes one"), t.dim()),
-        ])
-    };
-    let keep = room.saturating_sub(1).max(1);
-    let skip = body.len().saturating_sub(keep);
-    let mut lines = vec![heading];
-    lines.extend(body.into_iter().skip(skip));
+    body
+}
+
+/// What the pane says below an item's details: its links (from both sides), then what was said
+/// on the incidents and problems it was raised from.
+fn links_and_sources(
+    s: &AppState,
+    t: &Theme,
+    d: &crate::app::detail::Detail,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let links = crate::domain::link::fold(&d.history);
+    if !links.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled("Links", t.column_header())));
+        for l in &links.items {
+            let title = s
+                .items
+                .iter()
+                .find(|r| r.id == l.other)
+                .map_or(String::new(), |r| format!("  {}", r.title()));
+            lines.push(Line::raw(format!("  {}{title}", l.phrase())));
+        }
+        for w in &links.web {
+            let title = w
+                .title
+                .as_deref()
+                .map_or(String::new(), |t| format!("{t}  "));
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {title}")),
+                Span::styled(w.url.clone(), t.key()),
+            ]));
+        }
+    }
+    for (source, thread) in d.sources.iter().filter(|(_, th)| !th.is_empty()) {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled(
+            format!("On {source}, which it was raised from"),
+            t.column_header(),
+        )));
+        lines.extend(thread_body(s, t, thread));
+    }
     lines
 }
 

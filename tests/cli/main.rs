@@ -102,6 +102,7 @@ mod basics;
 mod comments;
 mod kanban;
 mod labels;
+mod links;
 
 mod sprints;
 

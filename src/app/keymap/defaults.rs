@@ -28,6 +28,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "P", C::SwitchPerson, "act as another person (trust boards)", ""),
         (Global, "M", C::Messages, "every message of this session, whole, newest last", ""),
         (Global, "@", C::AssignItem, "give the selected item or card to someone who may hold it (asks whom)", ""),
+        (Global, "&", C::Link, "link what is selected to a URL (then its title), or an item to another: blocks|relates|duplicates FB-n (a leading - takes one off)", ""),
         (Global, "#", C::Label, "label the selected item, card or incident (words to add, -word to take one off)", ""),
         (Global, "c", C::Comment, "comment on what is selected: an item or card, an incident, a problem, a release (Ctrl-J starts a new line)", ""),
         (Messages, "esc q M", C::Back, "close the messages", "close"),

@@ -50,7 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
-        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item", Label = "label",
+        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item", Label = "label", Link = "link",
     }
 );
 
@@ -131,6 +131,7 @@ impl Command {
                 | C::Comment
                 | C::AssignItem
                 | C::Label
+                | C::Link
                 | C::Cut
                 | C::StartHandover
                 | C::SubmitEvidence

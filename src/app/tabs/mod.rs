@@ -31,6 +31,8 @@ pub enum Pending {
     Assign(ItemId),
     /// Labels to put on (or, with `-`, take off) an item or an incident.
     Label(crate::domain::comment::Subject),
+    /// A link to put on (or, with `-`, take off) what is selected.
+    Link(crate::domain::comment::Subject),
 }
 
 impl Pending {
@@ -46,6 +48,7 @@ impl Pending {
             Pending::Comment(_) => " Comment ",
             Pending::Assign(_) => " Assign ",
             Pending::Label(_) => " Labels ",
+            Pending::Link(_) => " Link ",
         }
     }
 }
@@ -75,6 +78,7 @@ pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Result<Ve
         Pending::Handover(a) => handover::submit(s, a, text),
         Pending::Service(a) => service::submit(s, a, text),
         Pending::Assign(id) => assign(s, id, text.trim()),
+        Pending::Link(subject) => link(subject, &text),
         Pending::Label(subject) => {
             let (mut add, mut remove) = (Vec::new(), Vec::new());
             for word in text.split([' ', ',']).filter(|w| !w.is_empty()) {
@@ -100,6 +104,40 @@ pub(super) fn submit(s: &mut AppState, then: Pending, text: String) -> Result<Ve
             Ok(vec![Effect::Comment { subject, text }])
         }
     }
+}
+
+/// Reads "https://… its title", "blocks FB-9", or either after a `-` to take it off.
+fn link(subject: crate::domain::comment::Subject, text: &str) -> Result<Vec<Effect>, String> {
+    use crate::domain::comment::Subject;
+    use crate::domain::link::Relation;
+    let text = text.trim();
+    let (adding, text) = match text.strip_prefix('-') {
+        Some(rest) => (false, rest.trim_start()),
+        None => (true, text),
+    };
+    let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
+    if let Ok(relation) = first.parse::<Relation>() {
+        let Subject::Item(_) = subject else {
+            return Err(format!(
+                "{subject} is no item: only items link to items; give it a URL."
+            ));
+        };
+        let other = rest.trim().parse::<ItemId>().map_err(|e| e.to_string())?;
+        return Ok(vec![Effect::Relate {
+            subject,
+            relation,
+            other,
+            adding,
+        }]);
+    }
+    let url = crate::domain::link::check_url(first).map_err(|e| e.to_string())?;
+    let title = rest.trim();
+    Ok(vec![Effect::WebLink {
+        subject,
+        url,
+        title: (!title.is_empty()).then(|| title.to_string()),
+        adding,
+    }])
 }
 
 /// Who may hold the item (its team's work, as each acts today), by name.

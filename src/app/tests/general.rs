@@ -454,3 +454,42 @@ fn hash_labels_the_selected_item_with_words_to_add_and_take_off() {
         }]
     );
 }
+
+#[test]
+fn ampersand_links_the_selection_to_a_url_or_another_item_and_minus_takes_it_off() {
+    use crate::domain::comment::Subject;
+    use crate::domain::link::Relation;
+    let mut s = board(3);
+    let ask = |s: &mut AppState, text: &str| {
+        press(s, "&");
+        press(s, text);
+        code(s, KeyCode::Enter)
+    };
+    assert_eq!(
+        ask(&mut s, "https://gitlab.example/mr/42 MR !42 renewals"),
+        [Effect::WebLink {
+            subject: Subject::Item(ItemId(1)),
+            url: "https://gitlab.example/mr/42".into(),
+            title: Some("MR !42 renewals".into()),
+            adding: true,
+        }]
+    );
+    assert_eq!(
+        ask(&mut s, "-blocks FB-3"),
+        [Effect::Relate {
+            subject: Subject::Item(ItemId(1)),
+            relation: Relation::Blocks,
+            other: ItemId(3),
+            adding: false,
+        }]
+    );
+    assert!(ask(&mut s, "ftp://old.example").is_empty());
+    assert!(
+        refused(&s).contains("not a link to follow"),
+        "{}",
+        refused(&s)
+    );
+    code(&mut s, KeyCode::Esc);
+    assert!(ask(&mut s, "blocks nothing").is_empty());
+    assert!(refused(&s).contains("not an item id"), "{}", refused(&s));
+}
