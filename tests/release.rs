@@ -1172,7 +1172,7 @@ fn a_board_from_before_releases_kept_their_policy_gives_each_its_projects_on_upg
     let conn = rusqlite::Connection::open(&b.db).unwrap();
     conn.execute_batch(
         "ALTER TABLE releases DROP COLUMN policy; DROP INDEX releases_by_project_state;
-         DROP TABLE labels; PRAGMA user_version = 11;",
+         DROP TABLE labels; DROP TABLE epic_members; PRAGMA user_version = 11;",
     )
     .unwrap();
     drop(conn);

@@ -525,7 +525,7 @@ mod tests {
         let mut f = form();
         f.focus = KIND;
         f.cycle(-1);
-        assert_eq!(f.fields[KIND].text(), "task");
+        assert_eq!(f.fields[KIND].text(), "epic");
         f.cycle(1);
         assert_eq!(f.fields[KIND].text(), "story");
     }

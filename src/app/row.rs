@@ -79,6 +79,9 @@ impl std::fmt::Display for Word {
 #[allow(clippy::vec_box)]
 pub type Rows = Vec<Box<Row>>;
 
+/// A row's points when it has none: points are at most `MAX_POINTS`, far below.
+const NO_POINTS: u16 = u16::MAX;
+
 /// An item on the board, without its long texts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -89,9 +92,11 @@ pub struct Row {
     text: Box<str>,
     rank_len: u16,
     title_len: u16,
-    /// The bytes of the labels at the end of `text` (few rows carry any).
-    labels_len: u16,
-    blocked: bool,
+    /// The bytes of the labels at the end of `text` (few rows carry any; a row keeps the
+    /// first 255 bytes of them, a dozen words).
+    labels_len: u8,
+    /// The number of the epic it is in; 0 for none.
+    epic: u32,
     pub kind: Kind,
     pub origin: Origin,
     pub team: Option<Team>,
@@ -99,7 +104,7 @@ pub struct Row {
     pub state: State,
     pub due: Option<NaiveDate>,
     /// Points are at most `MAX_POINTS`, far below what sixteen bits hold.
-    points: Option<u16>,
+    points: u16,
     project: Word,
     assignee: Option<Word>,
     sprint: Option<Word>,
@@ -123,7 +128,11 @@ impl Row {
         };
         let rank = &item.rank[..fit(&item.rank)];
         let title = &item.title[..fit(&item.title)];
-        let blocked = item.blocked.as_deref();
+        // A block always has its reason: an empty one still shows as blocked.
+        let blocked = item
+            .blocked
+            .as_deref()
+            .map(|b| if b.is_empty() { "-" } else { b });
         let mut text =
             String::with_capacity(rank.len() + title.len() + blocked.map_or(0, str::len));
         text.push_str(rank);
@@ -136,14 +145,16 @@ impl Row {
             rank_len: rank.len() as u16,
             title_len: title.len() as u16,
             labels_len: 0,
-            blocked: blocked.is_some(),
+            epic: 0,
             kind: item.kind,
             origin: item.origin,
             team: item.team,
             class: item.class,
             state: item.state,
             due: item.due,
-            points: item.points.map(|p| u16::try_from(p).unwrap_or(u16::MAX)),
+            points: item
+                .points
+                .map_or(NO_POINTS, |p| u16::try_from(p).unwrap_or(NO_POINTS - 1)),
             project: Word::of(&item.project),
             assignee: item.assignee.as_deref().map(Word::of),
             sprint: item.sprint.as_deref().map(Word::of),
@@ -165,21 +176,39 @@ impl Row {
     }
 
     fn with_label_text(mut self, joined: &str) -> Row {
-        // Labels are a dozen words of at most 32 characters: far below sixteen bits.
-        let joined = &joined[..joined.floor_char_boundary(joined.len().min(u16::MAX as usize))];
+        // A row keeps the labels that fit in 255 bytes, whole words only.
+        let mut cut = joined.floor_char_boundary(joined.len().min(u8::MAX as usize));
+        if cut < joined.len() {
+            cut = joined[..cut].rfind(' ').unwrap_or(0);
+        }
+        let joined = &joined[..cut];
         let keep = self.text.len() - self.labels_len as usize;
         let mut text = String::with_capacity(keep + joined.len());
         text.push_str(&self.text[..keep]);
         text.push_str(joined);
         self.text = text.into_boxed_str();
-        self.labels_len = joined.len() as u16;
+        self.labels_len = joined.len() as u8;
         self
     }
 
-    /// The row carrying the labels `other` carries (an item saved keeps its labels).
+    /// The row carrying the labels `other` carries and in its epic (an item saved keeps
+    /// both).
     pub fn labelled_as(self, other: &Row) -> Row {
         let theirs = other.text[other.text.len() - other.labels_len as usize..].to_string();
-        self.with_label_text(&theirs)
+        let mut row = self.with_label_text(&theirs);
+        row.epic = other.epic;
+        row
+    }
+
+    /// The row in the epic `epic`.
+    pub fn in_epic(mut self, epic: Option<ItemId>) -> Row {
+        self.epic = epic.map_or(0, |e| e.0);
+        self
+    }
+
+    /// The epic it is in.
+    pub fn epic(&self) -> Option<ItemId> {
+        (self.epic != 0).then_some(ItemId(self.epic))
     }
 
     /// Its labels, in order.
@@ -227,7 +256,7 @@ impl Row {
     }
 
     pub fn points(&self) -> Option<u32> {
-        self.points.map(u32::from)
+        (self.points != NO_POINTS).then_some(u32::from(self.points))
     }
 
     pub fn rank(&self) -> &str {
@@ -241,8 +270,8 @@ impl Row {
 
     pub fn blocked(&self) -> Option<&str> {
         let end = self.text.len() - self.labels_len as usize;
-        self.blocked
-            .then(|| &self.text[self.rank_len as usize + self.title_len as usize..end])
+        let reason = &self.text[self.rank_len as usize + self.title_len as usize..end];
+        (!reason.is_empty()).then_some(reason)
     }
 
     pub fn project(&self) -> &'static str {
@@ -327,7 +356,10 @@ impl crate::domain::filter::Fields for Row {
         Row::created(self)
     }
     fn blocked(&self) -> bool {
-        self.blocked
+        Row::blocked(self).is_some()
+    }
+    fn epic(&self) -> Option<ItemId> {
+        Row::epic(self)
     }
 }
 

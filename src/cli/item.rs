@@ -154,6 +154,9 @@ pub struct EditArgs {
     /// Due date, or `none` to clear it.
     #[arg(long, value_name = "DATE")]
     pub due: Option<String>,
+    /// The epic it belongs to (an item of kind epic), or `none` to take it out.
+    #[arg(long, value_name = "FB-n")]
+    pub epic: Option<String>,
     /// Refuse if the item is no longer at this version.
     #[arg(long, value_name = "N")]
     pub if_version: Option<i64>,
@@ -213,10 +216,10 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                 Some(q) => crate::domain::filter::Query::parse(q)?,
                 None => crate::domain::filter::Query::default(),
             };
-            let labels = if query.is_empty() {
+            let (labels, epics) = if query.is_empty() {
                 Default::default()
             } else {
-                store.item_labels()?
+                (store.item_labels()?, store.epic_members()?)
             };
             let found = std::cell::RefCell::new(crate::search::Words::new(&query.words().0));
             let waiting: Vec<ItemId> = if *ops_waiting {
@@ -241,6 +244,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                             &crate::domain::filter::Labelled(
                                 i,
                                 labels.get(&i.id).map_or(&[][..], Vec::as_slice),
+                                epics.get(&i.id).copied(),
                             ),
                             ctx.now,
                         ) && found.borrow_mut().found_in(&i.title))
@@ -355,6 +359,21 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
                     .transpose()?,
             };
             let actor = ctx.actor(&store)?;
+            let epic = a.epic.as_deref().map(|e| optional(e, id)).transpose()?;
+            if epic.is_some() && !edit.is_empty() {
+                return Err(Failure::usage(
+                    "--epic is a change of its own: give it alone, then edit the other fields",
+                ));
+            }
+            if let Some(epic) = epic {
+                let item = id(&a.id)?;
+                store.set_epic(item, epic, &actor, ctx.now)?;
+                match epic {
+                    Some(e) => writeln!(out, "{item} is in the epic {e} now.")?,
+                    None => writeln!(out, "{item} is in no epic now.")?,
+                }
+                return Ok(());
+            }
             let item = store.apply_item(
                 id(&a.id)?,
                 &ItemCommand::Edit(edit),

@@ -11,7 +11,7 @@ use std::fmt;
 
 /// The field names, as written before the `:`.
 pub const FIELDS: &[&str] = &[
-    "assignee", "label", "state", "kind", "team", "origin", "class", "project", "age", "is",
+    "assignee", "label", "state", "kind", "team", "origin", "class", "project", "epic", "age", "is",
 ];
 
 /// What `is:` asks.
@@ -31,10 +31,12 @@ pub trait Fields {
     fn project(&self) -> &str;
     fn created(&self) -> DateTime<Utc>;
     fn blocked(&self) -> bool;
+    /// The epic it is in.
+    fn epic(&self) -> Option<ItemId>;
 }
 
-/// An item with the labels it carries, as the command line reads them.
-pub struct Labelled<'a>(pub &'a super::Item, pub &'a [String]);
+/// An item with the labels it carries and the epic it is in, as the command line reads them.
+pub struct Labelled<'a>(pub &'a super::Item, pub &'a [String], pub Option<ItemId>);
 
 impl Fields for Labelled<'_> {
     fn id(&self) -> ItemId {
@@ -73,6 +75,9 @@ impl Fields for Labelled<'_> {
     fn blocked(&self) -> bool {
         self.0.blocked.is_some()
     }
+    fn epic(&self) -> Option<ItemId> {
+        self.2
+    }
 }
 
 /// An age bound: older or younger than so many hours.
@@ -93,6 +98,7 @@ pub enum Cond {
     Origin(Origin),
     Class(Class),
     Project(String),
+    Epic(Option<ItemId>),
     Age(Age),
     Is(&'static str),
 }
@@ -167,6 +173,10 @@ fn cond(field: &str, value: &str) -> Result<Cond, DomainError> {
         "origin" => Cond::Origin(word(field, value)?),
         "class" => Cond::Class(word(field, value)?),
         "project" => Cond::Project(value.to_string()),
+        "epic" if value == "none" => Cond::Epic(None),
+        "epic" => Cond::Epic(Some(value.parse::<ItemId>().map_err(|_| {
+            bad(field, value, "give the epic's id (epic:FB-12), or none")
+        })?)),
         "age" => {
             let (over, rest) = match value.as_bytes().first() {
                 Some(b'>') => (true, &value[1..]),
@@ -293,6 +303,7 @@ fn holds(c: &Cond, r: &impl Fields, now: DateTime<Utc>) -> bool {
         Cond::Origin(o) => r.origin() == *o,
         Cond::Class(c) => r.class() == *c,
         Cond::Project(p) => r.project() == p,
+        Cond::Epic(e) => r.epic() == *e,
         Cond::Age(Age::Over(h)) => now - r.created() > Duration::hours(*h),
         Cond::Age(Age::Under(h)) => now - r.created() < Duration::hours(*h),
         Cond::Is(what) => match *what {
@@ -343,6 +354,8 @@ fn cond_text(c: &Cond) -> String {
         Cond::Origin(o) => format!("origin:{o}"),
         Cond::Class(c) => format!("class:{c}"),
         Cond::Project(p) => format!("project:{p}"),
+        Cond::Epic(None) => "epic:none".into(),
+        Cond::Epic(Some(e)) => format!("epic:{e}"),
         Cond::Age(Age::Over(h)) => format!("age:>{}", age_text(*h)),
         Cond::Age(Age::Under(h)) => format!("age:<{}", age_text(*h)),
         Cond::Is(w) => format!("is:{w}"),

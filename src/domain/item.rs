@@ -597,6 +597,50 @@ pub fn join_sprint(
     }
 }
 
+/// Puts `item` into `epic` (or, with `None`, out of the one it is in): an epic groups stories
+/// and enhancements, defects and tasks; it holds no epic. The event records where it was.
+pub fn set_epic(
+    item: &Item,
+    current: Option<ItemId>,
+    epic: Option<&Item>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Event, DomainError> {
+    if actor.automation {
+        return Err(DomainError::not_allowed(
+            "people-decide",
+            "The automation does not group work into epics; a person does",
+        ));
+    }
+    if item.kind == Kind::Epic {
+        return Err(DomainError::illegal(format!(
+            "{} is an epic itself: epics hold stories, enhancements, defects and tasks, not epics",
+            item.id
+        )));
+    }
+    if let Some(e) = epic
+        && e.kind != Kind::Epic
+    {
+        return Err(DomainError::illegal(format!(
+            "{} is a {}, not an epic: make one with item add --kind epic",
+            e.id, e.kind
+        )));
+    }
+    let to = epic.map(|e| e.id);
+    if to == current {
+        return Err(DomainError::invalid(match to {
+            Some(e) => format!("{} is in {e} already", item.id),
+            None => format!("{} is in no epic", item.id),
+        }));
+    }
+    Ok(
+        Event::new(now, &actor.name, "item", item.id.to_string(), "epic").details(json!({
+            "from": current.map(|e| e.to_string()),
+            "to": to.map(|e| e.to_string()),
+        })),
+    )
+}
+
 /// The duty that holding a team's work takes: pulling on the Kanban board for the maintenance
 /// team's, starting sprint work for the delivery team's.
 pub fn holding_duty(team: Team) -> &'static crate::domain::policy::Duty {

@@ -359,3 +359,43 @@ fn work_is_assigned_to_someone_who_may_hold_it_by_the_product_owner_its_holder_o
     // The automation holds nothing.
     assert!(assign(&working, &Actor::automation(), &po(), now()).is_err());
 }
+
+#[test]
+fn an_epic_groups_items_and_is_not_worked_itself() {
+    let mut epic = item_in(State::Ready);
+    epic.id = ItemId(12);
+    epic.kind = Kind::Epic;
+    let story = item_in(State::Ready);
+    let e = set_epic(&story, None, Some(&epic), &dev(), now()).unwrap();
+    assert_eq!(
+        (e.action.as_str(), &e.details["to"]),
+        ("epic", &serde_json::json!("FB-12"))
+    );
+    // Out again; already in; not an epic; an epic in an epic; the automation.
+    assert!(set_epic(&story, Some(ItemId(12)), None, &dev(), now()).is_ok());
+    assert_eq!(
+        set_epic(&story, Some(ItemId(12)), Some(&epic), &dev(), now())
+            .unwrap_err()
+            .exit_code(),
+        2
+    );
+    assert!(
+        set_epic(&story, None, Some(&item_in(State::Ready)), &dev(), now())
+            .unwrap_err()
+            .to_string()
+            .contains("not an epic")
+    );
+    assert!(set_epic(&epic, None, Some(&epic), &dev(), now()).is_err());
+    assert!(set_epic(&story, None, Some(&epic), &Actor::automation(), now()).is_err());
+    // Its stories are planned and worked, not the epic.
+    let err = apply(
+        &epic,
+        &ItemCommand::Plan {
+            sprint: "Sprint 1".into(),
+        },
+        &po(),
+        now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("is an epic"), "{err}");
+}

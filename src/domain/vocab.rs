@@ -52,7 +52,10 @@ pub(crate) use vocabulary;
 
 vocabulary!(
     /// What a work item is.
-    Kind ("kind") { Story = "story", Enhancement = "enhancement", Defect = "defect", Task = "task" }
+    Kind ("kind") {
+        Story = "story", Enhancement = "enhancement", Defect = "defect", Task = "task",
+        Epic = "epic",
+    }
 );
 vocabulary!(
     /// Where a work item came from.
@@ -127,10 +130,12 @@ impl Kind {
             (Kind::Enhancement, false) => "▲",
             (Kind::Defect, false) => "✖",
             (Kind::Task, false) => "●",
+            (Kind::Epic, false) => "◈",
             (Kind::Story, true) => "S",
             (Kind::Enhancement, true) => "E",
             (Kind::Defect, true) => "D",
             (Kind::Task, true) => "T",
+            (Kind::Epic, true) => "%",
         }
     }
 }
@@ -151,10 +156,10 @@ mod tests {
 
     #[test]
     fn an_unknown_name_lists_the_known_ones() {
-        let err = "epic".parse::<Kind>().unwrap_err();
+        let err = "saga".parse::<Kind>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown kind 'epic': use one of story, enhancement, defect, task"
+            "unknown kind 'saga': use one of story, enhancement, defect, task, epic"
         );
     }
 }

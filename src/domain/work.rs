@@ -45,6 +45,21 @@ pub(super) fn apply(
         }
     };
     let mut reason = None;
+    if item.kind == crate::domain::Kind::Epic
+        && matches!(
+            cmd,
+            ItemCommand::Queue
+                | ItemCommand::Plan { .. }
+                | ItemCommand::Start
+                | ItemCommand::Pull { .. }
+                | ItemCommand::Submit
+                | ItemCommand::Approve
+        )
+    {
+        return Err(DomainError::illegal(format!(
+            "{id} is an epic: its stories and enhancements are planned and worked, not the epic itself (item edit ID --epic {id} puts one in it)"
+        )));
+    }
     match cmd {
         ItemCommand::Queue => {
             must_be(State::Ready, "queued for the Kanban board")?;

@@ -441,6 +441,33 @@ impl Store {
                     _ => {}
                 }
                 let (mut next, mut event) = item::apply(&current, cmd, actor, now)?;
+                // An epic stays one while it holds items; an item in an epic is not one.
+                if let ItemCommand::Edit(edit) = cmd
+                    && let Some(kind) = edit.kind.filter(|k| *k != current.kind)
+                {
+                    let holds: i64 = tx.query_row(
+                        "SELECT count(*) FROM epic_members WHERE epic = ?1",
+                        [id.0],
+                        |r| r.get(0),
+                    )?;
+                    let within: i64 = tx.query_row(
+                        "SELECT count(*) FROM epic_members WHERE item = ?1",
+                        [id.0],
+                        |r| r.get(0),
+                    )?;
+                    if holds > 0 {
+                        return Err(DomainError::illegal(format!(
+                            "{id} is an epic holding {holds} items: take them out first (item edit ID --epic none)"
+                        ))
+                        .into());
+                    }
+                    if kind == crate::domain::Kind::Epic && within > 0 {
+                        return Err(DomainError::illegal(format!(
+                            "{id} is in an epic: take it out first (item edit {id} --epic none), since an epic holds no epic"
+                        ))
+                        .into());
+                    }
+                }
                 // Work under way changing team moves whole onto the other team's board.
                 if let ItemCommand::Edit(edit) = cmd
                     && let Some(to) = edit.team.filter(|t| current.team != Some(*t))

@@ -28,6 +28,7 @@ fn steps() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0012_halted_by_project.sql")),
         M::up(include_str!("migrations/0013_release_policy.sql")),
         M::up(include_str!("migrations/0014_labels.sql")),
+        M::up(include_str!("migrations/0015_epics.sql")),
     ]
 }
 

@@ -15,9 +15,14 @@ pub fn snapshot(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
     // Each item becomes its compact row as it is read: the board never holds the items whole.
     let (count, _) = store.item_extent()?;
     let labels = store.item_labels()?;
+    let epics = store.epic_members()?;
     let mut items = Vec::with_capacity(count.max(0) as usize);
     store.each_listed(|item| {
-        items.push(Box::new(Row::of(&item).with_labels(labels.get(&item.id))));
+        items.push(Box::new(
+            Row::of(&item)
+                .with_labels(labels.get(&item.id))
+                .in_epic(epics.get(&item.id).copied()),
+        ));
         Ok::<(), StoreError>(())
     })?;
     let total = items.len();
@@ -31,9 +36,16 @@ pub fn first_screen(store: &Store, me: Actor) -> Result<Snapshot, StoreError> {
         return snapshot(store, me);
     }
     let labels = store.item_labels()?;
+    let epics = store.epic_members()?;
     let items = head
         .iter()
-        .map(|i| Box::new(Row::of(i).with_labels(labels.get(&i.id))))
+        .map(|i| {
+            Box::new(
+                Row::of(i)
+                    .with_labels(labels.get(&i.id))
+                    .in_epic(epics.get(&i.id).copied()),
+            )
+        })
         .collect();
     snapshot_of(store, me, items, total)
 }

@@ -154,8 +154,8 @@ fn bad_input_is_refused_with_exit_2_and_changes_nothing() {
     let before = b.state();
     let cases: &[(&[&str], &str)] = &[
         (
-            &["item", "add", "x", "--kind", "epic"],
-            "unknown kind 'epic'",
+            &["item", "add", "x", "--kind", "saga"],
+            "unknown kind 'saga'",
         ),
         (&["item", "add", "x", "--team", "ops"], "unknown team 'ops'"),
         (

@@ -111,7 +111,7 @@ fn item_list_filter_speaks_the_boards_fields_and_refuses_what_it_does_not_know()
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "'owner' is no field to filter by: use assignee, label, state, kind, team, origin, class, project, age, is",
+            "'owner' is no field to filter by: use assignee, label, state, kind, team, origin, class, project, epic, age, is",
         ));
     b.run(&["item", "list", "--filter", "state:wat"])
         .assert()

@@ -100,6 +100,7 @@ fn ids(list: &Value) -> Vec<String> {
 
 mod basics;
 mod comments;
+mod epics;
 mod kanban;
 mod labels;
 mod links;

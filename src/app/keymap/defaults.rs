@@ -49,6 +49,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Backlog, "m", C::MoveMode, "move mode: place the item with the arrows", ""),
         (Backlog, "/", C::Filter, "filter as you type: words, an id, or fields (label:payments assignee:sam state:review is:blocked age:>5d, -field:x leaves out)", "filter"),
         (Backlog, "s", C::Slice, "team slice: all, appdev, ams", "team"),
+        (Backlog, "z", C::Fold, "fold an epic's items into its row (on the epic or one of its items), or show them again", ""),
         (Backlog, ".", C::ToggleClosed, "show or hide done, released and cancelled items", ""),
         (Backlog, "enter", C::Open, "open or close the detail pane", "detail"),
         (Backlog, "esc", C::Back, "close the detail pane, then clear the filter", ""),

@@ -50,7 +50,7 @@ vocabulary!(
         StartHandover = "start-handover", SubmitEvidence = "submit-evidence",
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
-        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item", Label = "label", Link = "link",
+        Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item", Label = "label", Link = "link", Fold = "fold",
     }
 );
 

@@ -365,3 +365,36 @@ fn the_filter_speaks_fields_and_a_field_that_does_not_read_keeps_the_list() {
             .all(|&i| s.items[i].team == Some(Team::Ams) && s.items[i].assignee().is_none())
     );
 }
+
+#[test]
+fn z_folds_an_epics_items_into_its_row_and_shows_its_progress() {
+    let mut s = board(4);
+    // FB-3 is an epic holding FB-1 and FB-2; FB-1 is done.
+    change(&mut s, 2, |i| i.kind = crate::domain::Kind::Epic);
+    change(&mut s, 0, |i| {
+        i.state = State::Done;
+        i.points = Some(5)
+    });
+    change(&mut s, 1, |i| i.points = Some(3));
+    for i in [0, 1] {
+        let row = crate::app::row::Row::clone(&s.items[i]).in_epic(Some(ItemId(3)));
+        *s.items[i] = row;
+    }
+    s.backlog.show_closed = true;
+    s.backlog.refilter(&s.items, false);
+    let epic = &s.backlog.epics[&ItemId(3)];
+    assert_eq!(epic.progress(), "1 of 2 done · 5 of 8 points");
+    press(&mut s, "j");
+    assert_eq!(selected(&s), 2);
+    press(&mut s, "z");
+    assert_eq!(selected(&s), 3, "the selection goes to the epic");
+    let shown: Vec<u32> = s.backlog.visible.iter().map(|&i| s.items[i].id.0).collect();
+    assert_eq!(shown, [3, 4], "its items are folded into it");
+    assert!(s.flash.as_ref().unwrap().text.contains("folded into it"));
+    press(&mut s, "z");
+    assert_eq!(s.backlog.visible.len(), 4);
+    // An item in no epic has nothing to fold.
+    press(&mut s, "G");
+    press(&mut s, "z");
+    assert!(s.flash.as_ref().unwrap().text.contains("in no epic"));
+}

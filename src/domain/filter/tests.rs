@@ -53,6 +53,9 @@ impl Fields for Rec {
     fn blocked(&self) -> bool {
         self.blocked
     }
+    fn epic(&self) -> Option<ItemId> {
+        Some(ItemId(12))
+    }
 }
 
 fn rec() -> Rec {
@@ -84,6 +87,8 @@ fn each_field_and_its_negation() {
         "origin:incident",
         "class:standard",
         "project:bau",
+        "epic:FB-12",
+        "-epic:none",
         "age:>5d",
         "age:<1w",
         "age:>100h",
@@ -98,6 +103,8 @@ fn each_field_and_its_negation() {
     }
     for no in [
         "assignee:lee",
+        "epic:FB-13",
+        "epic:none",
         "assignee:none",
         "is:unassigned",
         "label:a11y",
@@ -174,7 +181,7 @@ proptest! {
         words in proptest::collection::vec(("[a-z]{1,8}( [a-z]{1,5})?", any::<bool>()), 0..4),
     ) {
         let values = ["assignee:sam", "label:payments", "state:review", "kind:defect",
-            "team:ams", "origin:pipeline", "age:>5d", "is:blocked", "assignee:none"];
+            "team:ams", "origin:pipeline", "age:>5d", "is:blocked", "epic:FB-3"];
         let mut text = Vec::new();
         for (f, not) in &fields {
             text.push(format!("{}{}", if *not { "-" } else { "" }, values[*f]));

@@ -203,11 +203,25 @@ fn draw_table(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: 
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-/// A title followed by its labels, dimmed: `Payment page times out #payments`.
-pub(crate) fn titled<'a>(item: &'a ItemRow, t: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::raw(item.title())];
+/// A title followed by its labels and its epic, dimmed: `Renew in one step #payments ◈ Online
+/// renewals`; an epic's by its members' progress (`▸` when they are folded into it).
+pub(crate) fn titled<'a>(item: &'a ItemRow, s: &AppState, t: &Theme) -> Line<'a> {
+    let mut spans = Vec::new();
+    if item.kind == crate::domain::Kind::Epic && s.backlog.folded.contains(&item.id) {
+        spans.push(Span::styled(if s.ascii { "+ " } else { "▸ " }, t.key()));
+    }
+    spans.push(Span::raw(item.title()));
     for label in item.labels() {
         spans.push(Span::styled(format!(" #{label}"), t.dim()));
+    }
+    if let Some(epic) = item.epic().and_then(|e| s.backlog.epics.get(&e)) {
+        let short: String = epic.title.chars().take(24).collect();
+        spans.push(Span::styled(format!(" ◈ {short}"), t.dim()));
+    }
+    if item.kind == crate::domain::Kind::Epic
+        && let Some(epic) = s.backlog.epics.get(&item.id)
+    {
+        spans.push(Span::styled(format!("  {}", epic.progress()), t.dim()));
     }
     Line::from(spans)
 }
@@ -223,7 +237,7 @@ fn row<'a>(item: &'a ItemRow, position: usize, s: &AppState, t: &Theme) -> Row<'
         Cell::from(item.id.to_string()),
         Cell::from(item.kind.glyph(s.ascii)),
         blocked,
-        Cell::from(titled(item, t)),
+        Cell::from(titled(item, s, t)),
         Cell::from(item.team.map_or("-", |t| t.as_str())),
         Cell::from(item.state.as_str()),
         Cell::from(item.points().map_or(String::new(), |p| p.to_string())),

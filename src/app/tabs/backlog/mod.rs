@@ -65,6 +65,42 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
             };
             b.refilter(&s.items, false);
         }
+        Command::Fold => {
+            // The selected epic, or the epic of the selected item (the selection goes to it).
+            let Some(row) = s.selected() else {
+                return Some(vec![]);
+            };
+            let epic = if row.kind == crate::domain::Kind::Epic {
+                Some(row.id)
+            } else {
+                row.epic()
+            };
+            let Some(epic) = epic else {
+                crate::app::say::flash_error(
+                    s,
+                    "This item is in no epic: select an epic (or one of its items) to fold it.",
+                );
+                return Some(vec![]);
+            };
+            let b = &mut s.backlog;
+            let folding = b.folded.insert(epic);
+            if !folding {
+                b.folded.remove(&epic);
+            }
+            if let Some(at) = s.items.iter().position(|r| r.id == epic) {
+                b.select_index(at);
+            }
+            b.refilter(&s.items, false);
+            if let Some(at) = s.items.iter().position(|r| r.id == epic) {
+                s.backlog.select_index(at);
+            }
+            let said = if folding {
+                format!("{epic}'s items are folded into it.")
+            } else {
+                format!("{epic}'s items show again.")
+            };
+            crate::app::say::flash(s, said);
+        }
         Command::ToggleClosed => {
             b.show_closed = !b.show_closed;
             b.refilter(&s.items, false);

@@ -41,6 +41,61 @@ pub struct BacklogView {
     pub filter_error: Option<String>,
     /// The board's clock, for `age:` in the filter.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Each epic's title and progress, from the rows: what an epic's row and its members show.
+    pub epics: std::collections::HashMap<ItemId, Epic>,
+    /// The epics whose members are folded into their row.
+    pub folded: std::collections::HashSet<ItemId>,
+}
+
+/// An epic as the Backlog shows it: its title, and how far its members are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Epic {
+    pub title: String,
+    pub done: usize,
+    pub total: usize,
+    pub points_done: u32,
+    pub points: u32,
+}
+
+impl Epic {
+    /// "2 of 5 done · 8 of 21 points".
+    pub fn progress(&self) -> String {
+        format!(
+            "{} of {} done · {} of {} points",
+            self.done, self.total, self.points_done, self.points
+        )
+    }
+}
+
+/// Every epic of the board with its members' progress, read from the rows in one pass.
+pub fn epics<T: Deref<Target = Row>>(items: &[T]) -> std::collections::HashMap<ItemId, Epic> {
+    let mut out: std::collections::HashMap<ItemId, Epic> = std::collections::HashMap::new();
+    for row in items {
+        if row.kind == crate::domain::Kind::Epic {
+            out.entry(row.id).or_default().title = row.title().to_string();
+        }
+    }
+    for row in items {
+        let Some(e) = row.epic() else { continue };
+        let Some(epic) = out.get_mut(&e) else {
+            continue;
+        };
+        if row.state == crate::domain::State::Cancelled {
+            continue;
+        }
+        let finished = matches!(
+            row.state,
+            crate::domain::State::Done | crate::domain::State::Released
+        );
+        epic.total += 1;
+        epic.done += usize::from(finished);
+        let p = row.points().unwrap_or(0);
+        epic.points += p;
+        if finished {
+            epic.points_done += p;
+        }
+    }
+    out
 }
 
 impl BacklogView {
@@ -59,6 +114,9 @@ impl BacklogView {
     /// else moves to the nearest shown item after it.
     pub fn refilter<T: Deref<Target = Row>>(&mut self, items: &[T], narrowing: bool) {
         let keep = self.selected_index();
+        if !narrowing {
+            self.epics = epics(items);
+        }
         // The fields are the domain's to read; a filter that does not read yet (a field
         // still being typed) says why and leaves the list as it was.
         let parsed = match crate::domain::filter::Query::parse(&self.filter.text) {
@@ -94,6 +152,9 @@ impl BacklogView {
                 return None;
             }
             if fields && !parsed.passes(item, now) {
+                return None;
+            }
+            if item.epic().is_some_and(|e| self.folded.contains(&e)) {
                 return None;
             }
             if query.is_empty() {
