@@ -45,6 +45,51 @@ pub fn keymap() -> (crate::app::keymap::Keymap, Option<String>) {
     }
 }
 
+/// The user's saved views: `$FIREBREAK_VIEWS`, else `views.toml` beside the keymap.
+pub fn views_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("FIREBREAK_VIEWS").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    keymap_path().with_file_name("views.toml")
+}
+
+/// The saved views: none without a file, else its views or what is wrong with it.
+pub fn views() -> Result<Vec<crate::domain::filter::View>, String> {
+    let path = views_path();
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            crate::domain::filter::views_from(&text).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Writes the saved views whole (to a new file, then renamed over the old one).
+pub fn save_views(views: &[crate::domain::filter::View]) -> Result<(), String> {
+    let path = views_path();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("toml.new");
+    std::fs::write(&tmp, crate::domain::filter::views_text(views))
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Saves a view under its name (replacing one of that name): the views after.
+pub fn save_view(
+    view: crate::domain::filter::View,
+) -> Result<Vec<crate::domain::filter::View>, String> {
+    let mut all = views()?;
+    match all.iter_mut().find(|v| v.name == view.name) {
+        Some(v) => *v = view,
+        None => all.push(view),
+    }
+    save_views(&all)?;
+    Ok(all)
+}
+
 /// `firebreak.db` in the platform data directory.
 pub fn default_db() -> PathBuf {
     data_dir().join("firebreak.db")

@@ -312,6 +312,8 @@ pub struct AppState {
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     pub rotations: Vec<crate::domain::rotation::Rotation>,
     pub incident_labels: std::collections::HashMap<String, Vec<String>>,
+    /// The user's saved views, in the order F1..F4 take them.
+    pub views: Vec<crate::domain::filter::View>,
     pub label_counts: Vec<crate::domain::label::LabelCount>,
     pub ops: Vec<crate::domain::ops::OpsReview>,
     pub pds: Vec<crate::domain::pd::Pd>,
@@ -383,6 +385,7 @@ impl AppState {
             rotations: Vec::new(),
             incident_labels: Default::default(),
             label_counts: Vec::new(),
+            views: Vec::new(),
             ops: Vec::new(),
             pds: Vec::new(),
             history_of: None,

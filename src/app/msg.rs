@@ -65,6 +65,8 @@ pub enum Msg {
         crate::domain::ItemId,
         Vec<(String, Vec<crate::domain::comment::Comment>)>,
     ),
+    /// The user's saved views, after one was saved, and what to say.
+    Views(Vec<crate::domain::filter::View>, String),
     /// Something to say in the status line.
     Said(String),
     /// What an open form submitted was written: the form closes, and this is said.
@@ -142,6 +144,8 @@ pub enum Effect {
         to: String,
         version: i64,
     },
+    /// A filter saved as a named view in the user's config.
+    SaveView(crate::domain::filter::View),
     /// A link to a URL put on or taken off a record.
     WebLink {
         subject: crate::domain::comment::Subject,

@@ -11,6 +11,8 @@ pub(super) enum Answer {
     Done,
     /// Run the chosen action, of the context it belongs to.
     Run(super::keymap::Context, Command),
+    /// Show the Backlog through the saved view of this name (`:view NAME`).
+    View(String),
 }
 
 /// The palette's choices: the actions of the context it was opened from whose help, name or
@@ -65,7 +67,11 @@ pub(super) fn key(s: &mut AppState, cmd: Option<Command>, k: KeyEvent) -> Answer
         Some(Command::Down) => *selected = (*selected + 1).min(n.saturating_sub(1)),
         Some(Command::Up) => *selected = selected.saturating_sub(1),
         Some(Command::Submit) => {
+            let typed = input.text.trim().to_string();
             s.overlay = None;
+            if let Some(name) = typed.strip_prefix("view ") {
+                return Answer::View(name.trim().to_string());
+            }
             // The dispatcher runs the action itself, in its own context.
             return match chosen {
                 Some((context, command)) => Answer::Run(context, command),

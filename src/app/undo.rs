@@ -174,6 +174,7 @@ pub(super) fn without_undo(e: &Effect) -> Option<&'static str> {
             "a sprint change"
         }
         Effect::EditPolicy(_) => "a project's policy",
+        Effect::SaveView(_) => "a saved view (firebreak view remove NAME)",
         Effect::WebLink { .. } | Effect::Relate { .. } => {
             "a link (take it off with &, then - and the link)"
         }

@@ -78,6 +78,11 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             super::detail::sources_loaded(s, id, sources);
             vec![]
         }
+        Msg::Views(views, text) => {
+            s.views = views;
+            flash(s, text);
+            vec![]
+        }
         Msg::Said(text) => {
             flash(s, text);
             vec![]
@@ -306,6 +311,26 @@ fn key(s: &mut AppState, k: KeyEvent) -> Vec<Effect> {
             super::palette::Answer::Run(Context::Global, c) => global::command(s, c),
             super::palette::Answer::Run(_, c) => {
                 tabs::key(s, c).unwrap_or_else(|| global::command(s, c))
+            }
+            super::palette::Answer::View(name) => {
+                match s.views.iter().find(|v| v.name == name).cloned() {
+                    Some(view) => tabs::backlog::apply_view(s, &view),
+                    None => {
+                        let known: Vec<&str> = s.views.iter().map(|v| v.name.as_str()).collect();
+                        let text = if known.is_empty() {
+                            format!(
+                                "There is no view '{name}': filter the Backlog, then save it as one."
+                            )
+                        } else {
+                            format!(
+                                "There is no view '{name}': the views are {}.",
+                                known.join(", ")
+                            )
+                        };
+                        flash_error(s, text);
+                    }
+                }
+                vec![]
             }
         },
         // Move mode keeps its own answers: it puts the item back before quitting, and

@@ -33,6 +33,9 @@ pub enum ItemCmd {
         /// negated with -, and free words matched fuzzily in the title.
         #[arg(long, value_name = "QUERY")]
         filter: Option<String>,
+        /// A saved view's filter (see `firebreak view list`), with --filter's if both are given.
+        #[arg(long, value_name = "NAME")]
+        view: Option<String>,
         /// Only delivery stories waiting for their operations review.
         #[arg(long)]
         ops_waiting: bool,
@@ -209,13 +212,21 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ItemCmd, out: &mut dyn Write) -> Result<(), Fail
             project,
             assignee,
             filter: query,
+            view,
             ops_waiting,
             json,
         } => {
-            let query = match query {
-                Some(q) => crate::domain::filter::Query::parse(q)?,
-                None => crate::domain::filter::Query::default(),
-            };
+            let saved = view
+                .as_deref()
+                .map(super::view::named)
+                .transpose()?
+                .map(|v| v.filter);
+            let text = [saved.as_deref(), query.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let query = crate::domain::filter::Query::parse(&text)?;
             let (labels, epics) = if query.is_empty() {
                 Default::default()
             } else {

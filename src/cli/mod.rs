@@ -20,6 +20,7 @@ mod safe;
 mod sprint;
 mod status;
 mod stream;
+mod view;
 
 pub use safe::SafeWriter;
 
@@ -85,6 +86,9 @@ pub enum Command {
     /// Link records to URLs, and items to items.
     #[command(subcommand)]
     Link(link::LinkCmd),
+    /// Save filters under a name (F1..F4 on the Backlog, :view NAME, item list --view).
+    #[command(subcommand)]
+    View(view::ViewCmd),
     /// Plan, start and complete the delivery team's sprints.
     #[command(subcommand)]
     Sprint(sprint::SprintCmd),
@@ -225,6 +229,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Comment(c) => comment::run(&ctx, c, out),
         Command::Label(c) => label::run(&ctx, c, out),
         Command::Link(c) => link::run(&ctx, c, out),
+        Command::View(c) => view::run(c, out),
         Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Release(c) => release::run(&ctx, c, out),

@@ -364,3 +364,70 @@ fn cond_text(c: &Cond) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A filter saved under a name, for `F1`..`F4` and `:view NAME` on the board and
+/// `item list --view NAME`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct View {
+    pub name: String,
+    pub filter: String,
+}
+
+impl View {
+    /// A view whose name is a word and whose filter reads.
+    pub fn new(name: &str, filter: &str) -> Result<View, DomainError> {
+        let ok = !name.is_empty()
+            && name.chars().count() <= 32
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        if !ok {
+            return Err(DomainError::invalid(format!(
+                "'{}' is not a view's name: use one word of up to 32 letters, digits, '-', '_' or '.'",
+                super::text::safe_line(name)
+            )));
+        }
+        let q = Query::parse(filter)?;
+        if q.is_empty() {
+            return Err(DomainError::invalid(
+                "a view needs a filter: e.g. \"label:payments -is:blocked\"",
+            ));
+        }
+        Ok(View {
+            name: name.to_string(),
+            filter: q.to_string(),
+        })
+    }
+}
+
+/// The views file's text as read: its views, or its mistake.
+pub fn views_from(text: &str) -> Result<Vec<View>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        #[serde(default)]
+        view: Vec<View>,
+    }
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out: Vec<View> = Vec::new();
+    for v in file.view {
+        let v = View::new(&v.name, &v.filter).map_err(|e| e.to_string())?;
+        if out.iter().any(|o| o.name == v.name) {
+            return Err(format!("the view '{}' is there twice", v.name));
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The views file's text for `views`.
+pub fn views_text(views: &[View]) -> String {
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        view: &'a [View],
+    }
+    let body = toml::to_string(&File { view: views }).unwrap_or_default();
+    format!(
+        "# firebreak's saved views: F1..F4 on the Backlog, :view NAME, item list --view NAME\n{body}"
+    )
+}

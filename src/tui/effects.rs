@@ -144,6 +144,27 @@ pub(crate) fn carry_out_as(
         Effect::Assign { id, to, version } => store
             .assign_item(id, &to, me, now, Some(version))
             .map(|item| vec![Msg::Saved(Box::new(item), format!("{id} is {to}'s now."))]),
+        Effect::SaveView(view) => {
+            let name = view.name.clone();
+            return match crate::config::save_view(view) {
+                Ok(all) => {
+                    let at = all.iter().position(|v| v.name == name).unwrap_or(0);
+                    let key = if at < 4 {
+                        format!(": F{} shows it", at + 1)
+                    } else {
+                        String::new()
+                    };
+                    Some(vec![Msg::Views(
+                        all,
+                        format!("Saved the view {name}{key}."),
+                    )])
+                }
+                Err(e) => Some(vec![Msg::Refused {
+                    message: e,
+                    stale: false,
+                }]),
+            };
+        }
         Effect::WebLink {
             subject,
             url,

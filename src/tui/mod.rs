@@ -163,6 +163,13 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
     state.color = opts.color;
     let (keymap, keymap_problem) = crate::config::keymap();
     state.keymap = keymap;
+    let views_problem = match crate::config::views() {
+        Ok(views) => {
+            state.views = views;
+            None
+        }
+        Err(e) => Some(format!("{e}; no saved views are in force")),
+    };
     let os_user = crate::config::os_user();
     let today = Utc::now().date_naive();
     let (me, note) = match resolve_actor(&store, opts.as_person, &os_user, today) {
@@ -172,7 +179,7 @@ pub fn prepare(store: Store, opts: &Options<'_>) -> Result<(AppState, Store), Fa
     };
     let snapshot = first_screen(&store, me)?;
     app::update(&mut state, Msg::Loaded(Box::new(snapshot)));
-    if let Some(problem) = keymap_problem {
+    if let Some(problem) = keymap_problem.or(views_problem) {
         state.flash = Some(app::Flash {
             text: problem,
             error: true,

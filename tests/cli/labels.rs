@@ -118,3 +118,70 @@ fn item_list_filter_speaks_the_boards_fields_and_refuses_what_it_does_not_know()
         .code(2)
         .stderr(predicate::str::contains("use one of"));
 }
+
+#[test]
+fn views_save_a_filter_in_the_users_config_for_item_list_and_the_board() {
+    let b = Board::demo();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("views.toml");
+    let view = |args: &[&str]| {
+        let mut c = b.run(args);
+        c.env("FIREBREAK_VIEWS", &file);
+        c
+    };
+    view(&["view", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No saved views"));
+    view(&["view", "add", "payments", "label:payments -is:blocked"])
+        .assert()
+        .success()
+        .stdout("Saved the view payments (F1 on the Backlog): label:payments -is:blocked\n");
+    view(&["view", "add", "odd", "owner:sam"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no field to filter by"));
+    let list = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["item", "list", "--json", "--view", "payments"];
+        args.extend_from_slice(extra);
+        let out = view(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(list(&[]), ["FB-2", "FB-49", "FB-34"]);
+    assert_eq!(
+        list(&["--filter", "state:triage"]),
+        ["FB-49"],
+        "both filters hold"
+    );
+    view(&["item", "list", "--view", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the views are payments"));
+    // The file is the user's to read and edit; a mistake in it is named with the file.
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("filter = \"label:payments -is:blocked\"")
+    );
+    std::fs::write(&file, "[[view]]\nname = \"x\"\nfilter = \"owner:y\"\n").unwrap();
+    view(&["view", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("views.toml"));
+    std::fs::write(&file, "").unwrap();
+    view(&["view", "remove", "payments"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no view 'payments'"));
+}

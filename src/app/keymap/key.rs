@@ -61,6 +61,12 @@ impl Key {
             "pgdn" => KeyCode::PageDown,
             "space" => KeyCode::Char(' '),
             "backspace" => KeyCode::Backspace,
+            f if f.len() > 1
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().ok()?)
+            }
             one if one.chars().count() == 1 => KeyCode::Char(one.chars().next()?),
             _ => return None,
         };
@@ -94,6 +100,9 @@ pub(super) fn label(s: &str) -> String {
         "end" => "End",
         "space" => "Space",
         "backspace" => "Backspace",
+        f if f.len() > 1 && f.starts_with('f') && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+            return f.to_uppercase();
+        }
         other => other,
     }
     .to_string()

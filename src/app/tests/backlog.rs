@@ -398,3 +398,47 @@ fn z_folds_an_epics_items_into_its_row_and_shows_its_progress() {
     press(&mut s, "z");
     assert!(s.flash.as_ref().unwrap().text.contains("in no epic"));
 }
+
+#[test]
+fn saved_views_come_back_on_f_keys_and_by_name_and_a_filter_is_saved_as_one() {
+    let mut s = board(6);
+    s.views = vec![crate::domain::filter::View::new("ams", "team:ams").unwrap()];
+    code(&mut s, KeyCode::F(1));
+    assert_eq!(s.backlog.filter.text, "team:ams");
+    assert_eq!(s.backlog.visible.len(), 3);
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("View ams: team:ams (3 shown)")
+    );
+    code(&mut s, KeyCode::F(2));
+    assert!(s.flash.as_ref().unwrap().text.contains("No view 2 yet"));
+    // :view NAME, from anywhere.
+    code(&mut s, KeyCode::Esc);
+    press(&mut s, "3:");
+    press(&mut s, "view ams");
+    code(&mut s, KeyCode::Enter);
+    assert_eq!(s.tab, crate::app::Tab::Backlog);
+    assert_eq!(s.backlog.visible.len(), 3);
+    press(&mut s, ":");
+    press(&mut s, "view nope");
+    code(&mut s, KeyCode::Enter);
+    assert!(s.flash.as_ref().unwrap().text.contains("the views are ams"));
+    // V saves the filter in force under a name; a bad name keeps the question.
+    press(&mut s, "V");
+    press(&mut s, "two words");
+    assert!(code(&mut s, KeyCode::Enter).is_empty());
+    assert!(refused(&s).contains("not a view's name"), "{}", refused(&s));
+    code(&mut s, KeyCode::Esc);
+    press(&mut s, "V");
+    press(&mut s, "maint");
+    let fx = code(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        [Effect::SaveView(
+            crate::domain::filter::View::new("maint", "team:ams").unwrap()
+        )]
+    );
+}

@@ -194,3 +194,27 @@ proptest! {
         prop_assert_eq!(Query::parse(&q.to_string()).unwrap(), q);
     }
 }
+
+#[test]
+fn views_are_named_filters_kept_in_a_file_that_reads_back() {
+    let views = vec![
+        View::new("payments", "label:payments  -is:blocked").unwrap(),
+        View::new("mine", "assignee:sam is:open").unwrap(),
+    ];
+    assert_eq!(
+        views[0].filter, "label:payments -is:blocked",
+        "kept as printed"
+    );
+    assert_eq!(views_from(&views_text(&views)).unwrap(), views);
+    assert!(View::new("two words", "x").is_err());
+    assert!(View::new("empty", "  ").is_err());
+    assert!(View::new("bad", "owner:x").is_err());
+    let twice = "[[view]]\nname = \"a\"\nfilter = \"x\"\n[[view]]\nname = \"a\"\nfilter = \"y\"\n";
+    assert!(views_from(twice).unwrap_err().contains("twice"));
+    assert!(
+        views_from("[[view]]\nname = \"a\"\n").is_err(),
+        "a filter is needed"
+    );
+    assert!(views_from("view = 3").is_err());
+    assert_eq!(views_from("").unwrap(), []);
+}

@@ -28,6 +28,8 @@ pub enum Ask {
     Block(ItemId, i64),
     /// Where a defect should have been caught: "[VERSION] ENV KIND" or "[VERSION] none".
     Escape(String),
+    /// The name to save the filter as.
+    SaveView(String),
 }
 
 impl Ask {
@@ -35,6 +37,7 @@ impl Ask {
         match self {
             Ask::SureToCancel(..) | Ask::Cancel(..) | Ask::Block(..) => " Why? ",
             Ask::Escape(_) => " Escaped defect ",
+            Ask::SaveView(_) => " Save the view ",
         }
     }
 }
@@ -64,6 +67,44 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
                 Some(crate::domain::Team::Ams) => None,
             };
             b.refilter(&s.items, false);
+        }
+        Command::View1 | Command::View2 | Command::View3 | Command::View4 => {
+            let n = match cmd {
+                Command::View1 => 0,
+                Command::View2 => 1,
+                Command::View3 => 2,
+                _ => 3,
+            };
+            match s.views.get(n).cloned() {
+                Some(view) => apply_view(s, &view),
+                None => crate::app::say::flash_error(
+                    s,
+                    format!(
+                        "No view {} yet: filter with {}, then {} saves it.",
+                        n + 1,
+                        s.key(crate::app::keymap::Context::Backlog, Command::Filter),
+                        s.key(crate::app::keymap::Context::Backlog, Command::SaveView)
+                    ),
+                ),
+            }
+        }
+        Command::SaveView => {
+            let filter = s.backlog.filter.text.trim().to_string();
+            if filter.is_empty() || s.backlog.filter_error.is_some() {
+                crate::app::say::flash_error(
+                    s,
+                    format!(
+                        "Filter first ({}), then save the filter as a view.",
+                        s.key(crate::app::keymap::Context::Backlog, Command::Filter)
+                    ),
+                );
+            } else {
+                s.overlay = Some(Overlay::prompt(
+                    format!("Save “{filter}” as the view named:"),
+                    "",
+                    Pending::Backlog(Ask::SaveView(filter)),
+                ));
+            }
         }
         Command::Fold => {
             // The selected epic, or the epic of the selected item (the selection goes to it).
@@ -337,8 +378,27 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Eff
         Ask::Cancel(id, v) => (id, v, ItemCommand::Cancel { reason: text }),
         Ask::Block(id, v) => (id, v, ItemCommand::Block { reason: text }),
         Ask::Escape(source) => return crate::app::say::escape(source, &text),
+        Ask::SaveView(filter) => {
+            let view = crate::domain::filter::View::new(text.trim(), &filter)
+                .map_err(|e| e.to_string())?;
+            return Ok(vec![Effect::SaveView(view)]);
+        }
     };
     Ok(vec![Effect::Apply { id, cmd, version }])
+}
+
+/// Shows the Backlog through a saved view: its filter, as if typed.
+pub(crate) fn apply_view(s: &mut AppState, view: &crate::domain::filter::View) {
+    s.tab = crate::app::Tab::Backlog;
+    let b = &mut s.backlog;
+    b.filter = crate::app::input::LineInput::with(&view.filter);
+    b.filtering = false;
+    b.refilter(&s.items, false);
+    let shown = s.backlog.visible.len();
+    crate::app::say::flash(
+        s,
+        format!("View {}: {} ({shown} shown)", view.name, view.filter),
+    );
 }
 
 /// The whole item and its history arrived: the detail pane shows them, or the edit form
