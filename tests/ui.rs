@@ -945,3 +945,40 @@ fn c_comments_on_the_selected_incident_and_the_thread_shows_in_its_pane() {
     f.keys(&[KeyCode::Char('k'), KeyCode::Char('j')]);
     insta::assert_snapshot!("service_comment_thread_120x40", f.screen(120, 40));
 }
+
+#[test]
+fn a_link_shown_whole_is_found_for_the_terminal_to_make_clickable_unless_plain() {
+    let mut f = Fixture::demo();
+    let tom = f.actor("tom");
+    // Short enough to stand whole on one line of the pane.
+    let url = "https://gitlab.example/mr/42";
+    let subject = firebreak::domain::comment::Subject::Item(firebreak::domain::ItemId(2));
+    f.store()
+        .add_link(&subject, url, Some("MR !42"), &tom, now())
+        .unwrap();
+    f.state_mut().color = true;
+    f.keys(&[KeyCode::Enter]);
+    let spans = |f: &mut Fixture| {
+        let terminal = f.terminal(120, 40);
+        firebreak::ui::link_spans(f.state(), terminal.backend().buffer())
+    };
+    // In the pane's links, and in its history line that added it.
+    let found = spans(&mut f);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(_, _, u)| u == url));
+    let (x, y, _) = &found[0];
+    let terminal = f.terminal(120, 40);
+    let row: String = (*x..*x + url.len() as u16)
+        .map(|c| terminal.backend().buffer()[(c, *y)].symbol().to_string())
+        .collect();
+    assert_eq!(row, url, "the URL stands there whole");
+    assert!(
+        !terminal.backend().to_string().contains('\u{1b}'),
+        "the frame itself stays plain text"
+    );
+    f.state_mut().color = false;
+    assert!(spans(&mut f).is_empty(), "without colour, plain text only");
+    f.state_mut().color = true;
+    f.state_mut().ascii = true;
+    assert!(spans(&mut f).is_empty(), "with --ascii, plain text only");
+}

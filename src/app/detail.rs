@@ -29,6 +29,32 @@ impl Detail {
     }
 }
 
+/// The newest link to the outside of the item the pane of the tab on screen shows, when it
+/// is open and has one: what `y` copies there.
+pub(crate) fn newest_link(s: &AppState) -> Option<String> {
+    let d = s.detail.as_ref().filter(|d| d.tab == s.tab)?;
+    crate::domain::link::fold(&d.history)
+        .web
+        .last()
+        .map(|w| w.url.clone())
+}
+
+/// The links to the outside the open pane of the tab on screen shows (what may be clickable).
+pub(crate) fn shown_links(s: &AppState) -> Vec<String> {
+    s.detail
+        .as_ref()
+        .filter(|d| d.tab == s.tab)
+        .map(|d| {
+            crate::domain::link::fold(&d.history)
+                .web
+                .into_iter()
+                .map(|w| w.url)
+                .filter(|u| crate::domain::link::check_url(u).is_ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The threads of the records the item was raised from, when the pane is still on it.
 pub(crate) fn sources_loaded(
     s: &mut AppState,

@@ -82,19 +82,28 @@ impl Shell {
     }
 
     /// Draws a frame, and tells the app where it put what a click selects.
-    pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), Failure>
+    /// Draws a frame; returns where links stand whole on it (column, row, URL), for a real
+    /// terminal to make clickable.
+    pub fn draw<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+    ) -> Result<Vec<(u16, u16, String)>, Failure>
     where
         B::Error: std::fmt::Display,
     {
         let mut hits = Vec::new();
+        let mut links = Vec::new();
         terminal
-            .draw(|f| hits = ui::render(&self.state, f))
+            .draw(|f| {
+                hits = ui::render(&self.state, f);
+                links = ui::link_spans(&self.state, f.buffer_mut());
+            })
             .map_err(|e| Failure {
                 code: 1,
                 message: e.to_string(),
             })?;
         app::update(&mut self.state, Msg::Laid(hits));
-        Ok(())
+        Ok(links)
     }
 
     /// How long to wait for input: briefly while something works in the background.
@@ -253,9 +262,24 @@ impl Shell {
     }
 }
 
+/// Writes each link shown again over itself, wrapped in an OSC 8 hyperlink: the same text, so a
+/// terminal that does not follow OSC 8 shows what it showed. The URLs were checked (http or
+/// https, no control character), so nothing in them can end the sequence early.
+fn clickable<W: std::io::Write>(out: &mut W, links: &[(u16, u16, String)]) {
+    use ratatui::crossterm::{cursor::MoveTo, queue, style::Print};
+    for (x, y, url) in links {
+        let _ = queue!(
+            out,
+            MoveTo(*x, *y),
+            Print(format!("\u{1b}]8;;{url}\u{1b}\\{url}\u{1b}]8;;\u{1b}\\"))
+        );
+    }
+    let _ = out.flush();
+}
+
 /// The terminal's loop: a frame, one input (or the poll interval), a turn, until the board
 /// closes.
-pub fn event_loop<B: Backend>(
+pub fn event_loop<B: Backend + std::io::Write>(
     terminal: &mut Terminal<B>,
     mut shell: Shell,
     next_event: &mut dyn FnMut(Duration) -> std::io::Result<Option<Event>>,
@@ -269,10 +293,29 @@ where
     })?;
     app::update(&mut shell.state, Msg::Resize(size.width, size.height));
     loop {
-        shell.draw(terminal)?;
+        let links = shell.draw(terminal)?;
+        if !links.is_empty() {
+            clickable(terminal.backend_mut(), &links);
+        }
         let input = next_event(shell.wait())?;
         if !shell.turn(input)? {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    #[test]
+    fn a_link_is_written_again_over_itself_wrapped_in_osc_8() {
+        let mut out = Vec::new();
+        let url = "https://gitlab.example/mr/42";
+        super::clickable(&mut out, &[(3, 4, url.to_string())]);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            format!("\u{1b}[5;4H\u{1b}]8;;{url}\u{1b}\\{url}\u{1b}]8;;\u{1b}\\"),
+            "moved to the link's first cell (1-based), then the same text inside the link"
+        );
     }
 }

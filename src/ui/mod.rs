@@ -71,6 +71,41 @@ pub fn render(s: &AppState, frame: &mut Frame<'_>) -> Vec<Hit> {
     hits
 }
 
+/// Where each link to the outside stands whole on one line of the frame (column, row, URL):
+/// what the terminal's loop makes clickable in terminals that follow OSC 8, by writing the
+/// same text again wrapped in the link. None with `--ascii` or without colour, and only for
+/// links the board checked (http or https, no control character).
+pub fn link_spans(s: &AppState, buf: &ratatui::buffer::Buffer) -> Vec<(u16, u16, String)> {
+    if !s.color || s.ascii {
+        return Vec::new();
+    }
+    let urls = crate::app::detail::shown_links(s);
+    let mut out = Vec::new();
+    if urls.is_empty() {
+        return out;
+    }
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        // The row's text, and the column each byte of it stands at.
+        let mut line = String::new();
+        let mut starts = Vec::new();
+        for x in area.left()..area.right() {
+            starts.push((line.len(), x));
+            line.push_str(buf[(x, y)].symbol());
+        }
+        for url in &urls {
+            let mut from = 0;
+            while let Some(at) = line[from..].find(url.as_str()).map(|i| i + from) {
+                from = at + url.len();
+                if let Some((_, x)) = starts.iter().find(|(b, _)| *b == at) {
+                    out.push((*x, y, url.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whatever a widget drew, no cell carries a character a terminal would obey (a control
 /// character, a bidirectional override): one pass over the frame, so that no user text (a title,
 /// a comment, a reason) can reorder or clear the screen, whichever widget drew it.

@@ -23,7 +23,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Global, "r", C::Refresh, "reload the board now", ""),
         (Global, "u", C::Undo, "undo your own last change of this session (a rank move, an edit, block, submit or send back)", ""),
         (Global, ":", C::OpenPalette, "the command palette: find any action here by name, and run it", ""),
-        (Global, "y", C::Copy, "copy the selected id, URL or log line to the clipboard (OSC 52, works over SSH)", ""),
+        (Global, "y", C::Copy, "copy the selected id, URL or log line to the clipboard (OSC 52, works over SSH); with an item's detail open, its newest link", ""),
         (Log, "y", C::Copy, "copy the top line shown", ""),
         (Global, "P", C::SwitchPerson, "act as another person (trust boards)", ""),
         (Global, "M", C::Messages, "every message of this session, whole, newest last", ""),

@@ -438,7 +438,7 @@ pub(crate) fn copy(s: &AppState) -> Option<String> {
             .get(s.kanban.review_row)
             .map(|(r, _)| r.item.to_string());
     }
-    selected(s).map(|i| i.id.to_string())
+    crate::app::detail::newest_link(s).or_else(|| selected(s).map(|i| i.id.to_string()))
 }
 
 /// A click on a card (or a story of the review queue) selects it.

@@ -442,3 +442,29 @@ fn saved_views_come_back_on_f_keys_and_by_name_and_a_filter_is_saved_as_one() {
         )]
     );
 }
+
+#[test]
+fn y_copies_the_newest_link_of_the_item_whose_detail_is_open() {
+    let mut s = board(2);
+    assert_eq!(press(&mut s, "y"), [Effect::Copy("FB-1".into())]);
+    code(&mut s, KeyCode::Enter);
+    let whole = s.items[0].item();
+    let link = |url: &str| {
+        crate::domain::Event::new(now(), "tom", "item", "FB-1", crate::domain::link::LINK)
+            .details(serde_json::json!({ "url": url, "title": null }))
+    };
+    update(
+        &mut s,
+        Msg::Detail(
+            Box::new(whole),
+            vec![
+                link("https://gitlab.example/mr/41"),
+                link("https://gitlab.example/mr/42"),
+            ],
+        ),
+    );
+    assert_eq!(
+        press(&mut s, "y"),
+        [Effect::Copy("https://gitlab.example/mr/42".into())]
+    );
+}

@@ -417,9 +417,9 @@ pub(crate) fn detail_loaded(s: &mut AppState, item: Item, history: Vec<Event>) {
     crate::app::detail::loaded(s, item, history);
 }
 
-/// What `y` copies: the selected item's id.
+/// What `y` copies: the newest link of the item whose detail is open, else the selected id.
 pub(crate) fn copy(s: &AppState) -> Option<String> {
-    s.selected().map(|i| i.id.to_string())
+    crate::app::detail::newest_link(s).or_else(|| s.selected().map(|i| i.id.to_string()))
 }
 
 /// A click on a row selects it, as the arrows would (the detail pane follows).
