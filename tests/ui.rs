@@ -982,3 +982,63 @@ fn a_link_shown_whole_is_found_for_the_terminal_to_make_clickable_unless_plain()
     f.state_mut().ascii = true;
     assert!(spans(&mut f).is_empty(), "with --ascii, plain text only");
 }
+
+#[test]
+fn the_detail_pane_with_comments_links_and_what_was_said_where_it_came_from() {
+    use firebreak::domain::ItemId;
+    use firebreak::domain::comment::Subject;
+    let mut f = Fixture::demo();
+    let (sam, priya, rita) = (f.actor("sam"), f.actor("priya"), f.actor("rita"));
+    let store = f.store();
+    store
+        .comment(
+            &Subject::Incident("INC-2".into()),
+            "Second email quotes the old price.\nSeen by three residents.",
+            &sam,
+            now(),
+        )
+        .unwrap();
+    store
+        .comment(
+            &Subject::Item(ItemId(72)),
+            "Ranked first: it is costing us calls.",
+            &priya,
+            now(),
+        )
+        .unwrap();
+    store
+        .add_link(
+            &Subject::Item(ItemId(72)),
+            "https://mail.example/t/9",
+            Some("Thread"),
+            &priya,
+            now(),
+        )
+        .unwrap();
+    store
+        .relate(
+            ItemId(72),
+            firebreak::domain::link::Relation::Relates,
+            ItemId(19),
+            true,
+            &priya,
+            now(),
+        )
+        .unwrap();
+    store
+        .comment(
+            &Subject::Release("1.1.1".into()),
+            "Grace's checks are in the wiki.",
+            &rita,
+            now(),
+        )
+        .unwrap();
+    f.reload();
+    f.typed("/FB-72");
+    f.keys(&[KeyCode::Enter, KeyCode::Enter]);
+    insta::assert_snapshot!("detail_talk_80x24", f.screen(80, 24));
+    insta::assert_snapshot!("detail_talk_120x40", f.screen(120, 40));
+    // The Pipeline at 80x24 has no room for a release's history: its newest comment shows.
+    f.keys(&[KeyCode::Esc, KeyCode::Esc, KeyCode::Char('4')]);
+    insta::assert_snapshot!("pipeline_comment_80x24", f.screen(80, 24));
+}

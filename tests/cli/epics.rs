@@ -78,3 +78,60 @@ fn an_epic_groups_stories_is_found_by_the_filter_and_keeps_its_members() {
         .collect();
     assert_eq!(epics, [serde_json::json!("FB-73"), serde_json::Value::Null]);
 }
+
+#[test]
+fn an_export_carries_links_epics_labels_and_comments_into_a_new_board() {
+    let b = Board::demo();
+    b.run(&[
+        "item",
+        "add",
+        "Online renewals",
+        "--kind",
+        "epic",
+        "--team",
+        "appdev",
+        "--project",
+        "permits-online",
+    ])
+    .assert()
+    .success();
+    b.run(&["--as", "tom", "item", "edit", "FB-1", "--epic", "FB-73"])
+        .assert()
+        .success();
+    b.run(&["--as", "tom", "link", "add", "FB-1", "blocks", "FB-4"])
+        .assert()
+        .success();
+    b.run(&[
+        "--as",
+        "tom",
+        "link",
+        "add",
+        "FB-1",
+        "https://gitlab.example/mr/42",
+    ])
+    .assert()
+    .success();
+    let copy = b.copied();
+    copy.run(&["item", "list", "--filter", "epic:FB-73"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("FB-1 "));
+    copy.run(&["link", "list", "FB-4"])
+        .assert()
+        .success()
+        .stdout("is blocked by FB-1\n");
+    copy.run(&["link", "list", "FB-1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("https://gitlab.example/mr/42"));
+    // The demo's labels and comments came along too, and the copy's audit trail is whole.
+    copy.run(&["label", "list", "FB-2"])
+        .assert()
+        .stdout("payments\n");
+    copy.run(&["comment", "list", "INC-3"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "payment pool runs out of connections",
+        ));
+    copy.run(&["audit", "--verify"]).assert().success();
+}

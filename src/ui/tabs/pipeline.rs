@@ -275,6 +275,20 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
     lines.extend(slots(s, &r.project, pipeline, t));
     lines.extend(votes(v, t));
     lines.extend(production_said(s, v, t));
+    // Where the pane has no room for the history (and its thread), the newest comment.
+    if inner.height < 28 && s.history_of.as_deref() == Some(r.version.as_str()) {
+        let thread = crate::domain::comment::thread(&s.history);
+        if let Some(c) = thread.last() {
+            let first = c.text.lines().next().unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("Comments ({}), newest by {}: ", thread.len(), c.author),
+                    t.dim(),
+                ),
+                Span::raw(crate::domain::text::safe_line(first).into_owned()),
+            ]));
+        }
+    }
     let lines = fit(lines, inner.width);
     let used = lines.len() as u16 + 1;
     frame.render_widget(Paragraph::new(lines), inner);
