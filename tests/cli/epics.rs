@@ -1,8 +1,7 @@
 use super::*;
 
-#[test]
-fn an_epic_groups_stories_is_found_by_the_filter_and_keeps_its_members() {
-    let b = Board::demo();
+/// The demo with the epic FB-73, "Online renewals", of the delivery project.
+fn epic(b: &Board) {
     b.run(&[
         "item",
         "add",
@@ -17,6 +16,12 @@ fn an_epic_groups_stories_is_found_by_the_filter_and_keeps_its_members() {
     .assert()
     .success()
     .stdout("FB-73\n");
+}
+
+#[test]
+fn an_epic_groups_stories_is_found_by_the_filter_and_keeps_its_members() {
+    let b = Board::demo();
+    epic(&b);
     for id in ["FB-1", "FB-7"] {
         b.run(&["--as", "tom", "item", "edit", id, "--epic", "FB-73"])
             .assert()
@@ -82,19 +87,7 @@ fn an_epic_groups_stories_is_found_by_the_filter_and_keeps_its_members() {
 #[test]
 fn an_export_carries_links_epics_labels_and_comments_into_a_new_board() {
     let b = Board::demo();
-    b.run(&[
-        "item",
-        "add",
-        "Online renewals",
-        "--kind",
-        "epic",
-        "--team",
-        "appdev",
-        "--project",
-        "permits-online",
-    ])
-    .assert()
-    .success();
+    epic(&b);
     b.run(&["--as", "tom", "item", "edit", "FB-1", "--epic", "FB-73"])
         .assert()
         .success();
