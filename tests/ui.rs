@@ -1042,3 +1042,30 @@ fn the_detail_pane_with_comments_links_and_what_was_said_where_it_came_from() {
     f.keys(&[KeyCode::Esc, KeyCode::Esc, KeyCode::Char('4')]);
     insta::assert_snapshot!("pipeline_comment_80x24", f.screen(80, 24));
 }
+
+#[test]
+fn an_incidents_links_show_in_its_pane_on_the_service_tab() {
+    let mut f = Fixture::demo();
+    let sam = f.actor("sam");
+    let inc = firebreak::domain::comment::Subject::Incident("INC-3".into());
+    f.store()
+        .add_link(
+            &inc,
+            "https://grafana.example/d/pay",
+            Some("Dashboard"),
+            &sam,
+            now(),
+        )
+        .unwrap();
+    f.reload();
+    f.keys(&[KeyCode::Char('6'), KeyCode::Char('j')]);
+    f.reload();
+    f.keys(&[KeyCode::Char('k'), KeyCode::Char('j')]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = f.screen(w, h);
+        assert!(
+            screen.contains("Link Dashboard  https://grafana.example/d/pay"),
+            "{w}x{h}:\n{screen}"
+        );
+    }
+}

@@ -251,12 +251,32 @@ pub(crate) fn thread_then_history(
     heading: Option<&str>,
     indent: &str,
 ) -> Vec<Line<'static>> {
-    let mut lines = if s.history.iter().any(is_comment) {
+    // Its links to the outside first, a line each (a third of the room, one at the least).
+    let mut lines: Vec<Line<'static>> = crate::domain::link::fold(&s.history)
+        .web
+        .iter()
+        .rev()
+        .take((room / 3).max(usize::from(room >= 2)))
+        .map(|w| {
+            let title = w
+                .title
+                .as_deref()
+                .map_or(String::new(), |t| format!("{t}  "));
+            Line::from(vec![
+                Span::styled(format!("{indent}Link "), t.dim()),
+                Span::raw(title),
+                Span::styled(w.url.clone(), t.key()),
+            ])
+        })
+        .collect();
+    let room = room.saturating_sub(lines.len());
+    let comments = if s.history.iter().any(is_comment) {
         comment_lines(s, t, &s.history, room / 2)
     } else {
         Vec::new()
     };
-    let mut room = room.saturating_sub(lines.len());
+    let mut room = room.saturating_sub(comments.len());
+    lines.extend(comments);
     if let Some(h) = heading {
         if room < 2 {
             return lines;
