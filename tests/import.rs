@@ -96,6 +96,21 @@ fn a_wrong_record_in_any_table_is_refused_where_it_is() {
         ),
         (record("links", "kind", json!("banana")), "links record"),
         (
+            record("labels", "label", json!("Two Words")),
+            "labels record",
+        ),
+        (
+            record("releases", "policy", json!("{not json")),
+            "releases record",
+        ),
+        (
+            with(
+                &["records", "epic_members"],
+                json!([{ "item": 1, "epic": 2 }]),
+            ),
+            "an item that is not an epic",
+        ),
+        (
             record("ops_reviews", "concerns", json!("banana")),
             "ops_reviews record",
         ),

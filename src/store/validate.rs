@@ -38,6 +38,8 @@ enum Rule {
     Ids,
     /// JSON.
     Json,
+    /// A label as `label add` keeps it.
+    Label,
 }
 
 macro_rules! words {
@@ -173,7 +175,13 @@ fn rules() -> Vec<TableRules> {
                 ("restarted", Flag),
                 ("created", Moment),
                 ("updated", Moment),
+                ("policy", Json),
             ],
+        ),
+        (
+            "labels",
+            "entity_id || ' ' || label",
+            vec![("label", Label)],
         ),
         (
             "steps",
@@ -360,6 +368,12 @@ fn broken(rule: Rule, value: ValueRef<'_>) -> Option<String> {
                 .is_some();
             (!ok).then(|| format!("{}: a JSON list of item ids such as [\"FB-1\"]", shown()))
         }
+        Rule::Label => {
+            let ok = text
+                .as_deref()
+                .is_some_and(|t| crate::domain::label::check(t).is_ok_and(|w| w == t));
+            (!ok).then(|| format!("{}: a label (one lower-case word)", shown()))
+        }
         Rule::Json => {
             let ok = text
                 .as_deref()
@@ -482,6 +496,26 @@ fn invariants(conn: &Connection) -> Result<(), StoreError> {
     }
     if let Some(h) = first("SELECT release FROM hypercare WHERE ends < substr(started, 1, 10)")? {
         return Err(refuse("hypercare", &h, "ends", "before it started"));
+    }
+    if let Some(m) = first(
+        "SELECT 'FB-' || m.item FROM epic_members m JOIN items e ON e.id = m.epic WHERE e.kind != 'epic'",
+    )? {
+        return Err(refuse(
+            "epic_members",
+            &m,
+            "epic",
+            "an item that is not an epic",
+        ));
+    }
+    if let Some(m) = first(
+        "SELECT 'FB-' || m.item FROM epic_members m JOIN items i ON i.id = m.item WHERE i.kind = 'epic'",
+    )? {
+        return Err(refuse(
+            "epic_members",
+            &m,
+            "item",
+            "an epic: an epic holds no epic",
+        ));
     }
     // What a record names is in the export too (checked here, before the commit would).
     let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
