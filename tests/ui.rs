@@ -1038,6 +1038,18 @@ fn the_detail_pane_with_comments_links_and_what_was_said_where_it_came_from() {
     f.keys(&[KeyCode::Enter, KeyCode::Enter]);
     insta::assert_snapshot!("detail_talk_80x24", f.screen(80, 24));
     insta::assert_snapshot!("detail_talk_120x40", f.screen(120, 40));
+    // At 80x24 what was said on INC-2 is below the fold: Ctrl-E scrolls the pane to it.
+    f.screen(80, 24);
+    let ctrl_e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    for _ in 0..12 {
+        app::update(f.state_mut(), Msg::Key(ctrl_e));
+    }
+    let screen = f.screen(80, 24);
+    assert!(
+        screen.contains("On INC-2, which it was raised from"),
+        "{screen}"
+    );
+    assert!(screen.contains("Seen by three residents."), "{screen}");
     // The Pipeline at 80x24 has no room for a release's history: its newest comment shows.
     f.keys(&[KeyCode::Esc, KeyCode::Esc, KeyCode::Char('4')]);
     insta::assert_snapshot!("pipeline_comment_80x24", f.screen(80, 24));

@@ -15,6 +15,8 @@ pub struct Detail {
     /// The incidents and problems it was raised from, with their comment threads: what the
     /// people on the service said about it.
     pub sources: Vec<(String, Vec<crate::domain::comment::Comment>)>,
+    /// How many lines the pane is scrolled down.
+    pub scroll: u16,
 }
 
 impl Detail {
@@ -25,7 +27,20 @@ impl Detail {
             item: None,
             history: vec![],
             sources: vec![],
+            scroll: 0,
         }
+    }
+}
+
+/// Scrolls the open pane of the tab on screen by `by` lines (down when positive); whether a
+/// pane was open to scroll.
+pub(crate) fn scroll(s: &mut AppState, by: i32) -> bool {
+    match s.detail.as_mut().filter(|d| d.tab == s.tab) {
+        Some(d) => {
+            d.scroll = (i32::from(d.scroll) + by).clamp(0, i32::from(u16::MAX)) as u16;
+            true
+        }
+        None => false,
     }
 }
 

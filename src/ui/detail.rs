@@ -130,10 +130,13 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
             )));
         }
     }
+    let last = lines.len().saturating_sub(1) as u16;
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            // Scrolled (Ctrl-E, Ctrl-Y), never past its last line.
+            .scroll((d.scroll.min(last), 0)),
         area,
     );
 }

@@ -51,7 +51,8 @@ vocabulary!(
         ShowProblems = "show-problems", ShowIncidents = "show-incidents",
         NewProblem = "new-problem", CloseProblem = "close-problem",
         Messages = "messages", Abandon = "abandon", Reprioritise = "priority", Cut = "cut", Comment = "comment", AssignItem = "assign-item", Label = "label", Link = "link", Fold = "fold", View1 = "view-1", View2 = "view-2", View3 = "view-3",
-        View4 = "view-4", SaveView = "save-view",
+        View4 = "view-4", SaveView = "save-view", DetailDown = "detail-down",
+        DetailUp = "detail-up",
     }
 );
 

@@ -468,3 +468,23 @@ fn y_copies_the_newest_link_of_the_item_whose_detail_is_open() {
         [Effect::Copy("https://gitlab.example/mr/42".into())]
     );
 }
+
+#[test]
+fn ctrl_e_and_ctrl_y_scroll_the_open_detail_and_say_so_when_none_is() {
+    let mut s = board(2);
+    let ctrl = |c: char| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    update(&mut s, ctrl('e'));
+    assert!(s.flash.as_ref().unwrap().text.contains("No detail is open"));
+    code(&mut s, KeyCode::Enter);
+    update(&mut s, ctrl('e'));
+    update(&mut s, ctrl('e'));
+    update(&mut s, ctrl('y'));
+    assert_eq!(s.detail.as_ref().unwrap().scroll, 1);
+    update(&mut s, ctrl('y'));
+    update(&mut s, ctrl('y'));
+    assert_eq!(s.detail.as_ref().unwrap().scroll, 0, "never above the top");
+    // Another item's pane opens at its top.
+    update(&mut s, ctrl('e'));
+    press(&mut s, "j");
+    assert_eq!(s.detail.as_ref().unwrap().scroll, 0);
+}

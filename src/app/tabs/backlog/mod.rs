@@ -152,6 +152,12 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
             };
             flash(s, format!("{what} done, released and cancelled items."));
         }
+        Command::DetailDown | Command::DetailUp => {
+            let by = if cmd == Command::DetailDown { 1 } else { -1 };
+            if !crate::app::detail::scroll(s, by) {
+                crate::app::say::flash_error(s, "No detail is open to scroll: Enter opens it.");
+            }
+        }
         Command::Open => {
             let id = s.selected().map(|i| i.id);
             return Some(crate::app::detail::toggle(s, id));
