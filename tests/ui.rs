@@ -1081,3 +1081,44 @@ fn an_incidents_links_show_in_its_pane_on_the_service_tab() {
         );
     }
 }
+
+#[test]
+fn an_ended_version_says_on_the_pipeline_how_it_ended() {
+    use firebreak::domain::release::Outcome;
+    let mut f = Fixture::demo();
+    let (omar, rita) = (f.actor("omar"), f.actor("rita"));
+    let automation = firebreak::domain::Actor::automation();
+    let store = f.store();
+    store.answer("1.1.1", true, "", &omar, now(), None).unwrap();
+    store.restart("1.1.1", &rita, now(), None).unwrap();
+    for step in ["deploy", "smoke"] {
+        store
+            .report(
+                "1.1.1",
+                "production",
+                step,
+                Outcome::Pass,
+                1.0,
+                "",
+                None,
+                now(),
+                &automation,
+            )
+            .unwrap();
+    }
+    f.reload();
+    f.keys(&[KeyCode::Char('4')]);
+    // To 1.1.0, which 1.1.1 superseded when it passed production/smoke.
+    for _ in 0..4 {
+        if f.screen(120, 40).lines().any(|l| l.contains("▶ 1.1.0")) {
+            break;
+        }
+        f.keys(&[KeyCode::Char('j')]);
+    }
+    let screen = f.screen(120, 40);
+    assert!(screen.contains("↷ superseded"), "{screen}");
+    assert!(
+        screen.contains("Superseded on 2026-03-02 09:30: 1.1.1 passed production/smoke"),
+        "{screen}"
+    );
+}

@@ -197,6 +197,14 @@ fn draw_release(s: &AppState, v: &ReleaseView, t: &Theme, frame: &mut Frame<'_>,
         lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
+    // How an ended version ended, from its events: which version superseded it, or who
+    // abandoned it and why.
+    if matches!(r.state, ReleaseState::Superseded | ReleaseState::Abandoned)
+        && s.history_of.as_deref() == Some(r.version.as_str())
+        && let Some(ended) = crate::domain::release::ending(&s.history)
+    {
+        lines.push(Line::from(Span::styled(ended, t.dim())));
+    }
     if let (ReleaseState::Halted, Some(failed)) = (
         r.state,
         v.steps.iter().find(|x| x.outcome == Some(Outcome::Fail)),
