@@ -91,5 +91,33 @@ fn status(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, runner, status);
+/// A JUnit report of 10,000 cases (one in a hundred failing) read and summed up, as
+/// `release report --junit` does before it records the step. Target: under a second.
+fn junit(c: &mut Criterion) {
+    let mut xml = String::from("<testsuites><testsuite name=\"permits\">");
+    for n in 0..10_000 {
+        if n % 100 == 0 {
+            xml.push_str(&format!(
+                "<testcase classname=\"permits.Renewal\" name=\"case {n}\" time=\"0.01\"><failure message=\"expected 200, got 502\">trace of case {n}</failure></testcase>"
+            ));
+        } else {
+            xml.push_str(&format!(
+                "<testcase classname=\"permits.Renewal\" name=\"case {n}\" time=\"0.01\"/>"
+            ));
+        }
+    }
+    xml.push_str("</testsuite></testsuites>");
+    let mut g = c.benchmark_group("junit");
+    g.sample_size(20);
+    g.bench_function("read_10000_cases", |b| {
+        b.iter(|| {
+            let cases =
+                firebreak::domain::junit::parse(std::hint::black_box(&xml), "r.xml").unwrap();
+            firebreak::domain::junit::summary(&cases)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, runner, status, junit);
 criterion_main!(benches);

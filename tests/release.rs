@@ -1198,3 +1198,134 @@ fn a_board_from_before_releases_kept_their_policy_gives_each_its_projects_on_upg
             .ends_with("ok.toml")
     );
 }
+
+#[test]
+fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect() {
+    let b = Board::with("external.toml");
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .success();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit");
+    let file = |name: &str| fixtures.join(name).to_str().unwrap().to_string();
+    // Malformed XML: refused with its file and line, nothing recorded.
+    let broken = b.dir.path().join("broken.xml");
+    std::fs::write(
+        &broken,
+        "<testsuites>\n<testsuite name=\"a\">\n<testcase name=\"x\">\n</testsuite>\n",
+    )
+    .unwrap();
+    let before = b.events("step");
+    b.as_(
+        "ci",
+        &[
+            "release",
+            "report",
+            "1.0.0",
+            "--env",
+            "preprod",
+            "--step",
+            "deploy",
+            "--junit",
+            &file("jenkins.xml"),
+            broken.to_str().unwrap(),
+        ],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains(
+        "broken.xml is not JUnit XML that reads: line 4",
+    ));
+    assert_eq!(b.events("step"), before, "nothing recorded");
+    // --junit and --result are one or the other.
+    b.as_(
+        "ci",
+        &[
+            "release",
+            "report",
+            "1.0.0",
+            "--env",
+            "preprod",
+            "--step",
+            "deploy",
+            "--result",
+            "pass",
+            "--junit",
+            &file("jenkins.xml"),
+        ],
+    )
+    .assert()
+    .code(2);
+    // All cases pass: the step passes.
+    b.as_(
+        "ci",
+        &[
+            "release",
+            "report",
+            "1.0.0",
+            "--env",
+            "preprod",
+            "--step",
+            "deploy",
+            "--junit",
+            &file("jenkins.xml"),
+            &file("gitlab-rspec.xml"),
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("preprod/deploy pass"));
+    // One case failed: the step fails, and the defect names the case and its message.
+    b.as_(
+        "ci",
+        &[
+            "release",
+            "report",
+            "1.0.0",
+            "--env",
+            "preprod",
+            "--step",
+            "load",
+            "--junit",
+            &file("pytest.xml"),
+        ],
+    )
+    .assert()
+    .success()
+    .stdout(
+        predicate::str::contains("preprod/load fail")
+            .and(predicate::str::contains("FB-4 is on the backlog")),
+    );
+    let defect = b.json(&["item", "show", "FB-4", "--json"]);
+    let description = defect["item"]["description"].as_str().unwrap();
+    assert!(
+        description.contains(
+            "FAILED tests.test_renew::test_renew_expired_permit: AssertionError: assert 502 == 200"
+        ),
+        "{description}"
+    );
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    let load = show["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "load")
+        .unwrap()
+        .clone();
+    assert!(
+        load["log"]
+            .as_str()
+            .unwrap()
+            .starts_with("JUnit: 4 cases, 2 passed, 1 failed"),
+        "{load}"
+    );
+    assert!(
+        (load["seconds"].as_f64().unwrap() - 0.41).abs() < 1e-6,
+        "{load}"
+    );
+}

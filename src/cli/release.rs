@@ -33,13 +33,18 @@ pub enum ReleaseCmd {
         env: String,
         #[arg(long)]
         step: String,
-        #[arg(long)]
-        result: String,
+        /// pass or fail; with --junit, what the reports say.
+        #[arg(long, required_unless_present = "junit")]
+        result: Option<String>,
         /// A file holding the step's log.
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
         #[arg(long)]
         url: Option<String>,
+        /// JUnit XML reports (as CI systems write them): the step fails when a case failed or
+        /// errored, and its log and pipeline defect name those cases.
+        #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "result")]
+        junit: Vec<PathBuf>,
     },
     /// Accept a release at the firebreak, for your party.
     Accept {
@@ -189,20 +194,39 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             result,
             log,
             url,
+            junit,
         } => {
-            let outcome = parse::<Outcome>(result)?;
-            let log = match log {
+            let mut log = match log {
                 Some(f) => std::fs::read_to_string(f)
                     .map_err(|e| Failure::usage(format!("cannot read {}: {e}", f.display())))?,
                 None => String::new(),
             };
+            // Every report reads before anything is recorded.
+            let mut cases = Vec::new();
+            for f in junit {
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", f.display())))?;
+                cases.extend(crate::domain::junit::parse(
+                    &text,
+                    &f.display().to_string(),
+                )?);
+            }
+            let outcome = match result {
+                Some(r) => parse::<Outcome>(r)?,
+                None => {
+                    let (passed, summary) = crate::domain::junit::summary(&cases);
+                    log = format!("{summary}{log}");
+                    if passed { Outcome::Pass } else { Outcome::Fail }
+                }
+            };
             let reporter = ctx.actor(&store)?;
+            let seconds: f64 = cases.iter().map(|c| c.seconds).sum();
             let done = store.report(
                 version,
                 env,
                 step,
                 outcome,
-                0.0,
+                seconds,
                 &log,
                 url.as_deref(),
                 ctx.now,

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod incident;
 pub mod insights;
 pub mod item;
+pub mod junit;
 pub mod kanban;
 pub mod label;
 pub mod link;
