@@ -1213,6 +1213,14 @@ fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect(
         .success();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit");
     let file = |name: &str| fixtures.join(name).to_str().unwrap().to_string();
+    // What the CI sends for a step of 1.0.0 in preprod, then its own words.
+    let report = |step: &str, rest: &[&str]| {
+        let mut args = vec![
+            "release", "report", "1.0.0", "--env", "preprod", "--step", step,
+        ];
+        args.extend_from_slice(rest);
+        b.as_("ci", &args)
+    };
     // Malformed XML: refused with its file and line, nothing recorded.
     let broken = b.dir.path().join("broken.xml");
     std::fs::write(
@@ -1221,20 +1229,9 @@ fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect(
     )
     .unwrap();
     let before = b.events("step");
-    b.as_(
-        "ci",
-        &[
-            "release",
-            "report",
-            "1.0.0",
-            "--env",
-            "preprod",
-            "--step",
-            "deploy",
-            "--junit",
-            &file("jenkins.xml"),
-            broken.to_str().unwrap(),
-        ],
+    report(
+        "deploy",
+        &["--junit", &file("jenkins.xml"), broken.to_str().unwrap()],
     )
     .assert()
     .code(2)
@@ -1243,64 +1240,28 @@ fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect(
     ));
     assert_eq!(b.events("step"), before, "nothing recorded");
     // --junit and --result are one or the other.
-    b.as_(
-        "ci",
-        &[
-            "release",
-            "report",
-            "1.0.0",
-            "--env",
-            "preprod",
-            "--step",
-            "deploy",
-            "--result",
-            "pass",
-            "--junit",
-            &file("jenkins.xml"),
-        ],
+    report(
+        "deploy",
+        &["--result", "pass", "--junit", &file("jenkins.xml")],
     )
     .assert()
     .code(2);
     // All cases pass: the step passes.
-    b.as_(
-        "ci",
-        &[
-            "release",
-            "report",
-            "1.0.0",
-            "--env",
-            "preprod",
-            "--step",
-            "deploy",
-            "--junit",
-            &file("jenkins.xml"),
-            &file("gitlab-rspec.xml"),
-        ],
+    report(
+        "deploy",
+        &["--junit", &file("jenkins.xml"), &file("gitlab-rspec.xml")],
     )
     .assert()
     .success()
     .stdout(predicate::str::contains("preprod/deploy pass"));
     // One case failed: the step fails, and the defect names the case and its message.
-    b.as_(
-        "ci",
-        &[
-            "release",
-            "report",
-            "1.0.0",
-            "--env",
-            "preprod",
-            "--step",
-            "load",
-            "--junit",
-            &file("pytest.xml"),
-        ],
-    )
-    .assert()
-    .success()
-    .stdout(
-        predicate::str::contains("preprod/load fail")
-            .and(predicate::str::contains("FB-4 is on the backlog")),
-    );
+    report("load", &["--junit", &file("pytest.xml")])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("preprod/load fail")
+                .and(predicate::str::contains("FB-4 is on the backlog")),
+        );
     let defect = b.json(&["item", "show", "FB-4", "--json"]);
     let description = defect["item"]["description"].as_str().unwrap();
     assert!(
