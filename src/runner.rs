@@ -311,8 +311,14 @@ fn run_steps(
             .steps()
             .into_iter()
             .find(|s| s.name == step_name)
-            .map(|s| (s.command.map(str::to_string), s.timeout));
-        let (Some(command), timeout) = step.unwrap_or((None, 0)) else {
+            .map(|s| {
+                (
+                    s.command.map(str::to_string),
+                    s.timeout,
+                    s.junit.map(str::to_string),
+                )
+            });
+        let (Some(command), timeout, junit) = step.unwrap_or((None, 0, None)) else {
             return Ok(End::Waits {
                 env: env_name,
                 step: step_name,
@@ -328,7 +334,10 @@ fn run_steps(
         say(&format!("{env_name}/{step_name} …"));
         let mut env_vars = vars(&view.release, &env, slot.as_deref());
         env_vars.push(("FIREBREAK_RUN", token.to_string()));
-        let ran = run_command(&command, &dir, &env_vars, Duration::from_secs(timeout));
+        let mut ran = run_command(&command, &dir, &env_vars, Duration::from_secs(timeout));
+        if let Some(pattern) = &junit {
+            ran = with_junit(ran, &dir, pattern);
+        }
         let url = slot.as_deref().and_then(|s| env.shadow_url_of(s));
         let done = store.report(
             version,
@@ -357,6 +366,90 @@ fn run_steps(
                 defect: done.defect,
             });
         }
+    }
+}
+
+/// The files of `dir` that `pattern` names (`reports/*.xml`: `*` stands for any run of
+/// characters in the file's name), in order.
+fn junit_files(dir: &std::path::Path, pattern: &str) -> Vec<std::path::PathBuf> {
+    let path = dir.join(pattern);
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    let name = name.to_string_lossy().to_string();
+    let parts: Vec<&str> = name.split('*').collect();
+    let matches = |file: &str| {
+        let (first, last) = (parts[0], parts[parts.len() - 1]);
+        if parts.len() == 1 {
+            return file == first;
+        }
+        if !file.starts_with(first)
+            || !file.ends_with(last)
+            || file.len() < first.len() + last.len()
+        {
+            return false;
+        }
+        let mut at = first.len();
+        let end = file.len() - last.len();
+        for part in &parts[1..parts.len() - 1] {
+            match file[at..end].find(part) {
+                Some(i) => at += i + part.len(),
+                None => return false,
+            }
+        }
+        true
+    };
+    let mut out: Vec<std::path::PathBuf> = std::fs::read_dir(parent)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .filter(|p| p.file_name().is_some_and(|n| matches(&n.to_string_lossy())))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// A step that writes JUnit reports: they decide with its command. It fails when its command
+/// failed, when no report is found, when one does not read, or when a case failed or errored;
+/// its log starts with the reports' summary, which names the cases that broke.
+fn with_junit(ran: Ran, dir: &std::path::Path, pattern: &str) -> Ran {
+    let files = junit_files(dir, pattern);
+    let mut cases = Vec::new();
+    let mut problem = None;
+    if files.is_empty() {
+        problem = Some(format!("no JUnit report matched {pattern}\n"));
+    }
+    for f in &files {
+        let read = std::fs::read_to_string(f)
+            .map_err(|e| format!("cannot read {}: {e}\n", f.display()))
+            .and_then(|text| {
+                crate::domain::junit::parse(&text, &f.display().to_string())
+                    .map_err(|e| format!("{e}\n"))
+            });
+        match read {
+            Ok(c) => cases.extend(c),
+            Err(why) => {
+                problem = Some(why);
+                break;
+            }
+        }
+    }
+    let (passed, summary) = crate::domain::junit::summary(&cases);
+    let read = problem.is_none();
+    let head = problem.unwrap_or(summary);
+    let outcome = if ran.outcome == Outcome::Pass && read && passed {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    };
+    Ran {
+        outcome,
+        seconds: ran.seconds,
+        log: format!("{head}{}", ran.log),
     }
 }
 
@@ -441,4 +534,61 @@ pub fn change_production(
             }
         }),
     )
+}
+
+#[cfg(test)]
+mod junit_tests {
+    use super::*;
+
+    fn ran(outcome: Outcome) -> Ran {
+        Ran {
+            outcome,
+            seconds: 1.0,
+            log: "the command's words\n".into(),
+        }
+    }
+
+    #[test]
+    fn reports_are_found_by_their_pattern_and_decide_with_the_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = dir.path().join("reports");
+        std::fs::create_dir(&reports).unwrap();
+        let pass = "<testsuite name=\"s\"><testcase name=\"a\"/></testsuite>";
+        std::fs::write(reports.join("unit-1.xml"), pass).unwrap();
+        std::fs::write(reports.join("unit-2.xml"), pass).unwrap();
+        std::fs::write(reports.join("other.xml"), "<nonsense").unwrap();
+        std::fs::write(reports.join("unit-3.txt"), "not a report").unwrap();
+        let found = junit_files(dir.path(), "reports/unit-*.xml");
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names, ["unit-1.xml", "unit-2.xml"]);
+        assert_eq!(junit_files(dir.path(), "reports/*-2.xml").len(), 1);
+        assert!(junit_files(dir.path(), "missing/*.xml").is_empty());
+        // Every case passed and the command passed: the step passes, the summary first.
+        let r = with_junit(ran(Outcome::Pass), dir.path(), "reports/unit-*.xml");
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert!(r.log.starts_with("JUnit: 2 cases, 2 passed"), "{}", r.log);
+        assert!(r.log.ends_with("the command's words\n"));
+        // The command failed: so did the step, whatever the reports say.
+        assert_eq!(
+            with_junit(ran(Outcome::Fail), dir.path(), "reports/unit-*.xml").outcome,
+            Outcome::Fail
+        );
+        // No report, or one that does not read: the step fails and says why.
+        let none = with_junit(ran(Outcome::Pass), dir.path(), "reports/e2e-*.xml");
+        assert_eq!(none.outcome, Outcome::Fail);
+        assert!(
+            none.log
+                .starts_with("no JUnit report matched reports/e2e-*.xml")
+        );
+        let bad = with_junit(ran(Outcome::Pass), dir.path(), "reports/other.xml");
+        assert_eq!(bad.outcome, Outcome::Fail);
+        assert!(
+            bad.log.contains("is not JUnit XML that reads"),
+            "{}",
+            bad.log
+        );
+    }
 }

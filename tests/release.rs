@@ -1290,3 +1290,48 @@ fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect(
         "{load}"
     );
 }
+
+#[test]
+fn a_step_the_board_runs_is_decided_by_the_junit_reports_its_command_writes() {
+    let b = Board::with("junit.toml");
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.0", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.0"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("dev/smoke fail"))
+        .stderr(predicate::str::contains("1.0.0 halted at dev/smoke"));
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    let smoke = show["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "smoke")
+        .unwrap()
+        .clone();
+    let log = smoke["log"].as_str().unwrap();
+    assert!(
+        log.starts_with("JUnit: 2 cases, 1 passed, 1 failed"),
+        "{log}"
+    );
+    assert!(
+        log.contains("FAILED smoke.Renewal::completes: step 3 returned 502"),
+        "{log}"
+    );
+    assert!(
+        log.contains("2 suites written"),
+        "the command's own output follows: {log}"
+    );
+    let defect = b.json(&["item", "show", "FB-4", "--json"]);
+    assert!(
+        defect["item"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("smoke.Renewal::completes"),
+        "the defect names the case"
+    );
+}

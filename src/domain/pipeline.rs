@@ -25,6 +25,10 @@ pub struct Test {
     /// An external CI reports it, even though `command` says what it runs there.
     #[serde(default)]
     pub external: bool,
+    /// The JUnit reports its command writes (`reports/*.xml`, from the pipeline file's folder):
+    /// read once it ends, a failed or errored case fails the step.
+    #[serde(default)]
+    pub junit: Option<String>,
 }
 
 fn default_timeout() -> u64 {
@@ -79,6 +83,8 @@ pub struct Step<'a> {
     /// What the board runs; `None`: an external CI reports the step.
     pub command: Option<&'a str>,
     pub timeout: u64,
+    /// The JUnit reports it writes, for a test step that names them.
+    pub junit: Option<&'a str>,
 }
 
 impl Environment {
@@ -89,6 +95,7 @@ impl Environment {
             name: "deploy",
             command: self.deploy.as_deref().filter(|_| !self.external),
             timeout: self.timeout,
+            junit: None,
         };
         std::iter::once(deploy)
             .chain(self.tests.iter().map(|t| Step {
@@ -96,6 +103,7 @@ impl Environment {
                 name: &t.name,
                 command: t.command.as_deref().filter(|_| !t.external),
                 timeout: t.timeout,
+                junit: t.junit.as_deref(),
             }))
             .collect()
     }
