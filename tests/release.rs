@@ -8,6 +8,17 @@ use std::path::Path;
 mod common;
 use common::{Board, hand_over, to_firebreak};
 
+/// A step of a `release show --json`, by its name.
+fn step_of(show: &Value, name: &str) -> Value {
+    show["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == name)
+        .unwrap()
+        .clone()
+}
+
 #[test]
 fn a_release_goes_from_cut_to_live_through_every_gate() {
     let b = Board::with("ok.toml");
@@ -191,13 +202,7 @@ fn a_step_past_its_timeout_is_killed_with_its_children() {
     .success();
     b.as_("rita", &["release", "run", "1.0.0"]).assert().code(1);
     let show = b.json(&["release", "show", "1.0.0", "--json"]);
-    let smoke = show["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["step"] == "smoke")
-        .unwrap()
-        .clone();
+    let smoke = step_of(&show, "smoke");
     assert!(
         smoke["log"].as_str().unwrap().contains("killed after 1 s"),
         "{smoke}"
@@ -228,13 +233,7 @@ fn a_chatty_step_keeps_the_end_of_its_log() {
         .assert()
         .success();
     let show = b.json(&["release", "show", "1.0.0", "--json"]);
-    let smoke = show["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["step"] == "smoke")
-        .unwrap()
-        .clone();
+    let smoke = step_of(&show, "smoke");
     let log = smoke["log"].as_str().unwrap();
     assert!(
         log.ends_with("the last line\n"),
@@ -424,13 +423,7 @@ fn a_run_killed_in_the_middle_of_a_step_resumes_without_recording_anything_twice
     child.kill().unwrap();
     child.wait().unwrap();
     let show = b.json(&["release", "show", "1.0.0", "--json"]);
-    let smoke = show["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["step"] == "smoke")
-        .unwrap()
-        .clone();
+    let smoke = step_of(&show, "smoke");
     assert!(
         smoke["outcome"].is_null(),
         "the killed step shows as running: {smoke}"
@@ -1271,13 +1264,7 @@ fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect(
         "{description}"
     );
     let show = b.json(&["release", "show", "1.0.0", "--json"]);
-    let load = show["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["step"] == "load")
-        .unwrap()
-        .clone();
+    let load = step_of(&show, "load");
     assert!(
         load["log"]
             .as_str()
@@ -1306,13 +1293,7 @@ fn a_step_the_board_runs_is_decided_by_the_junit_reports_its_command_writes() {
         .stdout(predicate::str::contains("dev/smoke fail"))
         .stderr(predicate::str::contains("1.0.0 halted at dev/smoke"));
     let show = b.json(&["release", "show", "1.0.0", "--json"]);
-    let smoke = show["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["step"] == "smoke")
-        .unwrap()
-        .clone();
+    let smoke = step_of(&show, "smoke");
     let log = smoke["log"].as_str().unwrap();
     assert!(
         log.starts_with("JUnit: 2 cases, 1 passed, 1 failed"),
