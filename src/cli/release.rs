@@ -537,7 +537,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 .filter(|p| !p.roles.contains(&crate::domain::Role::Automation))
                 .collect();
             let rotations = store.rotations()?;
-            let parties = r.policy.parties.clone();
+            let parties = &r.policy.parties;
             let progress = view.progress();
             let sign = |x: &crate::domain::release::Sign, yes: &str, no: &str| {
                 format!(
@@ -613,7 +613,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             };
             let waits: Vec<String> = crate::domain::release::named_waits(
                 r,
-                &parties,
+                parties,
                 &progress,
                 pd.as_ref().is_some_and(|p| p.concluded.is_some()),
                 store.held_runs()?.contains(&r.version),

@@ -36,10 +36,9 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
     for view in store.release_views(true)? {
         let r = &view.release;
         let progress = view.progress();
-        let parties = r.policy.parties.clone();
         let waits = named_waits(
             r,
-            &parties,
+            &r.policy.parties,
             &progress,
             concluded.contains(&r.version),
             held.contains(&r.version),

@@ -84,10 +84,9 @@ impl Store {
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
             let view = current(db, version, seen)?;
-            let parties = view.release.policy.parties.clone();
             let (next, s, event) = release::answer(
                 &view.release,
-                &parties,
+                &view.release.policy.parties,
                 &view.progress(),
                 accept,
                 comment,
@@ -112,9 +111,13 @@ impl Store {
     ) -> Result<Release, StoreError> {
         self.decide(|db| {
             let view = current(db, version, seen)?;
-            let parties = view.release.policy.parties.clone();
-            let (next, event) =
-                release::restart(&view.release, &parties, &view.progress(), actor, now)?;
+            let (next, event) = release::restart(
+                &view.release,
+                &view.release.policy.parties,
+                &view.progress(),
+                actor,
+                now,
+            )?;
             let tx = db.conn();
             tx.execute(
                 "UPDATE releases SET restarted = 1 WHERE version = ?1",

@@ -4,6 +4,7 @@
 mod audit;
 mod board;
 mod comment;
+mod epic;
 mod error;
 mod escape;
 mod files;

@@ -4,8 +4,6 @@
 use crate::app::input::LineInput;
 use crate::app::row::Row;
 use crate::domain::{ItemId, Team};
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::ops::Deref;
 
 /// An item being placed with the arrows: where it was, to put it back.
@@ -67,7 +65,8 @@ impl Epic {
     }
 }
 
-/// Every epic of the board with its members' progress, read from the rows in one pass.
+/// Every epic of the board with its members' progress, read from the rows (a pass for the
+/// epics, one for their members).
 pub fn epics<T: Deref<Target = Row>>(items: &[T]) -> std::collections::HashMap<ItemId, Epic> {
     let mut out: std::collections::HashMap<ItemId, Epic> = std::collections::HashMap::new();
     for row in items {
@@ -136,15 +135,13 @@ impl BacklogView {
         let fields = !parsed.is_empty();
         let now = self.now;
         let query = words.trim();
-        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
+        let mut found = crate::search::Words::new(query);
         let id_query = query.to_ascii_uppercase();
         let looks_like_id = !query.is_empty()
             && (id_query.starts_with("FB-") || id_query.chars().all(|c| c.is_ascii_digit()));
         let lower = query.to_lowercase();
         // Which group a row falls in (0 exact .. 3 fuzzy), or None when it is not shown.
-        let group = |item: &Row, matcher: &mut Matcher, buf: &mut Vec<char>| -> Option<usize> {
+        let group = |item: &Row, found: &mut crate::search::Words| -> Option<usize> {
             if self.slice.is_some_and(|t| item.team != Some(t)) {
                 return None;
             }
@@ -169,8 +166,9 @@ impl BacklogView {
                     return Some(1);
                 }
             }
-            pattern.score(Utf32Str::new(item.title(), buf), matcher)?;
-            Some(closeness(item.title(), &lower))
+            found
+                .found_in(item.title())
+                .then(|| closeness(item.title(), &lower))
         };
         // An id query can match rows the text typed so far did not: match them all again.
         let mut candidates: Vec<usize> = if narrowing && !looks_like_id {
@@ -183,7 +181,7 @@ impl BacklogView {
         }
         let mut groups: [Vec<usize>; 4] = Default::default();
         for i in candidates {
-            if let Some(g) = group(&items[i], &mut matcher, &mut buf) {
+            if let Some(g) = group(&items[i], &mut found) {
                 groups[g].push(i);
             }
         }
