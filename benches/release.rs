@@ -35,10 +35,9 @@ fn runner(c: &mut Criterion) {
     g.finish();
 }
 
-fn status(c: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let mut store = Store::create(&db).unwrap();
+/// The demo board at `db`, and sam (who runs the maintenance team's releases).
+fn demo(db: &std::path::Path) -> (Store, Actor, chrono::DateTime<Utc>) {
+    let mut store = Store::create(db).unwrap();
     let now = Utc::now();
     firebreak::demo::build(&mut store, now).unwrap();
     let sam = Actor::person(
@@ -47,6 +46,13 @@ fn status(c: &mut Criterion) {
             .find(|p| p.name == "sam")
             .unwrap(),
     );
+    (store, sam, now)
+}
+
+fn status(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let (mut store, sam, now) = demo(&db);
     // A thousand versions of one fix, each halted at its first step: every one is in the
     // on-call view, the worst case for `status`.
     for n in 0..RELEASES {
@@ -114,6 +120,63 @@ fn junit(c: &mut Criterion) {
             let cases =
                 firebreak::domain::junit::parse(std::hint::black_box(&xml), "r.xml").unwrap();
             firebreak::domain::junit::summary(&cases)
+        })
+    });
+    // The whole of `release report --junit` on the demo board: read, merged, summed up and
+    // recorded with every case in one write (each iteration a new version of a bau fix, which
+    // its one failing case in a hundred halts, giving its item back to the next).
+    let dir = tempfile::tempdir().unwrap();
+    let (store, sam, now) = demo(&dir.path().join("demo.db"));
+    let store = std::cell::RefCell::new(store);
+    let mut n = 0;
+    let mut last = String::new();
+    g.bench_function("ingest_10000_cases", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let version = format!("4.0.{n}");
+                store
+                    .borrow_mut()
+                    .cut_release(&version, "bau", Some(vec![ItemId(70)]), false, &sam, now)
+                    .unwrap();
+                version
+            },
+            |version| {
+                let cases = firebreak::domain::junit::merged(
+                    firebreak::domain::junit::parse(black_box(&xml), "r.xml").unwrap(),
+                );
+                let (passed, log) = firebreak::domain::junit::summary(&cases);
+                assert!(!passed);
+                store
+                    .borrow_mut()
+                    .report_cases(
+                        &version,
+                        "dev",
+                        "deploy",
+                        Outcome::Fail,
+                        100.0,
+                        &log,
+                        None,
+                        &cases,
+                        now,
+                        &Actor::automation(),
+                    )
+                    .unwrap();
+                last = version;
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    // What opening that step's log reads: its 10,000 cases, each beside its last 8 releases.
+    g.bench_function("step_cases_10000_with_history", |b| {
+        b.iter(|| {
+            black_box(
+                store
+                    .borrow()
+                    .step_cases(&last, "dev", "deploy")
+                    .unwrap()
+                    .len(),
+            )
         })
     });
     g.finish();

@@ -28,6 +28,8 @@ pub struct Ran {
     pub outcome: Outcome,
     pub seconds: f64,
     pub log: String,
+    /// The test cases of its JUnit reports, for a step that names them.
+    pub cases: Vec<crate::domain::junit::Case>,
 }
 
 /// A token no other run shares: this process, its start, and a counter.
@@ -74,6 +76,7 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
                 outcome: Outcome::Fail,
                 seconds: 0.0,
                 log: format!("could not start `{command}`: {e}\n"),
+                cases: Vec::new(),
             };
         }
     };
@@ -190,6 +193,7 @@ pub fn run_command(command: &str, dir: &Path, vars: &[(&str, String)], timeout: 
         outcome: if ok { Outcome::Pass } else { Outcome::Fail },
         seconds: started.elapsed().as_secs_f64(),
         log: crate::store::release::tail(&text, KEEP),
+        cases: Vec::new(),
     }
 }
 
@@ -339,7 +343,7 @@ fn run_steps(
             ran = with_junit(ran, &dir, pattern);
         }
         let url = slot.as_deref().and_then(|s| env.shadow_url_of(s));
-        let done = store.report(
+        let done = store.report_cases(
             version,
             &env_name,
             &step_name,
@@ -347,6 +351,7 @@ fn run_steps(
             ran.seconds,
             &ran.log,
             url.as_deref(),
+            &ran.cases,
             Utc::now(),
             &crate::domain::Actor::automation(),
         )?;
@@ -418,7 +423,7 @@ fn junit_files(dir: &std::path::Path, pattern: &str) -> Vec<std::path::PathBuf> 
 /// its log starts with the reports' summary, which names the cases that broke.
 fn with_junit(ran: Ran, dir: &std::path::Path, pattern: &str) -> Ran {
     let files = junit_files(dir, pattern);
-    let mut cases = Vec::new();
+    let mut read_cases = Vec::new();
     let mut problem = None;
     if files.is_empty() {
         problem = Some(format!("no JUnit report matched {pattern}\n"));
@@ -431,15 +436,20 @@ fn with_junit(ran: Ran, dir: &std::path::Path, pattern: &str) -> Ran {
                     .map_err(|e| format!("{e}\n"))
             });
         match read {
-            Ok(c) => cases.extend(c),
+            Ok(c) => read_cases.extend(c),
             Err(why) => {
                 problem = Some(why);
                 break;
             }
         }
     }
+    let mut cases = crate::domain::junit::merged(read_cases);
     let (passed, summary) = crate::domain::junit::summary(&cases);
     let read = problem.is_none();
+    if !read {
+        // A report that does not read records no case: the step fails on it alone.
+        cases.clear();
+    }
     let head = problem.unwrap_or(summary);
     let outcome = if ran.outcome == Outcome::Pass && read && passed {
         Outcome::Pass
@@ -450,6 +460,7 @@ fn with_junit(ran: Ran, dir: &std::path::Path, pattern: &str) -> Ran {
         outcome,
         seconds: ran.seconds,
         log: format!("{head}{}", ran.log),
+        cases,
     }
 }
 
@@ -545,6 +556,7 @@ mod junit_tests {
             outcome,
             seconds: 1.0,
             log: "the command's words\n".into(),
+            cases: Vec::new(),
         }
     }
 
@@ -553,9 +565,10 @@ mod junit_tests {
         let dir = tempfile::tempdir().unwrap();
         let reports = dir.path().join("reports");
         std::fs::create_dir(&reports).unwrap();
-        let pass = "<testsuite name=\"s\"><testcase name=\"a\"/></testsuite>";
-        std::fs::write(reports.join("unit-1.xml"), pass).unwrap();
-        std::fs::write(reports.join("unit-2.xml"), pass).unwrap();
+        let pass =
+            |case: &str| format!("<testsuite name=\"s\"><testcase name=\"{case}\"/></testsuite>");
+        std::fs::write(reports.join("unit-1.xml"), pass("a")).unwrap();
+        std::fs::write(reports.join("unit-2.xml"), pass("b")).unwrap();
         std::fs::write(reports.join("other.xml"), "<nonsense").unwrap();
         std::fs::write(reports.join("unit-3.txt"), "not a report").unwrap();
         let found = junit_files(dir.path(), "reports/unit-*.xml");
@@ -571,6 +584,9 @@ mod junit_tests {
         assert_eq!(r.outcome, Outcome::Pass);
         assert!(r.log.starts_with("JUnit: 2 cases, 2 passed"), "{}", r.log);
         assert!(r.log.ends_with("the command's words\n"));
+        // Every case is kept for the step's record.
+        let names: Vec<String> = r.cases.iter().map(|c| c.full_name()).collect();
+        assert_eq!(names, ["s::a", "s::b"]);
         // The command failed: so did the step, whatever the reports say.
         assert_eq!(
             with_junit(ran(Outcome::Fail), dir.path(), "reports/unit-*.xml").outcome,
@@ -585,6 +601,10 @@ mod junit_tests {
         );
         let bad = with_junit(ran(Outcome::Pass), dir.path(), "reports/other.xml");
         assert_eq!(bad.outcome, Outcome::Fail);
+        assert!(
+            bad.cases.is_empty(),
+            "a report that does not read records no case"
+        );
         assert!(
             bad.log.contains("is not JUnit XML that reads"),
             "{}",

@@ -1165,7 +1165,8 @@ fn a_board_from_before_releases_kept_their_policy_gives_each_its_projects_on_upg
     let conn = rusqlite::Connection::open(&b.db).unwrap();
     conn.execute_batch(
         "ALTER TABLE releases DROP COLUMN policy; DROP INDEX releases_by_project_state;
-         DROP TABLE labels; DROP TABLE epic_members; PRAGMA user_version = 11;",
+         DROP TABLE labels; DROP TABLE epic_members; DROP TABLE cases;
+         ALTER TABLE escapes DROP COLUMN test_case; PRAGMA user_version = 11;",
     )
     .unwrap();
     drop(conn);
@@ -1276,6 +1277,47 @@ fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect(
         (load["seconds"].as_f64().unwrap() - 0.41).abs() < 1e-6,
         "{load}"
     );
+    // Every case is recorded with its result and time; --broken keeps what failed or errored.
+    let cases = |step: &str, rest: &[&str]| {
+        let mut args = vec![
+            "release", "cases", "1.0.0", "--env", "preprod", "--step", step, "--json",
+        ];
+        args.extend_from_slice(rest);
+        b.json(&args)["cases"].as_array().unwrap().clone()
+    };
+    let all = cases("load", &[]);
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert!(
+        all.iter()
+            .all(|c| c["seconds"].is_number() && c["before"] == serde_json::json!([]))
+    );
+    let broken = cases("load", &["--broken"]);
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert_eq!(broken[0]["name"], "test_renew_expired_permit");
+    assert_eq!(broken[0]["result"], "failed");
+    assert_eq!(broken[0]["message"], "AssertionError: assert 502 == 200");
+    // The deploy's two reports: every case of both, each once.
+    assert_eq!(
+        cases("deploy", &[]).len(),
+        4,
+        "jenkins and gitlab-rspec cases"
+    );
+    b.run(&[
+        "release", "cases", "1.0.0", "--env", "preprod", "--step", "load",
+    ])
+    .assert()
+    .success()
+    .stdout(
+        predicate::str::contains("failed   0.").and(predicate::str::contains(
+            "tests.test_renew::test_renew_expired_permit",
+        )),
+    );
+    b.run(&[
+        "release", "cases", "1.0.0", "--env", "preprod", "--step", "nope",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("has no step preprod/nope"));
 }
 
 #[test]
@@ -1315,4 +1357,57 @@ fn a_step_the_board_runs_is_decided_by_the_junit_reports_its_command_writes() {
             .contains("smoke.Renewal::completes"),
         "the defect names the case"
     );
+    // The fix passes the renewal case; its record shows each case beside its result in 1.0.0.
+    b.as_(
+        "tom",
+        &["release", "add", "1.0.1", "--project", "permits-online"],
+    )
+    .assert()
+    .success();
+    b.as_("rita", &["release", "run", "1.0.1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dev/smoke pass"));
+    let cases = b.json(&[
+        "release", "cases", "1.0.1", "--env", "dev", "--step", "smoke", "--json",
+    ]);
+    let history: Vec<(String, String, serde_json::Value)> = cases["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                format!(
+                    "{}::{}",
+                    c["suite"].as_str().unwrap(),
+                    c["name"].as_str().unwrap()
+                ),
+                c["result"].as_str().unwrap().to_string(),
+                c["before"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            (
+                "smoke.Login::opens".to_string(),
+                "passed".to_string(),
+                serde_json::json!(["passed"])
+            ),
+            (
+                "smoke.Renewal::completes".to_string(),
+                "passed".to_string(),
+                serde_json::json!(["failed"])
+            ),
+        ]
+    );
+    b.run(&[
+        "release", "cases", "1.0.1", "--env", "dev", "--step", "smoke",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(
+        "✗         smoke.Renewal::completes",
+    ));
 }

@@ -680,15 +680,29 @@ fn y_copies_the_shadow_url_of_a_release_and_a_log_line() {
         screen.contains("Copied to the clipboard: https://"),
         "2.4.0 is in the shadow: its URL\n{screen}"
     );
-    // In the log (which covers the status line), the top line shown.
+    // In the log (which covers the status line), the top line shown: the step's test cases
+    // come first, each beside its result in 2.3.0, then the log itself.
+    let said = |f: &Fixture| {
+        f.state()
+            .flash
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
     f.keys(&[KeyCode::Char('l'), KeyCode::Char('j'), KeyCode::Char('y')]);
-    let said = f
-        .state()
-        .flash
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
-    assert_eq!(said, "Copied to the clipboard: all smoke checks passed");
+    assert_eq!(
+        said(&f),
+        "Copied to the clipboard: ✓    1.05s        ✓|✓ production.journeys::emails_once"
+    );
+    f.keys(&[KeyCode::Char('j'); 7]).keys(&[KeyCode::Char('y')]);
+    assert_eq!(said(&f), "Copied to the clipboard: all smoke checks passed");
+}
+
+#[test]
+fn a_steps_log_lists_its_test_cases_with_their_history() {
+    let mut f = Fixture::demo();
+    f.keys(&[KeyCode::Char('4'), KeyCode::Char('j'), KeyCode::Char('l')]);
+    insta::assert_snapshot!("pipeline_step_cases_80x24", f.screen(80, 24));
 }
 
 #[test]

@@ -48,6 +48,8 @@ pub enum Msg {
     Detail(Box<Item>, Vec<Event>),
     /// The history of an incident or problem.
     History(String, Vec<Event>),
+    /// The test cases of a release's step, as the lines of its log.
+    Cases(crate::app::tabs::pipeline::StepCases),
     /// A write went through: the item as it now is, and what to say.
     Saved(Box<Item>, String),
     /// A release was restarted after its firebreak: the automation runs on.
@@ -101,6 +103,12 @@ pub enum Effect {
     LoadHistory {
         entity: &'static str,
         id: String,
+    },
+    /// The test cases of a release's step, for its log.
+    LoadCases {
+        version: String,
+        env: String,
+        step: String,
     },
     Rank {
         id: ItemId,
@@ -308,6 +316,7 @@ impl Effect {
                 | Effect::Reload
                 | Effect::LoadDetail(_)
                 | Effect::LoadHistory { .. }
+                | Effect::LoadCases { .. }
                 | Effect::LoadFlow
                 | Effect::LoadInsights(_)
                 | Effect::LoadBurndown(_)

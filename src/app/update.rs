@@ -74,6 +74,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.sprint.burndown = Some((name, *burndown));
             vec![]
         }
+        Msg::Cases(cases) => {
+            s.pipeline.cases = Some(cases);
+            vec![]
+        }
         Msg::Sources(id, sources) => {
             super::detail::sources_loaded(s, id, sources);
             vec![]

@@ -19,8 +19,12 @@ pub enum EscapeCmd {
         /// functional or non-functional.
         #[arg(long, required_unless_present = "none")]
         test: Option<String>,
+        /// The test case there that should have caught it (`suite::name`, as `release cases`
+        /// lists them).
+        #[arg(long, value_name = "CASE", requires = "env")]
+        case: Option<String>,
         /// No automated test could have caught it.
-        #[arg(long, conflicts_with_all = ["env", "test"])]
+        #[arg(long, conflicts_with_all = ["env", "test", "case"])]
         none: bool,
         /// The release it escaped (found from the incident when not given).
         #[arg(long, value_name = "VERSION")]
@@ -42,6 +46,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
             source,
             env,
             test,
+            case,
             none,
             release,
             note,
@@ -51,6 +56,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
                 (false, Some(env), Some(test)) => Catch::At {
                     env: env.clone(),
                     test: super::person::parse::<TestKind>(test)?,
+                    case: case.clone(),
                 },
                 _ => {
                     return Err(Failure::usage(
@@ -83,7 +89,10 @@ pub fn run(ctx: &Ctx<'_>, cmd: &EscapeCmd, out: &mut dyn Write) -> Result<(), Fa
             );
             store.each_escape(|e| {
                 let caught = match (&e.env, e.test) {
-                    (Some(env), Some(t)) => format!("{env}, {t}"),
+                    (Some(env), Some(t)) => match &e.case {
+                        Some(case) => format!("{env}, {t}, {case}"),
+                        None => format!("{env}, {t}"),
+                    },
                     _ => "none could have".to_string(),
                 };
                 table.row([

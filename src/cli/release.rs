@@ -151,6 +151,20 @@ pub enum ReleaseCmd {
         #[arg(long)]
         json: bool,
     },
+    /// The test cases a step's JUnit reports held, each with its result, its time and its
+    /// results in the same step of the project's earlier releases.
+    Cases {
+        version: String,
+        #[arg(long)]
+        env: String,
+        #[arg(long)]
+        step: String,
+        /// Only the cases that failed or errored.
+        #[arg(long)]
+        broken: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), Failure> {
@@ -211,6 +225,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                     &f.display().to_string(),
                 )?);
             }
+            let cases = crate::domain::junit::merged(cases);
             let outcome = match result {
                 Some(r) => parse::<Outcome>(r)?,
                 None => {
@@ -221,7 +236,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             };
             let reporter = ctx.actor(&store)?;
             let seconds: f64 = cases.iter().map(|c| c.seconds).sum();
-            let done = store.report(
+            let done = store.report_cases(
                 version,
                 env,
                 step,
@@ -229,6 +244,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 seconds,
                 &log,
                 url.as_deref(),
+                &cases,
                 ctx.now,
                 &reporter,
             )?;
@@ -651,6 +667,62 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
                 writeln!(
                     out,
                     "No releases. Cut one with `firebreak release add VERSION --project P`."
+                )?;
+            }
+        }
+        ReleaseCmd::Cases {
+            version,
+            env,
+            step,
+            broken,
+            json,
+        } => {
+            let (_, pipeline, _) = store.next_step(version)?;
+            let known = pipeline
+                .environment(env)
+                .is_some_and(|e| e.steps().iter().any(|s| s.name == *step));
+            if !known {
+                return Err(Failure::usage(format!(
+                    "{version}'s pipeline has no step {env}/{step}: `firebreak release show {version}` lists its steps"
+                )));
+            }
+            let keep = |c: &crate::domain::junit::CaseHistory| !*broken || c.case.broke();
+            if *json {
+                let mut list = JsonList::start(out, "cases", to_a_terminal())?;
+                store.each_step_case(version, env, step, |c| {
+                    if keep(&c) { list.push(&c) } else { Ok(()) }
+                })?;
+                return list.finish();
+            }
+            let mut table = Table::new(
+                out,
+                ["RESULT", "SECONDS", "EARLIER", "CASE", "MESSAGE"],
+                [7, 8, crate::store::CASE_HISTORY, 40, 0],
+            );
+            let mut seen = 0;
+            store.each_step_case(version, env, step, |c| {
+                seen += 1;
+                if !keep(&c) {
+                    return Ok(());
+                }
+                let earlier: String = c.before.iter().map(|r| r.glyph()).collect();
+                table.row([
+                    c.case.result.as_str(),
+                    &format!("{:.2}", c.case.seconds),
+                    &earlier,
+                    &c.case.full_name(),
+                    c.case.message.as_deref().unwrap_or(""),
+                ])
+            })?;
+            if table.rows() == 0 && seen > 0 {
+                writeln!(
+                    out,
+                    "No case of {version} {env}/{step} failed or errored: {seen} ran."
+                )?;
+            } else if table.rows() == 0 {
+                writeln!(
+                    out,
+                    "No test cases recorded for {version} {env}/{step}: a step records its cases when its report is JUnit (`firebreak release report {version} --env {env} --step {step} --junit FILE`, or `junit = \"reports/*.xml\"` in the pipeline file)."
                 )?;
             }
         }

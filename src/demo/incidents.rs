@@ -105,6 +105,7 @@ pub(super) fn incidents(
             Catch::At {
                 env: "preprod".into(),
                 test: TestKind::NonFunctional,
+                case: None,
             },
             "the load test stops short of the sign-in peak",
         ),
@@ -113,6 +114,7 @@ pub(super) fn incidents(
             Catch::At {
                 env: "test".into(),
                 test: TestKind::Functional,
+                case: None,
             },
             "no smoke check counts the emails sent",
         ),

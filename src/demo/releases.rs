@@ -55,7 +55,13 @@ fn report_until(
             format!("running the {step} of permits {version} in {env}\nall {step} checks passed\n")
         };
         at += Duration::minutes(3);
-        store.report(
+        let cases = cases_of(&env, &step, failed);
+        let log = if cases.is_empty() {
+            log
+        } else {
+            format!("{}{log}", crate::domain::junit::summary(&cases).1)
+        };
+        store.report_cases(
             version,
             &env,
             &step,
@@ -63,6 +69,7 @@ fn report_until(
             1.2,
             &log,
             None,
+            &cases,
             at,
             &Actor::automation(),
         )?;
@@ -71,6 +78,56 @@ fn report_until(
         }
     }
     Ok(())
+}
+
+/// The test cases a demo test step's JUnit report holds: the journeys of a permit service,
+/// the renewal failing with a 502 when the step fails.
+fn cases_of(env: &str, step: &str, failed: bool) -> Vec<crate::domain::junit::Case> {
+    use crate::domain::junit::{Case, CaseResult};
+    let names: &[&str] = match step {
+        "unit" => &[
+            "fees::renewal_discount",
+            "fees::late_penalty",
+            "permits::expiry_date",
+            "permits::zone_change",
+        ],
+        "smoke" => &[
+            "journeys::sign_in",
+            "journeys::new_permit_pays",
+            "journeys::renewal_completes",
+            "journeys::emails_once",
+        ],
+        "accessibility" => &[
+            "wcag::contrast",
+            "wcag::keyboard_only",
+            "wcag::screen_reader_labels",
+        ],
+        "load" => &["load::sign_in_peak", "load::renewal_month_end"],
+        _ => &[],
+    };
+    let culprit = names
+        .iter()
+        .position(|n| n.contains("renewal"))
+        .unwrap_or(names.len().saturating_sub(1));
+    names
+        .iter()
+        .enumerate()
+        .map(|(n, full)| {
+            let (suite, name) = full.split_once("::").unwrap_or(("", full));
+            let broke = failed && n == culprit;
+            Case {
+                suite: format!("{env}.{suite}"),
+                name: name.to_string(),
+                result: if broke {
+                    CaseResult::Failed
+                } else {
+                    CaseResult::Passed
+                },
+                seconds: (15 + n * 30) as f64 / 100.0,
+                message: broke.then(|| "renewal journey returned 502 at step 3 of 5".to_string()),
+            }
+        })
+        .collect()
 }
 
 /// The path to live: the maintenance team's 2.3.0 live and 2.4.0 in the shadow with one vote;

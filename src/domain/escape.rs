@@ -26,16 +26,25 @@ pub struct Escape {
     pub found: DateTime<Utc>,
     #[serde(default)]
     pub note: String,
+    /// The test case (`suite::name`) that should have caught it, when one ran there.
+    #[serde(default)]
+    pub case: Option<String>,
 }
 
 impl Escape {
     /// Where it should have been caught, as a sentence.
     pub fn describe(&self) -> String {
         match (&self.env, self.test) {
-            (Some(env), Some(test)) => format!(
-                "{} escaped {}: the {test} tests in {env} should have caught it.",
-                self.source, self.release
-            ),
+            (Some(env), Some(test)) => match &self.case {
+                Some(case) => format!(
+                    "{} escaped {}: the {test} tests in {env} should have caught it, in {case}.",
+                    self.source, self.release
+                ),
+                None => format!(
+                    "{} escaped {}: the {test} tests in {env} should have caught it.",
+                    self.source, self.release
+                ),
+            },
             _ => format!(
                 "{} escaped {}: no automated test could have caught it.",
                 self.source, self.release
@@ -47,36 +56,45 @@ impl Escape {
 /// Where it should have been caught: an environment and a kind of test, or nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Catch {
-    At { env: String, test: TestKind },
+    /// An environment and a kind of test, and the test case there that should have caught
+    /// it when one is named (`suite::name`, as `release cases` lists them).
+    At {
+        env: String,
+        test: TestKind,
+        case: Option<String>,
+    },
     Nowhere,
 }
 
-/// Reads "ENV KIND" (`test functional`) or `none`.
+/// Reads "ENV KIND [CASE]" (`test functional`, `test functional checkout::pays_in_euros`) or
+/// `none`.
 pub fn parse_catch(text: &str) -> Result<Catch, DomainError> {
     let words: Vec<&str> = text.split_whitespace().collect();
     match words.as_slice() {
         ["none"] => Ok(Catch::Nowhere),
-        [env, kind] => Ok(Catch::At {
+        [env, kind, case @ ..] if case.len() <= 1 => Ok(Catch::At {
             env: env.to_string(),
             test: kind
                 .parse::<TestKind>()
                 .map_err(|e| DomainError::invalid(e.to_string()))?,
+            case: case.first().map(|c| c.to_string()),
         }),
         _ => Err(DomainError::invalid(format!(
-            "'{text}' is not where it should have been caught: write an environment and a kind of test (e.g. `test functional`), or `none`"
+            "'{text}' is not where it should have been caught: write an environment and a kind of test (e.g. `test functional`), then the test case if one should have (`test functional checkout::pays`), or `none`"
         ))),
     }
 }
 
-/// Reads an answer that may start with the release: `[VERSION] ENV KIND` or `[VERSION] none`.
+/// Reads an answer that may start with the release: `[VERSION] ENV KIND [CASE]` or
+/// `[VERSION] none`. A second word that is a kind of test means no version was given.
 pub fn parse_answer(text: &str) -> Result<(Option<String>, Catch), DomainError> {
     let words: Vec<&str> = text.split_whitespace().collect();
+    let kind_second = words.get(1).is_some_and(|w| w.parse::<TestKind>().is_ok());
     match words.as_slice() {
         [version, "none"] => Ok((Some(version.to_string()), Catch::Nowhere)),
-        [version, env, kind] => Ok((
-            Some(version.to_string()),
-            parse_catch(&format!("{env} {kind}"))?,
-        )),
+        [version, rest @ ..] if rest.len() >= 2 && !kind_second => {
+            Ok((Some(version.to_string()), parse_catch(&rest.join(" "))?))
+        }
         _ => Ok((None, parse_catch(text)?)),
     }
 }
@@ -116,7 +134,7 @@ pub fn record(
     }
     let (env, test) = match catch {
         Catch::Nowhere => (None, None),
-        Catch::At { env, test } => {
+        Catch::At { env, test, .. } => {
             if !pipeline.environments.iter().any(|e| &e.name == env) {
                 let names: Vec<&str> = pipeline
                     .environments
@@ -141,12 +159,17 @@ pub fn record(
         at: now,
         found: found.found,
         note: note.trim().to_string(),
+        case: match catch {
+            Catch::At { case, .. } => case.clone(),
+            Catch::Nowhere => None,
+        },
     };
     let e = Event::new(now, &actor.name, "release", found.release, "escape").details(
         serde_json::json!({
             "source": escape.source,
             "env": escape.env,
             "test": escape.test,
+            "case": escape.case,
         }),
     );
     Ok((escape, e))
@@ -230,10 +253,29 @@ deploy = "true"
                 Some("1.0.0".into()),
                 Catch::At {
                     env: "test".into(),
-                    test: TestKind::NonFunctional
+                    test: TestKind::NonFunctional,
+                    case: None,
                 }
             )
         );
+        assert_eq!(
+            parse_answer("test functional checkout::pays_in_euros").unwrap(),
+            (
+                None,
+                Catch::At {
+                    env: "test".into(),
+                    test: TestKind::Functional,
+                    case: Some("checkout::pays_in_euros".into()),
+                }
+            )
+        );
+        assert_eq!(
+            parse_answer("1.0.0 test functional checkout::pays")
+                .unwrap()
+                .0,
+            Some("1.0.0".into())
+        );
+        assert!(parse_catch("test functional two cases").is_err());
         assert_eq!(
             parse_answer("1.0.0 none").unwrap(),
             (Some("1.0.0".into()), Catch::Nowhere)

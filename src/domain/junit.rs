@@ -8,13 +8,67 @@ use quick_xml::events::{BytesStart, Event};
 use serde::Serialize;
 
 /// How a test case ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CaseResult {
     Passed,
     Failed,
     Errored,
     Skipped,
+}
+
+impl CaseResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseResult::Passed => "passed",
+            CaseResult::Failed => "failed",
+            CaseResult::Errored => "errored",
+            CaseResult::Skipped => "skipped",
+        }
+    }
+
+    /// One character for a strip of results: what a step's detail shows of a case's history.
+    pub fn glyph(self) -> char {
+        match self {
+            CaseResult::Passed => '✓',
+            CaseResult::Failed => '✗',
+            CaseResult::Errored => '!',
+            CaseResult::Skipped => '-',
+        }
+    }
+
+    /// How bad it is, to keep the worst when a report holds the same case twice.
+    fn weight(self) -> u8 {
+        match self {
+            CaseResult::Skipped => 0,
+            CaseResult::Passed => 1,
+            CaseResult::Failed => 2,
+            CaseResult::Errored => 3,
+        }
+    }
+}
+
+impl std::str::FromStr for CaseResult {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "passed" => CaseResult::Passed,
+            "failed" => CaseResult::Failed,
+            "errored" => CaseResult::Errored,
+            "skipped" => CaseResult::Skipped,
+            _ => {
+                return Err(DomainError::invalid(format!(
+                    "'{s}' is not a test case's result: passed, failed, errored or skipped"
+                )));
+            }
+        })
+    }
+}
+
+impl std::fmt::Display for CaseResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One test case of a report.
@@ -196,8 +250,9 @@ pub fn summary(cases: &[Case]) -> (bool, String) {
     );
     let seconds: f64 = cases.iter().map(|c| c.seconds).sum();
     let mut out = format!(
-        "JUnit: {} cases, {} passed, {failed} failed, {errored} errored, {skipped} skipped ({seconds:.1} s)\n",
+        "JUnit: {} case{}, {} passed, {failed} failed, {errored} errored, {skipped} skipped ({seconds:.1} s)\n",
         cases.len(),
+        if cases.len() == 1 { "" } else { "s" },
         count(CaseResult::Passed)
     );
     for c in cases.iter().filter(|c| c.broke()) {
@@ -212,6 +267,97 @@ pub fn summary(cases: &[Case]) -> (bool, String) {
         }
     }
     (failed + errored == 0, out)
+}
+
+/// The cases of reports read together, one per name: a case a report holds twice (a retry, a
+/// report given twice) keeps its worst result and its time summed.
+pub fn merged(cases: Vec<Case>) -> Vec<Case> {
+    let mut out: Vec<Case> = Vec::with_capacity(cases.len());
+    let mut at: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::with_capacity(cases.len());
+    for c in cases {
+        match at.get(&(c.suite.clone(), c.name.clone())) {
+            Some(&i) => {
+                let kept = &mut out[i];
+                kept.seconds += c.seconds;
+                if c.result.weight() > kept.result.weight() {
+                    kept.result = c.result;
+                    kept.message = c.message;
+                }
+            }
+            None => {
+                at.insert((c.suite.clone(), c.name.clone()), out.len());
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// A case of a step with its results in the same step of the project's earlier releases.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseHistory {
+    #[serde(flatten)]
+    pub case: Case,
+    /// The results of the earlier releases that ran it, oldest first.
+    pub before: Vec<CaseResult>,
+}
+
+impl CaseHistory {
+    /// Whether its results changed over the releases shown: a flaky or newly broken case.
+    pub fn changed(&self) -> bool {
+        self.before
+            .iter()
+            .chain(std::iter::once(&self.case.result))
+            .filter(|r| **r != CaseResult::Skipped)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            > 1
+    }
+}
+
+/// The order a step's detail lists its cases in: what broke first, then by name.
+pub fn order(cases: &mut [CaseHistory]) {
+    cases.sort_by(|a, b| {
+        b.case
+            .broke()
+            .cmp(&a.case.broke())
+            .then_with(|| a.case.suite.cmp(&b.case.suite))
+            .then_with(|| a.case.name.cmp(&b.case.name))
+    });
+}
+
+/// A step's cases as the lines of its detail: a count, then a line a case (what broke first),
+/// each with its result, its time, its results in earlier releases (oldest first) and, when it
+/// broke, its message.
+pub fn lines(cases: &[CaseHistory]) -> Vec<String> {
+    if cases.is_empty() {
+        return Vec::new();
+    }
+    let broke = cases.iter().filter(|c| c.case.broke()).count();
+    let changed = cases.iter().filter(|c| c.changed()).count();
+    let mut out = vec![format!(
+        "{} test cases · {broke} broke · {changed} changed · earlier releases|now",
+        cases.len()
+    )];
+    for c in cases {
+        let strip: String = c.before.iter().map(|r| r.glyph()).collect();
+        let mut line = format!(
+            "{} {:>8} {:>8}|{} {}",
+            c.case.result.glyph(),
+            format!("{:.2}s", c.case.seconds),
+            strip,
+            c.case.result.glyph(),
+            c.case.full_name()
+        );
+        if let Some(m) = c.case.message.as_deref().filter(|_| c.case.broke()) {
+            line.push_str(": ");
+            line.push_str(m);
+        }
+        out.push(line);
+    }
+    out.push(String::new());
+    out
 }
 
 #[cfg(test)]

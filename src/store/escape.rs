@@ -23,7 +23,7 @@ impl Store {
         f: impl FnMut(Escape) -> Result<(), E>,
     ) -> Result<(), E> {
         self.each_row_with(
-            &format!("SELECT source, release, env, test, by, at, found, note FROM escapes WHERE {filter} ORDER BY found, source"),
+            &format!("SELECT source, release, env, test, by, at, found, note, test_case FROM escapes WHERE {filter} ORDER BY found, source"),
             params,
             |r| {
                 Ok(Escape {
@@ -35,6 +35,7 @@ impl Store {
                     at: r.get(5)?,
                     found: r.get(6)?,
                     note: r.get(7)?,
+                    case: r.get(8)?,
                 })
             },
             f,
@@ -114,12 +115,21 @@ impl Store {
                 live_since: db.live_since(&release)?,
             };
             let (e, event) = escape::record(&facts, &pipeline, catch, note, actor, now)?;
+            if let (Some(case), Some(env)) = (&e.case, &e.env)
+                && !db.case_ran(&view.release.project, env, case)?
+            {
+                return Err(DomainError::invalid(format!(
+                    "no test case {case} ran in {env} for {}: name one that `firebreak release cases VERSION --env {env} --step STEP` lists, or leave the case out",
+                    view.release.project
+                ))
+                .into());
+            }
             db.write(|tx| {
                 tx.execute(
-                    "INSERT INTO escapes (source, release, env, test, by, at, found, note)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                    "INSERT INTO escapes (source, release, env, test, by, at, found, note, test_case)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                      ON CONFLICT (source) DO UPDATE SET release = ?2, env = ?3, test = ?4, by = ?5,
-                     at = ?6, note = ?8",
+                     at = ?6, note = ?8, test_case = ?9",
                     params![
                         e.source,
                         e.release,
@@ -128,7 +138,8 @@ impl Store {
                         e.by,
                         e.at,
                         e.found,
-                        e.note
+                        e.note,
+                        e.case
                     ],
                 )?;
                 append_event(tx, &event)?;

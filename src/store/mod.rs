@@ -3,6 +3,7 @@
 
 mod audit;
 mod board;
+mod cases;
 mod comment;
 mod epic;
 mod error;
@@ -33,6 +34,7 @@ mod whole;
 
 pub use audit::{Break, Verdict};
 pub use board::BoardInfo;
+pub use cases::HISTORY as CASE_HISTORY;
 pub use error::StoreError;
 use files::{companion, may_write, may_write_dir, uri_path};
 pub use files::{exposure_warning, lock_holder, share_with_group};

@@ -77,6 +77,17 @@ pub(crate) fn carry_out_as(
         Effect::LoadHistory { entity, id } => store
             .history(entity, &id)
             .map(|events| vec![Msg::History(id, events)]),
+        Effect::LoadCases { version, env, step } => {
+            store.step_cases(&version, &env, &step).map(|cases| {
+                let lines = crate::domain::junit::lines(&cases);
+                vec![Msg::Cases(crate::app::tabs::pipeline::StepCases {
+                    version,
+                    env,
+                    step,
+                    lines,
+                })]
+            })
+        }
         Effect::LoadDetail(id) => store.item(id).and_then(|item| {
             let history = store.history("item", &id.to_string())?;
             let mut sources = Vec::new();

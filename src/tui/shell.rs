@@ -190,6 +190,12 @@ impl Shell {
             self.seen = self.store.data_version()?;
             queue.extend(done);
         }
+        // While a write of ours is on its way, the change it made is not yet answered: a reload
+        // now could show the change before its answer arrives (and undo would then see no
+        // change to take back). Its answer, when it comes, brings the board up to date.
+        if self.writer.pending() {
+            return Ok(());
+        }
         let version = self.store.data_version()?;
         if version != self.seen {
             self.seen = version;

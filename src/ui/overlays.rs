@@ -17,9 +17,9 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Some(Overlay::Log { scroll }) => {
             let (title, text) = crate::ui::tabs::pipeline::step_log(s);
             let height = area.height.saturating_sub(2);
-            let lines: Vec<Line> = text
-                .lines()
+            let lines: Vec<Line> = crate::app::tabs::pipeline::log_lines(s, &text)
                 .skip(*scroll)
+                .take(height as usize)
                 .map(|l| Line::raw(l.to_string()))
                 .collect();
             boxed(

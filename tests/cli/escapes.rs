@@ -33,6 +33,47 @@ fn an_escape_records_where_a_live_defect_should_have_been_caught() {
     .assert()
     .code(2)
     .stderr(predicate::str::contains("not linked to a release"));
+    // It may name the test case that should have caught it, one that ran there for the project.
+    let escape = |case: &str| {
+        b.run(&[
+            "--as",
+            "grace",
+            "escape",
+            "add",
+            "FB-72",
+            "--env",
+            "test",
+            "--test",
+            "functional",
+            "--case",
+            case,
+        ])
+    };
+    escape("test.journeys::no_such_case")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no test case test.journeys::no_such_case ran in test for permits-online",
+        ));
+    escape("test.journeys::emails_once")
+        .assert()
+        .success()
+        .stdout("FB-72 escaped 1.0.0: the functional tests in test should have caught it, in test.journeys::emails_once.\n");
+    let listed = b.json(&["escape", "list", "--json"]);
+    let fb72 = listed["escapes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"] == "FB-72")
+        .unwrap()
+        .clone();
+    assert_eq!(fb72["case"], "test.journeys::emails_once");
+    b.run(&["escape", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "test, functional, test.journeys::emails_once",
+        ));
     b.run(&[
         "--as",
         "grace",

@@ -58,6 +58,18 @@ pub struct PipelineView {
     pub selected: usize,
     /// The step under the cursor, counted along the whole path.
     pub step: usize,
+    /// The test cases of the step whose log is open, as the lines the log shows above it,
+    /// once the shell has read them.
+    pub cases: Option<StepCases>,
+}
+
+/// The test cases of one release's step, as the lines of its log overlay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepCases {
+    pub version: String,
+    pub env: String,
+    pub step: String,
+    pub lines: Vec<String>,
 }
 
 /// The Pipeline tab's questions.
@@ -154,6 +166,14 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
         Command::Right => s.pipeline.step += 1,
         Command::Log if step(s).is_some() => {
             s.overlay = Some(Overlay::Log { scroll: 0 });
+            let (Some(v), Some((env, step))) = (selected(s), step(s)) else {
+                return Some(vec![]);
+            };
+            return Some(vec![Effect::LoadCases {
+                version: v.release.version.clone(),
+                env,
+                step,
+            }]);
         }
         Command::Run => return Some(run(s)),
         Command::Accept => return Some(sign(s, true)),
@@ -433,6 +453,23 @@ pub fn step_log(s: &AppState) -> (String, String) {
     (title, text)
 }
 
+/// The lines of the open log's test cases (above its log), when they are the selected step's.
+pub fn step_cases(s: &AppState) -> &[String] {
+    let (Some(v), Some((env, step)), Some(c)) = (selected(s), step(s), &s.pipeline.cases) else {
+        return &[];
+    };
+    if c.version == v.release.version && c.env == env && c.step == step {
+        &c.lines
+    } else {
+        &[]
+    }
+}
+
+/// The lines the log overlay shows: the step's test cases, then its log.
+pub fn log_lines<'a>(s: &'a AppState, text: &'a str) -> impl Iterator<Item = &'a str> {
+    step_cases(s).iter().map(String::as_str).chain(text.lines())
+}
+
 /// A restarted release runs on: the board starts its automation, unless it runs one already.
 pub(crate) fn run_on(s: &mut AppState, version: String) -> Vec<Effect> {
     if s.running.is_some() {
@@ -544,7 +581,7 @@ pub(crate) fn submit(s: &mut AppState, ask: Ask, text: String) -> Result<Vec<Eff
 pub(crate) fn copy(s: &AppState) -> Option<String> {
     if let Some(Overlay::Log { scroll }) = &s.overlay {
         let (_, text) = step_log(s);
-        return text.lines().nth(*scroll).map(str::to_string);
+        return log_lines(s, &text).nth(*scroll).map(str::to_string);
     }
     let r = &selected(s)?.release;
     let prod = s.releases.pipeline(r).map(|p| p.production());

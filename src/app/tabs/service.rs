@@ -232,7 +232,7 @@ pub(crate) fn key(s: &mut AppState, cmd: Command) -> Option<Vec<Effect>> {
                 crate::app::say::ask_escape(
                     s,
                     &id,
-                    "ENV KIND, or none",
+                    "ENV KIND [CASE], or none",
                     Pending::Service(Ask::Escape(id.clone())),
                 );
             }

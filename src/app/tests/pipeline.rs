@@ -275,12 +275,49 @@ mod pipeline_keys {
             Some(("production".into(), "deploy".into())),
             "it stops at the end"
         );
-        press(&mut s, "l");
+        let fx = press(&mut s, "l");
         assert_eq!(s.context(), Context::Log);
+        assert_eq!(
+            fx,
+            [Effect::LoadCases {
+                version: "2.0.0".into(),
+                env: "production".into(),
+                step: "deploy".into(),
+            }],
+            "the step's test cases are read for its log"
+        );
         press(&mut s, "jjk");
         assert_eq!(s.overlay, Some(Overlay::Log { scroll: 1 }));
         press(&mut s, "q");
         assert!(s.overlay.is_none());
+    }
+
+    #[test]
+    fn the_log_shows_the_steps_test_cases_above_it_once_read() {
+        use crate::app::tabs::pipeline::{StepCases, log_lines, step_log};
+        let mut s = board();
+        code(&mut s, KeyCode::Right);
+        press(&mut s, "l");
+        let cases = |version: &str| StepCases {
+            version: version.into(),
+            env: "production".into(),
+            step: "deploy".into(),
+            lines: vec!["Test cases: 1, 1 broke".into(), "✗ a::b".into()],
+        };
+        // Cases of another release's step are not shown here.
+        update(&mut s, Msg::Cases(cases("1.0.0")));
+        let (_, text) = step_log(&s);
+        assert_eq!(log_lines(&s, &text).next(), text.lines().next());
+        update(&mut s, Msg::Cases(cases("2.0.0")));
+        let (_, text) = step_log(&s);
+        let shown: Vec<&str> = log_lines(&s, &text).take(2).collect();
+        assert_eq!(shown, ["Test cases: 1, 1 broke", "✗ a::b"]);
+        press(&mut s, "j");
+        assert_eq!(
+            crate::app::tabs::pipeline::copy(&s).as_deref(),
+            Some("✗ a::b"),
+            "y copies the line at the top of the log, a case's among them"
+        );
     }
 
     #[test]

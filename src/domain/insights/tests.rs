@@ -205,6 +205,7 @@ fn escaped_defects_sit_beside_the_pass_rate_of_the_tests_that_should_have_caught
         at: at(12, 9),
         found: at(11, 9),
         note: String::new(),
+        case: None,
     };
     f.escapes = vec![
         escape("INC-1", Some("test"), Some(TestKind::Functional)),

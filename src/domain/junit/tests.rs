@@ -129,3 +129,72 @@ proptest! {
         prop_assert_eq!(summary(&cases).0, broke == 0);
     }
 }
+
+fn case(suite: &str, name: &str, result: CaseResult, seconds: f64) -> Case {
+    Case {
+        suite: suite.into(),
+        name: name.into(),
+        result,
+        seconds,
+        message: (result == CaseResult::Failed).then(|| "boom".to_string()),
+    }
+}
+
+#[test]
+fn a_case_given_twice_keeps_its_worst_result_and_its_time_summed() {
+    let kept = merged(vec![
+        case("s", "retried", CaseResult::Failed, 1.0),
+        case("s", "other", CaseResult::Passed, 0.5),
+        case("s", "retried", CaseResult::Passed, 2.0),
+        case("t", "retried", CaseResult::Passed, 0.25),
+    ]);
+    assert_eq!(kept.len(), 3, "a name is one case per suite");
+    assert_eq!(kept[0].result, CaseResult::Failed);
+    assert_eq!(kept[0].message.as_deref(), Some("boom"));
+    assert!((kept[0].seconds - 3.0).abs() < 1e-9);
+    let errored = merged(vec![
+        case("s", "x", CaseResult::Skipped, 0.0),
+        case("s", "x", CaseResult::Errored, 0.0),
+        case("s", "x", CaseResult::Failed, 0.0),
+    ]);
+    assert_eq!(errored[0].result, CaseResult::Errored);
+}
+
+#[test]
+fn a_steps_cases_list_what_broke_first_with_their_history() {
+    let mut cases = vec![
+        CaseHistory {
+            case: case("s", "steady", CaseResult::Passed, 0.1),
+            before: vec![CaseResult::Passed, CaseResult::Passed],
+        },
+        CaseHistory {
+            case: case("s", "flaky", CaseResult::Passed, 0.2),
+            before: vec![CaseResult::Failed, CaseResult::Passed],
+        },
+        CaseHistory {
+            case: case("s", "broke", CaseResult::Failed, 1.5),
+            before: vec![CaseResult::Passed, CaseResult::Skipped],
+        },
+    ];
+    order(&mut cases);
+    let names: Vec<&str> = cases.iter().map(|c| c.case.name.as_str()).collect();
+    assert_eq!(names, ["broke", "flaky", "steady"]);
+    assert!(cases[0].changed() && cases[1].changed() && !cases[2].changed());
+    let shown = lines(&cases);
+    assert!(
+        shown[0].starts_with("3 test cases · 1 broke · 2 changed"),
+        "{}",
+        shown[0]
+    );
+    assert_eq!(shown[1], "✗    1.50s       ✓-|✗ s::broke: boom");
+    assert_eq!(shown[2], "✓    0.20s       ✗✓|✓ s::flaky");
+    assert!(
+        lines(&[]).is_empty(),
+        "a step without cases shows its log alone"
+    );
+    assert_eq!(
+        "errored".parse::<CaseResult>().unwrap(),
+        CaseResult::Errored
+    );
+    assert!("green".parse::<CaseResult>().is_err());
+}

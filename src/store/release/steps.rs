@@ -168,6 +168,36 @@ impl Store {
         now: DateTime<Utc>,
         reporter: &Actor,
     ) -> Result<Reported, StoreError> {
+        self.report_cases(
+            version,
+            env,
+            step,
+            outcome,
+            seconds,
+            log,
+            url,
+            &[],
+            now,
+            reporter,
+        )
+    }
+
+    /// Records a step's outcome with the test cases its JUnit reports held (they replace any
+    /// the step had from an earlier attempt), in the same write.
+    #[allow(clippy::too_many_arguments)]
+    pub fn report_cases(
+        &mut self,
+        version: &str,
+        env: &str,
+        step: &str,
+        outcome: Outcome,
+        seconds: f64,
+        log: &str,
+        url: Option<&str>,
+        cases: &[crate::domain::junit::Case],
+        now: DateTime<Utc>,
+        reporter: &Actor,
+    ) -> Result<Reported, StoreError> {
         self.decide(|db| {
             let (view, pipeline, _) = db.next_step(version)?;
             let armed = view.release.armed();
@@ -196,6 +226,7 @@ impl Store {
                      ON CONFLICT (release, env, step) DO UPDATE SET outcome = ?4, finished = ?5, seconds = ?6, log = ?7, url = ?8, reporter = ?9",
                     params![version, env, step, outcome.as_str(), now, seconds, log, url, reporter.name],
                 )?;
+                crate::store::cases::save(tx, version, env, step, cases)?;
                 if next.state == ReleaseState::Shadow || (env == pipeline.production().name && step == "deploy") {
                     next.slot = Some(idle_slot(tx, &next.project)?);
                     if next.state == ReleaseState::Shadow {

@@ -363,7 +363,7 @@ fn escape(s: &mut AppState) {
             crate::app::say::ask_escape(
                 s,
                 &id.to_string(),
-                "[VERSION] ENV KIND, or [VERSION] none (the version when no incident links it)",
+                "[VERSION] ENV KIND [CASE], or [VERSION] none (the version when no incident links it)",
                 Pending::Backlog(Ask::Escape(id.to_string())),
             );
         }
