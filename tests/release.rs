@@ -223,15 +223,7 @@ fn a_step_past_its_timeout_is_killed_with_its_children() {
 #[test]
 fn a_chatty_step_keeps_the_end_of_its_log() {
     let b = Board::with("loud.toml");
-    b.as_(
-        "tom",
-        &["release", "add", "1.0.0", "--project", "permits-online"],
-    )
-    .assert()
-    .success();
-    b.as_("rita", &["release", "run", "1.0.0"])
-        .assert()
-        .success();
+    b.cut_and_run("1.0.0").success();
     let show = b.json(&["release", "show", "1.0.0", "--json"]);
     let smoke = step_of(&show, "smoke");
     let log = smoke["log"].as_str().unwrap();
@@ -271,15 +263,7 @@ fn titles_and_versions_never_reach_a_shell() {
     .assert()
     .code(2)
     .stderr(predicate::str::contains("is not a version"));
-    b.as_(
-        "tom",
-        &["release", "add", "1.0.0", "--project", "permits-online"],
-    )
-    .assert()
-    .success();
-    b.as_("rita", &["release", "run", "1.0.0"])
-        .assert()
-        .success();
+    b.cut_and_run("1.0.0").success();
     for f in ["pwned", "pwned2", "pwned3"] {
         assert!(!b.pipeline_dir().join(f).exists(), "{f} was created");
     }
@@ -288,14 +272,7 @@ fn titles_and_versions_never_reach_a_shell() {
 #[test]
 fn an_environment_without_commands_waits_for_an_external_ci_to_report() {
     let b = Board::with("external.toml");
-    b.as_(
-        "tom",
-        &["release", "add", "1.0.0", "--project", "permits-online"],
-    )
-    .assert()
-    .success();
-    b.as_("rita", &["release", "run", "1.0.0"])
-        .assert()
+    b.cut_and_run("1.0.0")
         .success()
         .stdout(predicate::str::contains(
             "waits for preprod/deploy to be reported",
@@ -1196,15 +1173,7 @@ fn a_board_from_before_releases_kept_their_policy_gives_each_its_projects_on_upg
 #[test]
 fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect() {
     let b = Board::with("external.toml");
-    b.as_(
-        "tom",
-        &["release", "add", "1.0.0", "--project", "permits-online"],
-    )
-    .assert()
-    .success();
-    b.as_("rita", &["release", "run", "1.0.0"])
-        .assert()
-        .success();
+    b.cut_and_run("1.0.0").success();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit");
     let file = |name: &str| fixtures.join(name).to_str().unwrap().to_string();
     // What the CI sends for a step of 1.0.0 in preprod, then its own words.
@@ -1323,14 +1292,7 @@ fn a_ci_reports_a_step_with_junit_and_the_failing_cases_are_named_in_its_defect(
 #[test]
 fn a_step_the_board_runs_is_decided_by_the_junit_reports_its_command_writes() {
     let b = Board::with("junit.toml");
-    b.as_(
-        "tom",
-        &["release", "add", "1.0.0", "--project", "permits-online"],
-    )
-    .assert()
-    .success();
-    b.as_("rita", &["release", "run", "1.0.0"])
-        .assert()
+    b.cut_and_run("1.0.0")
         .code(1)
         .stdout(predicate::str::contains("dev/smoke fail"))
         .stderr(predicate::str::contains("1.0.0 halted at dev/smoke"));
@@ -1358,14 +1320,7 @@ fn a_step_the_board_runs_is_decided_by_the_junit_reports_its_command_writes() {
         "the defect names the case"
     );
     // The fix passes the renewal case; its record shows each case beside its result in 1.0.0.
-    b.as_(
-        "tom",
-        &["release", "add", "1.0.1", "--project", "permits-online"],
-    )
-    .assert()
-    .success();
-    b.as_("rita", &["release", "run", "1.0.1"])
-        .assert()
+    b.cut_and_run("1.0.1")
         .success()
         .stdout(predicate::str::contains("dev/smoke pass"));
     let cases = b.json(&[
@@ -1410,4 +1365,93 @@ fn a_step_the_board_runs_is_decided_by_the_junit_reports_its_command_writes() {
     .stdout(predicate::str::contains(
         "✗         smoke.Renewal::completes",
     ));
+}
+
+#[test]
+fn a_ci_on_another_machine_reports_through_its_ssh_key_and_nothing_else() {
+    let b = Board::with("external.toml");
+    b.cut_and_run("1.0.0").success();
+    // What sshd runs for the CI's key: `firebreak ssh-ci`, as the account the key logs in as
+    // (here the login `ci`), with what the CI asked for in SSH_ORIGINAL_COMMAND.
+    let ssh = |command: &str| {
+        let mut cmd = b.run(&["ssh-ci"]);
+        cmd.env("SSH_ORIGINAL_COMMAND", command);
+        cmd
+    };
+    let pytest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit/pytest.xml"),
+    )
+    .unwrap();
+    let before = b.json(&["export"])["events"].as_array().unwrap().len();
+    // Hostile commands: refused with a reason, and nothing is written.
+    for (command, code, says) in [
+        (
+            "release show 1.0.0; firebreak item add pwned",
+            3,
+            "outside quotes",
+        ),
+        ("release show $(touch /tmp/pwned)", 3, "outside quotes"),
+        (
+            "item add pwned",
+            3,
+            "release report` and `release show` only",
+        ),
+        (
+            "release abandon 1.0.0 --reason x",
+            3,
+            "only, not `release abandon`",
+        ),
+        ("release show 1.0.0 --db /tmp/other.db", 2, "--db"),
+        (
+            "release report 1.0.0 --env preprod --step deploy --result pass --log /etc/passwd",
+            3,
+            "on standard input",
+        ),
+        ("release show 1.0.0\nitem add x", 2, "control character"),
+        ("", 2, "is empty"),
+        (
+            "release report 1.0.0 --env preprod --step deploy --log - --junit -",
+            2,
+            "standard input (-) is one file",
+        ),
+    ] {
+        ssh(command)
+            .assert()
+            .code(code)
+            .stderr(predicate::str::contains(says));
+    }
+    b.run(&["ssh-ci"])
+        .env_remove("SSH_ORIGINAL_COMMAND")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SSH_ORIGINAL_COMMAND is not set"));
+    assert_eq!(
+        b.json(&["export"])["events"].as_array().unwrap().len(),
+        before,
+        "nothing was written"
+    );
+    assert!(!Path::new("/tmp/pwned").exists());
+    // The CI's report, its JUnit on standard input; then it reads where the release stands.
+    ssh("release report 1.0.0 --env preprod --step deploy --junit - --url 'https://ci.example/jobs/42?attempt=1&x=2'")
+        .write_stdin(pytest)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1.0.0: preprod/deploy fail"));
+    let show = b.json(&["release", "show", "1.0.0", "--json"]);
+    let deploy = show["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["env"] == "preprod" && s["step"] == "deploy")
+        .unwrap()
+        .clone();
+    assert_eq!(deploy["reporter"], "ci");
+    assert_eq!(deploy["url"], "https://ci.example/jobs/42?attempt=1&x=2");
+    ssh("firebreak release show 1.0.0")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("halted"));
+    ssh("release cases 1.0.0 --env preprod --step deploy")
+        .assert()
+        .code(3);
 }

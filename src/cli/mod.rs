@@ -18,6 +18,7 @@ mod release;
 mod report;
 mod safe;
 mod sprint;
+pub mod ssh;
 mod status;
 mod stream;
 mod view;
@@ -123,6 +124,9 @@ pub enum Command {
     /// Cut, run, gate and switch releases on the path to live.
     #[command(subcommand)]
     Release(release::ReleaseCmd),
+    /// The forced command of a CI's SSH key (authorized_keys `command=`): runs the `release
+    /// report` or `release show` that SSH_ORIGINAL_COMMAND asks for, and nothing else.
+    SshCi,
     /// The on-call view: releases in flight and whom they wait on, slots, columns over limit.
     /// Exits 10 when something waits on a person.
     Status(board::JsonArg),
@@ -233,6 +237,7 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Kanban(c) => kanban::run(&ctx, c, out),
         Command::Sprint(c) => sprint::run(&ctx, c, out),
         Command::Release(c) => release::run(&ctx, c, out),
+        Command::SshCi => ssh::run(&ctx, out),
         Command::Handover(c) => handover::run(&ctx, c, out),
         Command::Incident(c) => incident::run(&ctx, c, out),
         Command::Problem(c) => problem::run(&ctx, c, out),

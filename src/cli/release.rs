@@ -36,13 +36,13 @@ pub enum ReleaseCmd {
         /// pass or fail; with --junit, what the reports say.
         #[arg(long, required_unless_present = "junit")]
         result: Option<String>,
-        /// A file holding the step's log.
+        /// A file holding the step's log (- for standard input).
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
         #[arg(long)]
         url: Option<String>,
-        /// JUnit XML reports (as CI systems write them): the step fails when a case failed or
-        /// errored, and its log and pipeline defect name those cases.
+        /// JUnit XML reports (as CI systems write them; - for standard input): the step fails
+        /// when a case failed or errored, and its log and pipeline defect name those cases.
         #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "result")]
         junit: Vec<PathBuf>,
     },
@@ -210,20 +210,26 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             url,
             junit,
         } => {
+            let stdin = |p: &PathBuf| p.as_os_str() == "-";
+            if junit.iter().chain(log.iter()).filter(|p| stdin(p)).count() > 1 {
+                return Err(Failure::usage(
+                    "standard input (-) is one file: give it to --log or to one --junit",
+                ));
+            }
             let mut log = match log {
-                Some(f) => std::fs::read_to_string(f)
-                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", f.display())))?,
+                Some(f) => read_input(f)?,
                 None => String::new(),
             };
             // Every report reads before anything is recorded.
             let mut cases = Vec::new();
             for f in junit {
-                let text = std::fs::read_to_string(f)
-                    .map_err(|e| Failure::usage(format!("cannot read {}: {e}", f.display())))?;
-                cases.extend(crate::domain::junit::parse(
-                    &text,
-                    &f.display().to_string(),
-                )?);
+                let text = read_input(f)?;
+                let name = if stdin(f) {
+                    "standard input".to_string()
+                } else {
+                    f.display().to_string()
+                };
+                cases.extend(crate::domain::junit::parse(&text, &name)?);
             }
             let cases = crate::domain::junit::merged(cases);
             let outcome = match result {
@@ -728,6 +734,32 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
         }
     }
     Ok(())
+}
+
+/// The text of a file a report names, or of standard input for `-` (how a CI on another
+/// machine sends it over SSH).
+fn read_input(path: &std::path::Path) -> Result<String, Failure> {
+    use std::io::Read;
+    const LARGEST: u64 = 64 << 20;
+    let (name, mut reader): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+        ("standard input".into(), Box::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(path)
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+        (path.display().to_string(), Box::new(f))
+    };
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(LARGEST + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?;
+    if bytes.len() as u64 > LARGEST {
+        return Err(Failure::usage(format!(
+            "{name} is over 64 MiB: send the step's report, not its artefacts"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| Failure::usage(format!("{name} is not UTF-8 text: nothing was recorded")))
 }
 
 /// Runs the automation of `version` until it halts, pauses or reaches the shadow, a line per

@@ -127,6 +127,17 @@ impl Board {
         self.run(&all)
     }
 
+    /// Tom cuts `version` of permits-online and rita runs it: what its run did.
+    pub fn cut_and_run(&self, version: &str) -> assert_cmd::assert::Assert {
+        self.as_(
+            "tom",
+            &["release", "add", version, "--project", "permits-online"],
+        )
+        .assert()
+        .success();
+        self.as_("rita", &["release", "run", version]).assert()
+    }
+
     pub fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args).output().unwrap();
         assert!(
