@@ -476,7 +476,7 @@ fn an_incident_logged_in_the_board_raises_a_ticket_seen_in_triage_on_the_backlog
     let tmux = Tmux::start("service", 120, 40, &board_command(&db, "--as omar"));
     tmux.until_shows("58 of 72 items");
     tmux.send(&["6"]);
-    tmux.until_shows("INC-5");
+    tmux.until_shows("INC-6");
     // Log one: its priority, then its title, in one line.
     tmux.send(&["n"]);
     tmux.until_shows("its priority (P1 to P4), then its title");
@@ -484,13 +484,13 @@ fn an_incident_logged_in_the_board_raises_a_ticket_seen_in_triage_on_the_backlog
     tmux.type_text("P2 Renewal emails bounce");
     tmux.until_shows("P2 Renewal emails bounce▏");
     tmux.send(&["Enter"]);
-    tmux.until_shows("INC-6 logged (P2), for team ams.");
+    tmux.until_shows("INC-7 logged (P2), for team ams.");
     tmux.until("the new incident selected at the top", |s| {
         s.lines()
-            .any(|l| l.contains("▶ INC-6") && l.contains("Renewal emails bounce"))
+            .any(|l| l.contains("▶ INC-7") && l.contains("Renewal emails bounce"))
     });
     tmux.send(&["T"]);
-    tmux.until_shows("FB-73 raised in triage from INC-6: the product owner ranks it.");
+    tmux.until_shows("FB-73 raised in triage from INC-7: the product owner ranks it.");
     tmux.until_shows("Tickets on the backlog: FB-73");
     tmux.send(&["1"]);
     tmux.until_shows("59 of 73 items");
@@ -499,14 +499,14 @@ fn an_incident_logged_in_the_board_raises_a_ticket_seen_in_triage_on_the_backlog
         s.lines().any(|l| {
             l.starts_with("▶")
                 && l.contains("FB-73")
-                && l.contains("INC-6: Renewal emails bounce")
+                && l.contains("INC-7: Renewal emails bounce")
                 && l.contains("triage")
                 && l.contains("incident")
         })
     });
     tmux.send(&["q"]);
     tmux.until_shows("firebreak-exited-0");
-    let inc = cli(&db, &["incident", "show", "INC-6", "--json"]);
+    let inc = cli(&db, &["incident", "show", "INC-7", "--json"]);
     assert_eq!(inc["tickets"][0], "FB-73");
     assert_eq!(inc["incident"]["opened_by"], "omar");
 }
@@ -933,4 +933,85 @@ fn what_the_service_says_on_an_incident_is_found_on_its_ticket() {
         "{screen}"
     );
     assert!(screen.contains("seen by three residents"), "{screen}");
+}
+
+#[test]
+fn an_incidents_sla_mark_turns_on_as_its_response_target_nears_then_passes() {
+    use firebreak::domain::incident::Priority;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    // bau's P1s must be taken within a minute; one was logged 40 s ago and nobody took it.
+    cli_ok(
+        &db,
+        &[
+            "--as",
+            "omar",
+            "project",
+            "edit",
+            "bau",
+            "--response",
+            "P1=1m",
+        ],
+    );
+    {
+        let mut store = firebreak::store::Store::open(&db, false).unwrap();
+        let omar = firebreak::domain::Actor::person(&store.person("omar").unwrap().unwrap());
+        let logged = chrono::Utc::now() - chrono::Duration::seconds(40);
+        store
+            .log_incident(
+                "Checkout down",
+                Priority::P1,
+                Some("bau"),
+                None,
+                &omar,
+                logged,
+            )
+            .unwrap();
+    }
+    let tmux = Tmux::start("sla", 80, 24, &board_command(&db, "--as omar --ascii"));
+    tmux.until_shows("of 72 items");
+    tmux.send(&["6"]);
+    let row = |s: &str| -> Option<String> {
+        s.lines()
+            .find(|l| l.contains("INC-7") && l.contains("P1"))
+            .map(str::to_string)
+    };
+    // Twenty seconds left or less: a fifth of the target, so the mark says it is near.
+    let near = tmux.until("INC-7's mark near its target", |s| {
+        row(s).is_some_and(|l| l.contains(" !"))
+    });
+    assert!(near.contains("INC-7"), "{near}");
+    // Then the minute passes with nobody on it: breached, on the list and in its detail.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let screen = tmux.screen();
+        if row(&screen).is_some_and(|l| l.contains("x+") || l.contains("✖+"))
+            && screen.contains("response BREACHED +")
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited 2 minutes for INC-7's response target to be breached; the screen was:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // status says so too, and exits 10.
+    let out = Command::new(BIN)
+        .env("USER", "omar")
+        .args(["--db", db.to_str().unwrap(), "status", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        status["sla_breaches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["id"] == "INC-7" && b["target"] == "response"),
+        "{status}"
+    );
+    tmux.send(&["q"]);
+    tmux.until_shows("firebreak-exited-0");
 }

@@ -1143,7 +1143,8 @@ fn a_board_from_before_releases_kept_their_policy_gives_each_its_projects_on_upg
     conn.execute_batch(
         "ALTER TABLE releases DROP COLUMN policy; DROP INDEX releases_by_project_state;
          DROP TABLE labels; DROP TABLE epic_members; DROP TABLE cases;
-         ALTER TABLE escapes DROP COLUMN test_case; PRAGMA user_version = 11;",
+         ALTER TABLE escapes DROP COLUMN test_case; ALTER TABLE projects DROP COLUMN sla;
+         ALTER TABLE incidents DROP COLUMN sla; PRAGMA user_version = 11;",
     )
     .unwrap();
     drop(conn);
@@ -1363,7 +1364,7 @@ fn a_step_the_board_runs_is_decided_by_the_junit_reports_its_command_writes() {
     .assert()
     .success()
     .stdout(predicate::str::contains(
-        "✗         smoke.Renewal::completes",
+        "✖         smoke.Renewal::completes",
     ));
 }
 

@@ -606,7 +606,7 @@ fn insights_tab() {
 fn an_escape_is_recorded_from_the_service_tab_and_the_backlog() {
     let mut f = Fixture::demo();
     f.act_as("grace");
-    // INC-5 is the newest incident and links no release; INC-2 is 1.0.0's.
+    // INC-6 is the newest incident and links no release; INC-2 is 1.0.0's.
     f.keys(&[KeyCode::Char('6'), KeyCode::Char('w')]);
     insta::assert_snapshot!("service_escape_prompt_80x24", f.screen(80, 24));
     f.typed("test functional").keys(&[KeyCode::Enter]);
@@ -692,7 +692,7 @@ fn y_copies_the_shadow_url_of_a_release_and_a_log_line() {
     f.keys(&[KeyCode::Char('l'), KeyCode::Char('j'), KeyCode::Char('y')]);
     assert_eq!(
         said(&f),
-        "Copied to the clipboard: ✓    1.05s        ✓|✓ production.journeys::emails_once"
+        "Copied to the clipboard: ✔    1.05s        ✔|✔ production.journeys::emails_once"
     );
     f.keys(&[KeyCode::Char('j'); 7]).keys(&[KeyCode::Char('y')]);
     assert_eq!(said(&f), "Copied to the clipboard: all smoke checks passed");
@@ -936,7 +936,12 @@ fn no_user_text_reaches_the_screen_as_something_a_terminal_would_obey() {
 fn c_comments_on_the_selected_incident_and_the_thread_shows_in_its_pane() {
     let mut f = Fixture::demo();
     f.act_as("sam");
-    f.keys(&[KeyCode::Char('6'), KeyCode::Char('j'), KeyCode::Char('c')]);
+    f.keys(&[
+        KeyCode::Char('6'),
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::Char('c'),
+    ]);
     f.typed("tried the fix on preprod,");
     let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
     app::update(f.state_mut(), Msg::Key(ctrl_j));
@@ -1084,7 +1089,7 @@ fn an_incidents_links_show_in_its_pane_on_the_service_tab() {
         )
         .unwrap();
     f.reload();
-    f.keys(&[KeyCode::Char('6'), KeyCode::Char('j')]);
+    f.keys(&[KeyCode::Char('6'), KeyCode::Char('j'), KeyCode::Char('j')]);
     f.reload();
     f.keys(&[KeyCode::Char('k'), KeyCode::Char('j')]);
     for (w, h) in [(80, 24), (120, 40)] {

@@ -212,6 +212,41 @@ impl Form {
                 label: "Pipeline file",
                 value: text(project.pipeline.as_deref().unwrap_or("")),
             },
+            Field {
+                label: "Response targets",
+                value: text(&targets(&project.sla, true)),
+            },
+            Field {
+                label: "Resolution targets",
+                value: text(&targets(&project.sla, false)),
+            },
+            Field {
+                label: "Working hours",
+                value: text(
+                    &project
+                        .sla
+                        .calendar
+                        .as_ref()
+                        .map_or("24x7".to_string(), |c| c.describe()),
+                ),
+            },
+            Field {
+                label: "Holidays",
+                value: text(
+                    &project
+                        .sla
+                        .calendar
+                        .as_ref()
+                        .map(|c| {
+                            c.holidays
+                                .iter()
+                                .map(|d| d.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default(),
+                ),
+            },
         ];
         Form {
             purpose: Purpose::Policy,
@@ -247,12 +282,50 @@ impl Form {
         let pipeline = get(3).trim().to_string();
         let pipeline = (!pipeline.is_empty() && old.pipeline.as_deref() != Some(pipeline.as_str()))
             .then(|| std::path::PathBuf::from(pipeline));
+        let response = crate::domain::sla::parse_targets(&get(4))
+            .map_err(|e| format!("Response targets: {e}"))?;
+        let resolution = crate::domain::sla::parse_targets(&get(5))
+            .map_err(|e| format!("Resolution targets: {e}"))?;
+        let hours = match get(6).trim() {
+            "" | "24x7" | "24/7" => None,
+            h => Some(
+                crate::domain::sla::Calendar::parse(h)
+                    .map_err(|e| format!("Working hours: {e}"))?,
+            ),
+        };
+        let mut holidays = Vec::new();
+        for word in get(7).split([',', ' ']).filter(|w| !w.is_empty()) {
+            holidays.push(
+                NaiveDate::parse_from_str(word, "%Y-%m-%d")
+                    .map_err(|_| format!("Holidays: '{word}' is not a date; write YYYY-MM-DD"))?,
+            );
+        }
+        let old_hours = old.sla.calendar.clone().map(|mut c| {
+            c.holidays.clear();
+            c
+        });
+        let old_holidays = old
+            .sla
+            .calendar
+            .as_ref()
+            .map(|c| c.holidays.clone())
+            .unwrap_or_default();
         Ok(PolicyChange {
             project: old.name.clone(),
             edit: crate::domain::project::PolicyEdit {
                 firebreak: (firebreak != old.firebreak).then_some(firebreak),
                 parties: (parties != old.parties).then_some(parties),
                 hypercare_days: (days != old.hypercare_days).then_some(days),
+                response: response
+                    .into_iter()
+                    .filter(|(p, t)| old.sla.response_of(*p) != *t)
+                    .collect(),
+                resolution: resolution
+                    .into_iter()
+                    .filter(|(p, t)| old.sla.resolution_of(*p) != *t)
+                    .collect(),
+                hours: (hours != old_hours).then_some(hours),
+                holidays: (holidays != old_holidays).then_some(holidays),
             },
             pipeline,
         })
@@ -378,6 +451,23 @@ pub struct PolicyChange {
     pub project: String,
     pub edit: crate::domain::project::PolicyEdit,
     pub pipeline: Option<std::path::PathBuf>,
+}
+
+/// A project's targets as the form shows them: "P1=15m P2=1h P3=1d P4=5d".
+fn targets(sla: &crate::domain::sla::Sla, response: bool) -> String {
+    use crate::domain::incident::Priority;
+    [Priority::P1, Priority::P2, Priority::P3, Priority::P4]
+        .iter()
+        .map(|p| {
+            let t = if response {
+                sla.response_of(*p)
+            } else {
+                sla.resolution_of(*p)
+            };
+            format!("{p}={t}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What the sprint form makes.

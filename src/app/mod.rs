@@ -160,6 +160,9 @@ pub struct Snapshot {
     pub rotations: Vec<crate::domain::rotation::Rotation>,
     /// Each incident's labels (those that carry any).
     pub incident_labels: std::collections::HashMap<String, Vec<String>>,
+    /// Each incident's transitions, which its SLA clock reads.
+    pub incident_transitions:
+        std::collections::HashMap<String, Vec<crate::domain::sla::Transition>>,
     /// Each label with the work that carries it, the most used first.
     pub label_counts: Vec<crate::domain::label::LabelCount>,
     /// Problem determination of halted releases.
@@ -312,6 +315,8 @@ pub struct AppState {
     pub hypercare: Vec<crate::domain::hypercare::Hypercare>,
     pub rotations: Vec<crate::domain::rotation::Rotation>,
     pub incident_labels: std::collections::HashMap<String, Vec<String>>,
+    pub incident_transitions:
+        std::collections::HashMap<String, Vec<crate::domain::sla::Transition>>,
     /// The user's saved views, in the order F1..F4 take them.
     pub views: Vec<crate::domain::filter::View>,
     pub label_counts: Vec<crate::domain::label::LabelCount>,
@@ -384,6 +389,7 @@ impl AppState {
             hypercare: Vec::new(),
             rotations: Vec::new(),
             incident_labels: Default::default(),
+            incident_transitions: Default::default(),
             label_counts: Vec::new(),
             views: Vec::new(),
             ops: Vec::new(),

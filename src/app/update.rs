@@ -198,6 +198,7 @@ fn loaded(s: &mut AppState, snap: Snapshot) -> Vec<Effect> {
     s.hypercare = snap.hypercare;
     s.rotations = snap.rotations;
     s.incident_labels = snap.incident_labels;
+    s.incident_transitions = snap.incident_transitions;
     s.label_counts = snap.label_counts;
     s.pds = snap.pds;
     s.ops = snap.ops;

@@ -84,6 +84,19 @@ pub enum ProjectCmd {
         /// Its pipeline definition (TOML); it must read cleanly.
         #[arg(long, value_name = "FILE")]
         pipeline: Option<std::path::PathBuf>,
+        /// Incident response targets (someone takes it), e.g. P1=15m,P2=1h (repeatable).
+        #[arg(long, value_name = "P=TIME")]
+        response: Vec<String>,
+        /// Incident resolution targets, e.g. P1=4h,P3=5d (repeatable).
+        #[arg(long, value_name = "P=TIME")]
+        resolution: Vec<String>,
+        /// The working hours targets count in ("Mon-Fri 09:00-17:30 Europe/London"; a day is
+        /// then a working day), or 24x7.
+        #[arg(long, value_name = "HOURS")]
+        hours: Option<String>,
+        /// The working hours' holidays, all of them (repeat; --holiday none clears them).
+        #[arg(long = "holiday", value_name = "DATE")]
+        holidays: Vec<String>,
     },
     /// Give a project (bau included) its pipeline definition file.
     Pipeline {
@@ -95,6 +108,22 @@ pub enum ProjectCmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Who follows a policy change: releases cut from now on, incidents logged from now on.
+fn follows(before: &crate::domain::Project, after: &crate::domain::Project, keep: &str) -> String {
+    let mut release_part = before.clone();
+    release_part.sla = after.sla.clone();
+    let releases = release_part != *after;
+    let incidents = before.sla != after.sla;
+    let mut out = Vec::new();
+    if releases {
+        out.push(format!("Releases cut from now on follow it{keep}."));
+    }
+    if incidents {
+        out.push("Incidents logged from now on take these targets; open ones keep theirs.".into());
+    }
+    out.join(" ")
 }
 
 pub(crate) fn parse<T>(s: &str) -> Result<T, Failure>
@@ -250,11 +279,42 @@ pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Resu
             parties,
             hypercare_days,
             pipeline,
+            response,
+            resolution,
+            hours,
+            holidays,
         } => {
             let parties: Vec<Role> = parties
                 .iter()
                 .map(|r| parse::<Role>(r))
                 .collect::<Result<_, _>>()?;
+            let targets = |given: &[String]| -> Result<Vec<_>, Failure> {
+                let mut out = Vec::new();
+                for g in given {
+                    out.extend(crate::domain::sla::parse_targets(g)?);
+                }
+                Ok(out)
+            };
+            let hours = match hours.as_deref().map(str::trim) {
+                None => None,
+                Some("24x7" | "24/7") => Some(None),
+                Some(h) => Some(Some(crate::domain::sla::Calendar::parse(h)?)),
+            };
+            let holidays = match holidays.as_slice() {
+                [] => None,
+                [none] if none == "none" => Some(Vec::new()),
+                days => Some(
+                    days.iter()
+                        .map(|d| {
+                            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                                Failure::usage(format!(
+                                    "--holiday {d}: write the day as YYYY-MM-DD"
+                                ))
+                            })
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                ),
+            };
             let change = crate::domain::project::PolicyEdit {
                 firebreak: match (firebreak, no_firebreak) {
                     (true, _) => Some(true),
@@ -263,6 +323,10 @@ pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Resu
                 },
                 parties: (!parties.is_empty()).then_some(parties),
                 hypercare_days: *hypercare_days,
+                response: targets(response)?,
+                resolution: targets(resolution)?,
+                hours,
+                holidays,
             };
             let actor = ctx.actor(&store)?;
             let (before, after) =
@@ -296,8 +360,9 @@ pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Resu
                 out,
                 "{}",
                 crate::domain::text::safe(&format!(
-                    "{name}: {}. Releases cut from now on follow it{keep}.",
-                    changes.join("; ")
+                    "{name}: {}. {}",
+                    changes.join("; "),
+                    follows(&before, &after, &keep)
                 ))
             )?;
         }

@@ -127,5 +127,9 @@ fn text(i: &Insights, out: &mut dyn Write) -> Result<(), Failure> {
             "  {env:<12} {test:<15} {escaped:>3} escaped  {trend}  {rate}"
         )?;
     }
+    writeln!(out)?;
+    for line in crate::domain::sla::met_lines(&i.sla) {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
 }

@@ -102,6 +102,33 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             json!({ "id": i.id, "priority": i.priority, "state": i.state, "title": i.title, "team": i.team })
         })
         .collect();
+    // Targets missed and still unanswered: each waits on whoever must answer it.
+    let mut breaches: Vec<serde_json::Value> = Vec::new();
+    for (i, clock) in store.incident_clocks(ctx.now)? {
+        let Some((target, m)) = clock.breach() else {
+            continue;
+        };
+        if !i.is_open() {
+            continue;
+        }
+        let who = match &i.assignee {
+            Some(a) => format!("waits on {a}"),
+            None => {
+                crate::domain::incident::waits_on(&i, &people, &rotations, ctx.now.date_naive())
+                    .unwrap_or_default()
+            }
+        };
+        let over = crate::domain::sla::short(-m.left());
+        needs.push(format!(
+            "{} ({}) missed its {target} target by {over}, {who}: {}",
+            i.id, i.priority, i.title
+        ));
+        breaches.push(json!({
+            "id": i.id, "priority": i.priority, "project": i.project, "title": i.title,
+            "target": target, "target_seconds": m.target, "elapsed_seconds": m.elapsed,
+            "over_seconds": -m.left(), "paused": clock.paused, "assignee": i.assignee,
+        }));
+    }
     let today = ctx.now.date_naive();
     let care: Vec<serde_json::Value> = store
         .hypercares()?
@@ -134,6 +161,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
                 ("slots", slots.into()),
                 ("over_limit", over.into()),
                 ("incidents", urgent.clone().into()),
+                ("sla_breaches", breaches.clone().into()),
                 ("hypercare", care.clone().into()),
                 ("needs_a_person", needs.clone().into()),
             ],
@@ -204,6 +232,29 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
             field("title")
         );
         say(out, text)?;
+    }
+    writeln!(out, "SLA BREACHES")?;
+    if breaches.is_empty() {
+        writeln!(out, "  none: every open incident is within its targets")?;
+    }
+    for b in &breaches {
+        let field = |k: &str| b[k].as_str().unwrap_or("").to_string();
+        let over = crate::domain::sla::short(b["over_seconds"].as_i64().unwrap_or(0));
+        say(
+            out,
+            format!(
+                "  {} {} {} target missed by {over}{} {}",
+                field("id"),
+                field("priority"),
+                field("target"),
+                if b["paused"] == true {
+                    " (on hold)"
+                } else {
+                    ""
+                },
+                field("title")
+            ),
+        )?;
     }
     writeln!(out, "HYPERCARE")?;
     if care.is_empty() {

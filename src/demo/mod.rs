@@ -223,7 +223,11 @@ pub fn build_for(
     for p in &people[1..] {
         store.add_person(p, &po, start)?;
     }
-    let project = Project::delivery(PROJECT, true, vec![], 14)?;
+    let mut project = Project::delivery(PROJECT, true, vec![], 14)?;
+    // The new service is supported in office hours; bau round the clock, with the defaults.
+    project.sla.calendar = Some(crate::domain::sla::Calendar::parse(
+        "Mon-Fri 08:00-18:00 Europe/London",
+    )?);
     store.add_project(&project, &po, start)?;
     let by_role = |role: Role| {
         people

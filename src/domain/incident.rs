@@ -54,6 +54,10 @@ pub struct Incident {
     /// The id of its last event: what a decision taken from a screen says it saw.
     #[serde(default)]
     pub revision: i64,
+    /// The targets its project had when it was logged (its project's now, for one logged
+    /// before they were kept).
+    #[serde(default)]
+    pub sla: Option<super::sla::Sla>,
 }
 
 /// What an incident is logged with.
@@ -101,6 +105,7 @@ pub fn log(
         resolved: None,
         opened_by: actor.name.clone(),
         revision: 0,
+        sla: None,
     };
     let e = Event {
         to: Some("new".into()),

@@ -30,8 +30,8 @@ impl CaseResult {
     /// One character for a strip of results: what a step's detail shows of a case's history.
     pub fn glyph(self) -> char {
         match self {
-            CaseResult::Passed => '✓',
-            CaseResult::Failed => '✗',
+            CaseResult::Passed => '✔',
+            CaseResult::Failed => '✖',
             CaseResult::Errored => '!',
             CaseResult::Skipped => '-',
         }

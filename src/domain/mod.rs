@@ -28,6 +28,7 @@ pub mod project;
 pub mod rank;
 pub mod release;
 pub mod rotation;
+pub mod sla;
 pub mod sprint;
 pub mod text;
 pub mod ticket;

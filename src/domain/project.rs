@@ -20,6 +20,9 @@ pub struct Project {
     /// The pipeline definition's file: its commands are read from there, never from the board.
     #[serde(default)]
     pub pipeline: Option<String>,
+    /// Its incidents' response and resolution targets, and the hours they count in.
+    #[serde(default)]
+    pub sla: super::sla::Sla,
 }
 
 impl Project {
@@ -53,6 +56,7 @@ impl Project {
             parties,
             hypercare_days,
             pipeline: None,
+            sla: Default::default(),
         })
     }
 
@@ -64,6 +68,7 @@ impl Project {
             parties: vec![Role::Tester, Role::ServiceManager],
             hypercare_days: 0,
             pipeline: None,
+            sla: Default::default(),
         }
     }
 }
@@ -107,11 +112,24 @@ pub struct PolicyEdit {
     pub firebreak: Option<bool>,
     pub parties: Option<Vec<Role>>,
     pub hypercare_days: Option<u32>,
+    /// Incident targets to change, each for its priority.
+    pub response: Vec<(super::incident::Priority, super::sla::Span)>,
+    pub resolution: Vec<(super::incident::Priority, super::sla::Span)>,
+    /// The working hours targets count in: `Some(None)` for round the clock.
+    pub hours: Option<Option<super::sla::Calendar>>,
+    /// The working hours' holidays, all of them.
+    pub holidays: Option<Vec<chrono::NaiveDate>>,
 }
 
 impl PolicyEdit {
     pub fn is_empty(&self) -> bool {
-        self.firebreak.is_none() && self.parties.is_none() && self.hypercare_days.is_none()
+        self.firebreak.is_none()
+            && self.parties.is_none()
+            && self.hypercare_days.is_none()
+            && self.response.is_empty()
+            && self.resolution.is_empty()
+            && self.hours.is_none()
+            && self.holidays.is_none()
     }
 }
 
@@ -161,6 +179,35 @@ pub fn edit(
     if let Some(armed) = change.firebreak {
         after.firebreak = armed;
     }
+    if let Some(hours) = &change.hours {
+        let holidays = after
+            .sla
+            .calendar
+            .take()
+            .map(|c| c.holidays)
+            .unwrap_or_default();
+        after.sla.calendar = hours.clone().map(|mut c| {
+            c.holidays = holidays;
+            c
+        });
+    }
+    if let Some(days) = &change.holidays {
+        match after.sla.calendar.as_mut() {
+            Some(c) => {
+                let mut days = days.clone();
+                days.sort_unstable();
+                days.dedup();
+                c.holidays = days;
+            }
+            None if days.is_empty() => {}
+            None => {
+                return Err(DomainError::invalid(
+                    "holidays are days off working hours: set the hours first (--hours \"Mon-Fri 09:00-17:30 Europe/London\")",
+                ));
+            }
+        }
+    }
+    after.sla.set(&change.response, &change.resolution)?;
     let mut changes = serde_json::Map::new();
     if after.firebreak != before.firebreak {
         changes.insert(
@@ -179,6 +226,9 @@ pub fn edit(
             "hypercare_days".into(),
             serde_json::json!([before.hypercare_days, after.hypercare_days]),
         );
+    }
+    if after.sla != before.sla {
+        changes.insert("sla".into(), serde_json::json!([before.sla, after.sla]));
     }
     if changes.is_empty() {
         return Ok((after, None));
@@ -211,6 +261,37 @@ pub fn describe_changes(before: &Project, after: &Project) -> Vec<String> {
         out.push(format!(
             "hypercare {} → {} days",
             before.hypercare_days, after.hypercare_days
+        ));
+    }
+    if before.sla.describe() != after.sla.describe() {
+        out.push(format!(
+            "incident targets {} → {}",
+            before.sla.describe(),
+            after.sla.describe()
+        ));
+    }
+    let holidays = |p: &Project| {
+        p.sla
+            .calendar
+            .as_ref()
+            .map(|c| c.holidays.clone())
+            .unwrap_or_default()
+    };
+    if holidays(before) != holidays(after) {
+        let list = |d: Vec<chrono::NaiveDate>| {
+            if d.is_empty() {
+                "none".to_string()
+            } else {
+                d.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        out.push(format!(
+            "holidays {} → {}",
+            list(holidays(before)),
+            list(holidays(after))
         ));
     }
     if before.pipeline != after.pipeline {
@@ -254,6 +335,7 @@ mod tests {
             firebreak: Some(false),
             parties: Some(vec![Role::Tester, Role::Tester, Role::ReleaseManager]),
             hypercare_days: Some(7),
+            ..PolicyEdit::default()
         };
         let err = edit(&who(Role::Developer), &p, &change, now).unwrap_err();
         assert_eq!(err.exit_code(), 3);
@@ -317,6 +399,64 @@ mod tests {
         assert_eq!(bad(days(400), &p), 2);
         assert_eq!(bad(days(5), &Project::bau()), 3);
         assert!(edit(&who(Role::ProductOwner), &Project::bau(), &days(0), now).is_ok());
+    }
+
+    #[test]
+    fn incident_targets_and_hours_are_part_of_the_policy() {
+        use crate::domain::incident::Priority;
+        use crate::domain::sla::{Calendar, Span};
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let p = Project::delivery("permits", true, vec![], 14).unwrap();
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let change = PolicyEdit {
+            response: vec![(Priority::P1, Span::Minutes(10))],
+            hours: Some(Some(
+                Calendar::parse("Mon-Fri 09:00-17:00 Europe/London").unwrap(),
+            )),
+            holidays: Some(vec![day(26), day(25), day(25)]),
+            ..PolicyEdit::default()
+        };
+        let (after, e) = edit(&who(Role::ServiceManager), &p, &change, now).unwrap();
+        assert_eq!(after.sla.response_of(Priority::P1), Span::Minutes(10));
+        assert_eq!(
+            after.sla.calendar.as_ref().unwrap().holidays,
+            [day(25), day(26)]
+        );
+        assert!(e.unwrap().details["changes"]["sla"].is_array());
+        assert_eq!(
+            describe_changes(&p, &after),
+            [
+                "incident targets P1 15m/4h · P2 1h/1d · P3 1d/5d · P4 5d/20d (round the clock) → P1 10m/4h · P2 1h/1d · P3 1d/5d · P4 5d/20d (Mon-Fri 09:00-17:00 Europe/London)",
+                "holidays none → 2026-12-25, 2026-12-26"
+            ]
+        );
+        // New hours keep the holidays; round the clock has none.
+        let hours = |h: Option<Calendar>| PolicyEdit {
+            hours: Some(h),
+            ..PolicyEdit::default()
+        };
+        let (later, _) = edit(
+            &who(Role::ProductOwner),
+            &after,
+            &hours(Some(
+                Calendar::parse("Mon-Sat 08:00-18:00 Europe/London").unwrap(),
+            )),
+            now,
+        )
+        .unwrap();
+        assert_eq!(later.sla.calendar.unwrap().holidays.len(), 2);
+        let holidays_alone = PolicyEdit {
+            holidays: Some(vec![day(25)]),
+            ..PolicyEdit::default()
+        };
+        let err = edit(&who(Role::ProductOwner), &p, &holidays_alone, now).unwrap_err();
+        assert!(err.to_string().contains("set the hours first"), "{err}");
+        let slow = PolicyEdit {
+            response: vec![(Priority::P2, Span::Days(2))],
+            ..PolicyEdit::default()
+        };
+        assert!(edit(&who(Role::ProductOwner), &p, &slow, now).is_err());
+        assert!(edit(&who(Role::Developer), &p, &hours(None), now).is_err());
     }
 
     #[test]

@@ -168,7 +168,7 @@ impl Store {
 
     pub fn projects(&self) -> Result<Vec<Project>, StoreError> {
         let mut stmt = self.conn().prepare(
-            "SELECT name, kind, firebreak, parties, hypercare_days, pipeline FROM projects
+            "SELECT name, kind, firebreak, parties, hypercare_days, pipeline, sla FROM projects
              ORDER BY kind = 'bau' DESC, name",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -183,6 +183,10 @@ impl Store {
                 parties: serde_json::from_str(&parties).unwrap_or_default(),
                 hypercare_days: r.get(4)?,
                 pipeline: r.get(5)?,
+                sla: r
+                    .get::<_, Option<String>>(6)?
+                    .and_then(|s| serde_json::from_str(&s).ok())
+                    .unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -234,18 +238,26 @@ pub(super) fn insert_person(
     Ok(())
 }
 
+/// How a project's targets are kept: none for the defaults.
+pub(super) fn sla_json(sla: &crate::domain::sla::Sla) -> Option<String> {
+    (*sla != crate::domain::sla::Sla::default())
+        .then(|| serde_json::to_string(sla).ok())
+        .flatten()
+}
+
 pub(super) fn insert_project(tx: &rusqlite::Connection, p: &Project) -> Result<(), StoreError> {
     let parties = serde_json::to_string(&p.parties).unwrap_or_else(|_| "[]".into());
     tx.execute(
-        "INSERT INTO projects (name, kind, firebreak, parties, hypercare_days, pipeline)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO projects (name, kind, firebreak, parties, hypercare_days, pipeline, sla)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             p.name,
             p.kind.as_str(),
             p.firebreak,
             parties,
             p.hypercare_days,
-            p.pipeline
+            p.pipeline,
+            sla_json(&p.sla)
         ],
     )?;
     Ok(())

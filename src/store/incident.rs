@@ -10,11 +10,11 @@ use crate::domain::{Actor, DomainError, Event, Item, ItemId, Kind, Team, rank};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const COLS: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by";
+const COLS: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by, sla";
 
 /// `COLS` and the incident's revision (its last event), for reads.
 const READ: &str = "id, title, priority, project, release, team, state, assignee, hold, opened, resolved, opened_by,
-    (SELECT coalesce(max(e.id), 0) FROM events e WHERE e.entity = 'incident' AND e.entity_id = incidents.id)";
+    (SELECT coalesce(max(e.id), 0) FROM events e WHERE e.entity = 'incident' AND e.entity_id = incidents.id), sla";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
     Ok(Incident {
@@ -31,16 +31,20 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
         resolved: r.get(10)?,
         opened_by: r.get(11)?,
         revision: r.get(12)?,
+        sla: r
+            .get::<_, Option<String>>(13)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
     })
 }
 
 fn save(tx: &Connection, i: &Incident) -> Result<(), StoreError> {
     tx.execute(
         &format!(
-            "INSERT INTO incidents ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            "INSERT INTO incidents ({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
              ON CONFLICT (id) DO UPDATE SET priority = ?3, state = ?7, assignee = ?8, hold = ?9, resolved = ?11"
         ),
-        params![i.id, i.title, i.priority.as_str(), i.project, i.release, i.team.as_str(), i.state.as_str(), i.assignee, i.hold, i.opened, i.resolved, i.opened_by],
+        params![i.id, i.title, i.priority.as_str(), i.project, i.release, i.team.as_str(), i.state.as_str(), i.assignee, i.hold, i.opened, i.resolved, i.opened_by,
+            i.sla.as_ref().and_then(|s| serde_json::to_string(s).ok())],
     )?;
     Ok(())
 }
@@ -56,15 +60,16 @@ pub(super) fn log(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Incident, StoreError> {
-    tx.query_row("SELECT 1 FROM projects WHERE name = ?1", [project], |_| {
-        Ok(())
-    })
-    .optional()?
-    .ok_or_else(|| {
-        DomainError::invalid(format!(
-            "there is no project '{project}': see `firebreak project list`"
-        ))
-    })?;
+    let sla: Option<String> = tx
+        .query_row("SELECT sla FROM projects WHERE name = ?1", [project], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| {
+            DomainError::invalid(format!(
+                "there is no project '{project}': see `firebreak project list`"
+            ))
+        })?;
     let hypercare = super::hypercare::covering(tx, project, release, now.date_naive())?.is_some();
     let team = incident::first_team(hypercare);
     let n: u32 = tx.query_row("SELECT count(*) + 1 FROM incidents", [], |r| r.get(0))?;
@@ -76,7 +81,12 @@ pub(super) fn log(
         release,
         team,
     };
-    let (i, event) = incident::log(new, actor, now)?;
+    let (mut i, event) = incident::log(new, actor, now)?;
+    // It keeps its project's targets as they stand now.
+    i.sla = Some(
+        sla.and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
+    );
     save(tx, &i)?;
     append_event(tx, &event.details(serde_json::json!({ "title": i.title, "priority": priority, "release": release, "team": team, "hypercare": hypercare })))?;
     Ok(i)
@@ -296,4 +306,73 @@ pub(super) fn raise_ticket(
             .details(serde_json::json!({ "item": item.id.to_string() })),
     )?;
     Ok(item)
+}
+
+/// Each incident's transitions, in order.
+pub type Transitions = std::collections::HashMap<String, Vec<crate::domain::sla::Transition>>;
+
+impl Store {
+    /// Every incident's transitions in order (from its audit trail): what its SLA clock reads.
+    pub fn incident_transitions(&self) -> Result<Transitions, StoreError> {
+        self.incident_transitions_where("1", [])
+    }
+
+    /// The transitions of the incidents (`i`) that `filter` keeps.
+    pub(crate) fn incident_transitions_where(
+        &self,
+        filter: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Transitions, StoreError> {
+        let mut out = Transitions::new();
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT e.entity_id, e.at, e.to_state FROM events e JOIN incidents i ON i.id = e.entity_id
+             WHERE e.entity = 'incident' AND e.to_state IS NOT NULL AND ({filter}) ORDER BY e.id"
+        ))?;
+        let mut rows = stmt.query(params)?;
+        while let Some(r) = rows.next()? {
+            let to: String = r.get(2)?;
+            if let Ok(to) = to.parse() {
+                out.entry(r.get(0)?)
+                    .or_default()
+                    .push(crate::domain::sla::Transition { at: r.get(1)?, to });
+            }
+        }
+        Ok(out)
+    }
+
+    /// An incident's SLA clock as of `now`: the targets it was logged with (its project's now,
+    /// for one logged before they were kept).
+    pub(crate) fn clock_of(
+        i: &Incident,
+        projects: &[crate::domain::Project],
+        transitions: &Transitions,
+        now: DateTime<Utc>,
+    ) -> crate::domain::sla::Clock {
+        let default = crate::domain::sla::Sla::default();
+        let sla = i.sla.as_ref().unwrap_or_else(|| {
+            projects
+                .iter()
+                .find(|p| p.name == i.project)
+                .map_or(&default, |p| &p.sla)
+        });
+        let t = transitions.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
+        crate::domain::sla::clock(sla, i.priority, i.opened, t, now)
+    }
+
+    /// The SLA clock of each incident, with its project's targets, as of `now`.
+    pub fn incident_clocks(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<(Incident, crate::domain::sla::Clock)>, StoreError> {
+        let projects = self.projects()?;
+        let transitions = self.incident_transitions()?;
+        Ok(self
+            .incidents()?
+            .into_iter()
+            .map(|i| {
+                let c = Store::clock_of(&i, &projects, &transitions, now);
+                (i, c)
+            })
+            .collect())
+    }
 }

@@ -191,7 +191,22 @@ impl Store {
                 }
             }
         }
+        // The incidents opened in the period, each with its clock as of the period's end (or
+        // now, when that is sooner).
+        let mut sla_clocks = Vec::new();
+        {
+            let projects = self.projects()?;
+            let transitions =
+                self.incident_transitions_where("i.opened >= ?1 AND i.opened < ?2", [from, to])?;
+            let now = to.min(Utc::now());
+            self.each_incident_where("opened >= ?1 AND opened < ?2", [from, to], |i| {
+                let c = Store::clock_of(&i, &projects, &transitions, now);
+                sla_clocks.push((i.priority, i.opened, c));
+                Ok::<(), StoreError>(())
+            })?;
+        }
         Ok(Facts {
+            sla_clocks,
             escapes,
             tests,
             releases,

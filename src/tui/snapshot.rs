@@ -102,6 +102,7 @@ fn snapshot_of(
         revisions: store.revisions_of(&["sprint", "hypercare"])?,
         rotations: store.rotations()?,
         incident_labels: store.incident_labels()?,
+        incident_transitions: store.incident_transitions()?,
         label_counts: store.label_counts()?,
         pds: store.pds()?,
         ops: store.ops_reviews()?,

@@ -142,7 +142,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 (None, crate::app::form::Purpose::Sprint) => " Add a sprint ".to_string(),
                 (None, crate::app::form::Purpose::Item) => " Add an item ".to_string(),
                 (None, crate::app::form::Purpose::Policy) => format!(
-                    " Policy of {} (for releases cut from now on) ",
+                    " Policy of {} (for new releases and incidents) ",
                     form.project.as_ref().map_or("", |p| p.name.as_str())
                 ),
             };

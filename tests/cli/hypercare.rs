@@ -161,5 +161,5 @@ fn a_p1_open_on_the_service_keeps_hypercare_open() {
     b.run(&["--as", "omar", "hypercare", "close", "1.0.0"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("P1 or P2 open: INC-6"));
+        .stderr(predicate::str::contains("P1 or P2 open: INC-7"));
 }

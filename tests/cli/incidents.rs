@@ -1,6 +1,6 @@
 use super::*;
 
-// The demo already holds INC-1 to INC-5 and FB-72.
+// The demo already holds INC-1 to INC-6 and FB-72.
 #[test]
 fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket() {
     let b = Board::demo();
@@ -17,7 +17,7 @@ fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket
     ])
     .assert()
     .success()
-    .stdout("INC-6 logged (P2), for team appdev.\n");
+    .stdout("INC-7 logged (P2), for team appdev.\n");
     b.run(&[
         "--as",
         "lee",
@@ -31,7 +31,7 @@ fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket
     ])
     .assert()
     .success()
-    .stdout("INC-7 logged (P4), for team ams.\n");
+    .stdout("INC-8 logged (P4), for team ams.\n");
     b.run(&["--as", "lee", "incident", "add", "x", "--priority", "P9"])
         .assert()
         .code(2)
@@ -50,52 +50,52 @@ fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket
     .assert()
     .code(2);
     // Working it.
-    b.run(&["--as", "tom", "incident", "move", "INC-6", "take"])
+    b.run(&["--as", "tom", "incident", "move", "INC-7", "take"])
         .assert()
         .success()
-        .stdout("INC-6 is in progress.\n");
+        .stdout("INC-7 is in progress.\n");
     b.run(&[
-        "--as", "tom", "incident", "move", "INC-7", "assign", "--to", "sam",
+        "--as", "tom", "incident", "move", "INC-8", "assign", "--to", "sam",
     ])
     .assert()
     .code(3)
     .stderr(predicate::str::contains("assign an incident"));
-    b.run(&["--as", "omar", "incident", "move", "INC-7", "assign"])
+    b.run(&["--as", "omar", "incident", "move", "INC-8", "assign"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--to NAME"));
     b.run(&[
-        "--as", "omar", "incident", "move", "INC-7", "assign", "--to", "nobody",
+        "--as", "omar", "incident", "move", "INC-8", "assign", "--to", "nobody",
     ])
     .assert()
     .code(2)
     .stderr(predicate::str::contains("no person 'nobody'"));
     b.run(&[
-        "--as", "omar", "incident", "move", "INC-7", "assign", "--to", "sam",
+        "--as", "omar", "incident", "move", "INC-8", "assign", "--to", "sam",
     ])
     .assert()
     .success()
-    .stdout("INC-7 is assigned to sam, in progress.\n");
+    .stdout("INC-8 is assigned to sam, in progress.\n");
     assert_eq!(
-        b.json(&["incident", "show", "INC-7", "--json"])["incident"]["assignee"],
+        b.json(&["incident", "show", "INC-8", "--json"])["incident"]["assignee"],
         "sam"
     );
-    b.run(&["--as", "tom", "incident", "move", "INC-6", "hold"])
+    b.run(&["--as", "tom", "incident", "move", "INC-7", "hold"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("needs a reason"));
-    b.run(&["--as", "tom", "incident", "move", "INC-6", "close"])
+    b.run(&["--as", "tom", "incident", "move", "INC-7", "close"])
         .assert()
         .code(3);
     // A ticket: only a service manager raises it; it lands in triage, linked both ways.
-    b.run(&["--as", "tom", "incident", "ticket", "INC-6"])
+    b.run(&["--as", "tom", "incident", "ticket", "INC-7"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("Only a service-manager may raise"));
-    b.run(&["--as", "omar", "incident", "ticket", "INC-6"])
+    b.run(&["--as", "omar", "incident", "ticket", "INC-7"])
         .assert()
         .success()
-        .stdout("FB-73 raised in triage from INC-6: the product owner ranks it.\n");
+        .stdout("FB-73 raised in triage from INC-7: the product owner ranks it.\n");
     let item = b.json(&["item", "show", "FB-73", "--json"]);
     assert_eq!(
         (
@@ -104,8 +104,8 @@ fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket
         ),
         (Some("triage"), Some("incident"))
     );
-    assert_eq!(item["history"][0]["details"]["incident"], "INC-6");
-    let inc = b.json(&["incident", "show", "INC-6", "--json"]);
+    assert_eq!(item["history"][0]["details"]["incident"], "INC-7");
+    let inc = b.json(&["incident", "show", "INC-7", "--json"]);
     assert_eq!(inc["tickets"][0], "FB-73");
     assert_eq!(inc["incident"]["team"], "appdev");
     // P1 and P2 incidents wait on a person.
@@ -113,15 +113,15 @@ fn an_incident_in_hypercare_goes_to_the_delivery_team_and_raises_a_linked_ticket
     assert_eq!(out.status.code(), Some(10));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("INC-6 P2 in-progress Renewals fail at step 3")
+            .contains("INC-7 P2 in-progress Renewals fail at step 3")
     );
-    b.run(&["--as", "tom", "incident", "move", "INC-6", "resolve"])
+    b.run(&["--as", "tom", "incident", "move", "INC-7", "resolve"])
         .assert()
         .success();
-    b.run(&["--as", "omar", "incident", "move", "INC-6", "close"])
+    b.run(&["--as", "omar", "incident", "move", "INC-7", "close"])
         .assert()
         .success()
-        .stdout("INC-6 is closed.\n");
+        .stdout("INC-7 is closed.\n");
     b.run(&["incident", "list"])
         .assert()
         .success()

@@ -128,3 +128,5 @@ mod escapes;
 mod many_users;
 
 mod shared_host;
+
+mod sla;

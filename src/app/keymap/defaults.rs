@@ -126,7 +126,7 @@ pub(super) const DEFAULTS: &[(Context, &str, Command, &str, &str)] = {
         (Pipeline, "B", C::Rollback, "roll it back (type its version, then why)", ""),
         (Pipeline, "n", C::Cut, "cut a release: its version, then its project (it carries the project's done items)", ""),
         (Pipeline, "A", C::Abandon, "abandon a halted release (a release manager; asks why)", ""),
-        (Pipeline, "e", C::EditPolicy, "edit the policy of its project: firebreak, parties, hypercare days, pipeline file (for releases cut from now on)", ""),
+        (Pipeline, "e", C::EditPolicy, "edit the policy of its project: firebreak, parties, hypercare days, pipeline file, incident targets and working hours (for new releases and incidents)", ""),
         (Handover, "j down", C::Down, "select the next item", ""),
         (Handover, "k up", C::Up, "select the previous item", ""),
         (Handover, "]", C::NextProject, "the next delivery project", "project"),

@@ -81,6 +81,7 @@ fn board(n: u32) -> AppState {
             hypercare: vec![],
             rotations: vec![],
             incident_labels: Default::default(),
+            incident_transitions: Default::default(),
             label_counts: vec![],
             pds: vec![],
             ops: vec![],

@@ -302,7 +302,7 @@ mod pipeline_keys {
             version: version.into(),
             env: "production".into(),
             step: "deploy".into(),
-            lines: vec!["Test cases: 1, 1 broke".into(), "✗ a::b".into()],
+            lines: vec!["Test cases: 1, 1 broke".into(), "✖ a::b".into()],
         };
         // Cases of another release's step are not shown here.
         update(&mut s, Msg::Cases(cases("1.0.0")));
@@ -311,11 +311,11 @@ mod pipeline_keys {
         update(&mut s, Msg::Cases(cases("2.0.0")));
         let (_, text) = step_log(&s);
         let shown: Vec<&str> = log_lines(&s, &text).take(2).collect();
-        assert_eq!(shown, ["Test cases: 1, 1 broke", "✗ a::b"]);
+        assert_eq!(shown, ["Test cases: 1, 1 broke", "✖ a::b"]);
         press(&mut s, "j");
         assert_eq!(
             crate::app::tabs::pipeline::copy(&s).as_deref(),
-            Some("✗ a::b"),
+            Some("✖ a::b"),
             "y copies the line at the top of the log, a case's among them"
         );
     }

@@ -19,6 +19,7 @@ mod service_keys {
             resolved: None,
             opened_by: "sam".into(),
             revision: 40 + n as i64,
+            sla: None,
         }
     }
 

@@ -60,6 +60,8 @@ pub struct Facts {
     pub escapes: Vec<super::escape::Escape>,
     /// The kind of each test of each project's pipeline: (project, environment, test).
     pub tests: HashMap<(String, String, String), super::pipeline::TestKind>,
+    /// Each incident opened in the period: its priority, when it opened, its SLA clock.
+    pub sla_clocks: Vec<(super::incident::Priority, DateTime<Utc>, super::sla::Clock)>,
 }
 
 /// How a measure compares with the State of DevOps research's performance clusters.
@@ -176,6 +178,8 @@ pub struct Insights {
     pub flow: Flow,
     pub controls: Controls,
     pub escapes: Escapes,
+    /// Incident targets met per priority per week of opening.
+    pub sla: Vec<super::sla::Met>,
 }
 
 /// Escaped defects per environment and kind of test, beside the pass rate of the tests of that
@@ -262,5 +266,6 @@ pub fn compute(facts: &Facts, since: NaiveDate, today: NaiveDate) -> Insights {
         flow: flow(facts, since, today),
         controls: controls(facts, since, today),
         escapes: escapes(facts, since, today),
+        sla: super::sla::met_per_week(&facts.sla_clocks),
     }
 }

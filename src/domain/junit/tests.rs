@@ -186,8 +186,8 @@ fn a_steps_cases_list_what_broke_first_with_their_history() {
         "{}",
         shown[0]
     );
-    assert_eq!(shown[1], "✗    1.50s       ✓-|✗ s::broke: boom");
-    assert_eq!(shown[2], "✓    0.20s       ✗✓|✓ s::flaky");
+    assert_eq!(shown[1], "✖    1.50s       ✔-|✖ s::broke: boom");
+    assert_eq!(shown[2], "✔    0.20s       ✖✔|✔ s::flaky");
     assert!(
         lines(&[]).is_empty(),
         "a step without cases shows its log alone"

@@ -244,7 +244,7 @@ impl Store {
     ) -> Result<(Project, Project), StoreError> {
         if change.is_empty() && pipeline.is_none() {
             return Err(DomainError::invalid(format!(
-                "nothing to change for {name}: give --firebreak or --no-firebreak, --party ROLE, --hypercare-days N or --pipeline FILE"
+                "nothing to change for {name}: give --firebreak or --no-firebreak, --party ROLE, --hypercare-days N, --pipeline FILE, --response P=TIME, --resolution P=TIME, --hours HOURS or --holiday DATE"
             ))
             .into());
         }
@@ -277,9 +277,16 @@ impl Store {
             db.write(|tx| {
                 let parties = serde_json::to_string(&after.parties).unwrap_or_else(|_| "[]".into());
                 tx.execute(
-                    "UPDATE projects SET firebreak = ?2, parties = ?3, hypercare_days = ?4, pipeline = ?5
+                    "UPDATE projects SET firebreak = ?2, parties = ?3, hypercare_days = ?4, pipeline = ?5, sla = ?6
                      WHERE name = ?1",
-                    params![name, after.firebreak, parties, after.hypercare_days, after.pipeline],
+                    params![
+                        name,
+                        after.firebreak,
+                        parties,
+                        after.hypercare_days,
+                        after.pipeline,
+                        crate::store::board::sla_json(&after.sla)
+                    ],
                 )?;
                 for e in &events {
                     append_event(tx, e)?;

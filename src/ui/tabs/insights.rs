@@ -219,6 +219,20 @@ fn lines(i: &Insights, s: &AppState, t: &Theme, width: usize) -> Vec<Line<'stati
         ]));
     }
     out.push(Line::raw(""));
+    for (n, line) in crate::domain::sla::met_lines(&i.sla)
+        .into_iter()
+        .enumerate()
+    {
+        let style = if n == 0 {
+            t.column_header()
+        } else if line.contains("open late") || line.contains("(0%)") {
+            t.error()
+        } else {
+            t.dim()
+        };
+        out.push(Line::from(Span::styled(line, style)));
+    }
+    out.push(Line::raw(""));
     out.extend(label_lines(s, t));
     out
 }

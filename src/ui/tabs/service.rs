@@ -77,11 +77,17 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         frame.render_widget(Paragraph::new(text), area);
         return;
     }
-    let [list, detail] =
-        Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(area);
+    // The list takes what its incidents need, up to a little over half: the rest is the
+    // detail's.
+    let fits = u16::try_from(s.incidents.len() + 3).unwrap_or(u16::MAX);
+    let [list, detail] = Layout::vertical([
+        Constraint::Length(fits.min(area.height * 55 / 100)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
     let head = format!(
-        "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}",
-        "ID", "PRI", "STATE", "TEAM", "RELEASE", "AGE", "TITLE"
+        "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {:<7} {}",
+        "ID", "PRI", "STATE", "TEAM", "RELEASE", "AGE", "SLA", "TITLE"
     );
     let title = format!(" Incidents · ] problems ({}) ", s.problems.len());
     list_pane(
@@ -98,18 +104,29 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
                 .get(&i.id)
                 .map(|l| l.iter().map(|w| format!(" #{w}")).collect())
                 .unwrap_or_default();
+            let clock = crate::app::tabs::service::clock(s, i);
+            let mark = if i.is_open() || clock.running().is_none() {
+                clock.mark()
+            } else {
+                "-".into()
+            };
             let text = format!(
-                "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {}{labels}",
+                "{:<7} {:<3} {:<12} {:<7} {:<8} {:<4} {:<7} {}{labels}",
                 i.id,
                 i.priority.to_string(),
                 i.state.to_string(),
                 i.team.to_string(),
                 i.release.as_deref().unwrap_or("-"),
                 format::age(i.opened, s.now),
+                mark,
                 i.title
             );
             let urgent = matches!(i.priority, Priority::P1 | Priority::P2) && i.is_open();
-            let style = match (chosen, urgent, i.state) {
+            let late = i.is_open()
+                && clock
+                    .running()
+                    .is_some_and(|(_, m)| m.breached() || m.near());
+            let style = match (chosen, urgent || late, i.state) {
                 (true, ..) => t.selected(),
                 (_, true, _) => t.blocked(),
                 (_, _, IncidentState::Closed | IncidentState::Resolved) => t.dim(),
@@ -155,6 +172,7 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
             ))
         )),
     ];
+    lines.push(sla_line(s, t, i));
     if let Some(h) = &i.hold {
         lines.push(Line::from(Span::styled(format!("On hold: {h}"), t.key())));
     }
@@ -170,6 +188,52 @@ pub fn draw(s: &AppState, t: &Theme, frame: &mut Frame<'_>, area: Rect, hits: &m
         format!("Tickets on the backlog: {}", tickets.join(", "))
     }));
     detail_pane(s, t, frame, detail, &i.id, lines);
+}
+
+/// Where the incident stands against its project's targets: each clock's time left, or how it
+/// ended, and the hours they count in.
+fn sla_line(s: &AppState, t: &Theme, i: &crate::domain::incident::Incident) -> Line<'static> {
+    use crate::domain::sla::{Measure, short};
+    let clock = crate::app::tabs::service::clock(s, i);
+    let say = |name: &str, m: &Measure| -> String {
+        let target = short(m.target);
+        match (m.stopped, m.breached()) {
+            (true, false) => format!("{name} ✔ {} of {target}", short(m.elapsed)),
+            (true, true) => format!("{name} ✖ {} of {target}", short(m.elapsed)),
+            (false, true) => format!("{name} BREACHED +{} ({target})", short(-m.left())),
+            (false, false) if m.near() => format!("{name} ! {} left of {target}", short(m.left())),
+            (false, false) => format!("{name} {} left of {target}", short(m.left())),
+        }
+    };
+    let hours = i
+        .sla
+        .as_ref()
+        .or_else(|| {
+            s.releases
+                .projects
+                .iter()
+                .find(|p| p.name == i.project)
+                .map(|p| &p.sla)
+        })
+        .and_then(|sla| sla.calendar.as_ref())
+        .map_or("24x7".to_string(), |c| c.describe());
+    let text = format!(
+        "SLA: {} {} {}{} {} {hours}",
+        say("response", &clock.response),
+        t.dot(),
+        say("resolve", &clock.resolution),
+        if clock.paused {
+            " (paused: on hold)"
+        } else {
+            ""
+        },
+        t.dot(),
+    );
+    let style = match clock.running() {
+        Some((_, m)) if m.breached() || m.near() => t.blocked(),
+        _ => t.dim(),
+    };
+    Line::from(Span::styled(text, style))
 }
 
 /// The problems view: newest first, with their state, incidents and tickets.
