@@ -45,6 +45,12 @@ pub fn keymap() -> (crate::app::keymap::Keymap, Option<String>) {
     }
 }
 
+/// The platform config directory (`~/.config/firebreak/` on Linux), where a `hooks.toml` may
+/// live when none is beside the board.
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "firebreak").map(|d| d.config_dir().to_path_buf())
+}
+
 /// The user's saved views: `$FIREBREAK_VIEWS`, else `views.toml` beside the keymap.
 pub fn views_path() -> PathBuf {
     if let Some(p) = std::env::var_os("FIREBREAK_VIEWS").filter(|p| !p.is_empty()) {

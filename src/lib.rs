@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod format;
+pub mod notify;
 pub mod runner;
 pub mod search;
 pub mod session;

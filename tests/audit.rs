@@ -169,6 +169,7 @@ fn a_board_from_before_the_seals_is_sealed_when_it_is_upgraded() {
          ALTER TABLE releases DROP COLUMN policy; DROP TABLE labels; DROP TABLE epic_members;
          DROP TABLE cases; ALTER TABLE escapes DROP COLUMN test_case;
          ALTER TABLE projects DROP COLUMN sla; ALTER TABLE incidents DROP COLUMN sla;
+         DROP TABLE hook_cursors;
          PRAGMA user_version = 9;",
     )
     .unwrap();

@@ -1144,7 +1144,7 @@ fn a_board_from_before_releases_kept_their_policy_gives_each_its_projects_on_upg
         "ALTER TABLE releases DROP COLUMN policy; DROP INDEX releases_by_project_state;
          DROP TABLE labels; DROP TABLE epic_members; DROP TABLE cases;
          ALTER TABLE escapes DROP COLUMN test_case; ALTER TABLE projects DROP COLUMN sla;
-         ALTER TABLE incidents DROP COLUMN sla; PRAGMA user_version = 11;",
+         ALTER TABLE incidents DROP COLUMN sla; DROP TABLE hook_cursors; PRAGMA user_version = 11;",
     )
     .unwrap();
     drop(conn);

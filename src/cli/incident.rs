@@ -238,6 +238,24 @@ Last seal {last}: keep it elsewhere (a CI log, the handover pack) to prove later
     }
 }
 
+/// A day given on the command line (YYYY-MM-DD).
+fn day(d: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|_| Failure::usage(format!("'{d}' is not a date: write it as YYYY-MM-DD")))
+}
+
+/// An event as `audit` prints it.
+fn audit_line(e: &crate::domain::Event) -> String {
+    format!(
+        "{}  {:<10} {:<9} {:<16} {}",
+        format::when(e.at),
+        e.actor,
+        e.entity,
+        e.entity_id,
+        format::event_line(e)
+    )
+}
+
 pub fn audit(
     ctx: &Ctx<'_>,
     since: Option<&str>,
@@ -245,12 +263,7 @@ pub fn audit(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let store = ctx.open()?;
-    let since = since
-        .map(|d| {
-            NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| Failure::usage(format!("'{d}' is not a date: write it as YYYY-MM-DD")))
-        })
-        .transpose()?;
+    let since = since.map(day).transpose()?;
     if json {
         let mut list =
             super::stream::JsonList::start(out, "events", super::stream::to_a_terminal())?;
@@ -260,19 +273,51 @@ pub fn audit(
     let mut any = false;
     store.each_event(since, |e| {
         any = true;
-        writeln!(
-            out,
-            "{}  {:<10} {:<9} {:<16} {}",
-            format::when(e.at),
-            e.actor,
-            e.entity,
-            e.entity_id,
-            format::event_line(&e)
-        )
-        .map_err(Failure::from)
+        writeln!(out, "{}", audit_line(&e)).map_err(Failure::from)
     })?;
     if !any {
         writeln!(out, "No events since then.")?;
     }
     Ok(())
+}
+
+/// `audit --follow`: each event as it is written, from now (or from `since`), until stopped
+/// or until whoever reads stops reading.
+pub fn follow(
+    ctx: &Ctx<'_>,
+    since: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let store = ctx.open()?;
+    let since = since.map(day).transpose()?;
+    let mut last = if since.is_some() {
+        0
+    } else {
+        store.last_event_id()?
+    };
+    let start = since.map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc());
+    loop {
+        let events = store.events_after(last, 500)?;
+        for (id, e) in &events {
+            last = *id;
+            if start.is_some_and(|s| e.at < s) {
+                continue;
+            }
+            let written = if json {
+                let mut line = serde_json::to_value(e).unwrap_or_default();
+                line["id"] = (*id).into();
+                writeln!(out, "{line}")
+            } else {
+                writeln!(out, "{}", audit_line(e))
+            };
+            if written.and_then(|_| out.flush()).is_err() {
+                // The reader went away (a closed pipe): following is over.
+                return Ok(());
+            }
+        }
+        if events.is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
 }

@@ -120,6 +120,20 @@ pub enum Command {
         /// naming the first, 0 with the last seal (keep it elsewhere) when the trail is whole.
         #[arg(long, conflicts_with = "since")]
         verify: bool,
+        /// Keep going: print each event as it is written (with --json, one JSON object a line,
+        /// with its id), until stopped.
+        #[arg(long, conflicts_with = "verify")]
+        follow: bool,
+    },
+    /// Tell the hooks of hooks.toml (beside the board, or in the config folder) the events they
+    /// listen for, at least once and in order; run it as a service, or from cron with --once.
+    Notify {
+        /// Tell what is waiting, then stop (exit 1 when a hook failed).
+        #[arg(long)]
+        once: bool,
+        /// The hooks file, instead of hooks.toml beside the board.
+        #[arg(long, value_name = "FILE")]
+        hooks: Option<PathBuf>,
     },
     /// Cut, run, gate and switch releases on the path to live.
     #[command(subcommand)]
@@ -200,6 +214,72 @@ impl Ctx<'_> {
     }
 }
 
+/// `notify`: the hooks told, until stopped (SIGTERM, SIGINT) or, with --once, until nothing
+/// is left that can be told now.
+fn notify(
+    ctx: &Ctx<'_>,
+    once: bool,
+    hooks: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let path = crate::notify::hooks_path(hooks, &ctx.db_path()).map_err(Failure::usage)?;
+    let hooks = crate::notify::read_hooks(&path).map_err(Failure::usage)?;
+    let mut store = ctx.open()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        let _ = signal_hook::flag::register(signal, Arc::clone(&stop));
+    }
+    if !once {
+        writeln!(
+            out,
+            "Telling {} hook{} from {}; stop with Ctrl-C or SIGTERM.",
+            hooks.len(),
+            if hooks.len() == 1 { "" } else { "s" },
+            path.display()
+        )?;
+        out.flush()?;
+    }
+    let mut said = Vec::new();
+    let done = crate::notify::run(
+        &mut store,
+        &hooks,
+        once,
+        &|| stop.load(Ordering::Relaxed),
+        &mut |line| {
+            // A service's journal gets each line as it happens.
+            eprintln!("firebreak notify: {}", crate::domain::text::safe(line));
+            said.push(line.to_string());
+        },
+    )?;
+    writeln!(
+        out,
+        "Told {} event{}{}.",
+        done.delivered,
+        if done.delivered == 1 { "" } else { "s" },
+        if done.failed > 0 {
+            format!(
+                "; {} hook command{} failed and will be tried again",
+                done.failed,
+                if done.failed == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
+    )?;
+    if done.failed > 0 {
+        return Err(Failure {
+            code: 1,
+            message: said
+                .last()
+                .cloned()
+                .unwrap_or_else(|| "a hook failed".into()),
+        });
+    }
+    Ok(())
+}
+
 /// What a command leaves to do.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -245,7 +325,14 @@ pub fn run(cli: &Cli, command: &Command, out: &mut dyn Write) -> Result<Outcome,
         Command::Audit {
             verify: true, json, ..
         } => incident::verify(&ctx, *json, out),
+        Command::Audit {
+            since,
+            json,
+            follow: true,
+            ..
+        } => incident::follow(&ctx, since.as_deref(), *json, out),
         Command::Audit { since, json, .. } => incident::audit(&ctx, since.as_deref(), *json, out),
+        Command::Notify { once, hooks } => notify(&ctx, *once, hooks.as_deref(), out),
         Command::Status(a) => {
             let code = status::run(&ctx, a.json, out)?;
             return Ok(if code == 0 {

@@ -19,6 +19,7 @@ pub mod kanban;
 pub mod label;
 pub mod link;
 pub mod measures;
+pub mod notify;
 pub mod ops;
 pub mod pd;
 pub mod pipeline;

@@ -31,6 +31,7 @@ fn steps() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0015_epics.sql")),
         M::up(include_str!("migrations/0016_cases.sql")),
         M::up(include_str!("migrations/0017_sla.sql")),
+        M::up(include_str!("migrations/0018_hooks.sql")),
     ]
 }
 

@@ -47,6 +47,8 @@ const TYPED: &[&str] = &[
     "seals",
     // Who runs a release now: a fact about this machine's processes, not the board's history.
     "runs",
+    // Where this machine's hooks stand in the trail: a new board starts its own.
+    "hook_cursors",
 ];
 
 /// The tables an export carries as records: every table of the schema but the typed ones.
