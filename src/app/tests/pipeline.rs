@@ -425,6 +425,69 @@ mod pipeline_keys {
         );
         assert!(s.overlay.is_none());
     }
+
+    #[test]
+    fn the_policy_form_sets_incident_targets_working_hours_and_holidays() {
+        use crate::domain::incident::Priority;
+        use crate::domain::sla::Span;
+        let mut s = board();
+        s.releases.projects = vec![crate::domain::Project::bau()];
+        as_person(&mut s, "omar", Role::ServiceManager);
+        press(&mut s, "e");
+        let Some(Overlay::Form(f)) = &s.overlay else {
+            panic!("no form: {:?}", s.overlay)
+        };
+        assert_eq!(f.fields[4].text(), "P1=15m P2=1h P3=1d P4=5d");
+        assert_eq!(f.fields[5].text(), "P1=4h P2=1d P3=5d P4=20d");
+        assert_eq!(f.fields[6].text(), "24x7");
+        // To the response targets: P1 down to 10 minutes.
+        for _ in 0..4 {
+            code(&mut s, KeyCode::Tab);
+        }
+        code(&mut s, KeyCode::Home);
+        for _ in 0.."P1=15m".len() {
+            code(&mut s, KeyCode::Delete);
+        }
+        press(&mut s, "P1=10m");
+        code(&mut s, KeyCode::Tab);
+        code(&mut s, KeyCode::Tab);
+        for _ in 0.."24x7".len() {
+            code(&mut s, KeyCode::Backspace);
+        }
+        press(&mut s, "Mon-Fri 09:00-17:00 Europe/London");
+        code(&mut s, KeyCode::Tab);
+        press(&mut s, "2026-12-25");
+        let fx = code(&mut s, KeyCode::Enter);
+        let [Effect::EditPolicy(change)] = fx.as_slice() else {
+            panic!("{fx:?} {:?}", s.overlay)
+        };
+        assert_eq!(change.edit.response, [(Priority::P1, Span::Minutes(10))]);
+        assert!(
+            change.edit.resolution.is_empty(),
+            "unchanged targets stay out"
+        );
+        assert_eq!(
+            change.edit.hours.clone().unwrap().unwrap().describe(),
+            "Mon-Fri 09:00-17:00 Europe/London"
+        );
+        assert_eq!(change.edit.holidays.as_ref().unwrap().len(), 1);
+        update(&mut s, Msg::FormDone("bau: incident targets …".into()));
+        // Hours that do not read: refused in the form, which stays open.
+        press(&mut s, "e");
+        for _ in 0..6 {
+            code(&mut s, KeyCode::Tab);
+        }
+        press(&mut s, "-ish");
+        assert!(code(&mut s, KeyCode::Enter).is_empty());
+        let Some(Overlay::Form(f)) = &s.overlay else {
+            panic!("the form closed on bad hours")
+        };
+        assert!(
+            f.error.as_ref().unwrap().starts_with("Working hours"),
+            "{:?}",
+            f.error
+        );
+    }
 }
 
 mod pd_keys {
