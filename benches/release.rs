@@ -69,6 +69,7 @@ fn status(c: &mut Criterion) {
                 0.1,
                 "failed\n",
                 None,
+                &[],
                 now,
                 &firebreak::domain::Actor::automation(),
             )
@@ -149,7 +150,7 @@ fn junit(c: &mut Criterion) {
                 assert!(!passed);
                 store
                     .borrow_mut()
-                    .report_cases(
+                    .report(
                         &version,
                         "dev",
                         "deploy",

@@ -75,6 +75,8 @@ pub fn tell(command: &str, input: &[u8], timeout: Duration) -> Told {
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .process_group(0);
+    // It dies with notify, so that no orphan tells an old event after a restart has moved on.
+    #[cfg(target_os = "linux")]
     // SAFETY: prctl is async-signal-safe; the closure touches nothing else.
     unsafe {
         cmd.pre_exec(|| {

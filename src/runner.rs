@@ -343,7 +343,7 @@ fn run_steps(
             ran = with_junit(ran, &dir, pattern);
         }
         let url = slot.as_deref().and_then(|s| env.shadow_url_of(s));
-        let done = store.report_cases(
+        let done = store.report(
             version,
             &env_name,
             &step_name,

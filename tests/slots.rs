@@ -89,7 +89,7 @@ proptest! {
                     if ok { latest = Some(version); }
                     ok
                 }
-                (Op::Deploy, Some(v)) => s.report(v, "production", "deploy", Outcome::Pass, 0.1, "", None, now, &firebreak::domain::Actor::automation()).is_ok(),
+                (Op::Deploy, Some(v)) => s.report(v, "production", "deploy", Outcome::Pass, 0.1, "", None, &[], now, &firebreak::domain::Actor::automation()).is_ok(),
                 (Op::Go, Some(v)) => ["priya", "omar", "rita"].iter().all(|p| s.vote(v, Vote::Go, "", &who(p), now, None).is_ok()),
                 (Op::Vote(p, go), Some(v)) => {
                     let vote = if *go { Vote::Go } else { Vote::NoGo };

@@ -448,6 +448,7 @@ fn pipeline_tab_while_a_release_runs() {
             1.0,
             "deployed\n",
             None,
+            &[],
             now(),
             &firebreak::domain::Actor::automation(),
         )
@@ -1120,6 +1121,7 @@ fn an_ended_version_says_on_the_pipeline_how_it_ended() {
                 1.0,
                 "",
                 None,
+                &[],
                 now(),
                 &automation,
             )

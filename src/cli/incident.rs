@@ -7,7 +7,6 @@ use super::{Ctx, Failure, print_json, to_json};
 use crate::domain::Kind;
 use crate::domain::incident::{Priority, Step};
 use crate::format;
-use chrono::NaiveDate;
 use clap::Subcommand;
 use std::io::Write;
 
@@ -238,12 +237,6 @@ Last seal {last}: keep it elsewhere (a CI log, the handover pack) to prove later
     }
 }
 
-/// A day given on the command line (YYYY-MM-DD).
-fn day(d: &str) -> Result<NaiveDate, Failure> {
-    NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|_| Failure::usage(format!("'{d}' is not a date: write it as YYYY-MM-DD")))
-}
-
 /// An event as `audit` prints it.
 fn audit_line(e: &crate::domain::Event) -> String {
     format!(
@@ -263,7 +256,7 @@ pub fn audit(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let store = ctx.open()?;
-    let since = since.map(day).transpose()?;
+    let since = since.map(super::item::date).transpose()?;
     if json {
         let mut list =
             super::stream::JsonList::start(out, "events", super::stream::to_a_terminal())?;
@@ -290,7 +283,7 @@ pub fn follow(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let store = ctx.open()?;
-    let since = since.map(day).transpose()?;
+    let since = since.map(super::item::date).transpose()?;
     let mut last = if since.is_some() {
         0
     } else {

@@ -305,13 +305,7 @@ pub fn run_project(ctx: &Ctx<'_>, cmd: &ProjectCmd, out: &mut dyn Write) -> Resu
                 [none] if none == "none" => Some(Vec::new()),
                 days => Some(
                     days.iter()
-                        .map(|d| {
-                            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                                Failure::usage(format!(
-                                    "--holiday {d}: write the day as YYYY-MM-DD"
-                                ))
-                            })
-                        })
+                        .map(|d| super::item::date(d.trim()))
                         .collect::<Result<Vec<_>, _>>()?,
                 ),
             };

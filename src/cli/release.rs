@@ -242,7 +242,7 @@ pub fn run(ctx: &Ctx<'_>, cmd: &ReleaseCmd, out: &mut dyn Write) -> Result<(), F
             };
             let reporter = ctx.actor(&store)?;
             let seconds: f64 = cases.iter().map(|c| c.seconds).sum();
-            let done = store.report_cases(
+            let done = store.report(
                 version,
                 env,
                 step,

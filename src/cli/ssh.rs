@@ -16,7 +16,7 @@ pub const VARIABLE: &str = "SSH_ORIGINAL_COMMAND";
 
 /// What `release` takes after it, with no global flag: no --db, no --as, no --readonly.
 #[derive(Debug, Parser)]
-#[command(name = "release", no_binary_name = false, disable_help_flag = true)]
+#[command(name = "release", disable_help_flag = true)]
 struct Forced {
     #[command(subcommand)]
     cmd: ReleaseCmd,

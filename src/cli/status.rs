@@ -104,7 +104,7 @@ pub fn run(ctx: &Ctx<'_>, json_out: bool, out: &mut dyn Write) -> Result<i32, Fa
         .collect();
     // Targets missed and still unanswered: each waits on whoever must answer it.
     let mut breaches: Vec<serde_json::Value> = Vec::new();
-    for (i, clock) in store.incident_clocks(ctx.now)? {
+    for (i, clock) in store.open_incident_clocks(ctx.now)? {
         let Some((target, m)) = clock.breach() else {
             continue;
         };

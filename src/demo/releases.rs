@@ -61,7 +61,7 @@ fn report_until(
         } else {
             format!("{}{log}", crate::domain::junit::summary(&cases).1)
         };
-        store.report_cases(
+        store.report(
             version,
             &env,
             &step,

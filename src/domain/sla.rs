@@ -464,27 +464,13 @@ pub fn clock(
         .iter()
         .find(|t| t.to != IncidentState::New)
         .map(|t| t.at);
+    // When it was resolved: the first of the run of resolved (then closed) it ends with.
     let resolved = transitions
         .iter()
         .rev()
-        .find(|t| matches!(t.to, IncidentState::Resolved | IncidentState::Closed))
-        .filter(|_| {
-            transitions
-                .last()
-                .is_some_and(|t| matches!(t.to, IncidentState::Resolved | IncidentState::Closed))
-        })
-        .map(|t| {
-            // The first of the run of resolved/closed at the end: when it was resolved.
-            let mut at = t.at;
-            for x in transitions.iter().rev() {
-                if matches!(x.to, IncidentState::Resolved | IncidentState::Closed) {
-                    at = x.at;
-                } else {
-                    break;
-                }
-            }
-            at
-        });
+        .take_while(|t| matches!(t.to, IncidentState::Resolved | IncidentState::Closed))
+        .last()
+        .map(|t| t.at);
     // The spans on hold.
     let mut holds: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     let mut held_since: Option<DateTime<Utc>> = None;
@@ -519,6 +505,34 @@ pub fn clock(
         resolution: measure(sla.resolution_of(priority), resolved),
         paused: held_since.is_some(),
     }
+}
+
+/// The targets an incident counts against: those it was logged with, else (logged before
+/// they were kept) its project's now, else the defaults.
+pub fn targets_of<'a>(i: &'a super::incident::Incident, projects: &'a [super::Project]) -> &'a Sla {
+    static DEFAULT: std::sync::LazyLock<Sla> = std::sync::LazyLock::new(Sla::default);
+    i.sla.as_ref().unwrap_or_else(|| {
+        projects
+            .iter()
+            .find(|p| p.name == i.project)
+            .map_or(&*DEFAULT, |p| &p.sla)
+    })
+}
+
+/// An incident's clocks as of `now`, from its transitions in order.
+pub fn incident_clock(
+    i: &super::incident::Incident,
+    projects: &[super::Project],
+    transitions: &[Transition],
+    now: DateTime<Utc>,
+) -> Clock {
+    clock(
+        targets_of(i, projects),
+        i.priority,
+        i.opened,
+        transitions,
+        now,
+    )
 }
 
 /// The Monday of the ISO week `at` falls in: how reports group incidents by week.

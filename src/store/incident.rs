@@ -340,39 +340,22 @@ impl Store {
         Ok(out)
     }
 
-    /// An incident's SLA clock as of `now`: the targets it was logged with (its project's now,
-    /// for one logged before they were kept).
-    pub(crate) fn clock_of(
-        i: &Incident,
-        projects: &[crate::domain::Project],
-        transitions: &Transitions,
-        now: DateTime<Utc>,
-    ) -> crate::domain::sla::Clock {
-        let default = crate::domain::sla::Sla::default();
-        let sla = i.sla.as_ref().unwrap_or_else(|| {
-            projects
-                .iter()
-                .find(|p| p.name == i.project)
-                .map_or(&default, |p| &p.sla)
-        });
-        let t = transitions.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
-        crate::domain::sla::clock(sla, i.priority, i.opened, t, now)
-    }
-
-    /// The SLA clock of each incident, with its project's targets, as of `now`.
-    pub fn incident_clocks(
+    /// The SLA clock of each open incident as of `now`: what `status` and `notify` look at.
+    /// Closed and resolved incidents are not read.
+    pub fn open_incident_clocks(
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<(Incident, crate::domain::sla::Clock)>, StoreError> {
+        const OPEN: &str = "state NOT IN ('resolved', 'closed')";
         let projects = self.projects()?;
-        let transitions = self.incident_transitions()?;
-        Ok(self
-            .incidents()?
-            .into_iter()
-            .map(|i| {
-                let c = Store::clock_of(&i, &projects, &transitions, now);
-                (i, c)
-            })
-            .collect())
+        let transitions = self.incident_transitions_where(&format!("i.{OPEN}"), [])?;
+        let mut out = Vec::new();
+        self.each_incident_where(OPEN, [], |i| {
+            let t = transitions.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
+            let c = crate::domain::sla::incident_clock(&i, &projects, t, now);
+            out.push((i, c));
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(out)
     }
 }

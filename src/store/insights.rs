@@ -200,7 +200,8 @@ impl Store {
                 self.incident_transitions_where("i.opened >= ?1 AND i.opened < ?2", [from, to])?;
             let now = to.min(Utc::now());
             self.each_incident_where("opened >= ?1 AND opened < ?2", [from, to], |i| {
-                let c = Store::clock_of(&i, &projects, &transitions, now);
+                let t = transitions.get(&i.id).map(Vec::as_slice).unwrap_or(&[]);
+                let c = crate::domain::sla::incident_clock(&i, &projects, t, now);
                 sla_clocks.push((i.priority, i.opened, c));
                 Ok::<(), StoreError>(())
             })?;

@@ -1,25 +1,15 @@
 //! Links: read from their record's events, written as events, one write each (an item link
 //! writes one on each item).
 
-use super::items::event_from_row;
 use super::{Store, StoreError, append_event};
 use crate::domain::comment::Subject;
 use crate::domain::link::{self, Links, Relation, WebLink};
 use crate::domain::{Actor, ItemId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 fn links_of(conn: &Connection, subject: &Subject) -> Result<Links, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, actor, entity, entity_id, action, from_state, to_state, reason, details
-         FROM events WHERE entity = ?1 AND entity_id = ?2 AND action IN (?3, ?4) ORDER BY id",
-    )?;
-    let events = stmt
-        .query_map(
-            params![subject.entity(), subject.id(), link::LINK, link::UNLINK],
-            event_from_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
+    let events = super::comment::events_of(conn, subject, [link::LINK, link::UNLINK])?;
     Ok(link::fold(&events))
 }
 

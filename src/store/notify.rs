@@ -115,7 +115,7 @@ impl Store {
     pub fn record_breaches(&mut self, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
         self.decide(|db| {
             let mut fresh = Vec::new();
-            for (i, clock) in db.incident_clocks(now)? {
+            for (i, clock) in db.open_incident_clocks(now)? {
                 let Some((target, m)) = clock.breach() else {
                     continue;
                 };

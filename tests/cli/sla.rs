@@ -75,7 +75,7 @@ fn project_edit_sets_targets_and_hours_and_an_incident_keeps_those_it_was_logged
         ),
         (
             vec!["--holiday", "Christmas"],
-            "write the day as YYYY-MM-DD",
+            "'Christmas' is not a date: write it as YYYY-MM-DD",
         ),
     ] {
         edit(&args)

@@ -461,20 +461,12 @@ pub(crate) fn history(s: &AppState) -> Option<(&'static str, String)> {
     }
 }
 
-/// An incident's SLA clock as of the board's clock, with its project's targets.
+/// An incident's SLA clock as of the board's clock.
 pub fn clock(s: &AppState, i: &Incident) -> crate::domain::sla::Clock {
-    let default = crate::domain::sla::Sla::default();
-    let sla = i.sla.as_ref().unwrap_or_else(|| {
-        s.releases
-            .projects
-            .iter()
-            .find(|p| p.name == i.project)
-            .map_or(&default, |p| &p.sla)
-    });
     let transitions = s
         .incident_transitions
         .get(&i.id)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    crate::domain::sla::clock(sla, i.priority, i.opened, transitions, s.now)
+    crate::domain::sla::incident_clock(i, &s.releases.projects, transitions, s.now)
 }

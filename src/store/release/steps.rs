@@ -154,38 +154,11 @@ impl Store {
 
     /// Records a step's outcome (the automation's act). A failure halts the release and raises
     /// a defect on the backlog, or adds an occurrence to the one still open for that step; a
-    /// pass supersedes the project's older versions halted at that very step.
+    /// pass supersedes the project's older versions halted at that very step. The test cases its
+    /// JUnit reports held (none for a plain pass or fail) replace any the step had from an
+    /// earlier attempt, in the same write.
     #[allow(clippy::too_many_arguments)]
     pub fn report(
-        &mut self,
-        version: &str,
-        env: &str,
-        step: &str,
-        outcome: Outcome,
-        seconds: f64,
-        log: &str,
-        url: Option<&str>,
-        now: DateTime<Utc>,
-        reporter: &Actor,
-    ) -> Result<Reported, StoreError> {
-        self.report_cases(
-            version,
-            env,
-            step,
-            outcome,
-            seconds,
-            log,
-            url,
-            &[],
-            now,
-            reporter,
-        )
-    }
-
-    /// Records a step's outcome with the test cases its JUnit reports held (they replace any
-    /// the step had from an earlier attempt), in the same write.
-    #[allow(clippy::too_many_arguments)]
-    pub fn report_cases(
         &mut self,
         version: &str,
         env: &str,

@@ -205,17 +205,9 @@ fn sla_line(s: &AppState, t: &Theme, i: &crate::domain::incident::Incident) -> L
             (false, false) => format!("{name} {} left of {target}", short(m.left())),
         }
     };
-    let hours = i
-        .sla
+    let hours = crate::domain::sla::targets_of(i, &s.releases.projects)
+        .calendar
         .as_ref()
-        .or_else(|| {
-            s.releases
-                .projects
-                .iter()
-                .find(|p| p.name == i.project)
-                .map(|p| &p.sla)
-        })
-        .and_then(|sla| sla.calendar.as_ref())
         .map_or("24x7".to_string(), |c| c.describe());
     let text = format!(
         "SLA: {} {} {}{} {} {hours}",
